@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Trailmap.Journeys.Model;
+
+/// <summary>A span written as <c>90s</c>, <c>30m</c>, <c>12h</c>, <c>14d</c> or <c>2w</c>.</summary>
+[JsonConverter(typeof(DurationJsonConverter))]
+public readonly partial record struct Duration(TimeSpan Span, string Text)
+{
+    public const string Help = "write a duration as a number and a unit: 90s, 30m, 12h, 14d or 2w";
+
+    public double TotalSeconds => Span.TotalSeconds;
+
+    public static bool TryParse(string? text, out Duration duration)
+    {
+        duration = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var m = DurationPattern().Match(text.Trim());
+        if (!m.Success)
+        {
+            return false;
+        }
+
+        var n = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+        var seconds = m.Groups["u"].Value.ToLowerInvariant() switch
+        {
+            "s" or "sec" or "secs" or "second" or "seconds" => n,
+            "m" or "min" or "mins" or "minute" or "minutes" => n * 60,
+            "h" or "hr" or "hrs" or "hour" or "hours" => n * 3600,
+            "d" or "day" or "days" => n * 86400,
+            "w" or "wk" or "wks" or "week" or "weeks" => n * 7 * 86400,
+            _ => double.NaN,
+        };
+        if (double.IsNaN(seconds))
+        {
+            return false;
+        }
+
+        duration = new Duration(TimeSpan.FromSeconds(seconds), Format(TimeSpan.FromSeconds(seconds)));
+        return true;
+    }
+
+    public static Duration Parse(string text) =>
+        TryParse(text, out var d) ? d : throw new FormatException($"'{text}' is not a duration: {Help}");
+
+    public static Duration FromSeconds(double seconds) =>
+        new(TimeSpan.FromSeconds(seconds), Format(TimeSpan.FromSeconds(seconds)));
+
+    /// <summary>Writes a span in the largest whole unit that keeps it exact, e.g. 14d, 90s, 1.5h.</summary>
+    public static string Format(TimeSpan span)
+    {
+        var s = span.TotalSeconds;
+        (double size, string unit)[] units = [(7 * 86400, "w"), (86400, "d"), (3600, "h"), (60, "m"), (1, "s")];
+        foreach (var (size, unit) in units)
+        {
+            if (s >= size && Math.Abs((s / size) - Math.Round(s / size)) < 1e-9)
+            {
+                return $"{Math.Round(s / size).ToString(CultureInfo.InvariantCulture)}{unit}";
+            }
+        }
+
+        foreach (var (size, unit) in units)
+        {
+            if (s >= size)
+            {
+                return $"{Math.Round(s / size, 1).ToString(CultureInfo.InvariantCulture)}{unit}";
+            }
+        }
+
+        return $"{s.ToString("0.###", CultureInfo.InvariantCulture)}s";
+    }
+
+    public override string ToString() => Text;
+
+    [GeneratedRegex(@"^(?<n>\d+(?:\.\d+)?)\s*(?<u>[a-zA-Z]+)$")]
+    private static partial Regex DurationPattern();
+}
+
+internal sealed class DurationJsonConverter : JsonConverter<Duration>
+{
+    public override Duration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Duration.Parse(reader.GetString() ?? "");
+
+    public override void Write(Utf8JsonWriter writer, Duration value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.Text);
+}

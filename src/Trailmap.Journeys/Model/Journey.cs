@@ -1,0 +1,190 @@
+namespace Trailmap.Journeys.Model;
+
+/// <summary>One customer journey map: who travels it, the stages they pass through and how each is measured.</summary>
+public sealed record Journey
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public string? Description { get; init; }
+    public string? Owner { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public EmotionScale EmotionScale { get; init; } = EmotionScale.Default;
+    /// <summary>Conversion window between consecutive stages; null means unbounded.</summary>
+    public Duration? Window { get; init; }
+    public IReadOnlyList<Persona> Personas { get; init; } = [];
+    public IReadOnlyList<Stage> Stages { get; init; } = [];
+    public IReadOnlyList<MomentOfTruth> MomentsOfTruth { get; init; } = [];
+    public IReadOnlyList<Milestone> Milestones { get; init; } = [];
+    public IReadOnlyList<CriticalTouchpoint> CriticalTouchpoints { get; init; } = [];
+    public IReadOnlyList<Metric> Metrics { get; init; } = [];
+    public IReadOnlyList<Intervention> Interventions { get; init; } = [];
+    public IReadOnlyList<Sequence> Sequences { get; init; } = [];
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+
+    public Stage? FindStage(string id) => Stages.FirstOrDefault(s => s.Id == id);
+
+    public IEnumerable<Metric> AllMetrics() => Stages.SelectMany(s => s.Kpis).Concat(Metrics);
+
+    public IEnumerable<Touchpoint> AllTouchpoints() => Stages.SelectMany(s => s.Touchpoints);
+}
+
+/// <summary>A fictional, representative customer, optionally bound to customer traits for breakdowns.</summary>
+public sealed record Persona
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public string? Role { get; init; }
+    public string? Quote { get; init; }
+    public IReadOnlyList<string> Goals { get; init; } = [];
+    public IReadOnlyList<string> Pains { get; init; } = [];
+    public IReadOnlyList<string> Motivations { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Demographics { get; init; } = new Dictionary<string, string>();
+    /// <summary>Which customers this persona stands for, e.g. <c>plan == "team"</c>.</summary>
+    public Filter? Traits { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+/// <summary>A column of the map: a phase the customer passes through.</summary>
+public sealed record Stage
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public string? Goal { get; init; }
+    public string? Mindset { get; init; }
+    public string? Timeframe { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyList<Touchpoint> Touchpoints { get; init; } = [];
+    public IReadOnlyList<CustomerAction> Actions { get; init; } = [];
+    public IReadOnlyList<string> Thoughts { get; init; } = [];
+    public Emotion? Emotion { get; init; }
+    public IReadOnlyList<PainPoint> PainPoints { get; init; } = [];
+    public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
+    public IReadOnlyList<Metric> Kpis { get; init; } = [];
+    public EventCondition? Entry { get; init; }
+    public IdealState? Ideal { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+public enum TouchpointLayer { Frontstage, Backstage }
+
+/// <summary>Where the customer meets the company: an email, a call, a page.</summary>
+public sealed record Touchpoint
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public string? Channel { get; init; }
+    public TouchpointLayer Layer { get; init; } = TouchpointLayer.Frontstage;
+    public string? Owner { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+/// <summary>Something the customer does in a stage; like a Mermaid journey task it may carry its own score and actors.</summary>
+public sealed record CustomerAction
+{
+    public required string Name { get; init; }
+    public double? Score { get; init; }
+    public IReadOnlyList<string> Personas { get; init; } = [];
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+/// <summary>How the customer feels in a stage: a score on the journey's scale and feeling words.</summary>
+public sealed record Emotion
+{
+    public double? Score { get; init; }
+    public IReadOnlyList<string> Feelings { get; init; } = [];
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+public enum Level { Low, Medium, High }
+
+public sealed record PainPoint
+{
+    public required string Id { get; init; }
+    public required string Text { get; init; }
+    public Level? Severity { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+public enum OpportunityType { Eliminate, Automate, Enhance, Add }
+
+public enum OpportunityStatus { Idea, Planned, InProgress, Done }
+
+public sealed record Opportunity
+{
+    public required string Id { get; init; }
+    public required string Text { get; init; }
+    public OpportunityType? Type { get; init; }
+    public Level? Priority { get; init; }
+    public OpportunityStatus? Status { get; init; }
+    public string? Owner { get; init; }
+    /// <summary>Ids of the pain points this opportunity answers.</summary>
+    public IReadOnlyList<string> Addresses { get; init; } = [];
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+/// <summary>The to-be state of a stage: the emotion and targets the team designs for.</summary>
+public sealed record IdealState
+{
+    public double? Emotion { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyDictionary<string, Target> Targets { get; init; } = new Dictionary<string, Target>();
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+/// <summary>An event that meets a condition: its name plus optional property filters.</summary>
+public sealed record EventCondition
+{
+    public required string Event { get; init; }
+    public Filter? Where { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+
+    public override string ToString() => Where is null ? Event : $"{Event} where {Where}";
+}
+
+/// <summary>A decisive point with a deadline, e.g. "first login within 7d of signup".</summary>
+public sealed record MomentOfTruth
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public string? Stage { get; init; }
+    public EventCondition? Condition { get; init; }
+    public Deadline? Deadline { get; init; }
+    public string? Impact { get; init; }
+    public string? Action { get; init; }
+    public string? Kpi { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+/// <summary>A lifecycle checkpoint such as "Day 14" or "Month 6".</summary>
+public sealed record Milestone
+{
+    public required string Id { get; init; }
+    public required string At { get; init; }
+    public required string Name { get; init; }
+    public string? Stage { get; init; }
+    public string? Description { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MilestoneOffset? Offset { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+public sealed record CriticalTouchpoint
+{
+    public required string Touchpoint { get; init; }
+    public required int Rank { get; init; }
+    public string? Why { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}

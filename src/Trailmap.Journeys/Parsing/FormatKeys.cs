@@ -1,0 +1,33 @@
+namespace Trailmap.Journeys.Parsing;
+
+/// <summary>
+/// The keys each kind of mapping accepts. The parser rejects any other key, and a test holds the
+/// shipped JSON Schema to exactly these lists so editor completion and validation never drift apart.
+/// </summary>
+public static class FormatKeys
+{
+    public static IReadOnlyDictionary<string, string[]> ByKind { get; } = new Dictionary<string, string[]>
+    {
+        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "window", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences"],
+        ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits"],
+        ["stage"] = ["id", "name", "description", "goal", "mindset", "timeframe", "touchpoints", "actions", "thoughts", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
+        ["touchpoint"] = ["id", "name", "channel", "layer", "owner"],
+        ["action"] = ["name", "score", "personas"],
+        ["emotion"] = ["score", "feelings"],
+        ["pain_point"] = ["id", "text", "severity"],
+        ["opportunity"] = ["id", "text", "type", "priority", "status", "owner", "addresses"],
+        ["metric"] = ["id", "name", "type", "target", "description", "from", "to", "event", "return_event", "denominator", "period", "period_number", "property", "of", "window"],
+        ["event_condition"] = ["event", "where"],
+        ["ideal"] = ["emotion", "description", "targets"],
+        ["moment_of_truth"] = ["id", "name", "stage", "condition", "deadline", "impact", "action", "kpi"],
+        ["milestone"] = ["id", "at", "name", "stage", "description"],
+        ["critical_touchpoint"] = ["touchpoint", "rank", "why"],
+        ["intervention"] = ["id", "name", "stage", "when", "then", "goal", "holdout"],
+        ["condition"] = ["event", "no_event", "for", "entered_stage", "stuck_in_stage", "missed_moment", "metric", "trait_changed"],
+        ["action_step"] = ["channel", "template", "subject", "to", "url", "message"],
+        ["sequence"] = ["id", "name", "stage", "trigger", "steps", "exit", "reentry", "holdout"],
+        ["sequence_step"] = ["day", "then"],
+    };
+
+    public static string[] Of(string kind) => ByKind[kind];
+}

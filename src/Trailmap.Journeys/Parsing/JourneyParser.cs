@@ -1,0 +1,796 @@
+using Trailmap.Journeys.Model;
+using Trailmap.Journeys.Validation;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Trailmap.Journeys.Parsing;
+
+/// <summary>The journey read from a file (null when the file could not be read at all) and what was found on the way.</summary>
+public sealed record ParseResult(Journey? Journey, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
+}
+
+/// <summary>Reads the journey YAML format into the model, reporting every problem with its line and column.</summary>
+public static class JourneyParser
+{
+    public const int FormatVersion = 1;
+
+    public static ParseResult Parse(string yaml, string file = "journey.yaml")
+    {
+        var ctx = new ParseContext(file);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            var duplicate = e.Message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)
+                || e.InnerException?.Message.Contains("same key", StringComparison.OrdinalIgnoreCase) == true;
+            var at = new SourceLocation((int)e.Start.Line, (int)e.Start.Column);
+            var message = duplicate
+                ? "a key appears twice in the same mapping; keep one of them"
+                : $"the file is not valid YAML: {Clean(e)}";
+            ctx.Report(duplicate ? Codes.DuplicateKey : Codes.YamlSyntax, at, message);
+            return new ParseResult(null, ctx.Diagnostics);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            ctx.Report(Codes.MissingField, new SourceLocation(1, 1), "the file is empty; start from a template with 'trailmap init --template saas-trial'");
+            return new ParseResult(null, ctx.Diagnostics);
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            ctx.Report(Codes.YamlSyntax, ParseContext.At(stream.Documents[1].RootNode), "a journey file holds one YAML document; split the others into their own files");
+        }
+
+        var root = Fields.Open(stream.Documents[0].RootNode, ctx, "journey", "the journey");
+        if (root is null)
+        {
+            return new ParseResult(null, ctx.Diagnostics);
+        }
+
+        var journey = new Reader(ctx).Journey(root);
+        return new ParseResult(journey, ctx.Diagnostics);
+    }
+
+    private static string Clean(YamlException e)
+    {
+        var m = e.Message;
+        var idx = m.IndexOf("): ", StringComparison.Ordinal);
+        var text = idx >= 0 ? m[(idx + 3)..] : m;
+        if (e.InnerException is { } inner && !string.IsNullOrWhiteSpace(inner.Message))
+        {
+            text += $" ({inner.Message})";
+        }
+
+        return text.Trim();
+    }
+
+    private sealed class Reader(ParseContext ctx)
+    {
+        public Journey? Journey(Fields f)
+        {
+            var version = f.Integer("version");
+            if (version is { } v && v != FormatVersion)
+            {
+                ctx.Report(Codes.InvalidValue, f.Node("version")!, $"this Trailmap reads journey format version {FormatVersion}, the file says {v}");
+            }
+
+            var id = f.Id();
+            var title = f.Text("title", required: true);
+            var scale = EmotionScale.Default;
+            if (f.Text("emotion_scale") is { } scaleText && !EmotionScale.TryParse(scaleText, out scale))
+            {
+                ctx.Report(Codes.InvalidValue, f.Node("emotion_scale")!, $"'{scaleText}' is not a supported emotion scale: use 1..5 (the default, as Mermaid), -2..2 or 1..10");
+                scale = EmotionScale.Default;
+            }
+
+            var stages = f.List("stages", (n, i) => Stage(n, i));
+            if (!f.Has("stages"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, "the journey needs 'stages': a list of the phases customers pass through");
+            }
+
+            var journey = new Journey
+            {
+                Id = id ?? "journey",
+                Title = title ?? id ?? "Untitled journey",
+                Description = f.Text("description"),
+                Owner = f.Text("owner"),
+                Tags = f.TextList("tags"),
+                EmotionScale = scale,
+                Window = f.Duration("window"),
+                Personas = f.List("personas", (n, _) => Persona(n)),
+                Stages = stages,
+                MomentsOfTruth = f.List("moments_of_truth", (n, _) => Moment(n)),
+                Milestones = f.List("milestones", (n, _) => Milestone(n)),
+                CriticalTouchpoints = f.List("critical_touchpoints", (n, _) => CriticalTouchpoint(n)),
+                Metrics = f.List("metrics", (n, _) => Metric(n, "a journey metric", defaultStage: null, previousStage: null)),
+                Interventions = f.List("interventions", (n, _) => Intervention(n)),
+                Sequences = f.List("sequences", (n, _) => Sequence(n)),
+                Location = f.Location,
+            };
+            return journey;
+        }
+
+        private string? _previousStageId;
+
+        private Persona? Persona(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "persona", "a persona");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var id = f.Id();
+            var name = f.Text("name", required: true);
+            if (id is null || name is null)
+            {
+                return null;
+            }
+
+            return new Persona
+            {
+                Id = id,
+                Name = name,
+                Role = f.Text("role"),
+                Quote = f.Text("quote"),
+                Goals = f.TextList("goals"),
+                Pains = f.TextList("pains"),
+                Motivations = f.TextList("motivations"),
+                Demographics = f.TextMap("demographics"),
+                Traits = FilterOf(f, "traits"),
+                Location = f.Location,
+            };
+        }
+
+        private Stage? Stage(YamlNode node, int index)
+        {
+            var f = Fields.Open(node, ctx, "stage", $"stage {index + 1}");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var id = f.Id();
+            var name = f.Text("name", required: true);
+            if (id is null)
+            {
+                return null;
+            }
+
+            var previous = _previousStageId;
+            _previousStageId = id;
+            var touchpointIndex = 0;
+            var painIndex = 0;
+            var opportunityIndex = 0;
+            return new Stage
+            {
+                Id = id,
+                Name = name ?? id,
+                Description = f.Text("description"),
+                Goal = f.Text("goal"),
+                Mindset = f.Text("mindset"),
+                Timeframe = f.Text("timeframe"),
+                Touchpoints = f.List("touchpoints", (n, _) => Touchpoint(n, id, ++touchpointIndex)),
+                Actions = f.List("actions", (n, _) => Action(n)),
+                Thoughts = f.TextList("thoughts"),
+                Emotion = f.Node("emotion") is { } e ? Emotion(e) : null,
+                PainPoints = f.List("pain_points", (n, _) => PainPoint(n, id, ++painIndex)),
+                Opportunities = f.List("opportunities", (n, _) => Opportunity(n, id, ++opportunityIndex)),
+                Kpis = f.List("kpis", (n, _) => Metric(n, $"a KPI of stage '{id}'", id, previous)),
+                Entry = f.Node("entry") is { } entry ? EventCondition(entry, $"the entry of stage '{id}'") : null,
+                Ideal = f.Node("ideal") is { } ideal ? Ideal(ideal) : null,
+                Location = f.Location,
+            };
+        }
+
+        private Touchpoint? Touchpoint(YamlNode node, string stageId, int index)
+        {
+            if (node is YamlScalarNode { Value: { } text })
+            {
+                return new Touchpoint { Id = $"{stageId}-{Ids.Slug(text)}", Name = text, Location = ParseContext.At(node) };
+            }
+
+            var f = Fields.Open(node, ctx, "touchpoint", "a touchpoint");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var name = f.Text("name", required: true);
+            if (name is null)
+            {
+                return null;
+            }
+
+            return new Touchpoint
+            {
+                Id = f.Id(required: false) ?? $"{stageId}-{Ids.Slug(name)}",
+                Name = name,
+                Channel = f.Text("channel"),
+                Layer = f.Enum<TouchpointLayer>("layer") ?? TouchpointLayer.Frontstage,
+                Owner = f.Text("owner"),
+                Location = f.Location,
+            };
+        }
+
+        private CustomerAction? Action(YamlNode node)
+        {
+            if (node is YamlScalarNode { Value: { } text })
+            {
+                return new CustomerAction { Name = text, Location = ParseContext.At(node) };
+            }
+
+            var f = Fields.Open(node, ctx, "action", "an action");
+            var name = f?.Text("name", required: true);
+            if (f is null || name is null)
+            {
+                return null;
+            }
+
+            return new CustomerAction
+            {
+                Name = name,
+                Score = f.Number("score"),
+                Personas = f.TextList("personas"),
+                Location = f.Location,
+            };
+        }
+
+        private Emotion? Emotion(YamlNode node)
+        {
+            if (node is YamlScalarNode s)
+            {
+                if (double.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var score))
+                {
+                    return new Emotion { Score = score, Location = ParseContext.At(node) };
+                }
+
+                ctx.Report(Codes.InvalidValue, node, $"'emotion' must be a score on the journey's scale or a mapping with 'score' and 'feelings', found '{s.Value}'");
+                return null;
+            }
+
+            var f = Fields.Open(node, ctx, "emotion", "an emotion");
+            return f is null ? null : new Emotion { Score = f.Number("score"), Feelings = f.TextList("feelings"), Location = f.Location };
+        }
+
+        private PainPoint? PainPoint(YamlNode node, string stageId, int index)
+        {
+            if (node is YamlScalarNode { Value: { } text })
+            {
+                return new PainPoint { Id = $"{stageId}-pain-{index}", Text = text, Location = ParseContext.At(node) };
+            }
+
+            var f = Fields.Open(node, ctx, "pain_point", "a pain point");
+            var t = f?.Text("text", required: true);
+            if (f is null || t is null)
+            {
+                return null;
+            }
+
+            return new PainPoint
+            {
+                Id = f.Id(required: false) ?? $"{stageId}-pain-{index}",
+                Text = t,
+                Severity = f.Enum<Level>("severity"),
+                Location = f.Location,
+            };
+        }
+
+        private Opportunity? Opportunity(YamlNode node, string stageId, int index)
+        {
+            if (node is YamlScalarNode { Value: { } text })
+            {
+                return new Opportunity { Id = $"{stageId}-opportunity-{index}", Text = text, Location = ParseContext.At(node) };
+            }
+
+            var f = Fields.Open(node, ctx, "opportunity", "an opportunity");
+            var t = f?.Text("text", required: true);
+            if (f is null || t is null)
+            {
+                return null;
+            }
+
+            return new Opportunity
+            {
+                Id = f.Id(required: false) ?? $"{stageId}-opportunity-{index}",
+                Text = t,
+                Type = f.Enum<OpportunityType>("type"),
+                Priority = f.Enum<Level>("priority"),
+                Status = f.Enum<OpportunityStatus>("status"),
+                Owner = f.Text("owner"),
+                Addresses = f.TextList("addresses"),
+                Location = f.Location,
+            };
+        }
+
+        private Metric? Metric(YamlNode node, string what, string? defaultStage, string? previousStage)
+        {
+            var f = Fields.Open(node, ctx, "metric", what);
+            if (f is null)
+            {
+                return null;
+            }
+
+            var id = f.Id();
+            var name = f.Text("name", required: true);
+            var type = f.Enum<MetricType>("type");
+            if (!f.Has("type"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} needs 'type': one of {string.Join(", ", EnumNames.Of<MetricType>().Select(n => n.Name))}");
+            }
+
+            if (id is null || name is null || type is null)
+            {
+                return null;
+            }
+
+            // In a stage, a conversion or time KPI measures the step into that stage unless it says otherwise.
+            var stageScoped = type is MetricType.Conversion or MetricType.TimeBetween;
+            var from = f.Text("from") ?? (stageScoped ? previousStage : null);
+            var to = f.Text("to") ?? (stageScoped ? defaultStage : null);
+            var metric = new Metric
+            {
+                Id = id,
+                Name = name,
+                Type = type.Value,
+                Target = f.Target("target"),
+                Description = f.Text("description"),
+                From = from,
+                To = to,
+                Event = f.Node("event") is { } e ? EventCondition(e, $"the event of {what}") : null,
+                ReturnEvent = f.Node("return_event") is { } r ? EventCondition(r, $"the return event of {what}") : null,
+                Denominator = f.Node("denominator") is { } d ? EventCondition(d, $"the denominator of {what}") : null,
+                Period = f.Enum<RetentionPeriod>("period"),
+                PeriodNumber = f.Integer("period_number"),
+                Property = f.Text("property"),
+                Of = f.Text("of") ?? (type == MetricType.Rate ? defaultStage : null),
+                Window = f.Duration("window"),
+                Location = f.Location,
+            };
+            RequireInputs(metric, f, what);
+            return metric;
+        }
+
+        private void RequireInputs(Metric m, Fields f, string what)
+        {
+            void Need(bool present, string key, string why)
+            {
+                if (!present)
+                {
+                    ctx.Report(Codes.MissingField, f.Location, $"{what} ('{m.Id}', a {EnumNames.Kebab(m.Type.ToString())} metric) needs '{key}': {why}");
+                }
+            }
+
+            switch (m.Type)
+            {
+                case MetricType.Conversion:
+                case MetricType.TimeBetween:
+                    Need(m.From is not null, "from", "the stage it starts at");
+                    Need(m.To is not null, "to", "the stage it ends at");
+                    break;
+                case MetricType.Retention:
+                    Need(m.Event is not null, "event", "the event that starts a customer's cohort");
+                    Need(m.Period is not null, "period", "day, week or month");
+                    Need(m.PeriodNumber is not null, "period_number", "which period after the start counts, e.g. 1 for week-1 retention");
+                    break;
+                case MetricType.Nps:
+                case MetricType.Csat:
+                    Need(m.Event is not null, "event", "the survey answer event");
+                    Need(m.Property is not null, "property", "the event property holding the score");
+                    break;
+                case MetricType.Count:
+                case MetricType.Rate:
+                    Need(m.Event is not null, "event", "the event counted");
+                    break;
+                case MetricType.Ratio:
+                    Need(m.Event is not null, "event", "the numerator event");
+                    Need(m.Denominator is not null, "denominator", "the denominator event");
+                    break;
+                case MetricType.Sum:
+                    Need(m.Event is not null, "event", "the event whose property is summed");
+                    Need(m.Property is not null, "property", "the numeric event property to sum");
+                    break;
+                case MetricType.Score:
+                    break;
+            }
+        }
+
+        private EventCondition? EventCondition(YamlNode node, string what)
+        {
+            if (node is YamlScalarNode { Value: { } name })
+            {
+                return new EventCondition { Event = name, Location = ParseContext.At(node) };
+            }
+
+            var f = Fields.Open(node, ctx, "event_condition", what);
+            var ev = f?.Text("event", required: true);
+            if (f is null || ev is null)
+            {
+                return null;
+            }
+
+            return new EventCondition { Event = ev, Where = FilterOf(f, "where"), Location = f.Location };
+        }
+
+        private Filter? FilterOf(Fields f, string key)
+        {
+            var node = f.Node(key);
+            switch (node)
+            {
+                case null:
+                    return null;
+                case YamlMappingNode map:
+                    var pairs = new List<KeyValuePair<string, object?>>();
+                    foreach (var (k, v) in map.Children)
+                    {
+                        if (k is YamlScalarNode { Value: { } kk } && v is YamlScalarNode vs)
+                        {
+                            pairs.Add(new(kk, ScalarValue(vs)));
+                        }
+                        else
+                        {
+                            ctx.Report(Codes.InvalidFilter, v, $"'{key}' as a mapping holds property: value pairs; for other tests write an expression: {Model.Filter.Help}");
+                        }
+                    }
+
+                    return Model.Filter.AllEqual(pairs);
+                case YamlScalarNode s:
+                    if (FilterParser.TryParse(s.Value ?? "", out var filter, out var error, out var column))
+                    {
+                        return filter;
+                    }
+
+                    // Point at the offending character when the expression sits on one line as written.
+                    var at = ParseContext.At(node);
+                    var offset = s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 1 : 0;
+                    ctx.Report(Codes.InvalidFilter, new SourceLocation(at.Line, at.Column + offset + column - 1), $"'{key}' in {f.What}: {error}");
+                    return null;
+                default:
+                    ctx.Report(Codes.WrongType, node, $"'{key}' in {f.What} must be a filter expression or a mapping of property: value");
+                    return null;
+            }
+        }
+
+        private static object? ScalarValue(YamlScalarNode s)
+        {
+            if (s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted)
+            {
+                return s.Value;
+            }
+
+            return s.Value switch
+            {
+                null or "~" or "null" => null,
+                "true" => true,
+                "false" => false,
+                _ when double.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
+                _ => s.Value,
+            };
+        }
+
+        private IdealState? Ideal(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "ideal", "an ideal state");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var targets = new Dictionary<string, Target>(StringComparer.Ordinal);
+            if (f.Node("targets") is { } tn)
+            {
+                if (tn is YamlMappingNode map)
+                {
+                    foreach (var (k, v) in map.Children)
+                    {
+                        var kpi = (k as YamlScalarNode)?.Value;
+                        var text = (v as YamlScalarNode)?.Value;
+                        if (kpi is null || text is null)
+                        {
+                            ctx.Report(Codes.WrongType, v, "each ideal target is written 'kpi-id: \">= 80%\"'");
+                        }
+                        else if (Target.TryParse(text, out var t, out var error))
+                        {
+                            targets[kpi] = t;
+                        }
+                        else
+                        {
+                            ctx.Report(Codes.InvalidTarget, v, error);
+                        }
+                    }
+                }
+                else
+                {
+                    ctx.Report(Codes.WrongType, tn, "'targets' in an ideal state must map KPI ids to targets, e.g. 'activation: \">= 80%\"'");
+                }
+            }
+
+            return new IdealState { Emotion = f.Number("emotion"), Description = f.Text("description"), Targets = targets, Location = f.Location };
+        }
+
+        private MomentOfTruth? Moment(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "moment_of_truth", "a moment of truth");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var id = f.Id();
+            var name = f.Text("name", required: true);
+            if (id is null || name is null)
+            {
+                return null;
+            }
+
+            Deadline? deadline = null;
+            if (f.Text("deadline") is { } dt)
+            {
+                if (Model.Deadline.TryParse(dt, out var d, out var error))
+                {
+                    deadline = d;
+                }
+                else
+                {
+                    ctx.Report(Codes.InvalidDuration, f.Node("deadline")!, error);
+                }
+            }
+
+            return new MomentOfTruth
+            {
+                Id = id,
+                Name = name,
+                Stage = f.Text("stage"),
+                Condition = f.Node("condition") is { } c ? EventCondition(c, $"the condition of moment '{id}'") : null,
+                Deadline = deadline,
+                Impact = f.Text("impact"),
+                Action = f.Text("action"),
+                Kpi = f.Text("kpi"),
+                Location = f.Location,
+            };
+        }
+
+        private Milestone? Milestone(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "milestone", "a milestone");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var at = f.Text("at", required: true);
+            var name = f.Text("name", required: true);
+            if (at is null || name is null)
+            {
+                return null;
+            }
+
+            return new Milestone
+            {
+                Id = f.Id(required: false) ?? Ids.Slug(at),
+                At = at,
+                Name = name,
+                Stage = f.Text("stage"),
+                Description = f.Text("description"),
+                Offset = MilestoneOffset.TryParse(at, out var o) ? o : null,
+                Location = f.Location,
+            };
+        }
+
+        private CriticalTouchpoint? CriticalTouchpoint(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "critical_touchpoint", "a critical touchpoint");
+            var tp = f?.Text("touchpoint", required: true);
+            var rank = f?.Integer("rank");
+            if (f is not null && !f.Has("rank"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, "a critical touchpoint needs 'rank' (1 is the most critical)");
+            }
+
+            if (f is null || tp is null || rank is null)
+            {
+                return null;
+            }
+
+            return new CriticalTouchpoint { Touchpoint = tp, Rank = rank.Value, Why = f.Text("why"), Location = f.Location };
+        }
+
+        private Condition? Condition(YamlNode node, string what)
+        {
+            var f = Fields.Open(node, ctx, "condition", what);
+            if (f is null)
+            {
+                return null;
+            }
+
+            string[] kinds = ["event", "no_event", "entered_stage", "stuck_in_stage", "missed_moment", "metric", "trait_changed"];
+            var present = kinds.Where(f.Has).ToList();
+            if (present.Count != 1)
+            {
+                ctx.Report(Codes.InvalidCondition, f.Location, present.Count == 0
+                    ? $"{what} needs one of: {string.Join(", ", kinds)}"
+                    : $"{what} names {string.Join(" and ", present)}; give exactly one kind of condition (write two interventions for two conditions)");
+            }
+
+            var forDuration = f.Duration("for");
+            if ((f.Has("no_event") || f.Has("stuck_in_stage")) && forDuration is null && !f.Has("for"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} needs 'for': how long, e.g. 14d");
+            }
+
+            Filter? metric = null;
+            if (f.Text("metric") is { } mt)
+            {
+                if (FilterParser.TryParse(mt, out var mf, out var error, out _))
+                {
+                    metric = mf;
+                }
+                else
+                {
+                    ctx.Report(Codes.InvalidFilter, f.Node("metric")!, $"'metric' in {what}: {error}");
+                }
+            }
+
+            return new Condition
+            {
+                Event = f.Node("event") is { } e ? EventCondition(e, $"the event of {what}") : null,
+                InactiveEvent = f.Node("no_event") is { } ne ? EventCondition(ne, $"the event of {what}") : null,
+                InactiveFor = f.Has("no_event") ? forDuration : null,
+                EnteredStage = f.Text("entered_stage"),
+                StuckInStage = f.Text("stuck_in_stage"),
+                StuckFor = f.Has("stuck_in_stage") ? forDuration : null,
+                MissedMoment = f.Text("missed_moment"),
+                Metric = metric,
+                TraitChanged = f.Text("trait_changed"),
+                Location = f.Location,
+            };
+        }
+
+        private InterventionAction? ActionStep(YamlNode node, string what)
+        {
+            var f = Fields.Open(node, ctx, "action_step", what);
+            if (f is null)
+            {
+                return null;
+            }
+
+            var channel = f.Enum<ActionChannel>("channel");
+            if (!f.Has("channel"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} needs 'channel': email, webhook, slack or in-app");
+            }
+
+            if (channel is null)
+            {
+                return null;
+            }
+
+            var action = new InterventionAction
+            {
+                Channel = channel.Value,
+                Template = f.Text("template"),
+                Subject = f.Text("subject"),
+                To = f.Text("to"),
+                Url = f.Text("url"),
+                Message = f.Text("message"),
+                Location = f.Location,
+            };
+            if (action.Channel == ActionChannel.Email && action.Template is null && action.Subject is null)
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} sends an email, so it needs 'template' or 'subject'");
+            }
+
+            if (action.Channel is ActionChannel.Webhook && action.Url is null)
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} calls a webhook, so it needs 'url'");
+            }
+
+            return action;
+        }
+
+        private Intervention? Intervention(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "intervention", "an intervention");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var id = f.Id();
+            var name = f.Text("name", required: true);
+            var when = f.Node("when") is { } w ? Condition(w, $"the condition of intervention '{id}'") : null;
+            var then = f.Node("then") is { } t ? ActionStep(t, $"the action of intervention '{id}'") : null;
+            if (!f.Has("when"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"intervention '{id}' needs 'when': the condition that triggers it");
+            }
+
+            if (!f.Has("then"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"intervention '{id}' needs 'then': the action to take");
+            }
+
+            if (id is null || name is null || when is null || then is null)
+            {
+                return null;
+            }
+
+            return new Intervention
+            {
+                Id = id,
+                Name = name,
+                Stage = f.Text("stage"),
+                When = when,
+                Then = then,
+                Goal = f.Node("goal") is { } g ? EventCondition(g, $"the goal of intervention '{id}'") : null,
+                Holdout = f.Fraction("holdout"),
+                Location = f.Location,
+            };
+        }
+
+        private Sequence? Sequence(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "sequence", "a sequence");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var id = f.Id();
+            var name = f.Text("name", required: true);
+            var trigger = f.Node("trigger") is { } t ? Condition(t, $"the trigger of sequence '{id}'") : null;
+            if (!f.Has("trigger"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"sequence '{id}' needs 'trigger': the condition that starts it");
+            }
+
+            var steps = f.List("steps", (n, i) =>
+            {
+                var sf = Fields.Open(n, ctx, "sequence_step", $"step {i + 1} of sequence '{id}'");
+                var day = sf?.Integer("day");
+                if (sf is not null && !sf.Has("day"))
+                {
+                    ctx.Report(Codes.MissingField, sf.Location, $"step {i + 1} of sequence '{id}' needs 'day': its offset in days from the trigger");
+                }
+
+                var then = sf?.Node("then") is { } tn ? ActionStep(tn, $"step {i + 1} of sequence '{id}'") : null;
+                if (sf is not null && !sf.Has("then"))
+                {
+                    ctx.Report(Codes.MissingField, sf.Location, $"step {i + 1} of sequence '{id}' needs 'then': the action to take");
+                }
+
+                if (day is < 0)
+                {
+                    ctx.Report(Codes.InvalidValue, sf!.Node("day")!, $"step {i + 1} of sequence '{id}' has a negative day; days count from the trigger");
+                }
+
+                return sf is null || day is null || then is null ? null : new SequenceStep { Day = day.Value, Then = then, Location = sf.Location };
+            });
+
+            if (id is null || name is null || trigger is null)
+            {
+                return null;
+            }
+
+            return new Sequence
+            {
+                Id = id,
+                Name = name,
+                Stage = f.Text("stage"),
+                Trigger = trigger,
+                Steps = steps,
+                Exit = f.Node("exit") is { } e ? EventCondition(e, $"the exit goal of sequence '{id}'") : null,
+                Reentry = f.Enum<Reentry>("reentry") ?? Reentry.Never,
+                Holdout = f.Fraction("holdout"),
+                Location = f.Location,
+            };
+        }
+    }
+}

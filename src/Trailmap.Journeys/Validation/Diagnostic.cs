@@ -1,0 +1,45 @@
+using Trailmap.Journeys.Model;
+
+namespace Trailmap.Journeys.Validation;
+
+public enum Severity { Error, Warning }
+
+/// <summary>One finding in a journey file, printed as <c>file:line:col: error CODE: message</c>.</summary>
+public sealed record Diagnostic(Severity Severity, string Code, string Message, string File, SourceLocation Location)
+{
+    public override string ToString() =>
+        $"{File}:{Location.Line}:{Location.Column}: {(Severity == Severity.Error ? "error" : "warning")} {Code}: {Message}";
+}
+
+/// <summary>A diagnostic code, its short name, severity and what it means; the catalogue docs and tests read.</summary>
+public sealed record DiagnosticCode(string Code, string Name, Severity Severity, string Meaning);
+
+public static class Codes
+{
+    public static readonly DiagnosticCode YamlSyntax = new("TM001", "yaml-syntax", Severity.Error, "The file is not valid YAML.");
+    public static readonly DiagnosticCode UnknownKey = new("TM002", "unknown-key", Severity.Error, "A key the format does not know; the message suggests the closest known key.");
+    public static readonly DiagnosticCode MissingField = new("TM003", "missing-field", Severity.Error, "A required field is missing.");
+    public static readonly DiagnosticCode WrongType = new("TM004", "wrong-type", Severity.Error, "A field holds a list where text was expected, or the like.");
+    public static readonly DiagnosticCode InvalidValue = new("TM005", "invalid-value", Severity.Error, "A value outside the allowed set (an id with spaces, an unknown opportunity type, a bad number).");
+    public static readonly DiagnosticCode DuplicateId = new("TM006", "duplicate-id", Severity.Error, "Two things of the same kind share an id.");
+    public static readonly DiagnosticCode UnresolvedReference = new("TM007", "unresolved-reference", Severity.Error, "A reference (stage, persona, KPI, pain point, touchpoint, moment) names nothing defined in the file.");
+    public static readonly DiagnosticCode InvalidFilter = new("TM008", "invalid-filter", Severity.Error, "A property filter or trait binding does not parse.");
+    public static readonly DiagnosticCode InvalidDuration = new("TM009", "invalid-duration", Severity.Error, "A duration or deadline does not parse.");
+    public static readonly DiagnosticCode InvalidTarget = new("TM010", "invalid-target", Severity.Error, "A target does not parse.");
+    public static readonly DiagnosticCode ScoreOutsideScale = new("TM011", "score-outside-scale", Severity.Error, "An emotion score lies outside the journey's emotion scale.");
+    public static readonly DiagnosticCode DuplicateKey = new("TM012", "duplicate-key", Severity.Error, "A key appears twice in one mapping.");
+    public static readonly DiagnosticCode InvalidCondition = new("TM013", "invalid-condition", Severity.Error, "An intervention condition names no kind, or several.");
+    public static readonly DiagnosticCode StageWithoutKpi = new("TM101", "stage-without-kpi", Severity.Warning, "A stage has no KPI, so nothing tells whether it works.");
+    public static readonly DiagnosticCode PainWithoutOpportunity = new("TM102", "pain-point-without-opportunity", Severity.Warning, "A pain point that no opportunity addresses.");
+    public static readonly DiagnosticCode MomentWithoutDeadline = new("TM103", "moment-without-deadline", Severity.Warning, "A moment of truth without a deadline cannot be hit or missed.");
+    public static readonly DiagnosticCode KpiWithoutTarget = new("TM104", "kpi-without-target", Severity.Warning, "A KPI without a target has no status.");
+    public static readonly DiagnosticCode UnreachableStage = new("TM105", "unreachable-stage", Severity.Warning, "A stage without an entry criterion can never be reached by a measured customer.");
+    public static readonly DiagnosticCode UnitMismatch = new("TM106", "target-unit-mismatch", Severity.Warning, "A target's unit does not fit its metric (a conversion with a duration target).");
+
+    public static IReadOnlyList<DiagnosticCode> All { get; } =
+    [
+        YamlSyntax, UnknownKey, MissingField, WrongType, InvalidValue, DuplicateId, UnresolvedReference, InvalidFilter,
+        InvalidDuration, InvalidTarget, ScoreOutsideScale, DuplicateKey, InvalidCondition,
+        StageWithoutKpi, PainWithoutOpportunity, MomentWithoutDeadline, KpiWithoutTarget, UnreachableStage, UnitMismatch,
+    ];
+}
