@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Trailmap.Benchmarks.JourneyBenchmarks).Assembly).Run(args);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need from Debian's packages, only what is missing, so running it twice is cheap.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Fonts so rendered maps and screenshots have real glyphs.
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+
+if ((${#need[@]} == 0)); then
+  echo "test dependencies present"
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null 2>&1 || { echo "installing ${need[*]} needs root (or sudo)" >&2; exit 1; }
+  sudo="sudo"
+fi
+
+echo "installing ${need[*]} ..."
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+echo "installed ${need[*]}"

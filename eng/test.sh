@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs every test of Trailmap: installs what the tests need, builds, runs each test project and the format check,
+# and ends with one line "N passed, N failed, N skipped" counted over all of them.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results="$(mktemp -d -t trailmap-tests.XXXXXX)"
+trap 'rm -rf "$results"' EXIT
+
+"$root/eng/install-test-deps.sh" || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
+export TRAILMAP_CHROMIUM="${TRAILMAP_CHROMIUM:-$(command -v chromium)}"
+# Screenshots and other artifacts the tests keep for people to look at.
+export TRAILMAP_TEST_ARTIFACTS="${TRAILMAP_TEST_ARTIFACTS:-$root/artifacts/test}"
+mkdir -p "$TRAILMAP_TEST_ARTIFACTS"
+
+extra_failed=0
+extra_passed=0
+
+echo "== build"
+if ! dotnet build Trailmap.slnx -c Release -nologo -v quiet; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+for project in test/*/*.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=minimal" || true
+done
+
+echo "== dotnet format --verify-no-changes"
+if dotnet format Trailmap.slnx --verify-no-changes -v quiet; then
+  extra_passed=$((extra_passed + 1))
+else
+  echo "code style check failed: run 'dotnet format Trailmap.slnx'"
+  extra_failed=$((extra_failed + 1))
+fi
+
+passed=0 failed=0 skipped=0 projects=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  projects=$((projects + 1))
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  p=$(get passed); f=$(get failed); t=$(get total); e=$(get executed); err=$(get error)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${err:-0}))
+  skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+
+expected=$(ls test/*/*.csproj | wc -l)
+if ((projects < expected)); then
+  echo "only $projects of $expected test projects reported results"
+  failed=$((failed + expected - projects))
+fi
+
+passed=$((passed + extra_passed))
+failed=$((failed + extra_failed))
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0 && passed > 0))

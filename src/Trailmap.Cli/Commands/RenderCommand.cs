@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Trailmap.Export;
+using Trailmap.Journeys.Actuals;
+using Trailmap.Journeys.Model;
+using Trailmap.Journeys.Rendering;
+
+namespace Trailmap.Cli.Commands;
+
+/// <summary><c>trailmap render FILE --format F</c>: one model, one look, eight formats.</summary>
+public static class RenderCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var file = new Argument<string>("file") { Description = "The journey file to render" };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "html, svg, png, pdf, md, mermaid, csv or json",
+            DefaultValueFactory = _ => "html",
+        };
+        format.AcceptOnlyFromAmong("html", "svg", "png", "pdf", "md", "mermaid", "csv", "json");
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "File to write. Text formats go to stdout without it; PNG and PDF default to FILE's name with the format's extension",
+        };
+        var actuals = new Option<string?>("--actuals") { Description = "Measured actuals (JSON from 'trailmap analyze --format actuals') to show beside the targets" };
+        var pageSize = new Option<string>("--page-size") { Description = "PDF page: a3 or a4, landscape", DefaultValueFactory = _ => "a3" };
+        pageSize.AcceptOnlyFromAmong("a3", "a4");
+        var chromium = new Option<string?>("--chromium") { Description = $"Path to Chromium for PNG/PDF (default: ${ChromiumLocator.EnvironmentVariable}, then /usr/bin/chromium)" };
+
+        var command = new Command("render", "Render a journey map to HTML, SVG, PNG, PDF, Markdown, Mermaid, CSV or JSON")
+        {
+            file, format, output, actuals, pageSize, chromium,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            var journey = JourneyInput.LoadValid(path, terminal);
+            var measured = JourneyInput.LoadActuals(parse.GetValue(actuals), journey);
+            var fmt = Enum.Parse<RenderFormat>(parse.GetValue(format)!, ignoreCase: true);
+            var outPath = parse.GetValue(output);
+            if (JourneyRenderer.NeedsBrowser(fmt))
+            {
+                outPath ??= Path.GetFileNameWithoutExtension(path) + JourneyRenderer.FileExtension(fmt);
+                await RenderWithBrowserAsync(journey, measured, fmt, outPath, parse.GetValue(pageSize)!, parse.GetValue(chromium), ct).ConfigureAwait(false);
+                terminal.Info($"wrote {outPath}");
+                return 0;
+            }
+
+            var text = JourneyRenderer.Render(journey, fmt, measured);
+            if (outPath is null)
+            {
+                terminal.Raw.Write(text);
+                return 0;
+            }
+
+            OutputFile.WriteText(outPath, text);
+            terminal.Info($"wrote {outPath}");
+            return 0;
+        });
+        return command;
+    }
+
+    public static async Task RenderWithBrowserAsync(Journey journey, JourneyActuals? actuals, RenderFormat format, string outPath, string pageSize, string? chromium, CancellationToken ct)
+    {
+        var html = JourneyRenderer.Render(journey, RenderFormat.Html, actuals);
+        await using var chromiumExporter = await StartChromiumAsync(chromium).ConfigureAwait(false);
+        await ExportAsync(chromiumExporter, html, format, outPath, pageSize, ct).ConfigureAwait(false);
+    }
+
+    public static async Task<ChromiumExporter> StartChromiumAsync(string? chromium)
+    {
+        try
+        {
+            return await ChromiumExporter.StartAsync(chromium).ConfigureAwait(false);
+        }
+        catch (ChromiumNotFoundException e)
+        {
+            throw new UserError(e.Message);
+        }
+        catch (Microsoft.Playwright.PlaywrightException e)
+        {
+            throw new UserError($"Chromium did not start: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    public static async Task ExportAsync(ChromiumExporter exporter, string html, RenderFormat format, string outPath, string pageSize, CancellationToken ct)
+    {
+        try
+        {
+            if (format == RenderFormat.Png)
+            {
+                await exporter.ExportPngAsync(html, outPath, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                var size = pageSize.Equals("a4", StringComparison.OrdinalIgnoreCase) ? PageSize.A4 : PageSize.A3;
+                await exporter.ExportPdfAsync(html, outPath, size, ct).ConfigureAwait(false);
+            }
+        }
+        catch (Microsoft.Playwright.PlaywrightException e)
+        {
+            throw new UserError($"Chromium failed to render {format.ToString().ToUpperInvariant()}: {e.Message.Split('\n')[0]}");
+        }
+    }
+}

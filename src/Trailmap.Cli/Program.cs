@@ -1,0 +1,3 @@
+using Trailmap.Cli;
+
+return await TrailmapCli.RunAsync(args, Terminal.FromConsole()).ConfigureAwait(false);

@@ -1,0 +1,41 @@
+using Spectre.Console;
+
+namespace Trailmap.Cli;
+
+/// <summary>Where a command writes: results to <see cref="Out"/>, messages and progress to <see cref="Err"/>.</summary>
+/// <remarks>Keeping results on stdout and everything else on stderr lets users pipe `trailmap render` safely.</remarks>
+public sealed class Terminal(IAnsiConsole output, IAnsiConsole error, TextWriter rawOutput)
+{
+    public IAnsiConsole Out { get; } = output;
+
+    public IAnsiConsole Err { get; } = error;
+
+    /// <summary>Plain stdout for machine-readable output (JSON, YAML, rendered files) that must not be wrapped or styled.</summary>
+    public TextWriter Raw { get; } = rawOutput;
+
+    public static Terminal FromConsole()
+    {
+        var noColor = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
+        return new Terminal(
+            Create(Console.Out, Console.IsOutputRedirected || noColor),
+            Create(Console.Error, Console.IsErrorRedirected || noColor),
+            Console.Out);
+    }
+
+    public static Terminal ForWriters(TextWriter output, TextWriter error) =>
+        new(Create(output, plain: true), Create(error, plain: true), output);
+
+    private static IAnsiConsole Create(TextWriter writer, bool plain) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
+        ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        Interactive = plain ? InteractionSupport.No : InteractionSupport.Detect,
+    });
+
+    public void Error(string message) => Err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+
+    public void Warn(string message) => Err.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+
+    public void Info(string message) => Err.MarkupLine(Markup.Escape(message));
+}

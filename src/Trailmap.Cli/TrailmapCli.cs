@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Trailmap.Cli.Commands;
+
+namespace Trailmap.Cli;
+
+/// <summary>Builds the command tree and runs it; the only place that turns failures into exit codes.</summary>
+public static class TrailmapCli
+{
+    public static RootCommand Build(Terminal terminal)
+    {
+        var root = new RootCommand("trailmap: customer journeys as code. Map the journey in YAML, validate it, render it.");
+        root.Subcommands.Add(ValidateCommand.Create(terminal));
+        root.Subcommands.Add(RenderCommand.Create(terminal));
+        root.Subcommands.Add(TemplatesCommand.Create(terminal));
+        root.Subcommands.Add(InitCommand.Create(terminal));
+        root.Subcommands.Add(SchemaCommand.Create(terminal));
+        root.Subcommands.Add(ImportMermaidCommand.Create(terminal));
+        root.Subcommands.Add(DemoCommand.Create(terminal));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, Terminal terminal, CancellationToken cancellationToken = default)
+    {
+        var root = Build(terminal);
+        var parsed = root.Parse(args);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = terminal.Raw,
+                Error = new SpectreErrorWriter(terminal),
+                EnableDefaultExceptionHandler = false,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UserError e)
+        {
+            terminal.Error(e.Message);
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            terminal.Error("cancelled");
+            return 130;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("TRAILMAP_DEBUG") is not { Length: > 0 })
+        {
+            // Users get one clear line; developers set TRAILMAP_DEBUG=1 for the stack trace.
+            terminal.Error($"{e.Message} (an unexpected {e.GetType().Name}; run again with TRAILMAP_DEBUG=1 for details and report it)");
+            return 70;
+        }
+    }
+
+    /// <summary>Routes System.CommandLine's parse errors through the styled error console.</summary>
+    private sealed class SpectreErrorWriter(Terminal terminal) : StringWriter
+    {
+        public override void Write(string? value) => terminal.Err.Write(value ?? "");
+
+        public override void WriteLine(string? value) => terminal.Err.WriteLine(value ?? "");
+
+        public override void Write(char value) => terminal.Err.Write(value.ToString());
+    }
+}
