@@ -188,6 +188,16 @@ public class TemplateTests
     }
 
     [Fact]
+    public void B2b_AnswersFrictionWithAllFourOpportunityTypes_AndRanksCriticalTouchpointsFromOne()
+    {
+        var journey = Load("b2b-customer-success");
+
+        journey.Stages.SelectMany(s => s.Opportunities).Select(o => o.Type).Distinct().OrderBy(t => t).ShouldBe(
+            [OpportunityType.Eliminate, OpportunityType.Automate, OpportunityType.Enhance, OpportunityType.Add]);
+        journey.CriticalTouchpoints.Select(c => c.Rank).ShouldBe([1, 2, 3, 4, 5, 6]);
+    }
+
+    [Fact]
     public void AwarenessToAdvocacy_HasTwoPersonas_SarahAndBrian()
     {
         var journey = Load("awareness-to-advocacy");
