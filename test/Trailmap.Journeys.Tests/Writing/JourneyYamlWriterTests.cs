@@ -1,9 +1,9 @@
 using Shouldly;
-using Xunit;
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Rendering;
 using Trailmap.Journeys.Tests.Rendering;
 using Trailmap.Journeys.Writing;
+using Xunit;
 
 namespace Trailmap.Journeys.Tests.Writing;
 
