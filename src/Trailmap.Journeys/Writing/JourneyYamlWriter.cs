@@ -1,0 +1,242 @@
+using Trailmap.Journeys.Model;
+using Trailmap.Journeys.Parsing;
+
+namespace Trailmap.Journeys.Writing;
+
+/// <summary>
+/// Writes a journey as Trailmap YAML that parses back to an equal model. Every id the parser would
+/// otherwise derive (touchpoints, pain points, milestones) and every default it would fill in
+/// (a stage KPI's from/to) is written out, so the file means the same to any reader.
+/// </summary>
+public static class JourneyYamlWriter
+{
+    public static string Write(Journey journey) => YamlPrinter.Print(JourneyMap(journey));
+
+    private static YamlMap JourneyMap(Journey j) => new YamlMap()
+        .Number("version", JourneyParser.FormatVersion)
+        .Text("id", j.Id)
+        .Text("title", j.Title)
+        .Text("description", j.Description)
+        .Text("owner", j.Owner)
+        .Texts("tags", j.Tags)
+        .Add("emotion_scale", new YamlRaw(YamlScalar.Text(j.EmotionScale.ToString())))
+        .Text("window", j.Window?.Text)
+        .Maps("personas", j.Personas, Persona)
+        .Add("stages", new YamlList([.. j.Stages.Select(Stage)]))
+        .Maps("moments_of_truth", j.MomentsOfTruth, Moment)
+        .Maps("milestones", j.Milestones, Milestone)
+        .Maps("critical_touchpoints", j.CriticalTouchpoints, Critical)
+        .Maps("metrics", j.Metrics, Metric)
+        .Maps("interventions", j.Interventions, Intervention)
+        .Maps("sequences", j.Sequences, Sequence);
+
+    private static YamlMap Persona(Persona p)
+    {
+        var map = new YamlMap()
+            .Text("id", p.Id)
+            .Text("name", p.Name)
+            .Text("role", p.Role)
+            .Text("quote", p.Quote)
+            .Texts("goals", p.Goals)
+            .Texts("pains", p.Pains)
+            .Texts("motivations", p.Motivations);
+        if (p.Demographics.Count > 0)
+        {
+            var demographics = new YamlMap();
+            foreach (var (key, value) in p.Demographics)
+            {
+                demographics.Text(YamlScalar.Text(key), value);
+            }
+
+            map.Add("demographics", demographics);
+        }
+
+        return map.Optional("traits", FilterValue(p.Traits));
+    }
+
+    private static YamlMap Stage(Stage s) => new YamlMap()
+        .Text("id", s.Id)
+        .Text("name", s.Name)
+        .Text("description", s.Description)
+        .Text("goal", s.Goal)
+        .Text("mindset", s.Mindset)
+        .Text("timeframe", s.Timeframe)
+        .Maps("touchpoints", s.Touchpoints, t => new YamlMap()
+            .Text("id", t.Id)
+            .Text("name", t.Name)
+            .Text("channel", t.Channel)
+            .Text("layer", Kebab(t.Layer))
+            .Text("owner", t.Owner))
+        .Maps("actions", s.Actions, a => new YamlMap()
+            .Text("name", a.Name)
+            .Number("score", a.Score)
+            .Texts("personas", a.Personas))
+        .Texts("thoughts", s.Thoughts)
+        .Optional("emotion", s.Emotion is { } e ? new YamlMap().Number("score", e.Score).Texts("feelings", e.Feelings) : null)
+        .Maps("pain_points", s.PainPoints, p => new YamlMap()
+            .Text("id", p.Id)
+            .Text("text", p.Text)
+            .Text("severity", Kebab(p.Severity)))
+        .Maps("opportunities", s.Opportunities, o => new YamlMap()
+            .Text("id", o.Id)
+            .Text("text", o.Text)
+            .Text("type", Kebab(o.Type))
+            .Text("priority", Kebab(o.Priority))
+            .Text("status", Kebab(o.Status))
+            .Text("owner", o.Owner)
+            .Texts("addresses", o.Addresses))
+        .Maps("kpis", s.Kpis, Metric)
+        .Optional("entry", Event(s.Entry))
+        .Optional("ideal", s.Ideal is { } ideal ? Ideal(ideal) : null);
+
+    private static YamlMap Ideal(IdealState ideal)
+    {
+        var map = new YamlMap().Number("emotion", ideal.Emotion).Text("description", ideal.Description);
+        if (ideal.Targets.Count > 0)
+        {
+            var targets = new YamlMap();
+            foreach (var (kpi, target) in ideal.Targets)
+            {
+                targets.Text(YamlScalar.Text(kpi), target.Text);
+            }
+
+            map.Add("targets", targets);
+        }
+
+        return map;
+    }
+
+    private static YamlMap Metric(Metric m) => new YamlMap()
+        .Text("id", m.Id)
+        .Text("name", m.Name)
+        .Text("type", Kebab(m.Type))
+        .Text("target", m.Target?.Text)
+        .Text("description", m.Description)
+        .Text("from", m.From)
+        .Text("to", m.To)
+        .Optional("event", Event(m.Event))
+        .Optional("return_event", Event(m.ReturnEvent))
+        .Optional("denominator", Event(m.Denominator))
+        .Text("period", Kebab(m.Period))
+        .Number("period_number", m.PeriodNumber)
+        .Text("property", m.Property)
+        .Text("of", m.Of)
+        .Text("window", m.Window?.Text);
+
+    private static YamlMap Moment(MomentOfTruth m) => new YamlMap()
+        .Text("id", m.Id)
+        .Text("name", m.Name)
+        .Text("stage", m.Stage)
+        .Optional("condition", Event(m.Condition))
+        .Text("deadline", m.Deadline?.Text)
+        .Text("impact", m.Impact)
+        .Text("action", m.Action)
+        .Text("kpi", m.Kpi);
+
+    private static YamlMap Milestone(Milestone m) => new YamlMap()
+        .Text("id", m.Id)
+        .Text("at", m.At)
+        .Text("name", m.Name)
+        .Text("stage", m.Stage)
+        .Text("description", m.Description);
+
+    private static YamlMap Critical(CriticalTouchpoint c) => new YamlMap()
+        .Text("touchpoint", c.Touchpoint)
+        .Number("rank", c.Rank)
+        .Text("why", c.Why);
+
+    private static YamlMap Intervention(Intervention i) => new YamlMap()
+        .Text("id", i.Id)
+        .Text("name", i.Name)
+        .Text("stage", i.Stage)
+        .Add("when", Condition(i.When))
+        .Add("then", Action(i.Then))
+        .Optional("goal", Event(i.Goal))
+        .Number("holdout", i.Holdout);
+
+    private static YamlMap Sequence(Sequence s) => new YamlMap()
+        .Text("id", s.Id)
+        .Text("name", s.Name)
+        .Text("stage", s.Stage)
+        .Add("trigger", Condition(s.Trigger))
+        .Maps("steps", s.Steps, step => new YamlMap().Number("day", step.Day).Add("then", Action(step.Then)))
+        .Optional("exit", Event(s.Exit))
+        .Text("reentry", Kebab(s.Reentry))
+        .Number("holdout", s.Holdout);
+
+    private static YamlMap Condition(Condition c)
+    {
+        var map = new YamlMap().Optional("event", Event(c.Event));
+        if (c.InactiveEvent is not null || c.InactiveFor is not null)
+        {
+            map.Optional("no_event", Event(c.InactiveEvent)).Text("for", c.InactiveFor?.Text);
+        }
+
+        if (c.StuckInStage is not null)
+        {
+            map.Text("stuck_in_stage", c.StuckInStage).Text("for", c.StuckFor?.Text);
+        }
+
+        return map
+            .Text("entered_stage", c.EnteredStage)
+            .Text("missed_moment", c.MissedMoment)
+            .Text("metric", c.Metric is null ? null : FilterWriter.Write(c.Metric))
+            .Text("trait_changed", c.TraitChanged);
+    }
+
+    private static YamlMap Action(InterventionAction a) => new YamlMap()
+        .Text("channel", Kebab(a.Channel))
+        .Text("template", a.Template)
+        .Text("subject", a.Subject)
+        .Text("to", a.To)
+        .Text("url", a.Url)
+        .Text("message", a.Message);
+
+    /// <summary>An event alone as its name; with a filter as <c>{ event, where }</c>.</summary>
+    private static YamlValue? Event(EventCondition? e) => e switch
+    {
+        null => null,
+        { Where: null } => new YamlRaw(YamlScalar.Text(e.Event)),
+        _ => new YamlMap().Text("event", e.Event).Optional("where", FilterValue(e.Where)),
+    };
+
+    /// <summary>
+    /// A filter as an expression, or, when a property name cannot be written bare (it came from a
+    /// <c>where:</c> mapping with a key like "plan type"), as the equivalent mapping of equalities.
+    /// </summary>
+    private static YamlValue? FilterValue(Filter? filter)
+    {
+        if (filter is null)
+        {
+            return null;
+        }
+
+        if (!FilterWriter.HasPlainProperties(filter) && FilterWriter.AsEqualities(filter) is { } equalities)
+        {
+            var map = new YamlMap();
+            foreach (var c in equalities)
+            {
+                map.Add(YamlScalar.Text(c.Property), new YamlRaw(MappingValue(c.Value)));
+            }
+
+            return map;
+        }
+
+        return new YamlRaw(YamlScalar.Text(FilterWriter.Write(filter)));
+    }
+
+    // In a where-mapping the parser reads unquoted true/false/null/numbers as such and quoted values as text.
+    private static string MappingValue(object? value) => value switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        string s => YamlScalar.Quoted(s),
+        _ => FilterWriter.Literal(value),
+    };
+
+    private static string? Kebab<TEnum>(TEnum? value)
+        where TEnum : struct, Enum => value is { } v ? EnumNames.Kebab(v.ToString()) : null;
+
+    private static string Kebab<TEnum>(TEnum value)
+        where TEnum : struct, Enum => EnumNames.Kebab(value.ToString());
+}
