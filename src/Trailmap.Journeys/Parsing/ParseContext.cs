@@ -90,6 +90,36 @@ internal sealed class Fields
     public SourceLocation LocationOf(string key) =>
         _entries.TryGetValue(Checked(key), out var e) ? ParseContext.At(e.Value) : Location;
 
+    /// <summary>Where each value of this mapping was written, with list items as "key[i]" and nested keys as "key.name".</summary>
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations()
+    {
+        var result = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var (key, (_, value)) in _entries)
+        {
+            result[key] = ParseContext.At(value);
+            if (value is YamlSequenceNode seq)
+            {
+                var i = 0;
+                foreach (var item in seq)
+                {
+                    result[$"{key}[{i++}]"] = ParseContext.At(item);
+                }
+            }
+            else if (value is YamlMappingNode map)
+            {
+                foreach (var (k, _) in map.Children)
+                {
+                    if (k is YamlScalarNode { Value: { } name })
+                    {
+                        result[$"{key}.{name}"] = ParseContext.At(k);
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
     public string? Text(string key, bool required = false)
     {
         var node = Node(key);
