@@ -100,11 +100,12 @@ public static class JourneyValidator
             Resolve(m.From, stages, "stage", m.ValueLocations.Of("from", m.Location), where);
             Resolve(m.To, stages, "stage", m.ValueLocations.Of("to", m.Location), where);
             Resolve(m.Of, stages, "stage", m.ValueLocations.Of("of", m.Location), where);
-            if (m.Target is null)
+            // A target that is written but does not parse already has its own TM010; "no target" would be noise.
+            if (m.Target is null && !m.ValueLocations.ContainsKey("target"))
             {
                 Report(Codes.KpiWithoutTarget, m.Location, $"{where} has no 'target', so it can never be met or missed; add e.g. target: \">= 40%\"");
             }
-            else if (ExpectedUnit(m.Type) is { } unit && m.Target.Unit != unit)
+            else if (m.Target is not null && ExpectedUnit(m.Type) is { } unit && m.Target.Unit != unit)
             {
                 Report(Codes.UnitMismatch, m.ValueLocations.Of("target", m.Location), $"{where} is a {EnumNames.Kebab(m.Type.ToString())} metric, measured as a {unit.ToString().ToLowerInvariant()}, but its target '{m.Target}' is a {m.Target.Unit.ToString().ToLowerInvariant()}");
             }
