@@ -116,7 +116,7 @@ public static class JourneyValidator
             var where = $"moment of truth '{mot.Id}'";
             Resolve(mot.Stage, stages, "stage", mot.ValueLocations.Of("stage", mot.Location), where);
             Resolve(mot.Kpi, metrics, "KPI", mot.ValueLocations.Of("kpi", mot.Location), where);
-            if (mot.Deadline is null)
+            if (mot.Deadline is null && !mot.ValueLocations.ContainsKey("deadline"))
             {
                 Report(Codes.MomentWithoutDeadline, mot.Location, $"{where} has no 'deadline', so it can never be hit or missed; add e.g. deadline: within 7d of signup");
             }
