@@ -48,7 +48,11 @@ internal sealed class Fields
 
             if (!_allowed.Contains(key.Value))
             {
-                ctx.Report(Codes.UnknownKey, key, $"unknown key '{key.Value}' in {what}{Suggest.DidYouMean(key.Value, _allowed)} (allowed: {string.Join(", ", _allowed)})");
+                // "{ name: Kickoff call, plan agreed }" reads "plan agreed" as a key with no value; say why.
+                var commaHint = map.Style == YamlDotNet.Core.Events.MappingStyle.Flow && v is YamlScalarNode { Value: null or "" }
+                    ? "; if it belongs to the text before it, put that text in quotes: inside { } a comma ends a value"
+                    : "";
+                ctx.Report(Codes.UnknownKey, key, $"unknown key '{key.Value}' in {what}{Suggest.DidYouMean(key.Value, _allowed)}{commaHint} (allowed: {string.Join(", ", _allowed)})");
                 continue;
             }
 

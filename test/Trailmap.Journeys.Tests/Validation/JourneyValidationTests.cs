@@ -246,4 +246,28 @@ public sealed class JourneyValidationTests
         var d = Diagnose("id: j\ntitle: J\nstages: [{ id: a, name: A, entry: X, kpis: [{ id: k, name: K, type: count, event: X, target: \"> 1\" }] }]\nmoments_of_truth:\n  - { id: m, name: M, deadline: soon }\n").ShouldHaveSingleItem();
         (d.Code, d.Location.Line, d.Location.Column).ShouldBe(("TM009", 5, 33));
     }
+
+    [Fact]
+    public void Customer_success_lifecycle_transcription_has_no_errors()
+    {
+        var file = JourneyFile.Load(TestPaths.Repo("samples", "customer-success-lifecycle.yaml"));
+        file.Diagnostics.Where(d => d.Severity == Severity.Error).ShouldBeEmpty(string.Join("\n", file.Diagnostics));
+
+        // The source names no opportunity for most friction points (TM102), and four of its six moments
+        // happen "anytime" or "T-90 days" before renewal, which no 'within ... of' deadline can express (TM103).
+        file.Diagnostics.Select(d => d.Code).Distinct().Order().ShouldBe(["TM102", "TM103"]);
+        var j = file.Journey!;
+        (j.Stages.Count, j.MomentsOfTruth.Count, j.Milestones.Count, j.Interventions.Count, j.Sequences.Count).ShouldBe((4, 6, 18, 4, 4));
+        j.Stages.Select(s => s.Kpis.Count).ShouldBe([4, 4, 4, 4]);
+        j.Stages.Select(s => s.PainPoints.Count).ShouldBe([5, 4, 4, 4]);
+        j.Sequences.Single(s => s.Id == "onboarding-emails").Steps.Select(s => s.Day).ShouldBe([1, 3, 7, 14, 30, 60, 90]);
+    }
+
+    [Fact]
+    public void Comma_inside_a_flow_mapping_gets_a_quoting_hint()
+    {
+        var d = Diagnose("id: j\ntitle: J\nstages: [{ id: a, name: A, entry: X }]\nmilestones:\n  - { at: Day 1, name: Kickoff call, plan agreed }\n").Single(d => d.Code == "TM002");
+        (d.Location.Line, d.Location.Column).ShouldBe((5, 38));
+        d.Message.ShouldContain("put that text in quotes");
+    }
 }
