@@ -52,7 +52,7 @@ public readonly partial record struct Duration(TimeSpan Span, string Text)
     public static Duration FromSeconds(double seconds) =>
         new(TimeSpan.FromSeconds(seconds), Format(TimeSpan.FromSeconds(seconds)));
 
-    /// <summary>Writes a span in the largest whole unit that keeps it exact, e.g. 14d, 90s, 1.5h.</summary>
+    /// <summary>Writes a span in the largest unit that keeps it exact, e.g. 2w, 90s, 90m (for 1.5h); the text a parsed duration keeps.</summary>
     public static string Format(TimeSpan span)
     {
         var s = span.TotalSeconds;
@@ -74,6 +74,25 @@ public readonly partial record struct Duration(TimeSpan Span, string Text)
         }
 
         return $"{s.ToString("0.###", CultureInfo.InvariantCulture)}s";
+    }
+
+    /// <summary>
+    /// Writes a measured span for people: the largest unit it reaches, to one decimal, e.g. 2.5d or 1.2d
+    /// for 100000 seconds. <see cref="Format"/> would keep it exact and print "100000s".
+    /// </summary>
+    public static string FormatApproximate(TimeSpan span)
+    {
+        var s = span.TotalSeconds;
+        (double size, string unit)[] units = [(7 * 86400, "w"), (86400, "d"), (3600, "h"), (60, "m")];
+        foreach (var (size, unit) in units)
+        {
+            if (Math.Abs(s) >= size)
+            {
+                return $"{Math.Round(s / size, 1).ToString("0.#", CultureInfo.InvariantCulture)}{unit}";
+            }
+        }
+
+        return $"{Math.Round(s, 1).ToString("0.#", CultureInfo.InvariantCulture)}s";
     }
 
     public override string ToString() => Text;

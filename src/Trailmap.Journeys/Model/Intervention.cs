@@ -17,6 +17,8 @@ public sealed record Condition
     public string? TraitChanged { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 
     public override string ToString() =>
         Event is not null ? $"{Event}"
@@ -42,6 +44,8 @@ public sealed record InterventionAction
     public string? Message { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 
     public override string ToString() => $"{Channel.ToString().ToLowerInvariant()}: {Subject ?? Template ?? Message ?? Url ?? To}";
 }
@@ -59,6 +63,8 @@ public sealed record Intervention
     public double? Holdout { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 public sealed record SequenceStep
@@ -67,6 +73,8 @@ public sealed record SequenceStep
     public required InterventionAction Then { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 public enum Reentry { Never, Always, AfterExit }
@@ -84,4 +92,6 @@ public sealed record Sequence
     public double? Holdout { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }

@@ -21,6 +21,8 @@ public sealed record Journey
     public IReadOnlyList<Sequence> Sequences { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 
     public Stage? FindStage(string id) => Stages.FirstOrDefault(s => s.Id == id);
 
@@ -44,6 +46,8 @@ public sealed record Persona
     public Filter? Traits { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 /// <summary>A column of the map: a phase the customer passes through.</summary>
@@ -66,6 +70,8 @@ public sealed record Stage
     public IdealState? Ideal { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 public enum TouchpointLayer { Frontstage, Backstage }
@@ -80,6 +86,8 @@ public sealed record Touchpoint
     public string? Owner { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 /// <summary>Something the customer does in a stage; like a Mermaid journey task it may carry its own score and actors.</summary>
@@ -90,6 +98,8 @@ public sealed record CustomerAction
     public IReadOnlyList<string> Personas { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 /// <summary>How the customer feels in a stage: a score on the journey's scale and feeling words.</summary>
@@ -99,6 +109,8 @@ public sealed record Emotion
     public IReadOnlyList<string> Feelings { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 public enum Level { Low, Medium, High }
@@ -110,6 +122,8 @@ public sealed record PainPoint
     public Level? Severity { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 public enum OpportunityType { Eliminate, Automate, Enhance, Add }
@@ -128,6 +142,8 @@ public sealed record Opportunity
     public IReadOnlyList<string> Addresses { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 /// <summary>The to-be state of a stage: the emotion and targets the team designs for.</summary>
@@ -138,6 +154,8 @@ public sealed record IdealState
     public IReadOnlyDictionary<string, Target> Targets { get; init; } = new Dictionary<string, Target>();
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 /// <summary>An event that meets a condition: its name plus optional property filters.</summary>
@@ -147,6 +165,8 @@ public sealed record EventCondition
     public Filter? Where { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 
     public override string ToString() => Where is null ? Event : $"{Event} where {Where}";
 }
@@ -164,6 +184,8 @@ public sealed record MomentOfTruth
     public string? Kpi { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 /// <summary>A lifecycle checkpoint such as "Day 14" or "Month 6".</summary>
@@ -178,6 +200,8 @@ public sealed record Milestone
     public MilestoneOffset? Offset { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }
 
 public sealed record CriticalTouchpoint
@@ -187,4 +211,6 @@ public sealed record CriticalTouchpoint
     public string? Why { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }

@@ -52,4 +52,6 @@ public sealed record Metric
     public Duration? Window { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
 }

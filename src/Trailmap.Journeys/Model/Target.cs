@@ -168,7 +168,7 @@ public sealed partial record Target(TargetComparison Comparison, double Value, d
     public static string FormatValue(double value, TargetUnit unit) => unit switch
     {
         TargetUnit.Percent => (value * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%",
-        TargetUnit.Duration => Duration.Format(TimeSpan.FromSeconds(Math.Round(value))),
+        TargetUnit.Duration => Duration.FormatApproximate(TimeSpan.FromSeconds(value)),
         _ => value.ToString("0.##", CultureInfo.InvariantCulture),
     };
 

@@ -1,6 +1,7 @@
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Validation;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Trailmap.Journeys.Parsing;
@@ -12,7 +13,7 @@ public sealed record ParseResult(Journey? Journey, IReadOnlyList<Diagnostic> Dia
 }
 
 /// <summary>Reads the journey YAML format into the model, reporting every problem with its line and column.</summary>
-public static class JourneyParser
+public static partial class JourneyParser
 {
     public const int FormatVersion = 1;
 
@@ -20,19 +21,35 @@ public static class JourneyParser
     {
         var ctx = new ParseContext(file);
         var stream = new YamlStream();
+        var events = new TrackingParser(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(events);
         }
         catch (YamlException e)
         {
-            var duplicate = e.Message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)
-                || e.InnerException?.Message.Contains("same key", StringComparison.OrdinalIgnoreCase) == true;
             var at = new SourceLocation((int)e.Start.Line, (int)e.Start.Column);
-            var message = duplicate
-                ? "a key appears twice in the same mapping; keep one of them"
-                : $"the file is not valid YAML: {Clean(e)}";
-            ctx.Report(duplicate ? Codes.DuplicateKey : Codes.YamlSyntax, at, message);
+            if (DuplicateKeyPattern().Match(e.Message) is { Success: true } dup)
+            {
+                // YamlDotNet reports the second occurrence, which is the one to remove or rename.
+                ctx.Report(Codes.DuplicateKey, at, $"the key '{dup.Groups["key"].Value}' appears twice in the same mapping; keep one of them");
+            }
+            else
+            {
+                ctx.Report(Codes.YamlSyntax, at, $"the file is not valid YAML: {Clean(e)}");
+            }
+
+            return new ParseResult(null, ctx.Diagnostics);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, when a '[' or '{' is left open
+            // and a plain value follows on a later line; the open bracket is the mistake to point at.
+            var at = events.UnclosedFlow ?? events.LastEnd;
+            var message = events.UnclosedFlow is null
+                ? "the file is not valid YAML here"
+                : "the file is not valid YAML: this '[' or '{' is never closed; close it on the same line or write the list as '- ' entries";
+            ctx.Report(Codes.YamlSyntax, at, message);
             return new ParseResult(null, ctx.Diagnostics);
         }
 
@@ -55,6 +72,43 @@ public static class JourneyParser
 
         var journey = new Reader(ctx).Journey(root);
         return new ParseResult(journey, ctx.Diagnostics);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Duplicate key (?<key>.*)$")]
+    private static partial System.Text.RegularExpressions.Regex DuplicateKeyPattern();
+
+    /// <summary>Passes YAML events through while remembering where they were, for errors YamlDotNet does not locate.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        private readonly Stack<SourceLocation> _openFlows = new();
+
+        public ParsingEvent? Current => inner.Current;
+
+        public SourceLocation LastEnd { get; private set; } = new(1, 1);
+
+        public SourceLocation? UnclosedFlow => _openFlows.Count > 0 ? _openFlows.Peek() : null;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (moved && inner.Current is { } e)
+            {
+                LastEnd = new SourceLocation((int)e.End.Line, (int)e.End.Column);
+                switch (e)
+                {
+                    case SequenceStart { Style: SequenceStyle.Flow }:
+                    case MappingStart { Style: MappingStyle.Flow }:
+                        _openFlows.Push(new SourceLocation((int)e.Start.Line, (int)e.Start.Column));
+                        break;
+                    // Inside a flow collection everything is flow, so any end closes the innermost open one.
+                    case SequenceEnd or MappingEnd when _openFlows.Count > 0:
+                        _openFlows.Pop();
+                        break;
+                }
+            }
+
+            return moved;
+        }
     }
 
     private static string Clean(YamlException e)
@@ -113,6 +167,7 @@ public static class JourneyParser
                 Interventions = f.List("interventions", (n, _) => Intervention(n)),
                 Sequences = f.List("sequences", (n, _) => Sequence(n)),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
             return journey;
         }
@@ -146,6 +201,7 @@ public static class JourneyParser
                 Demographics = f.TextMap("demographics"),
                 Traits = FilterOf(f, "traits"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -187,6 +243,7 @@ public static class JourneyParser
                 Entry = f.Node("entry") is { } entry ? EventCondition(entry, $"the entry of stage '{id}'") : null,
                 Ideal = f.Node("ideal") is { } ideal ? Ideal(ideal) : null,
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -217,6 +274,7 @@ public static class JourneyParser
                 Layer = f.Enum<TouchpointLayer>("layer") ?? TouchpointLayer.Frontstage,
                 Owner = f.Text("owner"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -240,6 +298,7 @@ public static class JourneyParser
                 Score = f.Number("score"),
                 Personas = f.TextList("personas"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -257,7 +316,7 @@ public static class JourneyParser
             }
 
             var f = Fields.Open(node, ctx, "emotion", "an emotion");
-            return f is null ? null : new Emotion { Score = f.Number("score"), Feelings = f.TextList("feelings"), Location = f.Location };
+            return f is null ? null : new Emotion { Score = f.Number("score"), Feelings = f.TextList("feelings"), Location = f.Location, ValueLocations = f.ValueLocations() };
         }
 
         private PainPoint? PainPoint(YamlNode node, string stageId, int index)
@@ -280,6 +339,7 @@ public static class JourneyParser
                 Text = t,
                 Severity = f.Enum<Level>("severity"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -307,6 +367,7 @@ public static class JourneyParser
                 Owner = f.Text("owner"),
                 Addresses = f.TextList("addresses"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -353,6 +414,7 @@ public static class JourneyParser
                 Of = f.Text("of") ?? (type == MetricType.Rate ? defaultStage : null),
                 Window = f.Duration("window"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
             RequireInputs(metric, f, what);
             return metric;
@@ -512,7 +574,7 @@ public static class JourneyParser
                 }
             }
 
-            return new IdealState { Emotion = f.Number("emotion"), Description = f.Text("description"), Targets = targets, Location = f.Location };
+            return new IdealState { Emotion = f.Number("emotion"), Description = f.Text("description"), Targets = targets, Location = f.Location, ValueLocations = f.ValueLocations() };
         }
 
         private MomentOfTruth? Moment(YamlNode node)
@@ -554,6 +616,7 @@ public static class JourneyParser
                 Action = f.Text("action"),
                 Kpi = f.Text("kpi"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -581,6 +644,7 @@ public static class JourneyParser
                 Description = f.Text("description"),
                 Offset = MilestoneOffset.TryParse(at, out var o) ? o : null,
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -599,7 +663,7 @@ public static class JourneyParser
                 return null;
             }
 
-            return new CriticalTouchpoint { Touchpoint = tp, Rank = rank.Value, Why = f.Text("why"), Location = f.Location };
+            return new CriticalTouchpoint { Touchpoint = tp, Rank = rank.Value, Why = f.Text("why"), Location = f.Location, ValueLocations = f.ValueLocations() };
         }
 
         private Condition? Condition(YamlNode node, string what)
@@ -650,6 +714,7 @@ public static class JourneyParser
                 Metric = metric,
                 TraitChanged = f.Text("trait_changed"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -681,6 +746,7 @@ public static class JourneyParser
                 Url = f.Text("url"),
                 Message = f.Text("message"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
             if (action.Channel == ActionChannel.Email && action.Template is null && action.Subject is null)
             {
@@ -732,6 +798,7 @@ public static class JourneyParser
                 Goal = f.Node("goal") is { } g ? EventCondition(g, $"the goal of intervention '{id}'") : null,
                 Holdout = f.Fraction("holdout"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
 
@@ -790,6 +857,7 @@ public static class JourneyParser
                 Reentry = f.Enum<Reentry>("reentry") ?? Reentry.Never,
                 Holdout = f.Fraction("holdout"),
                 Location = f.Location,
+                ValueLocations = f.ValueLocations(),
             };
         }
     }

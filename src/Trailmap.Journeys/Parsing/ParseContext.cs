@@ -48,7 +48,11 @@ internal sealed class Fields
 
             if (!_allowed.Contains(key.Value))
             {
-                ctx.Report(Codes.UnknownKey, key, $"unknown key '{key.Value}' in {what}{Suggest.DidYouMean(key.Value, _allowed)} (allowed: {string.Join(", ", _allowed)})");
+                // "{ name: Kickoff call, plan agreed }" reads "plan agreed" as a key with no value; say why.
+                var commaHint = map.Style == YamlDotNet.Core.Events.MappingStyle.Flow && v is YamlScalarNode { Value: null or "" }
+                    ? "; if it belongs to the text before it, put that text in quotes: inside { } a comma ends a value"
+                    : "";
+                ctx.Report(Codes.UnknownKey, key, $"unknown key '{key.Value}' in {what}{Suggest.DidYouMean(key.Value, _allowed)}{commaHint} (allowed: {string.Join(", ", _allowed)})");
                 continue;
             }
 
@@ -89,6 +93,36 @@ internal sealed class Fields
 
     public SourceLocation LocationOf(string key) =>
         _entries.TryGetValue(Checked(key), out var e) ? ParseContext.At(e.Value) : Location;
+
+    /// <summary>Where each value of this mapping was written, with list items as "key[i]" and nested keys as "key.name".</summary>
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations()
+    {
+        var result = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var (key, (_, value)) in _entries)
+        {
+            result[key] = ParseContext.At(value);
+            if (value is YamlSequenceNode seq)
+            {
+                var i = 0;
+                foreach (var item in seq)
+                {
+                    result[$"{key}[{i++}]"] = ParseContext.At(item);
+                }
+            }
+            else if (value is YamlMappingNode map)
+            {
+                foreach (var (k, _) in map.Children)
+                {
+                    if (k is YamlScalarNode { Value: { } name })
+                    {
+                        result[$"{key}.{name}"] = ParseContext.At(k);
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
 
     public string? Text(string key, bool required = false)
     {

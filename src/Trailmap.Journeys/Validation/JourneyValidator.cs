@@ -12,15 +12,15 @@ public static class JourneyValidator
         void Report(DiagnosticCode code, SourceLocation at, string message) =>
             found.Add(new Diagnostic(code.Severity, code.Code, message, file, at));
 
-        CheckUnique(journey.Personas.Select(p => (p.Id, p.Location)), "persona", Report);
-        CheckUnique(journey.Stages.Select(s => (s.Id, s.Location)), "stage", Report);
-        CheckUnique(journey.AllTouchpoints().Select(t => (t.Id, t.Location)), "touchpoint", Report);
-        CheckUnique(journey.Stages.SelectMany(s => s.PainPoints).Select(p => (p.Id, p.Location)), "pain point", Report);
-        CheckUnique(journey.Stages.SelectMany(s => s.Opportunities).Select(o => (o.Id, o.Location)), "opportunity", Report);
-        CheckUnique(journey.AllMetrics().Select(m => (m.Id, m.Location)), "KPI or metric", Report);
-        CheckUnique(journey.MomentsOfTruth.Select(m => (m.Id, m.Location)), "moment of truth", Report);
-        CheckUnique(journey.Milestones.Select(m => (m.Id, m.Location)), "milestone", Report);
-        CheckUnique(journey.Interventions.Select(i => (i.Id, i.Location)).Concat(journey.Sequences.Select(s => (s.Id, s.Location))), "intervention or sequence", Report);
+        CheckUnique(journey.Personas.Select(p => (p.Id, IdAt(p.ValueLocations, p.Location))), "persona", Report);
+        CheckUnique(journey.Stages.Select(s => (s.Id, IdAt(s.ValueLocations, s.Location))), "stage", Report);
+        CheckUnique(journey.AllTouchpoints().Select(t => (t.Id, IdAt(t.ValueLocations, t.Location))), "touchpoint", Report);
+        CheckUnique(journey.Stages.SelectMany(s => s.PainPoints).Select(p => (p.Id, IdAt(p.ValueLocations, p.Location))), "pain point", Report);
+        CheckUnique(journey.Stages.SelectMany(s => s.Opportunities).Select(o => (o.Id, IdAt(o.ValueLocations, o.Location))), "opportunity", Report);
+        CheckUnique(journey.AllMetrics().Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "KPI or metric", Report);
+        CheckUnique(journey.MomentsOfTruth.Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "moment of truth", Report);
+        CheckUnique(journey.Milestones.Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "milestone", Report);
+        CheckUnique(journey.Interventions.Select(i => (i.Id, IdAt(i.ValueLocations, i.Location))).Concat(journey.Sequences.Select(s => (s.Id, IdAt(s.ValueLocations, s.Location)))), "intervention or sequence", Report);
 
         var stages = journey.Stages.Select(s => s.Id).ToHashSet();
         var personas = journey.Personas.Select(p => p.Id).ToHashSet();
@@ -48,22 +48,22 @@ public static class JourneyValidator
 
         foreach (var stage in journey.Stages)
         {
-            CheckScore(stage.Emotion?.Score, stage.Emotion?.Location ?? stage.Location, $"the emotion of stage '{stage.Id}'");
-            CheckScore(stage.Ideal?.Emotion, stage.Ideal?.Location ?? stage.Location, $"the ideal emotion of stage '{stage.Id}'");
+            CheckScore(stage.Emotion?.Score, stage.Emotion is { } emotion ? emotion.ValueLocations.Of("score", emotion.Location) : stage.Location, $"the emotion of stage '{stage.Id}'");
+            CheckScore(stage.Ideal?.Emotion, stage.Ideal is { } idealState ? idealState.ValueLocations.Of("emotion", idealState.Location) : stage.Location, $"the ideal emotion of stage '{stage.Id}'");
             foreach (var action in stage.Actions)
             {
-                CheckScore(action.Score, action.Location, $"the score of action '{action.Name}'");
-                foreach (var p in action.Personas)
+                CheckScore(action.Score, action.ValueLocations.Of("score", action.Location), $"the score of action '{action.Name}'");
+                for (var i = 0; i < action.Personas.Count; i++)
                 {
-                    Resolve(p, personas, "persona", action.Location, $"action '{action.Name}'");
+                    Resolve(action.Personas[i], personas, "persona", ItemAt(action.ValueLocations, "personas", i, action.Location), $"action '{action.Name}'");
                 }
             }
 
             foreach (var o in stage.Opportunities)
             {
-                foreach (var p in o.Addresses)
+                for (var i = 0; i < o.Addresses.Count; i++)
                 {
-                    Resolve(p, pains, "pain point", o.Location, $"opportunity '{o.Id}'");
+                    Resolve(o.Addresses[i], pains, "pain point", ItemAt(o.ValueLocations, "addresses", i, o.Location), $"opportunity '{o.Id}'");
                 }
             }
 
@@ -71,7 +71,7 @@ public static class JourneyValidator
             {
                 foreach (var kpi in ideal.Targets.Keys)
                 {
-                    Resolve(kpi, metrics, "KPI", ideal.Location, $"the ideal state of stage '{stage.Id}'");
+                    Resolve(kpi, metrics, "KPI", ideal.ValueLocations.Of($"targets.{kpi}", ideal.Location), $"the ideal state of stage '{stage.Id}'");
                 }
             }
 
@@ -97,25 +97,26 @@ public static class JourneyValidator
         foreach (var m in journey.AllMetrics())
         {
             var where = $"metric '{m.Id}'";
-            Resolve(m.From, stages, "stage", m.Location, where);
-            Resolve(m.To, stages, "stage", m.Location, where);
-            Resolve(m.Of, stages, "stage", m.Location, where);
-            if (m.Target is null)
+            Resolve(m.From, stages, "stage", m.ValueLocations.Of("from", m.Location), where);
+            Resolve(m.To, stages, "stage", m.ValueLocations.Of("to", m.Location), where);
+            Resolve(m.Of, stages, "stage", m.ValueLocations.Of("of", m.Location), where);
+            // A target that is written but does not parse already has its own TM010; "no target" would be noise.
+            if (m.Target is null && !m.ValueLocations.ContainsKey("target"))
             {
                 Report(Codes.KpiWithoutTarget, m.Location, $"{where} has no 'target', so it can never be met or missed; add e.g. target: \">= 40%\"");
             }
-            else if (ExpectedUnit(m.Type) is { } unit && m.Target.Unit != unit)
+            else if (m.Target is not null && ExpectedUnit(m.Type) is { } unit && m.Target.Unit != unit)
             {
-                Report(Codes.UnitMismatch, m.Location, $"{where} is a {EnumNames.Kebab(m.Type.ToString())} metric, measured as a {unit.ToString().ToLowerInvariant()}, but its target '{m.Target}' is a {m.Target.Unit.ToString().ToLowerInvariant()}");
+                Report(Codes.UnitMismatch, m.ValueLocations.Of("target", m.Location), $"{where} is a {EnumNames.Kebab(m.Type.ToString())} metric, measured as a {unit.ToString().ToLowerInvariant()}, but its target '{m.Target}' is a {m.Target.Unit.ToString().ToLowerInvariant()}");
             }
         }
 
         foreach (var mot in journey.MomentsOfTruth)
         {
             var where = $"moment of truth '{mot.Id}'";
-            Resolve(mot.Stage, stages, "stage", mot.Location, where);
-            Resolve(mot.Kpi, metrics, "KPI", mot.Location, where);
-            if (mot.Deadline is null)
+            Resolve(mot.Stage, stages, "stage", mot.ValueLocations.Of("stage", mot.Location), where);
+            Resolve(mot.Kpi, metrics, "KPI", mot.ValueLocations.Of("kpi", mot.Location), where);
+            if (mot.Deadline is null && !mot.ValueLocations.ContainsKey("deadline"))
             {
                 Report(Codes.MomentWithoutDeadline, mot.Location, $"{where} has no 'deadline', so it can never be hit or missed; add e.g. deadline: within 7d of signup");
             }
@@ -123,30 +124,30 @@ public static class JourneyValidator
 
         foreach (var ms in journey.Milestones)
         {
-            Resolve(ms.Stage, stages, "stage", ms.Location, $"milestone '{ms.Id}'");
+            Resolve(ms.Stage, stages, "stage", ms.ValueLocations.Of("stage", ms.Location), $"milestone '{ms.Id}'");
         }
 
         foreach (var ct in journey.CriticalTouchpoints)
         {
-            Resolve(ct.Touchpoint, touchpoints, "touchpoint", ct.Location, "a critical touchpoint");
+            Resolve(ct.Touchpoint, touchpoints, "touchpoint", ct.ValueLocations.Of("touchpoint", ct.Location), "a critical touchpoint");
         }
 
         void CheckCondition(Condition c, string where)
         {
-            Resolve(c.EnteredStage, stages, "stage", c.Location, where);
-            Resolve(c.StuckInStage, stages, "stage", c.Location, where);
-            Resolve(c.MissedMoment, moments, "moment of truth", c.Location, where);
+            Resolve(c.EnteredStage, stages, "stage", c.ValueLocations.Of("entered_stage", c.Location), where);
+            Resolve(c.StuckInStage, stages, "stage", c.ValueLocations.Of("stuck_in_stage", c.Location), where);
+            Resolve(c.MissedMoment, moments, "moment of truth", c.ValueLocations.Of("missed_moment", c.Location), where);
         }
 
         foreach (var i in journey.Interventions)
         {
-            Resolve(i.Stage, stages, "stage", i.Location, $"intervention '{i.Id}'");
+            Resolve(i.Stage, stages, "stage", i.ValueLocations.Of("stage", i.Location), $"intervention '{i.Id}'");
             CheckCondition(i.When, $"intervention '{i.Id}'");
         }
 
         foreach (var s in journey.Sequences)
         {
-            Resolve(s.Stage, stages, "stage", s.Location, $"sequence '{s.Id}'");
+            Resolve(s.Stage, stages, "stage", s.ValueLocations.Of("stage", s.Location), $"sequence '{s.Id}'");
             CheckCondition(s.Trigger, $"sequence '{s.Id}'");
         }
 
@@ -160,6 +161,13 @@ public static class JourneyValidator
         MetricType.Nps => TargetUnit.Number,
         _ => null,
     };
+
+    private static SourceLocation IdAt(IReadOnlyDictionary<string, SourceLocation> locations, SourceLocation fallback) =>
+        locations.Of("id", fallback);
+
+    /// <summary>Item i of a list key; a single value written instead of a list is located at the key's value.</summary>
+    private static SourceLocation ItemAt(IReadOnlyDictionary<string, SourceLocation> locations, string key, int i, SourceLocation fallback) =>
+        locations.Of($"{key}[{i}]", locations.Of(key, fallback));
 
     private static string Short(string text) => text.Length <= 40 ? $"\"{text}\"" : $"\"{text[..37]}...\"";
 
