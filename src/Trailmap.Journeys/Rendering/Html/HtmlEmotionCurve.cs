@@ -114,7 +114,7 @@ internal static class HtmlEmotionCurve
             .Append(n * ColumnUnits).Append(' ').Append(ChartHeight).Append("\" preserveAspectRatio=\"none\">");
         foreach (var s in series)
         {
-            foreach (var run in s.Runs())
+            foreach (var run in s.Runs().Where(r => r.Count > 1))
             {
                 html.Append("<polyline class=\"line ").Append(s.Kind).Append("\" vector-effect=\"non-scaling-stroke\" points=\"")
                     .AppendJoin(' ', run.Select(p => $"{F((p.Stage * ColumnUnits) + (ColumnUnits / 2.0))},{F(Y(scale, p.Score))}"))
@@ -141,7 +141,7 @@ internal static class HtmlEmotionCurve
                 {
                     var feelings = journey.Stages[i].Emotion?.Feelings ?? [];
                     var label = feelings.Count == 0 ? Num(score) : $"{Num(score)} · {TextWrap.Truncate(string.Join(", ", feelings), 30)}";
-                    html.Append("<text class=\"pt-label\" x=\"").Append(x).Append("\" y=\"").Append(F(LabelY(series, i, scale, y)))
+                    html.Append("<text class=\"pt-label\" x=\"").Append(x).Append("\" y=\"").Append(F(EmotionSeries.LabelCrowded(series, i, v => Y(scale, v), 28) ? y + 22 : y - 13))
                         .Append("\" text-anchor=\"middle\">").Append(E(label)).Append("</text>");
                 }
                 else
@@ -153,13 +153,6 @@ internal static class HtmlEmotionCurve
         }
 
         html.Append("</svg>");
-    }
-
-    /// <summary>Above the designed point, unless another curve's point sits just above it; then below.</summary>
-    public static double LabelY(IReadOnlyList<EmotionSeries> series, int stage, EmotionScale scale, double y)
-    {
-        var crowded = series.Any(s => s.Kind != "designed" && s.Scores[stage] is { } other && Y(scale, other) < y && Y(scale, other) > y - 28);
-        return crowded ? y + 22 : y - 13;
     }
 
     private static string Percent(int i, int n, double offset) =>

@@ -11,7 +11,7 @@ internal static class HtmlStyles
     public static string Css(int stages) =>
         Base
         + string.Create(CultureInfo.InvariantCulture, $".map {{ grid-template-columns: 176px repeat({Math.Max(stages, 1)}, minmax(236px, 1fr)); }}\n")
-        + string.Create(CultureInfo.InvariantCulture, $"@media print {{ .map {{ grid-template-columns: 120px repeat({Math.Max(stages, 1)}, minmax(0, 1fr)); }} }}\n");
+        + string.Create(CultureInfo.InvariantCulture, $"@media print {{ .map {{ grid-template-columns: 136px repeat({Math.Max(stages, 1)}, minmax(0, 1fr)); }} }}\n");
 
     private const string Base = """
 :root {

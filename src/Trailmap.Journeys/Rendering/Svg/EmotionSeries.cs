@@ -53,6 +53,22 @@ internal sealed record EmotionSeries(string Kind, string Label, IReadOnlyList<do
         return runs;
     }
 
+    /// <summary>
+    /// Whether the designed point of a stage has another curve's point just above it (within
+    /// <paramref name="distance"/>), in which case its label goes below the point instead of over it.
+    /// </summary>
+    public static bool LabelCrowded(IReadOnlyList<EmotionSeries> series, int stage, Func<double, double> y, double distance)
+    {
+        var designed = series.FirstOrDefault(s => s.Kind == "designed")?.Scores[stage];
+        if (designed is not { } score)
+        {
+            return false;
+        }
+
+        var own = y(score);
+        return series.Any(s => s.Kind != "designed" && s.Scores[stage] is { } other && y(other) < own && y(other) > own - distance);
+    }
+
     /// <summary>Position of a score from 0 (worst, bottom) to 1 (best, top), clamped to the scale.</summary>
     public static double Height(EmotionScale scale, double score) => Math.Clamp(scale.Normalise(score), 0, 1);
 }

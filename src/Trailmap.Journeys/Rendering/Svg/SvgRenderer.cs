@@ -286,10 +286,10 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             if (actuals?.ForStage(stage.Id) is { } measured)
             {
                 var funnel = measured.Conversion is { } c
-                    ? $"{Html.Count(measured.Reached)} reached · {Target.FormatValue(c, TargetUnit.Percent)} from previous"
+                    ? $"{Html.Count(measured.Reached)} reached · {Target.FormatValue(c, TargetUnit.Percent)} conv."
                     : $"{Html.Count(measured.Reached)} reached";
                 svg.Append("<text class=\"funnel\" x=\"").Append(tx).Append("\" y=\"").Append(top + 98).Append("\">")
-                    .Append(X(TextWrap.Truncate(funnel, 31))).Append("</text>");
+                    .Append(X(TextWrap.Truncate(funnel, 28))).Append("</text>");
             }
 
             svg.Append("</g>\n");
@@ -304,17 +304,18 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     {
         var left = Margin + LabelWidth;
         var right = left + (Columns * ColumnWidth);
-        foreach (var v in new[] { scale.Min, scale.Max })
+        for (var v = scale.Min; v <= scale.Max; v += scale.Max - scale.Min > 5 ? 3 : 1)
         {
             var gy = F(ScoreY(laneTop, v));
-            svg.Append("<line class=\"grid\" x1=\"").Append(left).Append("\" y1=\"").Append(gy).Append("\" x2=\"").Append(right)
+            svg.Append("<line class=\"grid").Append(v == scale.Min || v == scale.Max ? " edge" : "").Append("\" x1=\"").Append(left).Append("\" y1=\"").Append(gy).Append("\" x2=\"").Append(right)
                 .Append("\" y2=\"").Append(gy).Append("\"/><text class=\"axis\" x=\"").Append(left - 8).Append("\" y=\"").Append(F(ScoreY(laneTop, v) + 4))
                 .Append("\" text-anchor=\"end\">").Append(v).Append("</text>\n");
         }
 
         foreach (var s in series)
         {
-            foreach (var run in s.Runs())
+            // A lone scored stage between gaps is only a point; its circle below marks it.
+            foreach (var run in s.Runs().Where(r => r.Count > 1))
             {
                 svg.Append("<polyline class=\"curve ").Append(s.Kind).Append("\" points=\"")
                     .AppendJoin(' ', run.Select(p => $"{F(StageCentre(p.Stage))},{F(ScoreY(laneTop, p.Score))}"))
@@ -336,7 +337,8 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
                     {
                         var feelings = journey.Stages[stage].Emotion?.Feelings ?? [];
                         var label = feelings.Count == 0 ? Html.Num(score) : $"{Html.Num(score)} · {string.Join(", ", feelings)}";
-                        svg.Append("<text class=\"pt-label\" x=\"").Append(cx).Append("\" y=\"").Append(F(cy - 11)).Append("\" text-anchor=\"middle\">")
+                        svg.Append("<text class=\"pt-label\" x=\"").Append(cx).Append("\" y=\"").Append(F(EmotionSeries.LabelCrowded(series, stage, v => ScoreY(laneTop, v), 24) ? cy + 19 : cy - 11))
+                            .Append("\" text-anchor=\"middle\">")
                             .Append(X(TextWrap.Truncate(label, 30))).Append("</text>");
                     }
                     else
@@ -417,7 +419,8 @@ text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neu
 .badge.missed { fill: #fde7e8; stroke: #f4bcc0; }
 .badge.no-data { fill: #eceef3; stroke: #d6dae3; }
 .badge.moment { fill: #fff8ec; stroke: #f3dcb2; }
-.grid { stroke: #d3d7e2; stroke-width: 1; }
+.grid { stroke: #e6e9f0; stroke-width: 1; }
+.grid.edge { stroke: #d3d7e2; }
 .axis { font-size: 10px; fill: #7a8499; }
 .curve { fill: none; stroke-linejoin: round; stroke-linecap: round; }
 .curve.designed { stroke: #4f5bd5; stroke-width: 3; }

@@ -1,9 +1,9 @@
-using Shouldly;
-using Xunit;
 using System.Text.RegularExpressions;
+using Shouldly;
 using Trailmap.Journeys.Actuals;
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Rendering;
+using Xunit;
 using static Trailmap.Journeys.Tests.Rendering.RenderingFixtures;
 
 namespace Trailmap.Journeys.Tests.Rendering.Html;

@@ -1,8 +1,8 @@
-using Shouldly;
-using Xunit;
 using System.Runtime.CompilerServices;
+using Shouldly;
 using Trailmap.Journeys.Actuals;
 using Trailmap.Journeys.Model;
+using Xunit;
 
 namespace Trailmap.Journeys.Tests.Rendering;
 

@@ -1,5 +1,5 @@
-using Shouldly;
 using System.Text.RegularExpressions;
+using Shouldly;
 
 namespace Trailmap.Journeys.Tests.Rendering.Html;
 
