@@ -1,0 +1,334 @@
+using System.Text;
+using Trailmap.Journeys.Actuals;
+using Trailmap.Journeys.Model;
+using static Trailmap.Journeys.Rendering.Html;
+
+namespace Trailmap.Journeys.Rendering;
+
+/// <summary>
+/// The map itself: a CSS grid with stages as columns and lanes as rows. Rows use <c>display: contents</c> so
+/// every cell sits in the one grid and columns line up; each cell carries data-stage and data-lane for tests.
+/// </summary>
+internal static class HtmlMap
+{
+    private sealed record Lane(string Name, string Label, string Hint, Func<Stage, bool> HasContent, Action<StringBuilder, Stage> Cell);
+
+    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals)
+    {
+        html.Append("<section class=\"section map-section\" aria-labelledby=\"map-title\">\n")
+            .Append("<h2 id=\"map-title\">The journey</h2>\n");
+        if (journey.Stages.Count == 0)
+        {
+            html.Append("<p class=\"empty\">This journey has no stages yet.</p>\n</section>\n");
+            return;
+        }
+
+        html.Append("<div class=\"map-scroll\">\n<div class=\"map\">\n");
+        StageRow(html, journey, actuals);
+        foreach (var lane in Lanes(journey, actuals))
+        {
+            if (lane.Name == "emotion")
+            {
+                HtmlEmotionCurve.Write(html, journey, actuals);
+                continue;
+            }
+
+            if (!journey.Stages.Any(lane.HasContent))
+            {
+                continue;
+            }
+
+            html.Append("<div class=\"lane lane-").Append(lane.Name).Append("\">\n")
+                .Append("<div class=\"lane-label\"><span class=\"lane-name\">").Append(lane.Label)
+                .Append("</span><span class=\"lane-hint\">").Append(lane.Hint).Append("</span></div>\n");
+            foreach (var stage in journey.Stages)
+            {
+                OpenCell(html, stage, lane.Name);
+                lane.Cell(html, stage);
+                html.Append("</div>\n");
+            }
+
+            html.Append("</div>\n");
+        }
+
+        html.Append("</div>\n</div>\n</section>\n");
+    }
+
+    public static void OpenCell(StringBuilder html, Stage stage, string lane, string extraClass = "") =>
+        html.Append("<div class=\"cell").Append(extraClass).Append("\" data-stage=\"").Append(E(stage.Id))
+            .Append("\" data-lane=\"").Append(lane).Append("\">");
+
+    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals)
+    {
+        var critical = journey.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
+        var personas = journey.Personas.Select((p, i) => (p, i)).ToDictionary(x => x.p.Id, x => x);
+        yield return new("touchpoints", "Touchpoints", "Where we meet them", s => s.Touchpoints.Count > 0,
+            (h, s) => Touchpoints(h, s, critical));
+        yield return new("actions", "Actions", "What they do", s => s.Actions.Count > 0,
+            (h, s) => Actions(h, s, journey.EmotionScale, personas));
+        yield return new("thoughts", "Thoughts", "What they think", s => s.Thoughts.Count > 0, Thoughts);
+        yield return new("emotion", "Emotion", "", _ => true, (_, _) => { });
+        yield return new("pain-points", "Pain points", "What gets in the way", s => s.PainPoints.Count > 0, PainPoints);
+        yield return new("opportunities", "Opportunities", "What we will change", s => s.Opportunities.Count > 0, Opportunities);
+        yield return new("kpis", "KPIs", actuals is null ? "Targets" : "Actual / target", s => s.Kpis.Count > 0,
+            (h, s) => Kpis(h, s, actuals));
+        yield return new("moments", "Moments of truth", "Decisive points", s => journey.MomentsOfTruth.Any(m => m.Stage == s.Id),
+            (h, s) => Moments(h, journey.MomentsOfTruth.Where(m => m.Stage == s.Id), actuals));
+        yield return new("entry", "Entry criterion", "Puts a customer here", s => s.Entry is not null, Entry);
+    }
+
+    private static void StageRow(StringBuilder html, Journey journey, JourneyActuals? actuals)
+    {
+        html.Append("<div class=\"lane lane-stage\">\n<div class=\"lane-label\"><span class=\"lane-name\">Stage</span>")
+            .Append("<span class=\"lane-hint\">").Append(actuals is null ? "Goal and mindset" : "Reached and converted")
+            .Append("</span></div>\n");
+        for (var i = 0; i < journey.Stages.Count; i++)
+        {
+            var stage = journey.Stages[i];
+            var bottleneck = actuals?.Bottleneck is { } b && b == stage.Id;
+            OpenCell(html, stage, "stage", bottleneck ? " stage-head bottleneck" : " stage-head");
+            html.Append("<div class=\"stage-top\"><span class=\"step\">")
+                .Append((i + 1).ToString("00", System.Globalization.CultureInfo.InvariantCulture)).Append("</span>");
+            if (stage.Timeframe is { } timeframe)
+            {
+                html.Append("<span class=\"timeframe\">").Append(E(timeframe)).Append("</span>");
+            }
+
+            html.Append("</div>\n<h3 class=\"stage-name\">").Append(E(stage.Name)).Append("</h3>\n");
+            if (bottleneck)
+            {
+                html.Append("<p class=\"flag bottleneck-flag\">Bottleneck</p>\n");
+            }
+
+            if (actuals?.ForStage(stage.Id) is { } measured)
+            {
+                html.Append("<dl class=\"funnel\"><div><dt>Reached</dt><dd>").Append(Count(measured.Reached)).Append("</dd></div>");
+                if (measured.Conversion is { } conversion)
+                {
+                    html.Append("<div><dt>From previous</dt><dd>").Append(Target.FormatValue(conversion, TargetUnit.Percent)).Append("</dd></div>");
+                }
+
+                html.Append("</dl>\n");
+            }
+
+            if (stage.Goal is { } goal)
+            {
+                html.Append("<p class=\"goal\"><span class=\"k\">Goal</span> ").Append(E(goal)).Append("</p>\n");
+            }
+
+            if (stage.Description is { } description)
+            {
+                html.Append("<p class=\"stage-desc\">").Append(E(description)).Append("</p>\n");
+            }
+
+            if (stage.Mindset is { } mindset)
+            {
+                html.Append("<p class=\"mindset\">").Append(E(mindset)).Append("</p>\n");
+            }
+
+            if (stage.Ideal?.Description is { } ideal)
+            {
+                html.Append("<p class=\"ideal-note\"><span class=\"k\">Ideal</span> ").Append(E(ideal)).Append("</p>\n");
+            }
+
+            html.Append("</div>\n");
+        }
+
+        html.Append("</div>\n");
+    }
+
+    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical)
+    {
+        html.Append("<ul class=\"items\">");
+        foreach (var t in stage.Touchpoints)
+        {
+            var layer = t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage";
+            html.Append("<li class=\"item touchpoint ").Append(layer).Append("\"><span class=\"item-title\">").Append(E(t.Name)).Append("</span>")
+                .Append("<span class=\"chips\">");
+            if (t.Channel is { } channel)
+            {
+                html.Append("<span class=\"chip channel\">").Append(E(channel)).Append("</span>");
+            }
+
+            html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
+            if (critical.TryGetValue(t.Id, out var c))
+            {
+                html.Append("<span class=\"chip critical\" title=\"").Append(E(c.Why ?? "Critical touchpoint"))
+                    .Append("\">critical #").Append(c.Rank).Append("</span>");
+            }
+
+            html.Append("</span>");
+            if (t.Owner is { } owner)
+            {
+                html.Append("<span class=\"owner\">").Append(E(owner)).Append("</span>");
+            }
+
+            html.Append("</li>");
+        }
+
+        html.Append("</ul>");
+    }
+
+    private static void Actions(StringBuilder html, Stage stage, EmotionScale scale, Dictionary<string, (Persona Persona, int Index)> personas)
+    {
+        html.Append("<ul class=\"items\">");
+        foreach (var a in stage.Actions)
+        {
+            html.Append("<li class=\"item action\"><span class=\"item-title\">").Append(E(a.Name)).Append("</span>");
+            if (a.Score is not null || a.Personas.Count > 0)
+            {
+                html.Append("<span class=\"chips\">");
+                if (a.Score is { } score)
+                {
+                    html.Append("<span class=\"score-pill ").Append(ScoreBand(scale, score)).Append("\" title=\"Score ")
+                        .Append(Num(score)).Append(" on ").Append(E(scale.ToString())).Append("\">").Append(Num(score))
+                        .Append("<small>/").Append(scale.Max).Append("</small></span>");
+                }
+
+                foreach (var id in a.Personas)
+                {
+                    var (name, tone) = personas.TryGetValue(id, out var p) ? (p.Persona.Name, p.Index % HtmlStyles.Tones) : (id, 0);
+                    html.Append("<span class=\"persona-badge tone-").Append(tone).Append("\" title=\"").Append(E(name)).Append("\">")
+                        .Append(E(ShortName(name))).Append("</span>");
+                }
+
+                html.Append("</span>");
+            }
+
+            html.Append("</li>");
+        }
+
+        html.Append("</ul>");
+    }
+
+    /// <summary>Low, middle or high third of the scale, for the colour of a score.</summary>
+    public static string ScoreBand(EmotionScale scale, double score)
+    {
+        var h = EmotionSeries.Height(scale, score);
+        return h < 1.0 / 3 ? "low" : h > 2.0 / 3 ? "high" : "mid";
+    }
+
+    private static void Thoughts(StringBuilder html, Stage stage)
+    {
+        foreach (var thought in stage.Thoughts)
+        {
+            html.Append("<p class=\"thought\">").Append(E(thought)).Append("</p>");
+        }
+    }
+
+    private static void PainPoints(StringBuilder html, Stage stage)
+    {
+        html.Append("<ul class=\"items\">");
+        foreach (var p in stage.PainPoints)
+        {
+            var severity = p.Severity is { } s ? Kebab(s) : "unrated";
+            html.Append("<li class=\"item pain sev-").Append(severity).Append("\">");
+            html.Append("<span class=\"chip severity sev-").Append(severity).Append("\">")
+                .Append(p.Severity is null ? "severity unrated" : severity).Append("</span>");
+            html.Append("<span class=\"item-title\">").Append(E(p.Text)).Append("</span></li>");
+        }
+
+        html.Append("</ul>");
+    }
+
+    private static void Opportunities(StringBuilder html, Stage stage)
+    {
+        html.Append("<ul class=\"items\">");
+        foreach (var o in stage.Opportunities)
+        {
+            html.Append("<li class=\"item opportunity\"><span class=\"item-title\">").Append(E(o.Text)).Append("</span><span class=\"chips\">");
+            if (o.Type is { } type)
+            {
+                html.Append("<span class=\"chip type\">").Append(Kebab(type)).Append("</span>");
+            }
+
+            if (o.Priority is { } priority)
+            {
+                html.Append("<span class=\"chip priority prio-").Append(Kebab(priority)).Append("\">").Append(Kebab(priority)).Append(" priority</span>");
+            }
+
+            if (o.Status is { } status)
+            {
+                html.Append("<span class=\"chip status st-").Append(Kebab(status)).Append("\">").Append(Kebab(status).Replace('-', ' ')).Append("</span>");
+            }
+
+            html.Append("</span>");
+            if (o.Owner is { } owner)
+            {
+                html.Append("<span class=\"owner\">").Append(E(owner)).Append("</span>");
+            }
+
+            html.Append("</li>");
+        }
+
+        html.Append("</ul>");
+    }
+
+    private static void Kpis(StringBuilder html, Stage stage, JourneyActuals? actuals)
+    {
+        html.Append("<ul class=\"items\">");
+        foreach (var kpi in stage.Kpis)
+        {
+            html.Append("<li class=\"item kpi\">");
+            KpiBadge(html, KpiReading.For(kpi, actuals), stage.Ideal?.Targets.GetValueOrDefault(kpi.Id));
+            html.Append("</li>");
+        }
+
+        html.Append("</ul>");
+    }
+
+    /// <summary>A KPI's name over its value, coloured by status and with the status in words.</summary>
+    public static void KpiBadge(StringBuilder html, KpiReading reading, Target? ideal)
+    {
+        html.Append("<div class=\"kpi-badge ").Append(reading.CssClass).Append("\" data-kpi=\"").Append(E(reading.Kpi.Id)).Append("\">")
+            .Append("<span class=\"kpi-name\">").Append(E(reading.Kpi.Name)).Append("</span>")
+            .Append("<span class=\"kpi-value\">").Append(E(reading.Value)).Append("</span>");
+        if (reading.StatusWord is { } word)
+        {
+            html.Append("<span class=\"kpi-status\">").Append(word).Append("</span>");
+        }
+
+        if (ideal is not null)
+        {
+            html.Append("<span class=\"kpi-ideal\">ideal ").Append(E(ideal.Text)).Append("</span>");
+        }
+
+        html.Append("</div>");
+    }
+
+    private static void Moments(StringBuilder html, IEnumerable<MomentOfTruth> moments, JourneyActuals? actuals)
+    {
+        foreach (var m in moments)
+        {
+            html.Append("<div class=\"moment\"><span class=\"moment-name\">").Append(E(m.Name)).Append("</span>");
+            if (m.Deadline is { } deadline)
+            {
+                html.Append("<span class=\"deadline\">").Append(E(deadline.Text)).Append("</span>");
+            }
+
+            if (m.Impact is { } impact)
+            {
+                html.Append("<span class=\"impact\">").Append(E(impact)).Append("</span>");
+            }
+
+            if (actuals?.ForMoment(m.Id)?.HitRate is { } hit)
+            {
+                html.Append("<span class=\"hit-rate\"><b>").Append(Target.FormatValue(hit, TargetUnit.Percent)).Append("</b> hit the deadline</span>");
+            }
+
+            html.Append("</div>");
+        }
+    }
+
+    private static void Entry(StringBuilder html, Stage stage)
+    {
+        if (stage.Entry is { } entry)
+        {
+            html.Append("<code class=\"entry\">").Append(E(entry.Event)).Append("</code>");
+            if (entry.Where is { } where)
+            {
+                html.Append(" <span class=\"where\">where <code>").Append(E(where.ToString())).Append("</code></span>");
+            }
+        }
+    }
+}

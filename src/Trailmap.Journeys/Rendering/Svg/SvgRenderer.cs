@@ -1,0 +1,438 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+using Trailmap.Journeys.Actuals;
+using Trailmap.Journeys.Model;
+
+namespace Trailmap.Journeys.Rendering;
+
+/// <summary>
+/// Renders a journey as one standalone SVG: stage columns, lanes as rows, the emotion curves and KPI badges.
+/// SVG has no text layout, so text is wrapped by character count against a conservative average glyph width
+/// and cut with an ellipsis; a cell's row grows to fit its lines, up to a cap, so text never leaves its cell.
+/// </summary>
+public static class SvgRenderer
+{
+    /// <summary>The SVG for <paramref name="journey"/>; with <paramref name="actuals"/> it shows measured numbers beside targets.</summary>
+    public static string Render(Journey journey, JourneyActuals? actuals = null)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        return new SvgMap(journey, actuals).Render();
+    }
+}
+
+/// <summary>The layout and drawing of <see cref="SvgRenderer"/>; every coordinate derives from the constants below.</summary>
+internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
+{
+    public const int Margin = 24;
+    public const int TitleHeight = 72;
+    public const int LabelWidth = 132;
+    public const int ColumnWidth = 232;
+    public const int StageHeaderHeight = 112;
+    public const int EmotionLaneHeight = 150;
+    /// <summary>Distance from the emotion lane's top to the line of the scale's maximum.</summary>
+    public const int PlotTopOffset = 34;
+    /// <summary>Vertical distance between the scale's maximum and its minimum.</summary>
+    public const int PlotHeight = 96;
+    public const int LineHeight = 16;
+    public const int CellPadding = 10;
+    public const int ItemGap = 6;
+    public const int MinLaneHeight = 44;
+    public const int MaxLinesPerCell = 14;
+    private const double CharWidth = 6.6;      // average glyph width of 12px sans-serif text, rounded up
+    private const double SmallCharWidth = 6.0; // the same for 11px
+    private const int BadgePadding = 7;
+
+    private sealed record Block(string Text, string Css, int MaxLines = 3);
+
+    private sealed record Item(IReadOnlyList<Block> Blocks, string? Marker = null, string? Badge = null);
+
+    private sealed record LaidOutItem(IReadOnlyList<(string Text, string Css)> Lines, string? Marker, string? Badge)
+    {
+        public int Height => (Lines.Count * LineHeight) + (Badge is null ? 0 : 2 * BadgePadding - 4);
+    }
+
+    private readonly StringBuilder svg = new();
+    private readonly EmotionScale scale = journey.EmotionScale;
+
+    private int Columns => Math.Max(journey.Stages.Count, 1);
+
+    public static double StageCentre(int index) => Margin + LabelWidth + (index * ColumnWidth) + (ColumnWidth / 2.0);
+
+    public string Render()
+    {
+        var lanes = Lanes().Select(l => (l.Name, l.Label, Cells: journey.Stages.Select(l.Items).Select(Layout).ToList()))
+            .Where(l => l.Cells.Any(c => c.Count > 0))
+            .ToList();
+        var series = EmotionSeries.For(journey, actuals);
+        var hasEmotion = series.Count > 0 || journey.Stages.Any(s => s.Emotion?.Feelings.Count > 0);
+
+        // The emotion lane follows thoughts (the order of the HTML page); it has a fixed height for the curve.
+        const string Emotion = "emotion";
+        var order = lanes.Select(l => l.Name).ToList();
+        if (hasEmotion)
+        {
+            var after = order.FindLastIndex(n => n is "touchpoints" or "actions" or "thoughts");
+            order.Insert(after + 1, Emotion);
+        }
+
+        var mapTop = Margin + TitleHeight;
+        var y = mapTop + StageHeaderHeight;
+        var emotionTop = -1;
+        var placed = new List<(string Name, string Label, List<List<LaidOutItem>> Cells, int Top, int Height)>();
+        foreach (var name in order)
+        {
+            if (name == Emotion)
+            {
+                emotionTop = y;
+                y += EmotionLaneHeight;
+                continue;
+            }
+
+            var lane = lanes.First(l => l.Name == name);
+            var laneHeight = Math.Max(MinLaneHeight, lane.Cells.Max(CellHeight));
+            placed.Add((lane.Name, lane.Label, lane.Cells, y, laneHeight));
+            y += laneHeight;
+        }
+
+        var legendTop = y + 20;
+        var width = (2 * Margin) + LabelWidth + (Columns * ColumnWidth);
+        var height = legendTop + 12 + Margin;
+
+        svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(width).Append("\" height=\"").Append(height)
+            .Append("\" viewBox=\"0 0 ").Append(width).Append(' ').Append(height).Append("\" role=\"img\" aria-label=\"")
+            .Append(X(journey.Title)).Append("\">\n");
+        svg.Append("<title>").Append(X(journey.Title)).Append("</title>\n<style>").Append(Css).Append("</style>\n");
+        svg.Append("<rect class=\"page\" x=\"0\" y=\"0\" width=\"").Append(width).Append("\" height=\"").Append(height).Append("\"/>\n");
+        Title(width);
+        foreach (var lane in placed)
+        {
+            LaneBand(lane.Label, lane.Top, lane.Height, width, lane.Name);
+            for (var i = 0; i < lane.Cells.Count; i++)
+            {
+                Cell(lane.Cells[i], i, lane.Top);
+            }
+        }
+
+        if (emotionTop >= 0)
+        {
+            LaneBand("Emotion", emotionTop, EmotionLaneHeight, width, Emotion);
+            EmotionCurves(series, emotionTop);
+        }
+
+        StageHeaders(mapTop);
+        Legend(series, legendTop);
+        svg.Append("</svg>\n");
+        return svg.ToString();
+    }
+
+    private IEnumerable<(string Name, string Label, Func<Stage, IReadOnlyList<Item>> Items)> Lanes()
+    {
+        var personas = journey.Personas.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => Html.ShortName(g.First().Name));
+        yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Select(t => new Item(
+            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner), "meta", 2)],
+            Marker: t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage")).ToList());
+        yield return ("actions", "Actions", s => s.Actions.Select(a => new Item(
+            [new(a.Name, "txt"), new(Join(a.Score is { } sc ? $"score {Html.Num(sc)}/{scale.Max}" : null,
+                string.Join(", ", a.Personas.Select(p => personas.GetValueOrDefault(p, p)))), "meta", 2)],
+            Marker: a.Score is { } score ? "score-" + HtmlMap.ScoreBand(scale, score) : null)).ToList());
+        yield return ("thoughts", "Thoughts", s => s.Thoughts.Select(t => new Item([new($"“{t}”", "thought", 4)])).ToList());
+        yield return ("pain-points", "Pain points", s => s.PainPoints.Select(p => new Item(
+            [new(p.Text, "txt", 4), new(p.Severity is { } sev ? $"{Html.Kebab(sev)} severity" : "severity unrated", "meta", 1)],
+            Marker: "sev-" + (p.Severity is { } v ? Html.Kebab(v) : "unrated"))).ToList());
+        yield return ("opportunities", "Opportunities", s => s.Opportunities.Select(o => new Item(
+            [new(o.Text, "txt", 4), new(Join(o.Type is { } t ? Html.Kebab(t) : null, o.Priority is { } p ? $"{Html.Kebab(p)} priority" : null,
+                o.Status is { } st ? Html.Kebab(st).Replace('-', ' ') : null, o.Owner), "meta", 2)],
+            Marker: "opportunity")).ToList());
+        yield return ("kpis", "KPIs", s => s.Kpis.Select(k =>
+        {
+            var reading = KpiReading.For(k, actuals);
+            return new Item([new(k.Name, "kpi-name", 2), new(Join(reading.Value, reading.StatusWord), "kpi-value", 2)], Badge: reading.CssClass);
+        }).ToList());
+        yield return ("moments", "Moments of truth", s => journey.MomentsOfTruth.Where(m => m.Stage == s.Id).Select(m => new Item(
+            [new(m.Name, "moment", 2), new(Join(m.Deadline?.Text, actuals?.ForMoment(m.Id)?.HitRate is { } hit ? $"hit rate {Target.FormatValue(hit, TargetUnit.Percent)}" : null), "meta", 2),
+             new(m.Impact ?? "", "meta", 3)], Badge: "moment")).ToList());
+        yield return ("entry", "Entry", s => s.Entry is { } e ? [new Item([new(e.ToString(), "code", 3)])] : []);
+    }
+
+    private static string Join(params string?[] parts) => string.Join(" · ", parts.Where(p => !string.IsNullOrWhiteSpace(p)));
+
+    private static List<LaidOutItem> Layout(IReadOnlyList<Item> items)
+    {
+        var laid = new List<LaidOutItem>();
+        var used = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var indent = item.Marker is null ? 0 : 12;
+            var inner = ColumnWidth - (2 * CellPadding) - indent - (item.Badge is null ? 0 : 2 * BadgePadding);
+            var lines = item.Blocks.Where(b => b.Text.Length > 0)
+                .SelectMany(b => TextWrap.Wrap(b.Text, (int)(inner / (b.Css is "meta" or "kpi-name" ? SmallCharWidth : CharWidth)), b.MaxLines)
+                    .Select(l => (l, b.Css)))
+                .ToList();
+            var remaining = items.Count - i - 1;
+            // Keep a line free for "+ n more" whenever items would be left out.
+            var budget = MaxLinesPerCell - used - (remaining > 0 ? 1 : 0);
+            if (lines.Count > budget)
+            {
+                laid.Add(new LaidOutItem([($"+ {items.Count - i} more", "meta")], null, null));
+                break;
+            }
+
+            laid.Add(new LaidOutItem(lines, item.Marker, item.Badge));
+            used += lines.Count;
+        }
+
+        return laid;
+    }
+
+    private static int CellHeight(List<LaidOutItem> cell) =>
+        cell.Count == 0 ? 0 : (2 * CellPadding) + cell.Sum(i => i.Height) + ((cell.Count - 1) * ItemGap);
+
+    private void Title(int width)
+    {
+        var chars = (int)((width - (2 * Margin)) / 12.0);
+        svg.Append("<text class=\"title\" x=\"").Append(Margin).Append("\" y=\"").Append(Margin + 24).Append("\">")
+            .Append(X(TextWrap.Truncate(journey.Title, chars))).Append("</text>\n");
+        var sub = Join(journey.Description, journey.Owner is null ? null : $"owner {journey.Owner}",
+            journey.Tags.Count == 0 ? null : string.Join(", ", journey.Tags.Select(t => "#" + t)));
+        if (sub.Length > 0)
+        {
+            svg.Append("<text class=\"subtitle\" x=\"").Append(Margin).Append("\" y=\"").Append(Margin + 48).Append("\">")
+                .Append(X(TextWrap.Truncate(sub, (int)((width - (2 * Margin)) / 7.2)))).Append("</text>\n");
+        }
+    }
+
+    private void LaneBand(string label, int top, int height, int width, string name)
+    {
+        svg.Append("<g class=\"lane lane-").Append(name).Append("\">")
+            .Append("<rect class=\"band\" x=\"").Append(Margin).Append("\" y=\"").Append(top).Append("\" width=\"").Append(width - (2 * Margin))
+            .Append("\" height=\"").Append(height).Append("\"/>")
+            .Append("<text class=\"lane-label\" x=\"").Append(Margin + 12).Append("\" y=\"").Append(top + 22).Append("\">")
+            .Append(X(label.ToUpperInvariant())).Append("</text></g>\n");
+        for (var i = 0; i <= Columns; i++)
+        {
+            var x = Margin + LabelWidth + (i * ColumnWidth);
+            svg.Append("<line class=\"divider\" x1=\"").Append(x).Append("\" y1=\"").Append(top).Append("\" x2=\"").Append(x)
+                .Append("\" y2=\"").Append(top + height).Append("\"/>\n");
+        }
+    }
+
+    private void Cell(List<LaidOutItem> cell, int column, int top)
+    {
+        var x = Margin + LabelWidth + (column * ColumnWidth) + CellPadding;
+        var y = top + CellPadding;
+        foreach (var item in cell)
+        {
+            var textX = x + (item.Marker is null ? 0 : 12) + (item.Badge is null ? 0 : BadgePadding);
+            var baseline = y + 12 + (item.Badge is null ? 0 : BadgePadding - 2);
+            if (item.Badge is { } badge)
+            {
+                svg.Append("<rect class=\"badge ").Append(badge).Append("\" x=\"").Append(x).Append("\" y=\"").Append(y)
+                    .Append("\" width=\"").Append(ColumnWidth - (2 * CellPadding)).Append("\" height=\"").Append(item.Height)
+                    .Append("\" rx=\"6\"/>");
+            }
+
+            if (item.Marker is { } marker)
+            {
+                svg.Append("<circle class=\"marker ").Append(marker).Append("\" cx=\"").Append(x + 4).Append("\" cy=\"").Append(baseline - 4)
+                    .Append("\" r=\"4\"/>");
+            }
+
+            foreach (var (text, css) in item.Lines)
+            {
+                svg.Append("<text class=\"").Append(css).Append("\" x=\"").Append(textX).Append("\" y=\"").Append(baseline).Append("\">")
+                    .Append(X(text)).Append("</text>");
+                baseline += LineHeight;
+            }
+
+            svg.Append('\n');
+            y += item.Height + ItemGap;
+        }
+    }
+
+    private void StageHeaders(int top)
+    {
+        svg.Append("<text class=\"lane-label\" x=\"").Append(Margin + 12).Append("\" y=\"").Append(top + 22).Append("\">STAGE</text>\n");
+        for (var i = 0; i < journey.Stages.Count; i++)
+        {
+            var stage = journey.Stages[i];
+            var x = Margin + LabelWidth + (i * ColumnWidth);
+            var bottleneck = actuals?.Bottleneck is { } b && b == stage.Id;
+            svg.Append("<g class=\"stage").Append(bottleneck ? " bottleneck" : "").Append("\" data-stage=\"").Append(X(stage.Id)).Append("\">")
+                .Append("<rect class=\"stage-box\" x=\"").Append(x + 4).Append("\" y=\"").Append(top + 4).Append("\" width=\"").Append(ColumnWidth - 8)
+                .Append("\" height=\"").Append(StageHeaderHeight - 8).Append("\" rx=\"10\"/>")
+                .Append("<rect class=\"stage-accent\" x=\"").Append(x + 4).Append("\" y=\"").Append(top + 4).Append("\" width=\"").Append(ColumnWidth - 8)
+                .Append("\" height=\"4\" rx=\"2\"/>");
+            var tx = x + 16;
+            var step = (i + 1).ToString("00", CultureInfo.InvariantCulture);
+            var topLine = stage.Timeframe is null ? step : $"{step} · {TextWrap.Truncate(stage.Timeframe, 22)}";
+            svg.Append("<text class=\"step\" x=\"").Append(tx).Append("\" y=\"").Append(top + 26).Append("\">").Append(X(topLine)).Append("</text>");
+            if (bottleneck)
+            {
+                svg.Append("<text class=\"flag\" x=\"").Append(x + ColumnWidth - 16).Append("\" y=\"").Append(top + 26)
+                    .Append("\" text-anchor=\"end\">▼ BOTTLENECK</text>");
+            }
+
+            svg.Append("<text class=\"stage-name\" x=\"").Append(tx).Append("\" y=\"").Append(top + 47).Append("\">")
+                .Append(X(TextWrap.Truncate(stage.Name, 22))).Append("</text>");
+            var goalLines = TextWrap.Wrap(stage.Goal ?? stage.Mindset ?? "", 31, 2);
+            for (var l = 0; l < goalLines.Count; l++)
+            {
+                svg.Append("<text class=\"goal\" x=\"").Append(tx).Append("\" y=\"").Append(top + 66 + (l * 15)).Append("\">")
+                    .Append(X(goalLines[l])).Append("</text>");
+            }
+
+            if (actuals?.ForStage(stage.Id) is { } measured)
+            {
+                var funnel = measured.Conversion is { } c
+                    ? $"{Html.Count(measured.Reached)} reached · {Target.FormatValue(c, TargetUnit.Percent)} conv."
+                    : $"{Html.Count(measured.Reached)} reached";
+                svg.Append("<text class=\"funnel\" x=\"").Append(tx).Append("\" y=\"").Append(top + 98).Append("\">")
+                    .Append(X(TextWrap.Truncate(funnel, 28))).Append("</text>");
+            }
+
+            svg.Append("</g>\n");
+        }
+    }
+
+    /// <summary>The y of a score in the emotion lane starting at <paramref name="laneTop"/>: maximum on top, minimum at the bottom.</summary>
+    public double ScoreY(int laneTop, double score) =>
+        laneTop + PlotTopOffset + ((1 - EmotionSeries.Height(scale, score)) * PlotHeight);
+
+    private void EmotionCurves(IReadOnlyList<EmotionSeries> series, int laneTop)
+    {
+        var left = Margin + LabelWidth;
+        var right = left + (Columns * ColumnWidth);
+        for (var v = scale.Min; v <= scale.Max; v += scale.Max - scale.Min > 5 ? 3 : 1)
+        {
+            var gy = F(ScoreY(laneTop, v));
+            svg.Append("<line class=\"grid").Append(v == scale.Min || v == scale.Max ? " edge" : "").Append("\" x1=\"").Append(left).Append("\" y1=\"").Append(gy).Append("\" x2=\"").Append(right)
+                .Append("\" y2=\"").Append(gy).Append("\"/><text class=\"axis\" x=\"").Append(left - 8).Append("\" y=\"").Append(F(ScoreY(laneTop, v) + 4))
+                .Append("\" text-anchor=\"end\">").Append(v).Append("</text>\n");
+        }
+
+        foreach (var s in series)
+        {
+            // A lone scored stage between gaps is only a point; its circle below marks it.
+            foreach (var run in s.Runs().Where(r => r.Count > 1))
+            {
+                svg.Append("<polyline class=\"curve ").Append(s.Kind).Append("\" points=\"")
+                    .AppendJoin(' ', run.Select(p => $"{F(StageCentre(p.Stage))},{F(ScoreY(laneTop, p.Score))}"))
+                    .Append("\"/>\n");
+            }
+        }
+
+        foreach (var s in series)
+        {
+            foreach (var run in s.Runs())
+            {
+                foreach (var (stage, score) in run)
+                {
+                    var cx = F(StageCentre(stage));
+                    var cy = ScoreY(laneTop, score);
+                    svg.Append("<circle class=\"pt ").Append(s.Kind).Append("\" cx=\"").Append(cx).Append("\" cy=\"").Append(F(cy))
+                        .Append("\" r=\"").Append(s.Kind == "designed" ? "5" : "4").Append("\"/>");
+                    if (s.Kind == "designed")
+                    {
+                        var feelings = journey.Stages[stage].Emotion?.Feelings ?? [];
+                        var label = feelings.Count == 0 ? Html.Num(score) : $"{Html.Num(score)} · {string.Join(", ", feelings)}";
+                        svg.Append("<text class=\"pt-label\" x=\"").Append(cx).Append("\" y=\"").Append(F(EmotionSeries.LabelCrowded(series, stage, v => ScoreY(laneTop, v), 24) ? cy + 19 : cy - 11))
+                            .Append("\" text-anchor=\"middle\">")
+                            .Append(X(TextWrap.Truncate(label, 30))).Append("</text>");
+                    }
+                    else
+                    {
+                        svg.Append("<text class=\"pt-label minor ").Append(s.Kind).Append("\" x=\"").Append(F(StageCentre(stage) + 9)).Append("\" y=\"")
+                            .Append(F(cy + 4)).Append("\">").Append(Html.Num(score)).Append("</text>");
+                    }
+
+                    svg.Append('\n');
+                }
+            }
+        }
+    }
+
+    private void Legend(IReadOnlyList<EmotionSeries> series, int top)
+    {
+        var x = Margin;
+        foreach (var s in series)
+        {
+            svg.Append("<line class=\"curve ").Append(s.Kind).Append("\" x1=\"").Append(x).Append("\" y1=\"").Append(top).Append("\" x2=\"").Append(x + 26)
+                .Append("\" y2=\"").Append(top).Append("\"/><text class=\"legend\" x=\"").Append(x + 32).Append("\" y=\"").Append(top + 4).Append("\">")
+                .Append(s.Label).Append(" emotion</text>\n");
+            x += 150;
+        }
+
+        if (actuals is not null)
+        {
+            foreach (var (css, word) in new[] { ("met", "met"), ("at-risk", "at risk"), ("missed", "missed"), ("no-data", "no data") })
+            {
+                svg.Append("<rect class=\"badge ").Append(css).Append("\" x=\"").Append(x).Append("\" y=\"").Append(top - 7).Append("\" width=\"14\" height=\"14\" rx=\"3\"/>")
+                    .Append("<text class=\"legend\" x=\"").Append(x + 20).Append("\" y=\"").Append(top + 4).Append("\">KPI ").Append(word).Append("</text>\n");
+                x += 110;
+            }
+        }
+    }
+
+    private static string X(string? text) => SecurityElement.Escape(text ?? "");
+
+    private static string F(double v) => Math.Round(v, 2).ToString("0.##", CultureInfo.InvariantCulture);
+
+    private const string Css = """
+text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 12px; fill: #1e2433; }
+.page { fill: #ffffff; }
+.title { font-size: 22px; font-weight: 700; }
+.subtitle { font-size: 13px; fill: #4a5468; }
+.band { fill: #ffffff; stroke: #eef0f5; stroke-width: 1; }
+.lane-emotion .band { fill: #f7f8fe; }
+.lane-label { font-size: 11px; font-weight: 700; letter-spacing: .07em; fill: #4a5468; }
+.divider { stroke: #eef0f5; stroke-width: 1; }
+.stage-box { fill: #f5f6ff; stroke: #dfe2f5; stroke-width: 1; }
+.stage-accent { fill: #4f5bd5; }
+.bottleneck .stage-box { fill: #fff1f1; stroke: #b4232c; stroke-width: 2; }
+.bottleneck .stage-accent { fill: #b4232c; }
+.flag { font-size: 10px; font-weight: 700; fill: #b4232c; }
+.step { font-size: 11px; font-weight: 700; fill: #4f5bd5; letter-spacing: .06em; }
+.stage-name { font-size: 16px; font-weight: 700; }
+.goal { font-size: 12px; fill: #4a5468; }
+.funnel { font-size: 12px; font-weight: 700; fill: #1e2433; }
+.txt { font-weight: 500; }
+.meta, .kpi-name { font-size: 11px; fill: #7a8499; }
+.kpi-name { font-weight: 600; fill: #4a5468; }
+.kpi-value { font-weight: 700; }
+.thought { font-style: italic; fill: #4a5468; }
+.code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; fill: #3b4257; }
+.moment { font-weight: 700; }
+.marker { fill: #c9ced9; }
+.marker.frontstage { fill: #1a9a8a; }
+.marker.backstage { fill: #ffffff; stroke: #5a5680; stroke-width: 1.5; stroke-dasharray: 2 1.5; }
+.marker.score-low, .marker.sev-high { fill: #b4232c; }
+.marker.score-mid, .marker.sev-medium { fill: #e2a02b; }
+.marker.score-high { fill: #177245; }
+.marker.sev-low { fill: #9aa3b5; }
+.marker.opportunity { fill: #1a9a8a; }
+.badge { stroke-width: 1; }
+.badge.target { fill: #f6f7fb; stroke: #e4e7ee; }
+.badge.met { fill: #e3f5ea; stroke: #b6e2c6; }
+.badge.at-risk { fill: #fdf1d8; stroke: #f1d59a; }
+.badge.missed { fill: #fde7e8; stroke: #f4bcc0; }
+.badge.no-data { fill: #eceef3; stroke: #d6dae3; }
+.badge.moment { fill: #fff8ec; stroke: #f3dcb2; }
+.grid { stroke: #e6e9f0; stroke-width: 1; }
+.grid.edge { stroke: #d3d7e2; }
+.axis { font-size: 10px; fill: #7a8499; }
+.curve { fill: none; stroke-linejoin: round; stroke-linecap: round; }
+.curve.designed { stroke: #4f5bd5; stroke-width: 3; }
+.curve.ideal { stroke: #1a9a8a; stroke-width: 2; stroke-dasharray: 7 5; }
+.curve.measured { stroke: #e0703a; stroke-width: 2.5; stroke-dasharray: 1 5; }
+.pt { stroke: #ffffff; stroke-width: 2; }
+.pt.designed { fill: #4f5bd5; }
+.pt.ideal { fill: #ffffff; stroke: #1a9a8a; }
+.pt.measured { fill: #e0703a; }
+.pt-label { font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #f7f8fe; stroke-width: 4px; stroke-linejoin: round; }
+.pt-label.ideal { fill: #1a9a8a; }
+.pt-label.measured { fill: #e0703a; }
+.legend { font-size: 11px; fill: #4a5468; }
+""";
+}
