@@ -195,16 +195,7 @@ public sealed class EventStore : IDisposable
         if (version < 1)
         {
             using var tx = Connection.BeginTransaction();
-            Execute("""
-                CREATE TABLE events (
-                    customer_id VARCHAR NOT NULL,
-                    event       VARCHAR NOT NULL,
-                    ts          TIMESTAMP NOT NULL,
-                    message_id  VARCHAR NOT NULL,
-                    properties  JSON,
-                    seq         BIGINT NOT NULL,
-                    import_id   BIGINT NOT NULL)
-                """);
+            Execute("CREATE TABLE events " + EventSql.EventsTable);
             Execute("""
                 CREATE TABLE customers (
                     customer_id VARCHAR PRIMARY KEY,
