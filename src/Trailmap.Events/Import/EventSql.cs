@@ -40,7 +40,7 @@ internal static class EventSql
     /// </summary>
     public static string TypedRows(string source) => $"""
         CREATE OR REPLACE TEMP TABLE tm_rows AS
-        SELECT rn, customer_id, event, ts_raw, ts, message_id, properties,
+        SELECT rn, line, customer_id, event, ts_raw, ts, message_id, properties,
             CASE
                 WHEN customer_id IS NULL OR trim(customer_id) = '' THEN 'missing customer id'
                 WHEN event IS NULL OR trim(event) = '' THEN 'missing event name'
