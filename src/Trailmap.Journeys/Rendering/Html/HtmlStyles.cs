@@ -107,7 +107,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .item { background: #fbfbfd; border: 1px solid var(--line); border-radius: 10px; padding: 8px 10px; display: flex; flex-direction: column; gap: 5px; break-inside: avoid; }
 .item-title { font-weight: 500; }
 .chips { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
-.chip { font-size: 11px; font-weight: 600; border-radius: 999px; padding: 1px 8px; background: #eef0f5; color: var(--ink-2); white-space: nowrap; }
+.chip { font-size: 11px; font-weight: 600; border-radius: 999px; padding: 1px 8px; background: #eef0f5; color: var(--ink-2); white-space: nowrap; max-width: 100%; overflow: hidden; text-overflow: ellipsis; }
 .owner { font-size: 12px; color: var(--ink-3); }
 .owner::before { content: "Owner · "; }
 .touchpoint.backstage { background: repeating-linear-gradient(135deg, #fafafc, #fafafc 6px, #f3f4f8 6px, #f3f4f8 12px); border-style: dashed; }

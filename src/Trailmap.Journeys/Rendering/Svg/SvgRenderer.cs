@@ -97,7 +97,8 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
 
         var legendTop = y + 20;
         var width = (2 * Margin) + LabelWidth + (Columns * ColumnWidth);
-        var height = legendTop + 12 + Margin;
+        var legend = LegendItems(series, width);
+        var height = legendTop + (legend.Count == 0 ? 0 : legend.Max(l => l.Row) * LegendRowHeight) + 12 + Margin;
 
         svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(width).Append("\" height=\"").Append(height)
             .Append("\" viewBox=\"0 0 ").Append(width).Append(' ').Append(height).Append("\" role=\"img\" aria-label=\"")
@@ -121,7 +122,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         }
 
         StageHeaders(mapTop);
-        Legend(series, legendTop);
+        Legend(legend, legendTop);
         svg.Append("</svg>\n");
         return svg.ToString();
     }
@@ -191,7 +192,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
 
     private void Title(int width)
     {
-        var chars = (int)((width - (2 * Margin)) / 12.0);
+        var chars = (int)((width - (2 * Margin)) / 13.5); // 22px bold glyphs average about 13px
         svg.Append("<text class=\"title\" x=\"").Append(Margin).Append("\" y=\"").Append(Margin + 24).Append("\">")
             .Append(X(TextWrap.Truncate(journey.Title, chars))).Append("</text>\n");
         var sub = Join(journey.Description, journey.Owner is null ? null : $"owner {journey.Owner}",
@@ -208,8 +209,9 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         svg.Append("<g class=\"lane lane-").Append(name).Append("\">")
             .Append("<rect class=\"band\" x=\"").Append(Margin).Append("\" y=\"").Append(top).Append("\" width=\"").Append(width - (2 * Margin))
             .Append("\" height=\"").Append(height).Append("\"/>")
-            .Append("<text class=\"lane-label\" x=\"").Append(Margin + 12).Append("\" y=\"").Append(top + 22).Append("\">")
-            .Append(X(label.ToUpperInvariant())).Append("</text></g>\n");
+            .AppendJoin("", TextWrap.Wrap(label.ToUpperInvariant(), 15, 2).Select((l, i) =>
+                $"<text class=\"lane-label\" x=\"{Margin + 12}\" y=\"{top + 22 + (i * 14)}\">{X(l)}</text>"))
+            .Append("</g>\n");
         for (var i = 0; i <= Columns; i++)
         {
             var x = Margin + LabelWidth + (i * ColumnWidth);
@@ -266,7 +268,8 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
                 .Append("\" height=\"4\" rx=\"2\"/>");
             var tx = x + 16;
             var step = (i + 1).ToString("00", CultureInfo.InvariantCulture);
-            var topLine = stage.Timeframe is null ? step : $"{step} · {TextWrap.Truncate(stage.Timeframe, 22)}";
+            // The bottleneck flag shares the top line, so the timeframe gets less room there.
+            var topLine = stage.Timeframe is null ? step : $"{step} · {TextWrap.Truncate(stage.Timeframe, bottleneck ? 10 : 22)}";
             svg.Append("<text class=\"step\" x=\"").Append(tx).Append("\" y=\"").Append(top + 26).Append("\">").Append(X(topLine)).Append("</text>");
             if (bottleneck)
             {
@@ -353,25 +356,39 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         }
     }
 
-    private void Legend(IReadOnlyList<EmotionSeries> series, int top)
-    {
-        var x = Margin;
-        foreach (var s in series)
-        {
-            svg.Append("<line class=\"curve ").Append(s.Kind).Append("\" x1=\"").Append(x).Append("\" y1=\"").Append(top).Append("\" x2=\"").Append(x + 26)
-                .Append("\" y2=\"").Append(top).Append("\"/><text class=\"legend\" x=\"").Append(x + 32).Append("\" y=\"").Append(top + 4).Append("\">")
-                .Append(s.Label).Append(" emotion</text>\n");
-            x += 150;
-        }
+    private const int LegendItemWidth = 150;
+    private const int LegendRowHeight = 22;
 
+    /// <summary>Legend entries (a curve or a KPI status) placed left to right, wrapping to a new row at the map's width.</summary>
+    private List<(string Kind, string Css, string Text, int X, int Row)> LegendItems(IReadOnlyList<EmotionSeries> series, int width)
+    {
+        var entries = series.Select(s => ("curve", s.Kind, $"{s.Label} emotion")).ToList();
         if (actuals is not null)
         {
-            foreach (var (css, word) in new[] { ("met", "met"), ("at-risk", "at risk"), ("missed", "missed"), ("no-data", "no data") })
+            entries.AddRange(new[] { ("met", "met"), ("at-risk", "at risk"), ("missed", "missed"), ("no-data", "no data") }
+                .Select(e => ("badge", e.Item1, $"KPI {e.Item2}")));
+        }
+
+        var perRow = Math.Max(1, (width - (2 * Margin)) / LegendItemWidth);
+        return entries.Select((e, i) => (e.Item1, e.Item2, e.Item3, Margin + (i % perRow * LegendItemWidth), i / perRow)).ToList();
+    }
+
+    private void Legend(List<(string Kind, string Css, string Text, int X, int Row)> items, int top)
+    {
+        foreach (var (kind, css, text, x, row) in items)
+        {
+            var y = top + (row * LegendRowHeight);
+            if (kind == "curve")
             {
-                svg.Append("<rect class=\"badge ").Append(css).Append("\" x=\"").Append(x).Append("\" y=\"").Append(top - 7).Append("\" width=\"14\" height=\"14\" rx=\"3\"/>")
-                    .Append("<text class=\"legend\" x=\"").Append(x + 20).Append("\" y=\"").Append(top + 4).Append("\">KPI ").Append(word).Append("</text>\n");
-                x += 110;
+                svg.Append("<line class=\"curve ").Append(css).Append("\" x1=\"").Append(x).Append("\" y1=\"").Append(y).Append("\" x2=\"").Append(x + 26)
+                    .Append("\" y2=\"").Append(y).Append("\"/>");
             }
+            else
+            {
+                svg.Append("<rect class=\"badge ").Append(css).Append("\" x=\"").Append(x + 6).Append("\" y=\"").Append(y - 7).Append("\" width=\"14\" height=\"14\" rx=\"3\"/>");
+            }
+
+            svg.Append("<text class=\"legend\" x=\"").Append(x + 32).Append("\" y=\"").Append(y + 4).Append("\">").Append(text).Append("</text>\n");
         }
     }
 

@@ -1,0 +1,485 @@
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+
+namespace Trailmap.Events;
+
+/// <summary>
+/// Imports CSV, JSON Lines (plain or Segment) and Parquet files into an <see cref="EventStore"/> in one
+/// transaction: either every file lands or nothing does. DuckDB reads and parses the rows set-based; C#
+/// only sniffs headers, reads JSON lines and, when there are rejects, finds their line numbers.
+/// </summary>
+public static class EventImporter
+{
+    public static ImportSummary Import(
+        EventStore store,
+        IReadOnlyList<string> files,
+        ImportOptions? options = null,
+        IProgress<ImportProgress>? progress = null,
+        CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(files);
+        options ??= new ImportOptions();
+        if (files.Count == 0 && options.TraitsFile is null)
+        {
+            throw new ImportException("No input files given.");
+        }
+
+        // Every file is checked before the store is touched, so a typo in the last name costs nothing.
+        var formats = files.Select(f => InputSniffer.Resolve(f, options.Format)).ToList();
+        if (options.TraitsFile is not null)
+        {
+            InputSniffer.Resolve(options.TraitsFile, ImportFormat.Csv);
+        }
+
+        return new ImportRun(store, options, progress, cancel).Run(files, formats);
+    }
+
+    private sealed class ImportRun(EventStore store, ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken cancel)
+    {
+        private readonly DuckDBConnection connection = store.Connection;
+        private readonly List<RejectedRow> rejects = [];
+        private readonly List<(string File, long Line, string Reason, string Raw)> rejectLines = [];
+        private ProgressTicker ticker = null!;
+        private DuckDBCommand? running;
+
+        public ImportSummary Run(IReadOnlyList<string> files, IReadOnlyList<ImportFormat> formats)
+        {
+            long rows = 0, imported = 0, duplicates = 0, traits = 0;
+            var startedAt = store.Time.GetUtcNow().UtcDateTime;
+            using var registration = cancel.Register(() => running?.Cancel());
+            using (ticker = new ProgressTicker(progress, connection, files.Count))
+            {
+                Exec("SET enable_progress_bar = true");
+                Exec("SET enable_progress_bar_print = false");
+                using var tx = connection.BeginTransaction();
+                try
+                {
+                    var storeWasEmpty = Scalar("SELECT count(*) FROM events") == 0;
+                    var seqBase = Scalar("SELECT coalesce(max(seq), 0) FROM events");
+                    var importId = Scalar("SELECT coalesce(max(id), 0) FROM imports");
+                    for (var i = 0; i < files.Count; i++)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        importId++;
+                        ticker.StartFile(files[i], i);
+                        var before = rejects.Count;
+                        var result = formats[i] switch
+                        {
+                            ImportFormat.Jsonl => ImportJsonl(files[i], seqBase, importId, startedAt),
+                            ImportFormat.Parquet => ImportTable(files[i], ImportFormat.Parquet, seqBase, importId),
+                            _ => ImportTable(files[i], ImportFormat.Csv, seqBase, importId),
+                        };
+                        var fileRejects = rejects.Count - before;
+                        Exec(
+                            "INSERT INTO imports VALUES ($id, $file, $format, $started, $rows, $imported, $duplicates, $rejected)",
+                            P("id", importId), P("file", Path.GetFullPath(files[i])), P("format", InputSniffer.Name(formats[i])),
+                            P("started", startedAt), P("rows", result.Rows), P("imported", result.Imported),
+                            P("duplicates", result.Duplicates), P("rejected", (long)fileRejects));
+                        rows += result.Rows;
+                        imported += result.Imported;
+                        duplicates += result.Duplicates;
+                        traits += result.Traits;
+                        seqBase += result.Rows + 1;
+                        ticker.FinishFile(result.Rows);
+                    }
+
+                    if (options.TraitsFile is not null)
+                    {
+                        traits += ImportTraitsCsv(options.TraitsFile, startedAt);
+                    }
+
+                    cancel.ThrowIfCancellationRequested();
+                    if (imported > 0 && !(storeWasEmpty && files.Count == 1))
+                    {
+                        Resort();
+                    }
+
+                    cancel.ThrowIfCancellationRequested();
+                    tx.Commit();
+                }
+                catch (Exception ex) when (cancel.IsCancellationRequested && ex is not OperationCanceledException)
+                {
+                    // DuckDB reports an interrupted statement as its own error; callers expect cancellation.
+                    throw new OperationCanceledException("The import was cancelled; the store is unchanged.", ex, cancel);
+                }
+                catch (DuckDBException ex)
+                {
+                    throw new ImportException("The import failed and was rolled back; the store is unchanged. " + ex.Message, ex);
+                }
+            }
+
+            var warnings = new List<string>();
+            var written = WriteRejects(warnings);
+            return new ImportSummary(rows, imported, duplicates, rejects.Count, rejects, traits, written, warnings);
+        }
+
+        private FileResult ImportTable(string file, ImportFormat format, long seqBase, long importId)
+        {
+            string source;
+            var parameters = new List<DuckDBParameter> { P("file", file) };
+            if (format == ImportFormat.Csv)
+            {
+                var header = CsvHeader.Read(file);
+                var roles = ColumnRoles.Detect(file, header, options);
+                var columns = "{" + string.Join(", ", header.Select(h => SqlText.Literal(h) + ": 'VARCHAR'")) + "}";
+                Exec("DROP TABLE IF EXISTS tm_rejects");
+                Exec("DROP TABLE IF EXISTS tm_scans");
+                source = Select(roles, header, parameters) + $"""
+                     FROM read_csv($file, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
+                        strict_mode = true, store_rejects = true, rejects_table = 'tm_rejects', rejects_scan = 'tm_scans',
+                        columns = {columns})
+                    """;
+            }
+            else
+            {
+                var header = ParquetColumns(file);
+                var roles = ColumnRoles.Detect(file, header, options);
+                source = Select(roles, header, parameters) + " FROM read_parquet($file)";
+            }
+
+            using (ticker.Query())
+            {
+                Exec(EventSql.TypedRows(source), [.. parameters]);
+            }
+
+            var staged = Scalar("SELECT count(*) FROM tm_rows");
+            ticker.SetRows(staged);
+            var readerRejects = format == ImportFormat.Csv ? CsvReaderRejects() : [];
+            var invalid = ValidationRejects();
+            if (readerRejects.Count > 0 || invalid.Count > 0)
+            {
+                if (format == ImportFormat.Csv)
+                {
+                    LocateCsvRejects(file, readerRejects, invalid);
+                }
+                else
+                {
+                    foreach (var (rn, reason) in invalid)
+                    {
+                        AddReject(file, rn, reason, "");
+                    }
+                }
+            }
+
+            var inserted = Insert(seqBase, importId);
+            var valid = staged - invalid.Count;
+            Exec("DROP TABLE tm_rows");
+            return new FileResult(staged + readerRejects.Count, inserted, valid - inserted, 0);
+        }
+
+        private string Select(ColumnRoles roles, IReadOnlyList<string> header, List<DuckDBParameter> parameters)
+        {
+            string eventExpr;
+            if (options.ConstantEvent is not null)
+            {
+                parameters.Add(P("event", options.ConstantEvent));
+                eventExpr = "$event";
+            }
+            else
+            {
+                eventExpr = Text(roles.Event!);
+            }
+
+            var rest = header.Where(h => h != roles.Customer && h != roles.Event && h != roles.Timestamp && h != roles.MessageId).ToList();
+            var properties = rest.Count == 0
+                ? "CAST('{}' AS JSON)"
+                : "json_object(" + string.Join(", ", rest.Select(h => SqlText.Literal(h) + ", " + EventSql.JsonValue(Text(h)))) + ")";
+            return $"SELECT row_number() OVER () AS rn, CAST(NULL AS BIGINT) AS line, {Text(roles.Customer)} AS customer_id, "
+                + $"{eventExpr} AS event, {Text(roles.Timestamp)} AS ts_raw, "
+                + (roles.MessageId is null ? "CAST(NULL AS VARCHAR)" : Text(roles.MessageId)) + " AS message_id, "
+                + $"{properties} AS properties";
+
+            static string Text(string column) => "CAST(" + SqlText.Identifier(column) + " AS VARCHAR)";
+        }
+
+        private List<string> ParquetColumns(string file)
+        {
+            try
+            {
+                using var command = Command("SELECT * FROM read_parquet($file) LIMIT 0", P("file", file));
+                using var reader = command.ExecuteReader();
+                return Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+            }
+            catch (DuckDBException ex)
+            {
+                throw new ImportException($"{file}: not a readable Parquet file: {ex.Message}", ex);
+            }
+        }
+
+        private FileResult ImportJsonl(string file, long seqBase, long importId, DateTime now)
+        {
+            var reader = new SegmentReader(file, options);
+            Exec("CREATE OR REPLACE TABLE tm_json_stage (rn BIGINT, line BIGINT, customer_id VARCHAR, event VARCHAR, ts_raw VARCHAR, message_id VARCHAR, properties VARCHAR)");
+            long rn = 0;
+            using (var appender = connection.CreateAppender("tm_json_stage"))
+            {
+                foreach (var e in reader.Read(cancel))
+                {
+                    rn++;
+                    appender.CreateRow()
+                        .AppendValue(rn).AppendValue(e.Line).AppendValue(e.CustomerId).AppendValue(e.Event)
+                        .AppendValue(e.Timestamp).AppendValue(e.MessageId).AppendValue(e.Properties)
+                        .EndRow();
+                    if ((rn & 0x3FF) == 0)
+                    {
+                        ticker.SetRows(rn);
+                    }
+                }
+            }
+
+            foreach (var r in reader.Rejects)
+            {
+                AddReject(r.File, r.Line, r.Reason, "");
+            }
+
+            Exec(EventSql.TypedRows(
+                "SELECT rn, line, customer_id, event, ts_raw, message_id, CAST(properties AS JSON) AS properties FROM tm_json_stage"));
+            var invalid = ValidationRejects(byLine: true);
+            foreach (var (line, reason) in invalid)
+            {
+                AddReject(file, line, reason, "");
+            }
+
+            var inserted = Insert(seqBase, importId);
+            Exec("DROP TABLE tm_rows");
+            Exec("DROP TABLE tm_json_stage");
+            var traits = UpsertTraits(reader.Traits.Select(kv => (kv.Key, kv.Value.ToJsonString())), now);
+            var valid = rn - invalid.Count;
+            return new FileResult(reader.Messages + reader.Rejects.Count(r => r.Reason.StartsWith("line", StringComparison.Ordinal) || r.Reason.StartsWith("invalid", StringComparison.Ordinal) || r.Reason.StartsWith("expected", StringComparison.Ordinal)),
+                inserted, valid - inserted, traits);
+        }
+
+        private long ImportTraitsCsv(string file, DateTime now)
+        {
+            var header = CsvHeader.Read(file);
+            var customer = ColumnRoles.CustomerNames
+                .Select(c => header.FirstOrDefault(h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase)))
+                .FirstOrDefault(h => h is not null)
+                ?? throw new ImportException(
+                    $"{file}: a traits file needs a customer id column (one of {string.Join(", ", ColumnRoles.CustomerNames)}). Columns found: {string.Join(", ", header)}.");
+            var rest = header.Where(h => h != customer).ToList();
+            var columns = "{" + string.Join(", ", header.Select(h => SqlText.Literal(h) + ": 'VARCHAR'")) + "}";
+            var traits = rest.Count == 0
+                ? "CAST('{}' AS JSON)"
+                : "json_object(" + string.Join(", ", rest.Select(h => SqlText.Literal(h) + ", " + EventSql.JsonValue(SqlText.Identifier(h)))) + ")";
+            Exec("CREATE OR REPLACE TABLE tm_traits_stage (customer_id VARCHAR, traits VARCHAR)");
+            Exec($"""
+                INSERT INTO tm_traits_stage
+                SELECT {SqlText.Identifier(customer)}, CAST({traits} AS VARCHAR)
+                FROM read_csv($file, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"', columns = {columns})
+                WHERE {SqlText.Identifier(customer)} IS NOT NULL
+                """, P("file", file));
+            return MergeTraitsStage(now);
+        }
+
+        private long UpsertTraits(IEnumerable<(string Customer, string Traits)> traits, DateTime now)
+        {
+            Exec("CREATE OR REPLACE TABLE tm_traits_stage (customer_id VARCHAR, traits VARCHAR)");
+            using (var appender = connection.CreateAppender("tm_traits_stage"))
+            {
+                foreach (var (customer, json) in traits)
+                {
+                    appender.CreateRow().AppendValue(customer).AppendValue(json).EndRow();
+                }
+            }
+
+            return MergeTraitsStage(now);
+        }
+
+        /// <summary>Later traits override earlier ones key by key (JSON merge patch), as Segment identify does.</summary>
+        private long MergeTraitsStage(DateTime now)
+        {
+            var count = Exec("""
+                INSERT INTO customers
+                SELECT customer_id, CAST(traits AS JSON), $now FROM tm_traits_stage
+                QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY rowid DESC) = 1
+                ON CONFLICT (customer_id) DO UPDATE
+                    SET traits = json_merge_patch(customers.traits, excluded.traits), updated_at = excluded.updated_at
+                """, P("now", now));
+            Exec("DROP TABLE tm_traits_stage");
+            return count;
+        }
+
+        private long Insert(long seqBase, long importId)
+        {
+            using (ticker.Query())
+            {
+                return Exec(EventSql.InsertNew, P("seq_base", seqBase), P("import_id", importId));
+            }
+        }
+
+        /// <summary>
+        /// Rewrites events in (customer_id, ts, seq) order. This costs a full copy per import that adds rows, the
+        /// price of per-customer scans that read the table front to back without sorting; imports are rare and
+        /// analyses frequent. The first import into an empty store inserts in order and skips it.
+        /// </summary>
+        private void Resort()
+        {
+            using (ticker.Query())
+            {
+                Exec("CREATE TABLE events_sorted " + EventSql.EventsTable);
+                Exec("INSERT INTO events_sorted SELECT * FROM events ORDER BY customer_id, ts, seq");
+                Exec("DROP TABLE events");
+                Exec("ALTER TABLE events_sorted RENAME TO events");
+            }
+        }
+
+        private List<(long LineBytePosition, string Reason, string Raw)> CsvReaderRejects()
+        {
+            var result = new List<(long, string, string)>();
+            using var command = Command("""
+                SELECT line_byte_position, error_type, error_message, csv_line
+                FROM tm_rejects ORDER BY line_byte_position
+                """);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var type = reader.GetString(1);
+                var message = reader.GetString(2);
+                var reason = type switch
+                {
+                    "INVALID ENCODING" => "invalid UTF-8 (the file must be UTF-8 encoded)",
+                    "UNQUOTED VALUE" => "unterminated quoted field",
+                    "LINE SIZE OVER MAXIMUM" => "line too long: " + message,
+                    "MISSING COLUMNS" or "TOO MANY COLUMNS" => "wrong field count: " + message,
+                    _ => type.ToLowerInvariant() + ": " + message,
+                };
+                result.Add((Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reason, reader.IsDBNull(3) ? "" : reader.GetString(3)));
+            }
+
+            return result;
+        }
+
+        private List<(long Rn, string Reason)> ValidationRejects(bool byLine = false)
+        {
+            var result = new List<(long, string)>();
+            using var command = Command($"SELECT {(byLine ? "line" : "rn")}, reason FROM tm_rows WHERE reason IS NOT NULL ORDER BY rn");
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// DuckDB names a bad record by its 1-based byte position; a staged row by its index among the records
+        /// DuckDB accepted. One quote-aware scan turns both into the line where the record starts.
+        /// </summary>
+        private void LocateCsvRejects(
+            string file,
+            List<(long LineBytePosition, string Reason, string Raw)> readerRejects,
+            List<(long Rn, string Reason)> invalid)
+        {
+            var scan = CsvRecordScanner.Scan(file);
+            var skipped = new SortedSet<int>();
+            var located = new List<(long Line, string Reason, string Raw)>();
+            foreach (var (position, reason, _) in readerRejects)
+            {
+                var record = scan.RecordAt(position - 1);
+                if (skipped.Add(record))
+                {
+                    located.Add((scan.LineOf(record), reason, scan.Raw(record)));
+                }
+            }
+
+            var next = 0;
+            var accepted = 0L;
+            for (var r = 1; r < scan.Count && next < invalid.Count; r++)
+            {
+                if (skipped.Contains(r))
+                {
+                    continue;
+                }
+
+                accepted++;
+                if (accepted == invalid[next].Rn)
+                {
+                    located.Add((scan.LineOf(r), invalid[next].Reason, scan.Raw(r)));
+                    next++;
+                }
+
+            }
+
+            foreach (var (line, reason, raw) in located.OrderBy(l => l.Line))
+            {
+                AddReject(file, line, reason, raw);
+            }
+        }
+
+        private void AddReject(string file, long line, string reason, string raw)
+        {
+            rejects.Add(new RejectedRow(file, line, reason));
+            rejectLines.Add((file, line, reason, raw));
+        }
+
+        private List<string> WriteRejects(List<string> warnings)
+        {
+            var written = new List<string>();
+            foreach (var group in rejectLines.GroupBy(r => options.RejectsPath ?? r.File + ".rejects.csv"))
+            {
+                try
+                {
+                    var text = new StringBuilder("file,line,reason,raw\n");
+                    foreach (var r in group)
+                    {
+                        text.Append(Csv(r.File)).Append(',').Append(r.Line.ToString(CultureInfo.InvariantCulture)).Append(',')
+                            .Append(Csv(r.Reason)).Append(',').Append(Csv(r.Raw)).Append('\n');
+                    }
+
+                    File.WriteAllText(group.Key, text.ToString());
+                    written.Add(group.Key);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    warnings.Add($"Could not write the rejects file {group.Key}: {ex.Message}. Pass a writable --rejects path.");
+                }
+            }
+
+            return written;
+
+            static string Csv(string value) =>
+                value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        }
+
+        private DuckDBCommand Command(string sql, params DuckDBParameter[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var p in parameters)
+            {
+                command.Parameters.Add(p);
+            }
+
+            return command;
+        }
+
+        private long Exec(string sql, params DuckDBParameter[] parameters)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var command = Command(sql, parameters);
+            running = command;
+            try
+            {
+                return command.ExecuteNonQuery();
+            }
+            finally
+            {
+                running = null;
+            }
+        }
+
+        private long Scalar(string sql)
+        {
+            using var command = Command(sql);
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        private static DuckDBParameter P(string name, object value) => new(name, value);
+    }
+
+    private readonly record struct FileResult(long Rows, long Imported, long Duplicates, long Traits);
+}

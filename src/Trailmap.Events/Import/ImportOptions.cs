@@ -1,0 +1,84 @@
+namespace Trailmap.Events;
+
+/// <summary>The input formats the importer reads; <see cref="Auto"/> decides by extension, then checks the content.</summary>
+public enum ImportFormat
+{
+    Auto,
+    Csv,
+    Jsonl,
+    Parquet,
+}
+
+/// <summary>How to read the input files.</summary>
+public sealed record ImportOptions
+{
+    public ImportFormat Format { get; init; } = ImportFormat.Auto;
+
+    /// <summary>
+    /// Explicit column choices, keyed by role (customer_id, event, timestamp, message_id), as from
+    /// <c>--map customer_id=COL,event=COL</c>. Roles not named are detected.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Map { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>One event name for every row (a purchase history has no event column); from <c>--event NAME</c>.</summary>
+    public string? ConstantEvent { get; init; }
+
+    /// <summary>A CSV of customer traits (a customer id column plus one column per trait) loaded with the events.</summary>
+    public string? TraitsFile { get; init; }
+
+    /// <summary>Where to write rejected rows; by default <c>FILE.rejects.csv</c> next to each input.</summary>
+    public string? RejectsPath { get; init; }
+
+    /// <summary>Parses <c>customer_id=COL,event=COL</c> into a <see cref="Map"/>.</summary>
+    public static IReadOnlyDictionary<string, string> ParseMap(string text)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == part.Length - 1)
+            {
+                throw new ImportException($"--map expects ROLE=COLUMN pairs separated by commas, got \"{part}\".");
+            }
+
+            map[part[..eq].Trim()] = part[(eq + 1)..].Trim();
+        }
+
+        return map;
+    }
+}
+
+/// <summary>One row that was not imported, with the 1-based line of the input file where its record starts.</summary>
+public sealed record RejectedRow(string File, long Line, string Reason);
+
+/// <summary>What an import did: rows read, events added, duplicates skipped, rows rejected (and why).</summary>
+public sealed record ImportSummary(
+    long Rows,
+    long Imported,
+    long Duplicates,
+    long Rejected,
+    IReadOnlyList<RejectedRow> Rejects,
+    long TraitsUpdated,
+    IReadOnlyList<string> RejectsFiles,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>A progress report: rows read so far in the current file and the rate since the import began.</summary>
+public sealed record ImportProgress(string File, int FileIndex, int FileCount, long Rows, double RowsPerSecond, TimeSpan Elapsed);
+
+/// <summary>An input problem that stops the whole import (nothing is written); the message says where and how to fix it.</summary>
+public sealed class ImportException : Exception
+{
+    public ImportException(string message)
+        : base(message)
+    {
+    }
+
+    public ImportException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    public ImportException()
+    {
+    }
+}

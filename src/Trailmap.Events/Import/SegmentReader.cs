@@ -1,0 +1,270 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Trailmap.Events;
+
+/// <summary>One event read from a JSON line, before its timestamp is parsed (that happens in SQL).</summary>
+internal readonly record struct JsonEvent(long Line, string? CustomerId, string? Event, string? Timestamp, string? MessageId, string Properties);
+
+/// <summary>
+/// Reads JSON Lines: plain objects (columns detected like CSV headers) and Segment spec messages (track,
+/// identify, group, page, screen, and {"batch": [...]} envelopes). Lines that are not valid UTF-8 or JSON,
+/// or longer than <see cref="MaxLineBytes"/>, are rejected with their line number.
+/// </summary>
+internal sealed class SegmentReader(string file, ImportOptions options)
+{
+    /// <summary>The same limit as DuckDB's CSV reader (max_line_size), so both formats reject alike.</summary>
+    public const int MaxLineBytes = 2_000_000;
+
+    private static readonly string[] SegmentTypes = ["track", "identify", "group", "page", "screen", "alias"];
+
+    public List<RejectedRow> Rejects { get; } = [];
+
+    /// <summary>Traits per customer in file order, later calls overriding earlier keys (a merge patch).</summary>
+    public Dictionary<string, JsonObject> Traits { get; } = new(StringComparer.Ordinal);
+
+    public long Messages { get; private set; }
+
+    public IEnumerable<JsonEvent> Read(CancellationToken cancel)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var line = 0L;
+        var buffer = new MemoryStream();
+        var tooLong = false;
+        int b;
+        while (true)
+        {
+            b = stream.ReadByte();
+            if (b == '\n' || b == -1)
+            {
+                if (b == -1 && buffer.Length == 0 && !tooLong)
+                {
+                    yield break;
+                }
+
+                line++;
+                if ((line & 0xFFF) == 0)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                }
+
+                foreach (var e in ReadLine(line, buffer, tooLong))
+                {
+                    yield return e;
+                }
+
+                buffer.SetLength(0);
+                tooLong = false;
+                if (b == -1)
+                {
+                    yield break;
+                }
+
+                continue;
+            }
+
+            if (buffer.Length >= MaxLineBytes)
+            {
+                tooLong = true;
+                continue;
+            }
+
+            buffer.WriteByte((byte)b);
+        }
+    }
+
+    private List<JsonEvent> ReadLine(long line, MemoryStream buffer, bool tooLong)
+    {
+        var result = new List<JsonEvent>();
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (tooLong)
+        {
+            Reject(line, $"line longer than {MaxLineBytes:N0} bytes");
+            return result;
+        }
+
+        bytes = bytes.TrimEnd((byte)'\r');
+        if (line == 1 && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            bytes = bytes[3..];
+        }
+
+        if (bytes.Trim((ReadOnlySpan<byte>)[(byte)' ', (byte)'\t']).IsEmpty)
+        {
+            return result;
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            Reject(line, "invalid UTF-8 (the file must be UTF-8 encoded)");
+            return result;
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(bytes);
+        }
+        catch (JsonException ex)
+        {
+            Reject(line, "invalid JSON: " + ex.Message);
+            return result;
+        }
+
+        if (node is not JsonObject obj)
+        {
+            Reject(line, "expected a JSON object on each line");
+            return result;
+        }
+
+        if (obj["batch"] is JsonArray batch)
+        {
+            foreach (var item in batch)
+            {
+                if (item is JsonObject message)
+                {
+                    Message(line, message, result);
+                }
+                else
+                {
+                    Reject(line, "a batch item is not a JSON object");
+                }
+            }
+        }
+        else
+        {
+            Message(line, obj, result);
+        }
+
+        return result;
+    }
+
+    private void Message(long line, JsonObject obj, List<JsonEvent> result)
+    {
+        Messages++;
+        var type = Text(obj["type"]);
+        var isSegment = type is not null && SegmentTypes.Contains(type, StringComparer.OrdinalIgnoreCase)
+            && (obj.ContainsKey("userId") || obj.ContainsKey("anonymousId"));
+        if (!isSegment)
+        {
+            Plain(line, obj, result);
+            return;
+        }
+
+        var customer = Text(obj["userId"]) is { Length: > 0 } user ? user : Text(obj["anonymousId"]);
+        var timestamp = Text(obj["timestamp"]) ?? Text(obj["originalTimestamp"]) ?? Text(obj["sentAt"]) ?? Text(obj["receivedAt"]);
+        var messageId = Text(obj["messageId"]);
+        switch (type!.ToLowerInvariant())
+        {
+            case "track":
+                result.Add(new JsonEvent(line, customer, Text(obj["event"]), timestamp, messageId, ObjectText(obj["properties"])));
+                break;
+            case "page":
+            case "screen":
+                {
+                    // Segment's own naming in its Mixpanel/Amplitude destinations: "Viewed Home Page" for a named
+                    // page, "Loaded a Page" when the call has no name; the same for screens.
+                    var noun = type.Equals("page", StringComparison.OrdinalIgnoreCase) ? "Page" : "Screen";
+                    var name = Text(obj["name"]);
+                    var props = obj["properties"] is JsonObject p ? (JsonObject)p.DeepClone() : [];
+                    if (name is not null && !props.ContainsKey("name"))
+                    {
+                        props["name"] = name;
+                    }
+
+                    if (Text(obj["category"]) is { } category && !props.ContainsKey("category"))
+                    {
+                        props["category"] = category;
+                    }
+
+                    var evt = string.IsNullOrWhiteSpace(name) ? $"Loaded a {noun}" : $"Viewed {name} {noun}";
+                    result.Add(new JsonEvent(line, customer, evt, timestamp, messageId, props.ToJsonString()));
+                    break;
+                }
+
+            case "identify":
+                if (string.IsNullOrWhiteSpace(customer))
+                {
+                    Reject(line, "identify without userId or anonymousId");
+                }
+                else
+                {
+                    MergeTraits(customer, obj["traits"] as JsonObject ?? []);
+                }
+
+                break;
+            case "group":
+                if (string.IsNullOrWhiteSpace(customer))
+                {
+                    Reject(line, "group without userId or anonymousId");
+                }
+                else
+                {
+                    // The group's traits go under the member's "group" trait, with its id.
+                    var group = obj["traits"] is JsonObject t ? (JsonObject)t.DeepClone() : [];
+                    group["groupId"] = obj["groupId"]?.DeepClone();
+                    MergeTraits(customer, new JsonObject { ["group"] = group });
+                }
+
+                break;
+            default:
+                Reject(line, $"Segment \"{type}\" messages are not imported (only track, identify, group, page, screen)");
+                break;
+        }
+    }
+
+    private void Plain(long line, JsonObject obj, List<JsonEvent> result)
+    {
+        var keys = obj.Select(kv => kv.Key).ToList();
+        ColumnRoles roles;
+        try
+        {
+            roles = ColumnRoles.Detect(file, keys, options);
+        }
+        catch (ImportException ex)
+        {
+            Reject(line, ex.Message[(file.Length + 2)..]);
+            return;
+        }
+
+        var props = new JsonObject();
+        foreach (var (key, value) in obj)
+        {
+            if (key != roles.Customer && key != roles.Event && key != roles.Timestamp && key != roles.MessageId)
+            {
+                props[key] = value?.DeepClone();
+            }
+        }
+
+        var evt = options.ConstantEvent ?? Text(obj[roles.Event!]);
+        result.Add(new JsonEvent(line, Text(obj[roles.Customer]), evt, Text(obj[roles.Timestamp]),
+            roles.MessageId is null ? null : Text(obj[roles.MessageId]), props.ToJsonString()));
+    }
+
+    private void MergeTraits(string customer, JsonObject traits)
+    {
+        if (!Traits.TryGetValue(customer, out var existing))
+        {
+            Traits[customer] = (JsonObject)traits.DeepClone();
+            return;
+        }
+
+        foreach (var (key, value) in traits)
+        {
+            existing[key] = value?.DeepClone();
+        }
+    }
+
+    private void Reject(long line, string reason) => Rejects.Add(new RejectedRow(file, line, reason));
+
+    private static string ObjectText(JsonNode? node) => node is JsonObject o ? o.ToJsonString() : "{}";
+
+    private static string? Text(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() is JsonValueKind.Null => null,
+        JsonValue v => v.ToJsonString(),
+        _ => node.ToJsonString(),
+    };
+}

@@ -1,0 +1,220 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+
+namespace Trailmap.Events;
+
+/// <summary>
+/// Customer events and traits in one embedded DuckDB file. The events table is kept physically ordered by
+/// (customer_id, ts, seq) so per-customer scans (funnels, journeys) read it front to back.
+/// </summary>
+public sealed class EventStore : IDisposable
+{
+    /// <summary>The file a store opens when the caller names none.</summary>
+    public const string DefaultPath = "trailmap.duckdb";
+
+    /// <summary>The schema version this code writes; older stores are migrated on open.</summary>
+    public const int SchemaVersion = 1;
+
+    private EventStore(DuckDBConnection connection, string path, TimeProvider time)
+    {
+        Connection = connection;
+        Path = path;
+        Time = time;
+    }
+
+    /// <summary>The database file, or ":memory:".</summary>
+    public string Path { get; }
+
+    internal DuckDBConnection Connection { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Opens (creating or migrating) the store at <paramref name="path"/>; ":memory:" for a throwaway store.</summary>
+    public static EventStore Open(string path = DefaultPath, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var connection = new DuckDBConnection("DataSource=" + path);
+        try
+        {
+            connection.Open();
+            var store = new EventStore(connection, path, time ?? TimeProvider.System);
+            store.Execute("SET TimeZone = 'UTC'");
+            store.Migrate();
+            return store;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="each"/> for every event in (customer_id, ts, seq) order, optionally only the
+    /// named events and only timestamps in [<paramref name="from"/>, <paramref name="to"/>).
+    /// </summary>
+    public void ReadSorted(
+        IReadOnlyCollection<string>? eventNames,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        Action<EventRow> each)
+    {
+        ArgumentNullException.ThrowIfNull(each);
+        foreach (var row in ReadSorted(eventNames, from, to))
+        {
+            each(row);
+        }
+    }
+
+    /// <summary>The same rows as <see cref="ReadSorted(IReadOnlyCollection{string}?, DateTimeOffset?, DateTimeOffset?, Action{EventRow})"/>, streamed.</summary>
+    public IEnumerable<EventRow> ReadSorted(IReadOnlyCollection<string>? eventNames, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        using var command = Connection.CreateCommand();
+        var where = new List<string>();
+        if (eventNames is not null)
+        {
+            var names = eventNames.ToArray();
+            if (names.Length == 0)
+            {
+                yield break;
+            }
+
+            var placeholders = new List<string>();
+            for (var i = 0; i < names.Length; i++)
+            {
+                placeholders.Add("$e" + i.ToString(CultureInfo.InvariantCulture));
+                command.Parameters.Add(new DuckDBParameter("e" + i.ToString(CultureInfo.InvariantCulture), names[i]));
+            }
+
+            where.Add("event IN (" + string.Join(", ", placeholders) + ")");
+        }
+
+        if (from is { } f)
+        {
+            where.Add("ts >= $from");
+            command.Parameters.Add(new DuckDBParameter("from", f.UtcDateTime));
+        }
+
+        if (to is { } t)
+        {
+            where.Add("ts < $to");
+            command.Parameters.Add(new DuckDBParameter("to", t.UtcDateTime));
+        }
+
+        command.CommandText =
+            "SELECT customer_id, event, ts, message_id, CAST(properties AS VARCHAR), seq FROM events"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY customer_id, ts, seq";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new EventRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? "{}" : reader.GetString(4),
+                reader.GetInt64(5));
+        }
+    }
+
+    /// <summary>Every customer's traits, ordered by customer id.</summary>
+    public IReadOnlyList<CustomerTraits> ReadTraits()
+    {
+        var result = new List<CustomerTraits>();
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT customer_id, CAST(traits AS VARCHAR), updated_at FROM customers ORDER BY customer_id";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(new CustomerTraits(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? "{}" : reader.GetString(1),
+                DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Counts for a status line: events, customers (with events or traits), event names, imports.</summary>
+    public StoreSummary Summary()
+    {
+        var events = Scalar<long>("SELECT count(*) FROM events");
+        var customers = Scalar<long>(
+            "SELECT count(*) FROM (SELECT DISTINCT customer_id FROM events UNION SELECT customer_id FROM customers)");
+        var imports = Scalar<long>("SELECT count(*) FROM imports");
+        var names = new List<EventNameCount>();
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT event, count(*) FROM events GROUP BY event ORDER BY count(*) DESC, event";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            names.Add(new EventNameCount(reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return new StoreSummary(events, customers, names, imports);
+    }
+
+    public void Dispose() => Connection.Dispose();
+
+    internal void Execute(string sql, params DuckDBParameter[] parameters)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(p);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    internal T Scalar<T>(string sql, params DuckDBParameter[] parameters)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(p);
+        }
+
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    private void Migrate()
+    {
+        Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        var version = Scalar<int?>("SELECT max(version) FROM schema_version") ?? 0;
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"The store {Path} has schema version {version}, newer than this Trailmap understands ({SchemaVersion}). Upgrade Trailmap.");
+        }
+
+        if (version < 1)
+        {
+            using var tx = Connection.BeginTransaction();
+            Execute("CREATE TABLE events " + EventSql.EventsTable);
+            Execute("""
+                CREATE TABLE customers (
+                    customer_id VARCHAR PRIMARY KEY,
+                    traits      JSON,
+                    updated_at  TIMESTAMP NOT NULL)
+                """);
+            Execute("""
+                CREATE TABLE imports (
+                    id          BIGINT PRIMARY KEY,
+                    file        VARCHAR NOT NULL,
+                    format      VARCHAR NOT NULL,
+                    started_at  TIMESTAMP NOT NULL,
+                    rows        BIGINT NOT NULL,
+                    imported    BIGINT NOT NULL,
+                    duplicates  BIGINT NOT NULL,
+                    rejected    BIGINT NOT NULL)
+                """);
+            Execute("INSERT INTO schema_version VALUES (1)");
+            tx.Commit();
+        }
+    }
+}
