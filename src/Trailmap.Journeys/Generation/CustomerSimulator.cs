@@ -148,7 +148,7 @@ internal sealed class CustomerSimulator
     private Dictionary<string, object?>? PersonaTraits(int persona, ref Pcg32 rng, bool vary)
     {
         var values = new Dictionary<string, object?>();
-        if (!FilterSolver.TrySolve(_plan.Personas[persona].Persona.Traits!, true, values, ref rng, vary))
+        if (!FilterSolver.TrySolve(_plan.Personas[persona].Persona.Traits!, true, values, ref rng, vary, spread: true))
         {
             return null;
         }
@@ -156,7 +156,7 @@ internal sealed class CustomerSimulator
         for (var j = 0; j < _plan.Personas.Count; j++)
         {
             var trial = new Dictionary<string, object?>(values);
-            if (j != persona && FilterSolver.TrySolve(_plan.Personas[j].Persona.Traits!, false, trial, ref rng, vary))
+            if (j != persona && FilterSolver.TrySolve(_plan.Personas[j].Persona.Traits!, false, trial, ref rng, vary, spread: true))
             {
                 values = trial;
             }

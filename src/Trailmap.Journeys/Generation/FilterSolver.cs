@@ -11,38 +11,39 @@ internal static class FilterSolver
 {
     /// <summary>
     /// Adds values to <paramref name="values"/> so that the filter evaluates to <paramref name="want"/>; values already
-    /// present are kept. With <paramref name="vary"/>, "in" picks a random member and "&gt;=" a value up to 4 above the bound.
+    /// present are kept. With <paramref name="vary"/>, "in" picks a random member; with <paramref name="spread"/> too, "&gt;=" picks a
+    /// value up to 4 above the bound (for traits such as seats, never for bounded answers such as scores).
     /// </summary>
-    public static bool TrySolve(Filter filter, bool want, Dictionary<string, object?> values, ref Pcg32 rng, bool vary)
+    public static bool TrySolve(Filter filter, bool want, Dictionary<string, object?> values, ref Pcg32 rng, bool vary, bool spread = false)
     {
         switch (filter)
         {
             case Filter.Not n:
-                return TrySolve(n.Inner, !want, values, ref rng, vary);
+                return TrySolve(n.Inner, !want, values, ref rng, vary, spread);
             case Filter.And a:
-                return want ? TrySolve(a.Left, true, values, ref rng, vary) && TrySolve(a.Right, true, values, ref rng, vary)
-                    : TryEither(a.Left, a.Right, false, values, ref rng, vary);
+                return want ? TrySolve(a.Left, true, values, ref rng, vary, spread) && TrySolve(a.Right, true, values, ref rng, vary, spread)
+                    : TryEither(a.Left, a.Right, false, values, ref rng, vary, spread);
             case Filter.Or o:
-                return want ? TryEither(o.Left, o.Right, true, values, ref rng, vary)
-                    : TrySolve(o.Left, false, values, ref rng, vary) && TrySolve(o.Right, false, values, ref rng, vary);
+                return want ? TryEither(o.Left, o.Right, true, values, ref rng, vary, spread)
+                    : TrySolve(o.Left, false, values, ref rng, vary, spread) && TrySolve(o.Right, false, values, ref rng, vary, spread);
             case Filter.Comparison c:
-                return TrySolveComparison(c, want, values, ref rng, vary);
+                return TrySolveComparison(c, want, values, ref rng, vary, spread);
             default:
                 return false;
         }
     }
 
-    private static bool TryEither(Filter first, Filter second, bool want, Dictionary<string, object?> values, ref Pcg32 rng, bool vary)
+    private static bool TryEither(Filter first, Filter second, bool want, Dictionary<string, object?> values, ref Pcg32 rng, bool vary, bool spread = false)
     {
         var trial = new Dictionary<string, object?>(values);
-        if (TrySolve(first, want, trial, ref rng, vary))
+        if (TrySolve(first, want, trial, ref rng, vary, spread))
         {
             Copy(trial, values);
             return true;
         }
 
         trial = new Dictionary<string, object?>(values);
-        if (TrySolve(second, want, trial, ref rng, vary))
+        if (TrySolve(second, want, trial, ref rng, vary, spread))
         {
             Copy(trial, values);
             return true;
@@ -59,7 +60,7 @@ internal static class FilterSolver
         }
     }
 
-    private static bool TrySolveComparison(Filter.Comparison c, bool want, Dictionary<string, object?> values, ref Pcg32 rng, bool vary)
+    private static bool TrySolveComparison(Filter.Comparison c, bool want, Dictionary<string, object?> values, ref Pcg32 rng, bool vary, bool spread = false)
     {
         object? Lookup(string key) => values.GetValueOrDefault(key);
         if (values.ContainsKey(c.Property))
@@ -67,7 +68,7 @@ internal static class FilterSolver
             return c.Matches(Lookup) == want;
         }
 
-        values[c.Property] = want ? Satisfying(c, ref rng, vary) : Violating(c);
+        values[c.Property] = want ? Satisfying(c, ref rng, vary, spread) : Violating(c);
         if (c.Matches(Lookup) == want)
         {
             return true;
@@ -77,7 +78,7 @@ internal static class FilterSolver
         return false;
     }
 
-    private static object? Satisfying(Filter.Comparison c, ref Pcg32 rng, bool vary) => c.Operator switch
+    private static object? Satisfying(Filter.Comparison c, ref Pcg32 rng, bool vary, bool spread = false) => c.Operator switch
     {
         FilterOperator.Equal or FilterOperator.LessOrEqual => c.Value,
         FilterOperator.NotEqual => Other(c.Values),
@@ -85,7 +86,7 @@ internal static class FilterSolver
         FilterOperator.Exists => true,
         FilterOperator.Contains => c.Value,
         FilterOperator.Greater => Above(c.Value),
-        FilterOperator.GreaterOrEqual => vary && c.Value is double d ? d + rng.Next(5) : c.Value,
+        FilterOperator.GreaterOrEqual => vary && spread && c.Value is double d ? d + rng.Next(5) : c.Value,
         FilterOperator.Less => Below(c.Value),
         _ => null,
     };
