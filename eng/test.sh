@@ -7,13 +7,31 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 results="$(mktemp -d -t trailmap-tests.XXXXXX)"
-trap 'rm -rf "$results"' EXIT
+started_pg=0
+cleanup() {
+  rm -rf "$results"
+  if ((started_pg)); then
+    "$root/eng/postgres.sh" stop || true
+  fi
+}
+trap cleanup EXIT
 
 "$root/eng/install-test-deps.sh" || { echo "could not install test dependencies"; echo "0 passed, 1 failed"; exit 1; }
 export TRAILMAP_CHROMIUM="${TRAILMAP_CHROMIUM:-$(command -v chromium)}"
 # Screenshots and other artifacts the tests keep for people to look at.
 export TRAILMAP_TEST_ARTIFACTS="${TRAILMAP_TEST_ARTIFACTS:-$root/artifacts/test}"
 mkdir -p "$TRAILMAP_TEST_ARTIFACTS"
+
+# A throwaway PostgreSQL for the analytics oracle (test/Trailmap.Oracle.Tests), unless one is already configured.
+if [[ -z "${TRAILMAP_PG:-}" ]]; then
+  echo "== PostgreSQL for the oracle tests"
+  if pg_line="$("$root/eng/postgres.sh" start)"; then
+    started_pg=1
+    export "$pg_line"
+  else
+    echo "could not start PostgreSQL: the oracle tests will skip (or fail where CI is set)"
+  fi
+fi
 
 extra_failed=0
 extra_passed=0
