@@ -25,13 +25,36 @@ public sealed class Terminal(IAnsiConsole output, IAnsiConsole error, TextWriter
     public static Terminal ForWriters(TextWriter output, TextWriter error) =>
         new(Create(output, plain: true), Create(error, plain: true), output);
 
-    private static IAnsiConsole Create(TextWriter writer, bool plain) => AnsiConsole.Create(new AnsiConsoleSettings
+    private static IAnsiConsole Create(TextWriter writer, bool plain)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
-        ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-        Interactive = plain ? InteractionSupport.No : InteractionSupport.Detect,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = plain ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        if (plain)
+        {
+            // Output read by programs and logs must keep one message per line; only a terminal wraps.
+            console.Profile.Width = 4096;
+        }
+
+        return console;
+    }
+
+    /// <summary>Writes one diagnostic as a single unwrapped line (editors and CI parse these), coloured on a terminal.</summary>
+    public void Diagnostic(Trailmap.Journeys.Validation.Diagnostic d)
+    {
+        var isError = d.Severity == Trailmap.Journeys.Validation.Severity.Error;
+        var word = isError ? "error" : "warning";
+        if (Out.Profile.Capabilities.Ansi)
+        {
+            word = (isError ? "\u001b[31m" : "\u001b[33m") + word + "\u001b[0m";
+        }
+
+        Raw.WriteLine($"{d.File}:{d.Location.Line}:{d.Location.Column}: {word} {d.Code}: {d.Message}");
+    }
 
     public void Error(string message) => Err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using Trailmap.Cli.Commands;
 
 namespace Trailmap.Cli;
@@ -23,6 +24,19 @@ public static class TrailmapCli
     {
         var root = Build(terminal);
         var parsed = root.Parse(args);
+        try
+        {
+            return await InvokeAsync(parsed, terminal, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Results on stdout land before the summary on stderr when both go to one terminal.
+            await terminal.Raw.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> InvokeAsync(ParseResult parsed, Terminal terminal, CancellationToken cancellationToken)
+    {
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration

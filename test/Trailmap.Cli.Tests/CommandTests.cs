@@ -2,6 +2,8 @@ using System.Text.Json;
 using Shouldly;
 using Trailmap.Testing;
 
+using Xunit;
+
 namespace Trailmap.Cli.Tests;
 
 public sealed class CommandTests : IDisposable
@@ -69,7 +71,7 @@ public sealed class CommandTests : IDisposable
         var dup = files[1].GetProperty("diagnostics").EnumerateArray().Single(d => d.GetProperty("severity").GetString() == "error");
         dup.GetProperty("code").GetString().ShouldBe("TM006");
         dup.GetProperty("line").GetInt32().ShouldBe(5);
-        dup.GetProperty("column").GetInt32().ShouldBe(5);
+        dup.GetProperty("column").GetInt32().ShouldBe(11);
     }
 
     [Fact]
@@ -100,13 +102,13 @@ public sealed class CommandTests : IDisposable
         run.ExitCode.ShouldBe(0, run.ToString());
         (await CliRun.RunAsync("validate", "--strict", path)).ExitCode.ShouldBe(0);
 
-        File.WriteAllText(path, "mine");
+        await File.WriteAllTextAsync(path, "mine", TestContext.Current.CancellationToken);
         var again = await CliRun.RunAsync("init", "--template", "saas-trial", "-o", path);
         again.ExitCode.ShouldBe(1);
         again.Err.ShouldContain("--force");
-        File.ReadAllText(path).ShouldBe("mine");
+        (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).ShouldBe("mine");
         (await CliRun.RunAsync("init", "--template", "saas-trial", "-o", path, "--force")).ExitCode.ShouldBe(0);
-        File.ReadAllText(path).ShouldNotBe("mine");
+        (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).ShouldNotBe("mine");
     }
 
     [Fact]
@@ -136,7 +138,7 @@ public sealed class CommandTests : IDisposable
     {
         var outPath = Temp("map.html");
         (await CliRun.RunAsync("render", RepoPaths.Sample("complete.yaml"), "-o", outPath)).ExitCode.ShouldBe(0);
-        File.ReadAllText(outPath).ShouldStartWith("<!DOCTYPE html>", Case.Insensitive);
+        (await File.ReadAllTextAsync(outPath, TestContext.Current.CancellationToken)).ShouldStartWith("<!DOCTYPE html>", Case.Insensitive);
 
         var broken = Write("broken.yaml", "id: t\ntitle: T\nstages: [{ id: a, name: A, emotion: 99 }]\n");
         var brokenOut = Temp("broken.html");

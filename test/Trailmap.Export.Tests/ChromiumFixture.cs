@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
-using Trailmap.Export;
+
+using Xunit;
 
 namespace Trailmap.Export.Tests;
 

@@ -1,9 +1,10 @@
-using Microsoft.Playwright;
 using Shouldly;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Rendering;
 using Trailmap.Testing;
+
+using Xunit;
 
 namespace Trailmap.Export.Tests;
 
@@ -44,7 +45,8 @@ public sealed class HtmlInChromiumTests(ChromiumFixture chromium) : IClassFixtur
         var rowsTop = new List<float>();
         foreach (var lane in lanes)
         {
-            var row = page.Locator($".lane-{lane}").First;
+            // A lane is a grid row (display: contents); its label is the box a reader sees.
+            var row = page.Locator($".lane-{lane} .lane-label").First;
             (await row.IsVisibleAsync()).ShouldBeTrue($"lane {lane} is visible");
             rowsTop.Add((await row.BoundingBoxAsync())!.Y);
         }

@@ -6,6 +6,8 @@ using Trailmap.Journeys;
 using Trailmap.Journeys.Rendering;
 using Trailmap.Testing;
 
+using Xunit;
+
 namespace Trailmap.Export.Tests;
 
 public sealed class PngAndPdfExportTests

@@ -5,6 +5,8 @@ using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Rendering;
 using Trailmap.Testing;
 
+using Xunit;
+
 namespace Trailmap.Export.Tests;
 
 /// <summary>A map whose every text field is an attack renders as text: no script runs, no element is injected.</summary>

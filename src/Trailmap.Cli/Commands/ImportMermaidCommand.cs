@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using Trailmap.Journeys.Mermaid;
 using Trailmap.Journeys.Validation;
 

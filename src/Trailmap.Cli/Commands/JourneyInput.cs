@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Spectre.Console;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Actuals;
 using Trailmap.Journeys.Model;

@@ -49,7 +49,7 @@ public static class RenderCommand
             var text = JourneyRenderer.Render(journey, fmt, measured);
             if (outPath is null)
             {
-                terminal.Raw.Write(text);
+                await terminal.Raw.WriteAsync(text.AsMemory(), ct).ConfigureAwait(false);
                 return 0;
             }
 

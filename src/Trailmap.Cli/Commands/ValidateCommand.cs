@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Spectre.Console;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Rendering;
 using Trailmap.Journeys.Validation;
@@ -43,8 +42,7 @@ public static class ValidateCommand
             {
                 foreach (var d in results.SelectMany(r => r.Diagnostics))
                 {
-                    var colour = d.Severity == Severity.Error ? "red" : "yellow";
-                    terminal.Out.MarkupLine($"{Markup.Escape($"{d.File}:{d.Location.Line}:{d.Location.Column}:")} [{colour}]{(d.Severity == Severity.Error ? "error" : "warning")}[/] {Markup.Escape($"{d.Code}: {d.Message}")}");
+                    terminal.Diagnostic(d);
                 }
 
                 foreach (var r in results.Where(r => r.Diagnostics.Count == 0 && r.Journey is not null))

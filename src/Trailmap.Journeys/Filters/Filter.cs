@@ -100,7 +100,9 @@ public abstract record Filter
         return result;
     }
 
-    private static string Wrap(Filter f, Filter parent) => f is Or && parent is not Or ? $"({f})" : f.ToString()!;
+    // Parenthesise a child that binds looser than its parent: or under and/not, and under not.
+    private static string Wrap(Filter f, Filter parent) =>
+        (f is Or && parent is not Or) || (f is And && parent is Not) ? $"({f})" : f.ToString()!;
 
     internal static string Symbol(FilterOperator op) => op switch
     {
@@ -118,7 +120,8 @@ public abstract record Filter
     private static string Literal(object? v) => v switch
     {
         null => "null",
-        string s => JsonSerializer.Serialize(s),
+        // Only the quote and the backslash need escaping for the filter tokenizer; JSON's \uXXXX escapes would not read back.
+        string s => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
         bool b => b ? "true" : "false",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "null",

@@ -42,7 +42,8 @@ public readonly partial record struct Duration(TimeSpan Span, string Text)
             return false;
         }
 
-        duration = new Duration(TimeSpan.FromSeconds(seconds), Format(TimeSpan.FromSeconds(seconds)));
+        // Keep the user's own spelling (14d stays 14d, not 2w) so output reads as the file was written.
+        duration = new Duration(TimeSpan.FromSeconds(seconds), text.Trim());
         return true;
     }
 

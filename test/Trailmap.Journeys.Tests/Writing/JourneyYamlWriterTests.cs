@@ -86,7 +86,7 @@ public class JourneyYamlWriterTests
     {
         var yaml = JourneyYamlWriter.Write(journey);
         var file = JourneyFile.FromText(yaml, "written.yaml");
-        file.Diagnostics.Where(d => d.Severity == Validation.Severity.Error).ShouldBeEmpty(yaml);
+        file.Diagnostics.Where(d => d.Severity == Trailmap.Journeys.Validation.Severity.Error).ShouldBeEmpty(yaml);
         return file.Journey!;
     }
 
