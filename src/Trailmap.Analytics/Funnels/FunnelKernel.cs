@@ -153,9 +153,9 @@ internal sealed class FunnelKernel
                 }
 
                 var below = (1u << k) - 1;
-                if (breaksOrder && seenStart && maxLevel < k && Apply(Restrict(count, below, -1), count, t, firstEventIndex, commit: false) < k)
+                if (breaksOrder && seenStart && maxLevel < k && Apply(Restrict(count, below), count, t, firstEventIndex, commit: false) < k)
                 {
-                    Apply(Restrict(count, below, -1), count, t, firstEventIndex, commit: true);
+                    Apply(Restrict(count, below), count, t, firstEventIndex, commit: true);
                     return true;
                 }
 
@@ -163,26 +163,33 @@ internal sealed class FunnelKernel
                 {
                     if (maxLevel >= k + 1)
                     {
-                        Apply(Restrict(count, below, -1), count, t, firstEventIndex, commit: true);
+                        Apply(Restrict(count, below), count, t, firstEventIndex, commit: true);
                         return true;
                     }
 
-                    var firstWithK = -1;
-                    var withK = 0;
-                    for (var e = 0; e < count; e++)
+                    // A second step-k event in this group is a repeat once an earlier one has taken step k.
+                    var seen = 0;
+                    var keep = -1;
+                    for (var e = 0; e < count && keep < 0; e++)
                     {
-                        if ((group[e] & (1u << k)) != 0)
+                        if ((group[e] & (1u << k)) == 0)
                         {
-                            firstWithK = firstWithK < 0 ? e : firstWithK;
-                            withK++;
+                            continue;
                         }
+
+                        if (seen > 0 && Apply(RestrictUpTo(count, below, k, e), count, t, firstEventIndex, commit: false) >= k + 1)
+                        {
+                            keep = e;
+                        }
+
+                        seen++;
                     }
 
-                    if (withK >= 2 && Apply(Restrict(count, below, firstWithK, k), count, t, firstEventIndex, commit: false) >= k + 1)
+                    if (keep >= 0)
                     {
-                        Apply(Restrict(count, below, firstWithK, k), count, t, firstEventIndex, commit: true);
+                        Apply(RestrictUpTo(count, below, k, keep), count, t, firstEventIndex, commit: true);
                         return true;
-                    }
+                                    }
                 }
             }
         }
@@ -191,16 +198,22 @@ internal sealed class FunnelKernel
         return false;
     }
 
-    private uint[] Restrict(int count, uint keep, int extraEvent, int extraStep = 0)
+    private uint[] Restrict(int count, uint keep)
     {
         for (var e = 0; e < count; e++)
         {
             trial[e] = group[e] & keep;
         }
 
-        if (extraEvent >= 0)
+        return trial;
+    }
+
+    /// <summary>The group with steps below k, plus step k only for events before <paramref name="beforeEvent"/>.</summary>
+    private uint[] RestrictUpTo(int count, uint below, int k, int beforeEvent)
+    {
+        for (var e = 0; e < count; e++)
         {
-            trial[extraEvent] |= 1u << extraStep;
+            trial[e] = group[e] & (e < beforeEvent ? below | (1u << k) : below);
         }
 
         return trial;
