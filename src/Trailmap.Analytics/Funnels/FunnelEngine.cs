@@ -123,17 +123,10 @@ public static class FunnelEngine
                 var m = plain[id];
                 if (filtered[id] is { } list)
                 {
-                    var index = i;
-                    foreach (var (step, def) in list)
-                    {
-                        if (def.Where!.Matches(prop => log.Property(index, prop)))
-                        {
-                            m |= 1u << step;
-                        }
-                    }
+                    m |= FilteredBits(log, i, list);
                 }
 
-                if (excludePlain[id] || (excludeFiltered[id] is { } xs && xs.Any(x => x.Where!.Matches(prop => log.Property(i, prop)))))
+                if (excludePlain[id] || (excludeFiltered[id] is { } xs && AnyMatches(log, i, xs)))
                 {
                     m |= FunnelKernel.ExclusionBit;
                 }
@@ -143,6 +136,24 @@ public static class FunnelEngine
         });
         return masks;
     }
+
+    // Kept out of the mask loop so its closures do not capture the loop variable and slow every iteration.
+    private static uint FilteredBits(EventLog log, int index, List<(int Step, FunnelStep Def)> list)
+    {
+        uint m = 0;
+        foreach (var (step, def) in list)
+        {
+            if (def.Where!.Matches(prop => log.Property(index, prop)))
+            {
+                m |= 1u << step;
+            }
+        }
+
+        return m;
+    }
+
+    private static bool AnyMatches(EventLog log, int index, List<FunnelStep> steps) =>
+        steps.Any(x => x.Where!.Matches(prop => log.Property(index, prop)));
 
     private static string BreakdownValue(EventLog log, string property, int customer, int startEvent)
     {

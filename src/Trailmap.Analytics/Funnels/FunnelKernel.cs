@@ -29,6 +29,7 @@ internal sealed class FunnelKernel
     private int[] matchOfEvent = new int[8];
     private bool[] visited = new bool[8];
     private int maxLevel;
+    private uint present;
     private bool firstSeen;
     private long lastAllowedStart;
 
@@ -57,17 +58,27 @@ internal sealed class FunnelKernel
     private int RunOrdered(ReadOnlySpan<uint> masks, ReadOnlySpan<long> ts, int offset, Span<long> chainTimes, out int startEvent)
     {
         Array.Fill(best, None);
+        present = 0;
         maxLevel = 0;
         firstSeen = false;
         lastAllowedStart = None;
         var stopped = false;
         var stepBits = StepBits;
+        var simple = (modes & (FunnelModes.StrictOrder | FunnelModes.StrictDedup)) == 0;
+        var relevant = stepBits | ExclusionBit;
         var n = masks.Length;
         var i = 0;
         while (i < n)
         {
             var m0 = masks[i];
             if ((m0 & OutOfRangeBit) != 0)
+            {
+                i++;
+                continue;
+            }
+
+            // Outside strict-order an event that matches no step and no exclusion cannot change anything.
+            if (simple && (m0 & relevant) == 0)
             {
                 i++;
                 continue;
@@ -81,6 +92,23 @@ internal sealed class FunnelKernel
             }
 
             var count = j - i;
+            if (count == 1 && simple)
+            {
+                if ((m0 & ExclusionBit) != 0 && lastAllowedStart != None && t <= lastAllowedStart + window)
+                {
+                    startEvent = -1;
+                    return 0;
+                }
+
+                group[0] = m0 & stepBits;
+                if (group[0] != 0)
+                {
+                    Apply(group, 1, t, i + offset, commit: true);
+                }
+
+                i = j;
+                continue;
+            }
             var anyExclusion = false;
             for (var e = i; e < j; e++)
             {
@@ -231,10 +259,13 @@ internal sealed class FunnelKernel
         var newMax = maxLevel;
 
         // Highest level first: a chain writes only to levels above its own, which are already read.
-        for (var k = steps - 1; k >= 1; k--)
+        var candidates = union & present & ~1u;
+        while (candidates != 0)
         {
+            var k = 31 - (int)uint.LeadingZeroCount(candidates);
+            candidates &= ~(1u << k);
             var s = best[k];
-            if (s == None || (union & (1u << k)) == 0 || t > s + window)
+            if (t > s + window)
             {
                 continue;
             }
@@ -253,9 +284,19 @@ internal sealed class FunnelKernel
                     if (s > best[level])
                     {
                         best[level] = s;
+                        present |= 1u << level;
                         bestStartEvent[level] = bestStartEvent[k];
-                        Array.Copy(stepTs, k * steps, stepTs, level * steps, k);
-                        Array.Fill(stepTs, t, (level * steps) + k, level - k);
+                        var to = level * steps;
+                        var from = k * steps;
+                        for (var x = 0; x < k; x++)
+                        {
+                            stepTs[to + x] = stepTs[from + x];
+                        }
+
+                        for (var x = k; x < level; x++)
+                        {
+                            stepTs[to + x] = t;
+                        }
                     }
                 }
             }
@@ -285,8 +326,12 @@ internal sealed class FunnelKernel
                         if (t > best[level])
                         {
                             best[level] = t;
+                            present |= 1u << level;
                             bestStartEvent[level] = startEvent;
-                            Array.Fill(stepTs, t, level * steps, level);
+                            for (var x = level * steps; x < (level * steps) + level; x++)
+                            {
+                                stepTs[x] = t;
+                            }
                         }
                     }
 
