@@ -67,6 +67,4 @@ public sealed class EventLog
     /// <summary>A trait of one customer, or null when it is absent.</summary>
     public object? Trait(int customer, string trait) =>
         Traits is not null && Traits.TryGetValue(Customers[customer], out var t) && t.TryGetValue(trait, out var v) ? v : null;
-
-    internal bool HasProperties(int eventIndex) => properties[eventIndex] is { Count: > 0 };
 }

@@ -217,7 +217,7 @@ internal sealed class FunnelKernel
                     {
                         Apply(RestrictUpTo(count, below, k, keep), count, t, firstEventIndex, commit: true);
                         return true;
-                                    }
+                    }
                 }
             }
         }

@@ -81,6 +81,11 @@ public sealed class FunnelModeTests
     [Fact]
     public void Strict_increase_needs_strictly_later_timestamps() => Level("a@0 b@0 c@1 b@1", "a b c", modes: "strict-increase").ShouldBe(2);
 
+    // strict-increase considers every chain, unlike ClickHouse's one-chain-per-level state: a@0 b@5 reaches 2, the newer
+    // a@6 b@7 also reaches 2; c@7 ties with b@7 so the newer chain cannot take it, but the older can (7 > 5, 7 <= 0 + 10) = 3.
+    [Fact]
+    public void Strict_increase_an_older_chain_can_still_advance() => Level("a@0 b@5 a@6 b@7 c@7", "a b c", modes: "strict-increase").ShouldBe(3);
+
     // Default mode on the same log: a@0, b@0, c@1 = 3.
     [Fact]
     public void Without_strict_increase_ties_advance() => Level("a@0 b@0 c@1 b@1", "a b c").ShouldBe(3);
