@@ -1,0 +1,204 @@
+using System.Globalization;
+using Trailmap.Analytics.Events;
+
+namespace Trailmap.Analytics.Funnels;
+
+/// <summary>
+/// Ordered funnels with ClickHouse <c>windowFunnel</c> semantics; see docs/analytics-semantics.md for every mode and tie rule.
+/// </summary>
+public static class FunnelEngine
+{
+    /// <summary>The breakdown value for customers whose chain start and traits lack the property.</summary>
+    public const string NoValue = "(none)";
+
+    public static FunnelResult Run(EventLog log, FunnelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        var masks = StepMasks(log, spec);
+        var n = spec.Steps.Count;
+        var customers = log.CustomerCount;
+        var levels = new int[customers];
+        var startEvents = new int[customers];
+        var chainTimes = new long[(long)customers * n];
+        var window = spec.Window.Span.Ticks / 10;
+
+        // Customer ranges keep each partition's reads contiguous; each partition owns its kernel scratch.
+        var partitions = Math.Max(1, Math.Min(customers, Environment.ProcessorCount * 8));
+        Parallel.For(0, partitions, p =>
+        {
+            var kernel = new FunnelKernel(n, window, spec.Modes, spec.Reentry);
+            var from = (int)((long)customers * p / partitions);
+            var to = (int)((long)customers * (p + 1) / partitions);
+            for (var c = from; c < to; c++)
+            {
+                var begin = log.Offsets[c];
+                var end = log.Offsets[c + 1];
+                levels[c] = kernel.Run(
+                    masks.AsSpan(begin, end - begin),
+                    log.Timestamps.AsSpan(begin, end - begin),
+                    begin,
+                    chainTimes.AsSpan((int)((long)c * n), n),
+                    out startEvents[c]);
+            }
+        });
+
+        var steps = Summarize(spec, levels, chainTimes, Enumerable.Range(0, customers));
+        Dictionary<string, IReadOnlyList<FunnelStepResult>>? breakdowns = null;
+        if (spec.BreakdownProperty is { } property)
+        {
+            breakdowns = Enumerable.Range(0, customers)
+                .Where(c => levels[c] > 0)
+                .GroupBy(c => BreakdownValue(log, property, c, startEvents[c]), StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<FunnelStepResult>)Summarize(spec, levels, chainTimes, g), StringComparer.Ordinal);
+        }
+
+        return new FunnelResult(steps, breakdowns, log.Customers, levels);
+    }
+
+    /// <summary>One mask per event: bit k = the event satisfies step k; plus the exclusion and out-of-range bits.</summary>
+    internal static uint[] StepMasks(EventLog log, FunnelSpec spec)
+    {
+        var names = log.Names.Length;
+        var plain = new uint[names];
+        var filtered = new List<(int Step, FunnelStep Def)>[names];
+        var excludePlain = new bool[names];
+        var excludeFiltered = new List<FunnelStep>[names];
+        for (var k = 0; k < spec.Steps.Count; k++)
+        {
+            var id = log.NameId(spec.Steps[k].Event);
+            if (id < 0)
+            {
+                continue;
+            }
+
+            if (spec.Steps[k].Where is null)
+            {
+                plain[id] |= 1u << k;
+            }
+            else
+            {
+                (filtered[id] ??= []).Add((k, spec.Steps[k]));
+            }
+        }
+
+        foreach (var x in spec.Exclusions)
+        {
+            var id = log.NameId(x.Event);
+            if (id < 0)
+            {
+                continue;
+            }
+
+            if (x.Where is null)
+            {
+                excludePlain[id] = true;
+            }
+            else
+            {
+                (excludeFiltered[id] ??= []).Add(x);
+            }
+        }
+
+        var from = spec.From is { } f ? EventLogBuilder.ToMicros(f) : long.MinValue;
+        var to = spec.To is { } t ? EventLogBuilder.ToMicros(t) : long.MaxValue;
+        var masks = new uint[log.EventCount];
+        Parallel.For(0, Math.Max(1, Environment.ProcessorCount * 4), p =>
+        {
+            var parts = Math.Max(1, Environment.ProcessorCount * 4);
+            var begin = (int)((long)masks.Length * p / parts);
+            var end = (int)((long)masks.Length * (p + 1) / parts);
+            for (var i = begin; i < end; i++)
+            {
+                var ts = log.Timestamps[i];
+                if (ts < from || ts >= to)
+                {
+                    masks[i] = FunnelKernel.OutOfRangeBit;
+                    continue;
+                }
+
+                var id = log.NameIds[i];
+                var m = plain[id];
+                if (filtered[id] is { } list)
+                {
+                    m |= FilteredBits(log, i, list);
+                }
+
+                if (excludePlain[id] || (excludeFiltered[id] is { } xs && AnyMatches(log, i, xs)))
+                {
+                    m |= FunnelKernel.ExclusionBit;
+                }
+
+                masks[i] = m;
+            }
+        });
+        return masks;
+    }
+
+    // Kept out of the mask loop so its closures do not capture the loop variable and slow every iteration.
+    private static uint FilteredBits(EventLog log, int index, List<(int Step, FunnelStep Def)> list)
+    {
+        uint m = 0;
+        foreach (var (step, def) in list)
+        {
+            if (def.Where!.Matches(prop => log.Property(index, prop)))
+            {
+                m |= 1u << step;
+            }
+        }
+
+        return m;
+    }
+
+    private static bool AnyMatches(EventLog log, int index, List<FunnelStep> steps) =>
+        steps.Any(x => x.Where!.Matches(prop => log.Property(index, prop)));
+
+    private static string BreakdownValue(EventLog log, string property, int customer, int startEvent)
+    {
+        var value = (startEvent >= 0 ? log.Property(startEvent, property) : null) ?? log.Trait(customer, property);
+        return value is null ? NoValue : Convert.ToString(value, CultureInfo.InvariantCulture) ?? NoValue;
+    }
+
+    private static List<FunnelStepResult> Summarize(FunnelSpec spec, int[] levels, long[] chainTimes, IEnumerable<int> customers)
+    {
+        var n = spec.Steps.Count;
+        var reached = new long[n + 1];
+        var seconds = new List<double>[n];
+        for (var k = 0; k < n; k++)
+        {
+            seconds[k] = [];
+        }
+
+        var unordered = spec.Modes.HasFlag(FunnelModes.Unordered);
+        foreach (var c in customers)
+        {
+            var level = levels[c];
+            for (var k = 0; k < level; k++)
+            {
+                reached[k]++;
+                if (k > 0 && !unordered)
+                {
+                    var baseIndex = (long)c * n;
+                    seconds[k].Add((chainTimes[baseIndex + k] - chainTimes[baseIndex + k - 1]) / 1_000_000.0);
+                }
+            }
+        }
+
+        var result = new List<FunnelStepResult>(n);
+        for (var k = 0; k < n; k++)
+        {
+            var previous = k == 0 ? reached[0] : reached[k - 1];
+            result.Add(new FunnelStepResult(
+                spec.Steps[k].Name,
+                reached[k],
+                reached[0] == 0 ? 0 : (double)reached[k] / reached[0],
+                previous == 0 ? 0 : (double)reached[k] / previous,
+                previous - reached[k],
+                k == 0 ? null : TimeToConvert.From(seconds[k])));
+        }
+
+        return result;
+    }
+}
