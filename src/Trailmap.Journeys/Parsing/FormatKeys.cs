@@ -8,7 +8,7 @@ public static class FormatKeys
 {
     public static IReadOnlyDictionary<string, string[]> ByKind { get; } = new Dictionary<string, string[]>
     {
-        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "window", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences"],
+        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "window", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "health"],
         ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits"],
         ["stage"] = ["id", "name", "description", "goal", "mindset", "timeframe", "touchpoints", "actions", "thoughts", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
         ["touchpoint"] = ["id", "name", "channel", "layer", "owner"],
@@ -27,6 +27,8 @@ public static class FormatKeys
         ["action_step"] = ["channel", "template", "subject", "to", "url", "message"],
         ["sequence"] = ["id", "name", "stage", "trigger", "steps", "exit", "reentry", "holdout"],
         ["sequence_step"] = ["day", "then"],
+        ["health"] = ["components", "at_risk_below", "trend_period"],
+        ["health_component"] = ["id", "name", "type", "event", "events", "property", "window", "good", "bad", "weight"],
     };
 
     public static string[] Of(string kind) => ByKind[kind];

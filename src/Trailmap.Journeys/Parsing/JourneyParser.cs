@@ -166,6 +166,7 @@ public static partial class JourneyParser
                 Metrics = f.List("metrics", (n, _) => Metric(n, "a journey metric", defaultStage: null, previousStage: null)),
                 Interventions = f.List("interventions", (n, _) => Intervention(n)),
                 Sequences = f.List("sequences", (n, _) => Sequence(n)),
+                Health = f.Node("health") is { } h ? Health(h) : null,
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -173,6 +174,123 @@ public static partial class JourneyParser
         }
 
         private string? _previousStageId;
+
+        private HealthModel? Health(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "health", "the health scorecard");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var components = f.List("components", (n, i) => HealthComponent(n, i));
+            if (!f.Has("components"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, "the health scorecard needs 'components': what makes a customer healthy, e.g. login recency and feature adoption");
+            }
+
+            var model = new HealthModel { Components = components, Location = f.Location };
+            if (f.Number("at_risk_below") is { } atRisk)
+            {
+                model = model with { AtRiskBelow = atRisk };
+            }
+
+            if (f.Duration("trend_period") is { } trend)
+            {
+                model = model with { TrendPeriod = trend };
+            }
+
+            return model;
+        }
+
+        private HealthComponent? HealthComponent(YamlNode node, int index)
+        {
+            var f = Fields.Open(node, ctx, "health_component", $"health component {index + 1}");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var id = f.Id();
+            var name = f.Text("name", required: true);
+            var type = f.Enum<HealthComponentType>("type");
+            if (!f.Has("type"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"health component '{id}' needs 'type': recency, frequency, count, adoption or score");
+            }
+
+            if (id is null || name is null || type is null)
+            {
+                return null;
+            }
+
+            var what = $"health component '{id}'";
+            var ev = f.Node("event") is { } e ? EventCondition(e, $"the event of {what}") : null;
+            var events = f.TextList("events");
+            if (type == HealthComponentType.Adoption && events.Count == 0)
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} measures adoption, so it needs 'events': the features whose use counts");
+            }
+            else if (type != HealthComponentType.Adoption && ev is null && !f.Has("event"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} needs 'event': the event it reads");
+            }
+
+            if (type == HealthComponentType.Score && f.Text("property") is null)
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} reads a score, so it needs 'property': the event property holding it");
+            }
+
+            double? Bound(string key, double? fallback)
+            {
+                if (type == HealthComponentType.Recency)
+                {
+                    return f.Duration(key)?.TotalSeconds ?? fallback;
+                }
+
+                return f.Number(key) ?? fallback;
+            }
+
+            // Defaults that read naturally per type: adoption runs from none (0) to all (1) features used.
+            var good = Bound("good", type == HealthComponentType.Adoption ? 1 : null);
+            var bad = Bound("bad", type is HealthComponentType.Adoption or HealthComponentType.Frequency ? 0 : null);
+            if (good is null && !f.Has("good"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} needs 'good': the value that scores 100{(type == HealthComponentType.Recency ? ", a duration such as 1d" : "")}");
+            }
+
+            if (bad is null && !f.Has("bad"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} needs 'bad': the value that scores 0{(type == HealthComponentType.Recency ? ", a duration such as 30d" : "")}");
+            }
+
+            var weight = f.Number("weight") ?? 1;
+            if (weight <= 0)
+            {
+                ctx.Report(Codes.InvalidValue, f.Node("weight")!, $"{what} has weight {weight}; weights must be positive");
+            }
+
+            var window = f.Duration("window");
+            if (type is HealthComponentType.Frequency or HealthComponentType.Count or HealthComponentType.Adoption && window is null && !f.Has("window"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, $"{what} counts events in a period, so it needs 'window', e.g. 30d");
+            }
+
+            return new HealthComponent
+            {
+                Id = id,
+                Name = name,
+                Type = type.Value,
+                Event = ev,
+                Events = events,
+                Property = f.Text("property"),
+                Window = window,
+                Good = good ?? 0,
+                Bad = bad ?? 0,
+                Weight = weight,
+                Location = f.Location,
+            };
+        }
 
         private Persona? Persona(YamlNode node)
         {

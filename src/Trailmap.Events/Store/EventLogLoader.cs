@@ -1,0 +1,135 @@
+using System.Text.Json;
+using DuckDB.NET.Data;
+using Trailmap.Analytics.Events;
+
+namespace Trailmap.Events;
+
+/// <summary>What to load from the store into memory for the analytics engines.</summary>
+public sealed record EventLogQuery
+{
+    /// <summary>Event properties the analysis reads (filters, survey scores, sums); others are not parsed at all.</summary>
+    public IReadOnlyCollection<string> Properties { get; init; } = [];
+
+    /// <summary>Inclusive lower bound on event time.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Exclusive upper bound on event time.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    public bool IncludeTraits { get; init; } = true;
+}
+
+/// <summary>Streams the store's events, already in (customer, ts, seq) order, into a columnar <see cref="EventLog"/>.</summary>
+public static class EventLogLoader
+{
+    public static EventLog LoadEventLog(this EventStore store, EventLogQuery? query = null, IProgress<long>? progress = null)
+    {
+        query ??= new EventLogQuery();
+        var total = store.Scalar<long>("SELECT count(*) FROM events");
+        var writer = new SortedEventLogWriter((int)Math.Min(Math.Max(total, 16), int.MaxValue));
+        var wanted = query.Properties.ToHashSet(StringComparer.Ordinal);
+        using var command = store.Connection.CreateCommand();
+        var where = new List<string>();
+        if (query.From is { } from)
+        {
+            where.Add("ts >= $from");
+            command.Parameters.Add(new DuckDBParameter("from", from.UtcDateTime));
+        }
+
+        if (query.To is { } to)
+        {
+            where.Add("ts < $to");
+            command.Parameters.Add(new DuckDBParameter("to", to.UtcDateTime));
+        }
+
+        command.CommandText =
+            "SELECT customer_id, event, epoch_us(ts), seq" + (wanted.Count > 0 ? ", CAST(properties AS VARCHAR)" : "")
+            + " FROM events" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY customer_id, ts, seq";
+        using (var reader = command.ExecuteReader())
+        {
+            string? lastCustomer = null;
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                // One string instance per customer and per event name keeps millions of rows small in memory.
+                var customer = reader.GetString(0);
+                if (customer == lastCustomer)
+                {
+                    customer = lastCustomer;
+                }
+
+                lastCustomer = customer;
+                var name = reader.GetString(1);
+                if (names.TryGetValue(name, out var known))
+                {
+                    name = known;
+                }
+                else
+                {
+                    names[name] = name;
+                }
+
+                IReadOnlyDictionary<string, object?>? props = null;
+                if (wanted.Count > 0 && !reader.IsDBNull(4))
+                {
+                    props = Pick(reader.GetString(4), wanted);
+                }
+
+                writer.Add(customer, name, reader.GetInt64(2), reader.GetInt64(3), props);
+                if (progress is not null && (writer.Count & 0xFFFF) == 0)
+                {
+                    progress.Report(writer.Count);
+                }
+            }
+        }
+
+        if (query.IncludeTraits)
+        {
+            var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
+            foreach (var t in store.ReadTraits())
+            {
+                traits[t.CustomerId] = Pick(t.Traits, wanted: null) ?? new Dictionary<string, object?>();
+            }
+
+            writer.WithTraits(traits);
+        }
+
+        progress?.Report(writer.Count);
+        return writer.Build();
+    }
+
+    /// <summary>Reads a JSON object's top-level values (all, or only the wanted keys) as CLR values for filters.</summary>
+    public static IReadOnlyDictionary<string, object?>? Pick(string json, HashSet<string>? wanted)
+    {
+        using var doc = JsonDocument.Parse(json);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        Dictionary<string, object?>? result = null;
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            if (wanted is not null && !wanted.Contains(p.Name))
+            {
+                continue;
+            }
+
+            result ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+            result[p.Name] = ToClr(p.Value);
+        }
+
+        return result;
+    }
+
+    private static object? ToClr(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.Number => e.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => e.GetRawText(),
+    };
+}
