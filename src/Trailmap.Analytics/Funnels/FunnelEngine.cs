@@ -6,6 +6,13 @@ namespace Trailmap.Analytics.Funnels;
 /// <summary>
 /// Ordered funnels with ClickHouse <c>windowFunnel</c> semantics; see docs/analytics-semantics.md for every mode and tie rule.
 /// </summary>
+/// <remarks>
+/// Choices where SEMANTICS.md leaves a detail open: an event matching no step sorts before the step pairs at its
+/// timestamp (ClickHouse); an exclusion at <c>x</c> removes the customer when an allowed chain start <c>s</c> has
+/// <c>s &lt; x &lt;= s + window</c>; the converting chain (for time to convert and breakdowns) is the latest-started
+/// chain that reached the customer's level, each step at the earliest time that chain reached it; breakdowns read
+/// the first step-1 event at that chain's start instant, then the customer's trait.
+/// </remarks>
 public static class FunnelEngine
 {
     /// <summary>The breakdown value for customers whose chain start and traits lack the property.</summary>
