@@ -6,6 +6,13 @@ namespace Trailmap.Analytics.Funnels;
 /// <summary>
 /// Ordered funnels with ClickHouse <c>windowFunnel</c> semantics; see docs/analytics-semantics.md for every mode and tie rule.
 /// </summary>
+/// <remarks>
+/// Choices where SEMANTICS.md leaves a detail open: an event matching no step sorts before the step pairs at its
+/// timestamp (ClickHouse); an exclusion at <c>x</c> removes the customer when an allowed chain start <c>s</c> has
+/// <c>s &lt; x &lt;= s + window</c>; the converting chain (for time to convert and breakdowns) is the latest-started
+/// chain that reached the customer's level, each step at the earliest time that chain reached it; breakdowns read
+/// the first step-1 event at that chain's start instant, then the customer's trait.
+/// </remarks>
 public static class FunnelEngine
 {
     /// <summary>The breakdown value for customers whose chain start and traits lack the property.</summary>
@@ -44,7 +51,7 @@ public static class FunnelEngine
             }
         });
 
-        var steps = Summarize(spec, levels, chainTimes, Enumerable.Range(0, customers));
+        var steps = Summarize(spec, levels, chainTimes, null);
         Dictionary<string, IReadOnlyList<FunnelStepResult>>? breakdowns = null;
         if (spec.BreakdownProperty is { } property)
         {
@@ -52,7 +59,7 @@ public static class FunnelEngine
                 .Where(c => levels[c] > 0)
                 .GroupBy(c => BreakdownValue(log, property, c, startEvents[c]), StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<FunnelStepResult>)Summarize(spec, levels, chainTimes, g), StringComparer.Ordinal);
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<FunnelStepResult>)Summarize(spec, levels, chainTimes, [.. g]), StringComparer.Ordinal);
         }
 
         return new FunnelResult(steps, breakdowns, log.Customers, levels);
@@ -161,28 +168,37 @@ public static class FunnelEngine
         return value is null ? NoValue : Convert.ToString(value, CultureInfo.InvariantCulture) ?? NoValue;
     }
 
-    private static List<FunnelStepResult> Summarize(FunnelSpec spec, int[] levels, long[] chainTimes, IEnumerable<int> customers)
+    /// <summary>Step numbers over <paramref name="subset"/> of customers, or all of them when it is null.</summary>
+    private static List<FunnelStepResult> Summarize(FunnelSpec spec, int[] levels, long[] chainTimes, int[]? subset)
     {
         var n = spec.Steps.Count;
+        var total = subset?.Length ?? levels.Length;
         var reached = new long[n + 1];
-        var seconds = new List<double>[n];
-        for (var k = 0; k < n; k++)
+        for (var i = 0; i < total; i++)
         {
-            seconds[k] = [];
-        }
-
-        var unordered = spec.Modes.HasFlag(FunnelModes.Unordered);
-        foreach (var c in customers)
-        {
-            var level = levels[c];
+            var level = levels[subset is null ? i : subset[i]];
             for (var k = 0; k < level; k++)
             {
                 reached[k]++;
-                if (k > 0 && !unordered)
-                {
-                    var baseIndex = (long)c * n;
-                    seconds[k].Add((chainTimes[baseIndex + k] - chainTimes[baseIndex + k - 1]) / 1_000_000.0);
-                }
+            }
+        }
+
+        // Exact-size arrays sorted in place: the median and p90 need every value, so this is the summary's main cost.
+        var unordered = spec.Modes.HasFlag(FunnelModes.Unordered);
+        var seconds = new double[n][];
+        var filled = new int[n];
+        for (var k = 0; k < n; k++)
+        {
+            seconds[k] = new double[k == 0 || unordered ? 0 : reached[k]];
+        }
+
+        for (var i = 0; i < total && !unordered; i++)
+        {
+            var c = subset is null ? i : subset[i];
+            var baseIndex = (long)c * n;
+            for (var k = 1; k < levels[c]; k++)
+            {
+                seconds[k][filled[k]++] = (chainTimes[baseIndex + k] - chainTimes[baseIndex + k - 1]) / 1_000_000.0;
             }
         }
 

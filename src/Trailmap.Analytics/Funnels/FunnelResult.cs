@@ -6,19 +6,25 @@ namespace Trailmap.Analytics.Funnels;
 /// </summary>
 public sealed record TimeToConvert(double Mean, double Median, double P90, int Count)
 {
-    internal static TimeToConvert? From(List<double> seconds)
+    internal static TimeToConvert? From(double[] seconds)
     {
-        if (seconds.Count == 0)
+        if (seconds.Length == 0)
         {
             return null;
         }
 
-        seconds.Sort();
-        return new TimeToConvert(seconds.Average(), NearestRank(seconds, 0.5), NearestRank(seconds, 0.9), seconds.Count);
+        Array.Sort(seconds);
+        var sum = 0.0;
+        foreach (var x in seconds)
+        {
+            sum += x;
+        }
+
+        return new TimeToConvert(sum / seconds.Length, NearestRank(seconds, 0.5), NearestRank(seconds, 0.9), seconds.Length);
     }
 
-    internal static double NearestRank(List<double> sorted, double p) =>
-        sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    internal static double NearestRank(double[] sorted, double p) =>
+        sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
 
 /// <summary>One step's numbers. Conversions are fractions (0..1); step 1's conversions are 1 when anyone reached it.</summary>

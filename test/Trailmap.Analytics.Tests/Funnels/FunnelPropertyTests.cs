@@ -70,4 +70,27 @@ public sealed class FunnelPropertyTests
             }
         }, iter: 20000);
     }
+
+    [Fact]
+    public void Time_to_convert_equals_the_naive_converting_chain()
+    {
+        Gen.Select(GenEvent.List[1, 14], GenSpec).Where((_, spec) => !spec.Modes.HasFlag(FunnelModes.Unordered)).Sample((events, spec) =>
+        {
+            var times = NaiveFunnel.ChainTimes(events, spec).Values.ToList();
+            var actual = FunnelEngine.Run(TestLogs.Build(events), spec);
+            for (var k = 1; k < spec.Steps.Count; k++)
+            {
+                var seconds = times.Where(t => t.Length > k).Select(t => (t[k] - t[k - 1]) / 1_000_000.0).Order().ToList();
+                TimeToConvert? expected = seconds.Count == 0 ? null : new TimeToConvert(
+                    seconds.Average(),
+                    seconds[(int)Math.Ceiling(0.5 * seconds.Count) - 1],
+                    seconds[(int)Math.Ceiling(0.9 * seconds.Count) - 1],
+                    seconds.Count);
+                if (actual.Steps[k].TimeToConvert != expected)
+                {
+                    throw new InvalidOperationException($"step {k + 1}: engine {actual.Steps[k].TimeToConvert}, reference {expected}; modes {FunnelModesParser.Format(spec.Modes)}, reentry {spec.Reentry}, window {spec.Window}, steps [{string.Join(", ", spec.Steps.Select(s => s.Name))}]; events {string.Join(" ", events.Select(e => $"{e.Customer}:{e.Name}@{e.Ts / TestLogs.Second}{(e.P is { } p ? $"(p={p})" : "")}"))}");
+                }
+            }
+        }, iter: 5000);
+    }
 }

@@ -20,17 +20,73 @@ public static class NaiveFunnel
         foreach (var customer in events.Select(e => e.Customer).Distinct())
         {
             var mine = events.Select((e, i) => (e, i)).Where(x => x.e.Customer == customer).ToList();
-            result[customer] = Level(mine, spec);
+            result[customer] = Level(mine, spec, out _);
         }
 
         return result;
     }
 
+    /// <summary>
+    /// The converting chain's step times per customer: among the allowed starts whose chains reach the customer's level,
+    /// the latest start instant; for each step, the earliest time any chain from that instant matched it.
+    /// </summary>
+    public static Dictionary<string, long[]> ChainTimes(IReadOnlyList<TestEvent> events, FunnelSpec spec)
+    {
+        var result = new Dictionary<string, long[]>();
+        foreach (var customer in events.Select(e => e.Customer).Distinct())
+        {
+            var mine = events.Select((e, i) => (e, i)).Where(x => x.e.Customer == customer).ToList();
+            var level = Level(mine, spec, out var scanned);
+            var window = spec.Window.Span.Ticks / 10;
+            if (level == 0)
+            {
+                result[customer] = [];
+                continue;
+            }
+
+            var starts = AllowedStarts(scanned, spec, window).Where(st => Deepest(scanned, spec, window, [st]) >= level).ToList();
+            var latest = starts.Max(st => scanned[st].Ts);
+            var chains = new List<List<int>>();
+            foreach (var st in starts.Where(st => scanned[st].Ts == latest))
+            {
+                AllChains(scanned, spec, window, [st], chains);
+            }
+
+            result[customer] = [.. Enumerable.Range(0, level).Select(k => chains.Where(c => c.Count > k).Min(c => scanned[c[k]].Ts))];
+        }
+
+        return result;
+    }
+
+    private static void AllChains(List<Pair> pairs, FunnelSpec spec, long window, List<int> chain, List<List<int>> into)
+    {
+        into.Add(chain);
+        if (chain.Count == spec.Steps.Count)
+        {
+            return;
+        }
+
+        var start = pairs[chain[0]];
+        var last = pairs[chain[^1]];
+        for (var q = chain[^1] + 1; q < pairs.Count; q++)
+        {
+            var pair = pairs[q];
+            if (pair.Step == chain.Count
+                && pair.Ts <= start.Ts + window
+                && (!spec.Modes.HasFlag(FunnelModes.StrictIncrease) || pair.Ts > last.Ts)
+                && (!spec.Modes.HasFlag(FunnelModes.StrictOnce) || chain.All(c => pairs[c].Event != pair.Event)))
+            {
+                AllChains(pairs, spec, window, [.. chain, q], into);
+            }
+        }
+    }
+
     private static bool Satisfies(TestEvent e, FunnelStep step) =>
         e.Name == step.Event && (step.Where is null || step.Where.Matches(p => p == "p" ? e.P : null));
 
-    private static int Level(List<(TestEvent e, int i)> events, FunnelSpec spec)
+    private static int Level(List<(TestEvent e, int i)> events, FunnelSpec spec, out List<Pair> scanned)
     {
+        scanned = [];
         var window = spec.Window.Span.Ticks / 10;
         var from = spec.From is { } f ? (f.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 : long.MinValue;
         var to = spec.To is { } t ? (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 : long.MaxValue;
@@ -90,11 +146,12 @@ public static class NaiveFunnel
             firstSeen |= step == 0;
         }
 
-        var scanned = pairs.Take(end).ToList();
-        var starts = AllowedStarts(scanned, spec, window);
+        List<Pair> prefix = [.. pairs.Take(end)];
+        scanned = prefix;
+        var starts = AllowedStarts(prefix, spec, window);
         foreach (var x in inRange)
         {
-            if (spec.Exclusions.Any(ex => Satisfies(x.e, ex)) && starts.Any(s => scanned[s].Ts < x.e.Ts && x.e.Ts <= scanned[s].Ts + window))
+            if (spec.Exclusions.Any(ex => Satisfies(x.e, ex)) && starts.Any(s => prefix[s].Ts < x.e.Ts && x.e.Ts <= prefix[s].Ts + window))
             {
                 return 0;
             }
