@@ -1,0 +1,733 @@
+using Trailmap.Analytics.Events;
+using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Retention;
+using Trailmap.Journeys.Model;
+
+namespace Trailmap.Analytics.Journeys;
+
+/// <summary>Measures a journey map against an event log: the actual next to every target.</summary>
+/// <remarks>Definitions follow SEMANTICS ("Journey stages", "Scores"); docs/analyze.md documents every choice.</remarks>
+public static class JourneyAnalyzer
+{
+    /// <summary>"Unbounded" for a journey without a window: longer than any real event history.</summary>
+    private static readonly Duration Unbounded = Duration.FromSeconds(200.0 * 365 * 86400);
+
+    /// <summary>Every event property the analysis reads, so a loader can skip parsing the rest.</summary>
+    public static IReadOnlySet<string> PropertiesUsed(Journey journey)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        void Add(EventCondition? c)
+        {
+            if (c?.Where is { } w)
+            {
+                used.UnionWith(w.Properties());
+            }
+        }
+
+        foreach (var s in journey.Stages)
+        {
+            Add(s.Entry);
+        }
+
+        foreach (var m in journey.AllMetrics())
+        {
+            Add(m.Event);
+            Add(m.ReturnEvent);
+            Add(m.Denominator);
+            if (m.Property is { } p)
+            {
+                used.Add(p);
+            }
+        }
+
+        foreach (var mot in journey.MomentsOfTruth)
+        {
+            Add(mot.Condition);
+        }
+
+        foreach (var c in journey.Health?.Components ?? [])
+        {
+            Add(c.Event);
+            if (c.Property is { } p)
+            {
+                used.Add(p);
+            }
+        }
+
+        return used;
+    }
+
+    public static JourneyAnalysis Analyze(Journey journey, EventLog log, DateTimeOffset? asOf = null)
+    {
+        var stageFunnel = StageFunnel(journey, log);
+        var stages = Stages(journey, log, stageFunnel.Result, stageFunnel.Measured);
+        var health = journey.Health is { Components.Count: > 0 } model ? Health(model, log, asOf ?? End(log)) : null;
+        var ttv = new List<TimeToValue>();
+        var kpis = journey.Stages.SelectMany(s => s.Kpis.Select(k => (Stage: (string?)s.Id, Kpi: k)))
+            .Concat(journey.Metrics.Select(k => (Stage: (string?)null, Kpi: k)))
+            .Select(x => Kpi(journey, log, x.Kpi, x.Stage, health, ttv))
+            .ToList();
+        return new JourneyAnalysis
+        {
+            Journey = journey.Id,
+            Title = journey.Title,
+            Customers = log.CustomerCount,
+            Events = log.EventCount,
+            From = log.EventCount > 0 ? EventLogBuilder.FromMicros(log.Timestamps.Min()) : null,
+            To = log.EventCount > 0 ? End(log) : null,
+            Stages = stages,
+            Kpis = kpis,
+            MomentsOfTruth = [.. journey.MomentsOfTruth.Select(m => Moment(journey, log, m))],
+            TimeToValue = ttv,
+            Health = health,
+            Personas = Personas(journey, log, stageFunnel.Result, stageFunnel.Measured),
+            Bottleneck = FindBottleneck(journey, stages),
+            IdealGaps = IdealGaps(journey, stages, kpis),
+        };
+    }
+
+    private static DateTimeOffset End(EventLog log) =>
+        log.EventCount > 0 ? EventLogBuilder.FromMicros(log.Timestamps.Max()) : DateTimeOffset.UnixEpoch;
+
+    private static (FunnelResult? Result, List<Stage> Measured) StageFunnel(Journey journey, EventLog log)
+    {
+        var measured = journey.Stages.Where(s => s.Entry is not null).ToList();
+        if (measured.Count == 0)
+        {
+            return (null, measured);
+        }
+
+        var spec = new FunnelSpec
+        {
+            Steps = [.. measured.Select(s => new FunnelStep(s.Entry!.Event, s.Entry.Where, s.Name))],
+            Window = journey.Window ?? Unbounded,
+        };
+        return (FunnelEngine.Run(log, spec), measured);
+    }
+
+    private static List<StageAnalysis> Stages(Journey journey, EventLog log, FunnelResult? funnel, List<Stage> measured)
+    {
+        var surveys = SurveysByStage(journey, log);
+        var result = new List<StageAnalysis>();
+        foreach (var stage in journey.Stages)
+        {
+            var k = measured.IndexOf(stage);
+            var step = k >= 0 && funnel is not null ? funnel.Steps[k] : null;
+            var next = k >= 0 && funnel is not null && k + 1 < funnel.Steps.Count ? funnel.Steps[k + 1] : null;
+            surveys.TryGetValue(stage.Id, out var answers);
+            var nps = answers?.Nps;
+            var csat = answers?.Csat;
+            result.Add(new StageAnalysis
+            {
+                Id = stage.Id,
+                Name = stage.Name,
+                Measurable = step is not null,
+                Reached = step?.Customers ?? 0,
+                ConversionFromPrevious = k > 0 ? step?.ConversionFromPrevious : null,
+                ConversionFromStart = step?.ConversionFromStart,
+                DropOff = step is { Customers: > 0 } && next is not null ? 1 - ((double)next.Customers / step.Customers) : null,
+                MedianTimeToStageSeconds = k > 0 && step?.TimeToConvert is { Count: > 0 } t ? t.Median : null,
+                P90TimeToStageSeconds = k > 0 && step?.TimeToConvert is { Count: > 0 } t2 ? t2.P90 : null,
+                Nps = nps,
+                Csat = csat,
+                Responses = answers?.Responses ?? 0,
+                DesignedEmotion = stage.Emotion?.Score,
+                IdealEmotion = stage.Ideal?.Emotion,
+                MeasuredEmotion = MeasuredEmotion(journey.EmotionScale, csat, nps),
+            });
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// CSAT (share of 4-5 answers) maps linearly onto the journey's emotion scale; without CSAT, NPS (-100..100) does.
+    /// A stage where every answer is satisfied sits at the top of the scale, one where none is at the bottom.
+    /// </summary>
+    internal static double? MeasuredEmotion(EmotionScale scale, double? csat, double? nps)
+    {
+        double? position = csat ?? (nps is { } n ? (n + 100) / 200 : null);
+        return position is { } p ? Math.Round(scale.Min + (p * (scale.Max - scale.Min)), 2) : null;
+    }
+
+    private sealed class Answers
+    {
+        public long Promoters;
+        public long Detractors;
+        public long NpsAnswers;
+        public long Satisfied;
+        public long CsatAnswers;
+
+        public long Responses => NpsAnswers + CsatAnswers;
+
+        public double? Nps => NpsAnswers > 0 ? 100.0 * (Promoters - Detractors) / NpsAnswers : null;
+
+        public double? Csat => CsatAnswers > 0 ? (double)Satisfied / CsatAnswers : null;
+    }
+
+    /// <summary>Survey answers attributed to the stage the customer was in when answering: the last stage entered before.</summary>
+    private static Dictionary<string, Answers> SurveysByStage(Journey journey, EventLog log)
+    {
+        var result = new Dictionary<string, Answers>(StringComparer.Ordinal);
+        var surveys = journey.AllMetrics()
+            .Where(m => m.Type is MetricType.Nps or MetricType.Csat && m.Event is not null && m.Property is not null)
+            .Select(m => (m.Type, m.Property, Matcher: new EventMatcher(log, m.Event!)))
+            .Where(s => s.Matcher.Exists)
+            .ToList();
+        if (surveys.Count == 0)
+        {
+            return result;
+        }
+
+        var entries = journey.Stages.Where(s => s.Entry is not null).Select(s => (s.Id, Matcher: new EventMatcher(log, s.Entry!))).ToList();
+        var entered = new long[entries.Count];
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            for (var s = 0; s < entries.Count; s++)
+            {
+                var first = entries[s].Matcher.First(c);
+                entered[s] = first >= 0 ? log.Timestamps[first] : long.MaxValue;
+            }
+
+            for (var i = log.Offsets[c]; i < log.Offsets[c + 1]; i++)
+            {
+                foreach (var (type, property, matcher) in surveys)
+                {
+                    if (!matcher.Matches(i) || Number(log.Property(i, property!)) is not { } score)
+                    {
+                        continue;
+                    }
+
+                    string? stage = null;
+                    for (var s = 0; s < entries.Count; s++)
+                    {
+                        if (entered[s] <= log.Timestamps[i])
+                        {
+                            stage = entries[s].Id;
+                        }
+                    }
+
+                    if (stage is null)
+                    {
+                        continue;
+                    }
+
+                    if (!result.TryGetValue(stage, out var a))
+                    {
+                        result[stage] = a = new Answers();
+                    }
+
+                    if (type == MetricType.Nps && score is >= 0 and <= 10)
+                    {
+                        a.NpsAnswers++;
+                        a.Promoters += score >= 9 ? 1 : 0;
+                        a.Detractors += score <= 6 ? 1 : 0;
+                    }
+                    else if (type == MetricType.Csat && score is >= 1 and <= 5)
+                    {
+                        a.CsatAnswers++;
+                        a.Satisfied += score >= 4 ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    internal static double? Number(object? value) => value switch
+    {
+        double d => d,
+        int i => i,
+        long l => l,
+        string s when double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
+        _ => null,
+    };
+
+    private static KpiAnalysis Kpi(Journey journey, EventLog log, Metric m, string? stage, HealthAnalysis? health, List<TimeToValue> ttv)
+    {
+        double? actual = null;
+        string? detail = null;
+        switch (m.Type)
+        {
+            case MetricType.Conversion when StageEntry(journey, m.From) is { } from && StageEntry(journey, m.To) is { } to:
+                var spec = new FunnelSpec { Steps = [new FunnelStep(from.Event, from.Where), new FunnelStep(to.Event, to.Where)], Window = m.Window ?? journey.Window ?? Unbounded };
+                var r = FunnelEngine.Run(log, spec);
+                if (r.Steps[0].Customers > 0)
+                {
+                    actual = (double)r.Steps[1].Customers / r.Steps[0].Customers;
+                    detail = $"{r.Steps[1].Customers:N0} of {r.Steps[0].Customers:N0} customers";
+                }
+
+                break;
+            case MetricType.TimeBetween when StageEntry(journey, m.From) is { } from && StageEntry(journey, m.To) is { } to:
+                var t = TimeBetween(log, m, from, to);
+                ttv.Add(t);
+                actual = t.MedianSeconds;
+                detail = $"median of {t.Reached:N0} customers; p90 {(t.P90Seconds is { } p90 ? Duration.FormatApproximate(TimeSpan.FromSeconds(p90)) : "-")}";
+                break;
+            case MetricType.Retention when m.Event is not null && m.Period is not null && m.PeriodNumber is { } n:
+                (actual, detail) = RetentionRate(log, m, n);
+                break;
+            case MetricType.Nps or MetricType.Csat when m.Event is not null && m.Property is not null:
+                (actual, detail) = Survey(log, m);
+                break;
+            case MetricType.Count when m.Event is not null:
+                var count = CountEvents(log, m.Event);
+                actual = count;
+                detail = $"{count:N0} events";
+                break;
+            case MetricType.Rate when m.Event is not null:
+                (actual, detail) = Rate(journey, log, m);
+                break;
+            case MetricType.Ratio when m.Event is not null && m.Denominator is not null:
+                var numerator = CountEvents(log, m.Event);
+                var denominator = CountEvents(log, m.Denominator);
+                actual = denominator > 0 ? (double)numerator / denominator : null;
+                detail = $"{numerator:N0} / {denominator:N0} events";
+                break;
+            case MetricType.Sum when m.Event is not null && m.Property is not null:
+                (actual, detail) = Sum(log, m);
+                break;
+            case MetricType.Score when string.Equals(m.Property, "health", StringComparison.Ordinal) && health?.Average is { } avg:
+                actual = avg;
+                detail = $"average health of {health.Scored:N0} customers";
+                break;
+        }
+
+        var ideal = journey.Stages.Select(s => s.Ideal).FirstOrDefault(i => i?.Targets.ContainsKey(m.Id) == true)?.Targets[m.Id];
+        return new KpiAnalysis
+        {
+            Id = m.Id,
+            Name = m.Name,
+            Stage = stage,
+            Type = m.Type,
+            Target = m.Target,
+            Actual = actual,
+            Status = m.Target?.Evaluate(actual) ?? TargetStatus.NoData,
+            Detail = detail,
+            IdealTarget = ideal,
+            IdealStatus = ideal?.Evaluate(actual),
+        };
+    }
+
+    private static EventCondition? StageEntry(Journey journey, string? stageId) =>
+        stageId is null ? null : journey.FindStage(stageId)?.Entry;
+
+    private static TimeToValue TimeBetween(EventLog log, Metric m, EventCondition from, EventCondition to)
+    {
+        var fromMatch = new EventMatcher(log, from);
+        var toMatch = new EventMatcher(log, to);
+        var times = new List<double>();
+        long started = 0;
+        long within = 0;
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            var a = fromMatch.First(c);
+            if (a < 0)
+            {
+                continue;
+            }
+
+            started++;
+            var b = toMatch.First(c, log.Timestamps[a]);
+            if (b < 0)
+            {
+                continue;
+            }
+
+            var seconds = (log.Timestamps[b] - log.Timestamps[a]) / 1_000_000.0;
+            times.Add(seconds);
+            if (m.Target?.Evaluate(seconds) == TargetStatus.Met)
+            {
+                within++;
+            }
+        }
+
+        times.Sort();
+        return new TimeToValue
+        {
+            Kpi = m.Id,
+            From = m.From!,
+            To = m.To!,
+            Started = started,
+            Reached = times.Count,
+            MedianSeconds = Stats.NearestRank(times, 0.5),
+            P90Seconds = Stats.NearestRank(times, 0.9),
+            ShareWithinTarget = m.Target is not null && started > 0 ? (double)within / started : null,
+        };
+    }
+
+    /// <summary>
+    /// Share of the start cohorts retained in period N, over cohorts whose period N has fully elapsed by the end
+    /// of the data (younger cohorts would read as churned when they simply have not had the time).
+    /// </summary>
+    private static (double?, string?) RetentionRate(EventLog log, Metric m, int n)
+    {
+        var period = m.Period switch
+        {
+            Trailmap.Journeys.Model.RetentionPeriod.Day => Retention.RetentionPeriod.Day,
+            Trailmap.Journeys.Model.RetentionPeriod.Week => Retention.RetentionPeriod.Week,
+            _ => Retention.RetentionPeriod.Month,
+        };
+        var table = RetentionEngine.Run(log, new RetentionSpec
+        {
+            StartEvent = new FunnelStep(m.Event!.Event, m.Event.Where),
+            ReturnEvent = m.ReturnEvent is { } r ? new FunnelStep(r.Event, r.Where) : null,
+            Period = period,
+            Periods = n,
+            Bucket = RetentionBucket.On,
+        });
+        var end = DateOnly.FromDateTime(End(log).UtcDateTime);
+        long size = 0;
+        long retained = 0;
+        foreach (var cohort in table.Cohorts)
+        {
+            var closes = period switch
+            {
+                Retention.RetentionPeriod.Day => cohort.Cohort.AddDays(n + 2),
+                Retention.RetentionPeriod.Week => cohort.Cohort.AddDays((7 * (n + 1)) + 7),
+                _ => cohort.Cohort.AddMonths(n + 2),
+            };
+            if (closes > end)
+            {
+                continue;
+            }
+
+            size += cohort.Size;
+            retained += cohort.Retained[n];
+        }
+
+        return size > 0 ? ((double)retained / size, $"{retained:N0} of {size:N0} customers in complete cohorts") : (null, "no cohort old enough yet");
+    }
+
+    private static (double?, string?) Survey(EventLog log, Metric m)
+    {
+        var matcher = new EventMatcher(log, m.Event!);
+        long answers = 0;
+        long high = 0;
+        long low = 0;
+        for (var i = 0; i < log.EventCount; i++)
+        {
+            if (!matcher.Matches(i) || Number(log.Property(i, m.Property!)) is not { } score)
+            {
+                continue;
+            }
+
+            if (m.Type == MetricType.Nps && score is >= 0 and <= 10)
+            {
+                answers++;
+                high += score >= 9 ? 1 : 0;
+                low += score <= 6 ? 1 : 0;
+            }
+            else if (m.Type == MetricType.Csat && score is >= 1 and <= 5)
+            {
+                answers++;
+                high += score >= 4 ? 1 : 0;
+            }
+        }
+
+        if (answers == 0)
+        {
+            return (null, "no answers");
+        }
+
+        return m.Type == MetricType.Nps
+            ? (100.0 * (high - low) / answers, $"{high:N0} promoters, {low:N0} detractors of {answers:N0} answers")
+            : ((double)high / answers, $"{high:N0} satisfied of {answers:N0} answers");
+    }
+
+    private static long CountEvents(EventLog log, EventCondition condition)
+    {
+        var matcher = new EventMatcher(log, condition);
+        if (!matcher.Exists)
+        {
+            return 0;
+        }
+
+        long n = 0;
+        for (var i = 0; i < log.EventCount; i++)
+        {
+            n += matcher.Matches(i) ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    /// <summary>Share of the customers who reached stage <c>of</c> (all customers without it) with a matching event at or after entering.</summary>
+    private static (double?, string?) Rate(Journey journey, EventLog log, Metric m)
+    {
+        var matcher = new EventMatcher(log, m.Event!);
+        var baseEntry = StageEntry(journey, m.Of);
+        var baseMatcher = baseEntry is null ? null : new EventMatcher(log, baseEntry);
+        long population = 0;
+        long hits = 0;
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            var from = long.MinValue;
+            if (baseMatcher is not null)
+            {
+                var entry = baseMatcher.First(c);
+                if (entry < 0)
+                {
+                    continue;
+                }
+
+                from = log.Timestamps[entry];
+            }
+
+            population++;
+            hits += matcher.First(c, from) >= 0 ? 1 : 0;
+        }
+
+        return population > 0 ? ((double)hits / population, $"{hits:N0} of {population:N0} customers") : (null, "no customers reached the stage");
+    }
+
+    private static (double?, string?) Sum(EventLog log, Metric m)
+    {
+        var matcher = new EventMatcher(log, m.Event!);
+        double sum = 0;
+        long n = 0;
+        for (var i = 0; i < log.EventCount; i++)
+        {
+            if (matcher.Matches(i) && Number(log.Property(i, m.Property!)) is { } v)
+            {
+                sum += v;
+                n++;
+            }
+        }
+
+        return n > 0 ? (sum, $"over {n:N0} events") : (null, "no events with that property");
+    }
+
+    /// <summary>Share of customers with the deadline's anchor who meet the condition within the deadline after it.</summary>
+    private static MomentAnalysis Moment(Journey journey, EventLog log, MomentOfTruth mot)
+    {
+        var result = new MomentAnalysis { Id = mot.Id, Name = mot.Name, Deadline = mot.Deadline?.Text };
+        if (mot.Condition is null || mot.Deadline is null)
+        {
+            return result;
+        }
+
+        var anchorCondition = mot.Deadline.Of is { } of
+            ? journey.FindStage(of)?.Entry ?? new EventCondition { Event = of }
+            : journey.Stages.FirstOrDefault(s => s.Entry is not null)?.Entry;
+        if (anchorCondition is null)
+        {
+            return result;
+        }
+
+        var anchor = new EventMatcher(log, anchorCondition);
+        var condition = new EventMatcher(log, mot.Condition);
+        var within = (long)(mot.Deadline.Within.TotalSeconds * 1_000_000);
+        long eligible = 0;
+        long hit = 0;
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            var a = anchor.First(c);
+            if (a < 0)
+            {
+                continue;
+            }
+
+            eligible++;
+            var start = log.Timestamps[a];
+            var h = condition.First(c, start);
+            if (h >= 0 && log.Timestamps[h] <= start + within)
+            {
+                hit++;
+            }
+        }
+
+        return result with { Eligible = eligible, Hit = hit };
+    }
+
+    private static List<PersonaAnalysis> Personas(Journey journey, EventLog log, FunnelResult? funnel, List<Stage> measured)
+    {
+        var result = new List<PersonaAnalysis>();
+        if (funnel is null)
+        {
+            return result;
+        }
+
+        foreach (var persona in journey.Personas.Where(p => p.Traits is not null))
+        {
+            var reached = new long[measured.Count];
+            long customers = 0;
+            for (var c = 0; c < log.CustomerCount; c++)
+            {
+                var customer = c;
+                if (!persona.Traits!.Matches(t => log.Trait(customer, t)))
+                {
+                    continue;
+                }
+
+                customers++;
+                var level = funnel.CustomerLevel(log.Customers[c]);
+                for (var k = 0; k < level && k < reached.Length; k++)
+                {
+                    reached[k]++;
+                }
+            }
+
+            var byStage = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var k = 0; k < measured.Count; k++)
+            {
+                byStage[measured[k].Id] = reached[k];
+            }
+
+            result.Add(new PersonaAnalysis { Id = persona.Id, Name = persona.Name, Customers = customers, Reached = byStage });
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The transition whose conversion falls furthest below its target (relative shortfall); when every targeted
+    /// transition meets its target, or none has one, the transition that loses the most customers.
+    /// </summary>
+    private static Bottleneck? FindBottleneck(Journey journey, List<StageAnalysis> stages)
+    {
+        var measured = stages.Where(s => s.Measurable).ToList();
+        if (measured.Count < 2)
+        {
+            return null;
+        }
+
+        (StageAnalysis From, StageAnalysis To, Target? Target, double Shortfall)? worst = null;
+        for (var k = 1; k < measured.Count; k++)
+        {
+            var (from, to) = (measured[k - 1], measured[k]);
+            var target = journey.AllMetrics()
+                .FirstOrDefault(m => m.Type == MetricType.Conversion && m.From == from.Id && m.To == to.Id && m.Target is not null)?.Target;
+            if (target is null || to.ConversionFromPrevious is not { } actual || target.Value <= 0)
+            {
+                continue;
+            }
+
+            var shortfall = (target.Value - actual) / target.Value;
+            if (shortfall > 0 && (worst is null || shortfall > worst.Value.Shortfall))
+            {
+                worst = (from, to, target, shortfall);
+            }
+        }
+
+        string reason;
+        if (worst is { } w)
+        {
+            reason = $"conversion {Target.FormatValue(w.To.ConversionFromPrevious!.Value, TargetUnit.Percent)} is furthest below its target {w.Target}";
+        }
+        else
+        {
+            var k = Enumerable.Range(1, measured.Count - 1).MaxBy(i => measured[i - 1].Reached - measured[i].Reached);
+            w = (measured[k - 1], measured[k], null, 0);
+            reason = $"the largest drop-off: {measured[k - 1].Reached - measured[k].Reached:N0} customers do not go on";
+        }
+
+        var toStage = journey.FindStage(w.To.Id)!;
+        return new Bottleneck
+        {
+            FromStage = w.From.Id,
+            ToStage = w.To.Id,
+            Conversion = w.To.ConversionFromPrevious,
+            Target = w.Target,
+            Lost = w.From.Reached - w.To.Reached,
+            Reason = reason,
+            PainPoints = toStage.PainPoints,
+            Opportunities = toStage.Opportunities,
+        };
+    }
+
+    private static List<IdealGap> IdealGaps(Journey journey, List<StageAnalysis> stages, List<KpiAnalysis> kpis)
+    {
+        var gaps = new List<IdealGap>();
+        foreach (var stage in journey.Stages.Where(s => s.Ideal is not null))
+        {
+            var measured = stages.First(s => s.Id == stage.Id);
+            if (stage.Ideal!.Emotion is { } idealEmotion)
+            {
+                gaps.Add(new IdealGap
+                {
+                    Stage = stage.Id,
+                    What = "emotion",
+                    Designed = stage.Emotion?.Score?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                    Ideal = idealEmotion.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                    Measured = measured.MeasuredEmotion?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                });
+            }
+
+            foreach (var (kpiId, target) in stage.Ideal.Targets)
+            {
+                var kpi = kpis.FirstOrDefault(k => k.Id == kpiId);
+                gaps.Add(new IdealGap
+                {
+                    Stage = stage.Id,
+                    What = kpi?.Name ?? kpiId,
+                    Designed = kpi?.Target?.Text,
+                    Ideal = target.Text,
+                    Measured = kpi?.Actual is { } a ? target.FormatValue(a) : null,
+                    Status = target.Evaluate(kpi?.Actual),
+                });
+            }
+        }
+
+        return gaps;
+    }
+
+    private static HealthAnalysis Health(HealthModel model, EventLog log, DateTimeOffset asOf)
+    {
+        var now = EventLogBuilder.ToMicros(asOf);
+        var before = now - (long)(model.TrendPeriod.TotalSeconds * 1_000_000);
+        var scorer = new HealthScorer(model, log);
+        var scores = new List<(string Customer, double Score, string Weakest)>();
+        var distribution = new long[10];
+        var componentSums = new double[model.Components.Count];
+        var componentCounts = new long[model.Components.Count];
+        double previousSum = 0;
+        long previousCount = 0;
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            if (log.Timestamps[log.Offsets[c]] > now)
+            {
+                continue;
+            }
+
+            if (scorer.Score(c, now, componentSums, componentCounts) is { } s)
+            {
+                scores.Add((log.Customers[c], s.Score, s.Weakest));
+                distribution[Math.Min((int)(s.Score / 10), 9)]++;
+            }
+
+            if (log.Timestamps[log.Offsets[c]] <= before && scorer.Score(c, before, null, null) is { } p)
+            {
+                previousSum += p.Score;
+                previousCount++;
+            }
+        }
+
+        var atRisk = scores.Where(s => s.Score < model.AtRiskBelow).OrderBy(s => s.Score).ThenBy(s => s.Customer, StringComparer.Ordinal).ToList();
+        var averages = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < model.Components.Count; i++)
+        {
+            if (componentCounts[i] > 0)
+            {
+                averages[model.Components[i].Id] = componentSums[i] / componentCounts[i];
+            }
+        }
+
+        return new HealthAnalysis
+        {
+            AsOf = asOf,
+            Scored = scores.Count,
+            Average = scores.Count > 0 ? scores.Average(s => s.Score) : null,
+            PreviousAverage = previousCount > 0 ? previousSum / previousCount : null,
+            Red = scores.Count(s => HealthModel.Band(s.Score) == "red"),
+            Yellow = scores.Count(s => HealthModel.Band(s.Score) == "yellow"),
+            Green = scores.Count(s => HealthModel.Band(s.Score) == "green"),
+            Distribution = distribution,
+            ComponentAverages = averages,
+            AtRiskCount = atRisk.Count,
+            AtRisk = [.. atRisk.Take(20).Select(s => new AtRiskCustomer(s.Customer, s.Score, HealthModel.Band(s.Score), s.Weakest))],
+        };
+    }
+}
