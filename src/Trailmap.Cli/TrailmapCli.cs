@@ -7,7 +7,9 @@ namespace Trailmap.Cli;
 /// <summary>Builds the command tree and runs it; the only place that turns failures into exit codes.</summary>
 public static class TrailmapCli
 {
-    public static RootCommand Build(Terminal terminal)
+    public static RootCommand Build(Terminal terminal) => Build(terminal, TimeProvider.System);
+
+    public static RootCommand Build(Terminal terminal, TimeProvider time)
     {
         var root = new RootCommand("trailmap: customer journeys as code. Map the journey in YAML, validate it, render it.");
         root.Subcommands.Add(ValidateCommand.Create(terminal));
@@ -16,7 +18,14 @@ public static class TrailmapCli
         root.Subcommands.Add(InitCommand.Create(terminal));
         root.Subcommands.Add(SchemaCommand.Create(terminal));
         root.Subcommands.Add(ImportMermaidCommand.Create(terminal));
-        root.Subcommands.Add(DemoCommand.Create(terminal));
+        root.Subcommands.Add(GenerateCommand.Create(terminal));
+        root.Subcommands.Add(ImportCommand.Create(terminal));
+        root.Subcommands.Add(StatusCommand.Create(terminal));
+        root.Subcommands.Add(FunnelCommand.Create(terminal));
+        root.Subcommands.Add(RetentionCommand.Create(terminal));
+        root.Subcommands.Add(PathsCommand.Create(terminal));
+        root.Subcommands.Add(AnalyzeCommand.Create(terminal, time));
+        root.Subcommands.Add(DemoCommand.Create(terminal, time));
         return root;
     }
 

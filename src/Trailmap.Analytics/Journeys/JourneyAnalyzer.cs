@@ -550,6 +550,7 @@ public static class JourneyAnalyzer
             return result;
         }
 
+        var levels = funnel.CustomerLevels();
         foreach (var persona in journey.Personas.Where(p => p.Traits is not null))
         {
             var reached = new long[measured.Count];
@@ -563,7 +564,7 @@ public static class JourneyAnalyzer
                 }
 
                 customers++;
-                var level = funnel.CustomerLevel(log.Customers[c]);
+                var level = levels.GetValueOrDefault(log.Customers[c]);
                 for (var k = 0; k < level && k < reached.Length; k++)
                 {
                     reached[k]++;

@@ -7,7 +7,7 @@ namespace Trailmap.Journeys.Rendering;
 /// Makes journey text inert in GitHub Markdown: HTML is shown as text, Markdown punctuation cannot start
 /// emphasis, links, code, math or tables, and a line break never starts a new block.
 /// </summary>
-internal static partial class MarkdownText
+public static partial class MarkdownText
 {
     public static string Escape(string? text)
     {

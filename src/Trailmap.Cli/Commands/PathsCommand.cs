@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Trailmap.Analytics.Paths;
+using Trailmap.Cli.Measure;
+using Trailmap.Journeys.Rendering;
+
+namespace Trailmap.Cli.Commands;
+
+/// <summary><c>trailmap paths --from EVENT | --to EVENT</c>: the commonest sequences after or before an event.</summary>
+public static class PathsCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var from = new Option<string?>("--from") { Description = "Show what customers do after their first EVENT" };
+        var to = new Option<string?>("--to") { Description = "Show what customers do before their first EVENT" };
+        var depth = new Option<int>("--depth") { Description = "Events per path", DefaultValueFactory = _ => 3 };
+        var top = new Option<int>("--top") { Description = "How many paths to show", DefaultValueFactory = _ => 10 };
+        var format = Formats.Option("table", "json");
+        var source = new EventSource();
+        var command = new Command("paths", "The most common event sequences following (--from) or preceding (--to) an event, with customer counts")
+        {
+            from, to, depth, top, format,
+        };
+        source.AddTo(command, withRange: false);
+        command.SetAction(async (parse, ct) =>
+        {
+            var (f, t) = (parse.GetValue(from), parse.GetValue(to));
+            if ((f is null) == (t is null))
+            {
+                throw new UserError("give exactly one of --from EVENT or --to EVENT");
+            }
+
+            if (parse.GetValue(depth) is < 1 or > 20 || parse.GetValue(top) is < 1 or > 1000)
+            {
+                throw new UserError("--depth takes 1 to 20 and --top 1 to 1000");
+            }
+
+            var log = source.Load(parse, terminal, [], ct);
+            var paths = PathsEngine.Run(log, new PathsSpec { From = f, To = t, Depth = parse.GetValue(depth), Top = parse.GetValue(top) });
+            if (parse.GetValue(format) == "json")
+            {
+                var json = new { Anchor = f ?? t, Direction = f is not null ? "from" : "to", Paths = paths.Select(p => new { p.Events, p.Customers }) };
+                await terminal.Raw.WriteLineAsync(JsonSerializer.Serialize(json, TrailmapJson.Options).AsMemory(), ct).ConfigureAwait(false);
+                return 0;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(f is not null ? $"After {f}" : $"Before {t}"))
+                .AddColumn("Path").AddColumn(new TableColumn("Customers").RightAligned());
+            foreach (var p in paths)
+            {
+                table.AddRow(Markup.Escape(string.Join(" > ", p.Events)), p.Customers.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            terminal.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Trailmap.Analytics.Events;
+using Trailmap.Cli.Commands;
+using Trailmap.Events;
+
+namespace Trailmap.Cli.Measure;
+
+/// <summary>
+/// Where a command reads events: the store (<c>--db</c>, default ./trailmap.duckdb) or, for a quick question, an
+/// events file read straight into a throwaway in-memory store (<c>--events FILE</c>).
+/// </summary>
+public sealed class EventSource
+{
+    public Option<string> Db { get; } = new("--db") { Description = "The event store file", DefaultValueFactory = _ => EventStore.DefaultPath };
+
+    public Option<string?> Events { get; } = new("--events") { Description = "Read this events file (CSV, JSONL or Parquet) directly instead of the store; nothing is saved" };
+
+    public Option<string?> From { get; } = new("--from") { Description = "Only events at or after this time (ISO 8601 or a date)" };
+
+    public Option<string?> To { get; } = new("--to") { Description = "Only events before this time (ISO 8601 or a date)" };
+
+    public void AddTo(Command command, bool withRange = true)
+    {
+        command.Options.Add(Db);
+        command.Options.Add(Events);
+        if (withRange)
+        {
+            command.Options.Add(From);
+            command.Options.Add(To);
+        }
+    }
+
+    public EventLog Load(ParseResult parse, Terminal terminal, IReadOnlyCollection<string> properties, CancellationToken ct)
+    {
+        var query = new EventLogQuery
+        {
+            Properties = properties,
+            From = ParseTime(parse.GetValue(From), "--from"),
+            To = ParseTime(parse.GetValue(To), "--to"),
+        };
+        if (parse.GetValue(Events) is { } file)
+        {
+            using var scratch = EventStore.Open(":memory:");
+            ImportCommand.RunImport(scratch, [file], new ImportOptions(), terminal, ct);
+            return scratch.LoadEventLog(query);
+        }
+
+        using var store = OpenExisting(parse.GetValue(Db)!);
+        return terminal.Err.Status().Start("loading events", _ => store.LoadEventLog(query));
+    }
+
+    public static EventStore OpenExisting(string path)
+    {
+        if (path != ":memory:" && !File.Exists(path))
+        {
+            throw new UserError($"no event store at '{path}'; import events first with 'trailmap import FILE --db {path}', or ask about a file directly with --events FILE");
+        }
+
+        return Open(path);
+    }
+
+    public static EventStore Open(string path)
+    {
+        try
+        {
+            return EventStore.Open(path);
+        }
+        catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or IOException)
+        {
+            throw new UserError($"cannot open the event store '{path}': {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    public static DateTimeOffset? ParseTime(string? text, string option)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        {
+            return t;
+        }
+
+        throw new UserError($"{option} '{text}' is not a time; write e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
+    }
+}
