@@ -46,6 +46,7 @@ public static class EventImporter
 
         public ImportSummary Run(IReadOnlyList<string> files, IReadOnlyList<ImportFormat> formats)
         {
+            using var total = ImportTrace.Start("whole import");
             long rows = 0, imported = 0, duplicates = 0, traits = 0;
             var startedAt = store.Time.GetUtcNow().UtcDateTime;
             using var registration = cancel.Register(() => running?.Cancel());
@@ -374,7 +375,12 @@ public static class EventImporter
             List<(long LineBytePosition, string Reason, string Raw)> readerRejects,
             List<(long Rn, string Reason)> invalid)
         {
-            var scan = CsvRecordScanner.Scan(file);
+            CsvRecordScanner scan;
+            using (ImportTrace.Start("locate rejects: quote-aware scan of " + Path.GetFileName(file)))
+            {
+                scan = CsvRecordScanner.Scan(file);
+            }
+
             var skipped = new SortedSet<int>();
             var located = new List<(long Line, string Reason, string Raw)>();
             foreach (var (position, reason, _) in readerRejects)
@@ -461,6 +467,7 @@ public static class EventImporter
         {
             cancel.ThrowIfCancellationRequested();
             using var command = Command(sql, parameters);
+            using var stage = ImportTrace.Start(ImportTrace.Enabled ? ImportTrace.Label(sql) : "");
             running = command;
             try
             {
@@ -475,6 +482,7 @@ public static class EventImporter
         private long Scalar(string sql)
         {
             using var command = Command(sql);
+            using var stage = ImportTrace.Start(ImportTrace.Enabled ? ImportTrace.Label(sql) : "");
             return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
 
