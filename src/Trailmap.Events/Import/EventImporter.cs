@@ -46,6 +46,7 @@ public static class EventImporter
 
         public ImportSummary Run(IReadOnlyList<string> files, IReadOnlyList<ImportFormat> formats)
         {
+            using var total = ImportTrace.Start("whole import");
             long rows = 0, imported = 0, duplicates = 0, traits = 0;
             var startedAt = store.Time.GetUtcNow().UtcDateTime;
             using var registration = cancel.Register(() => running?.Cancel());
@@ -53,6 +54,9 @@ public static class EventImporter
             {
                 Exec("SET enable_progress_bar = true");
                 Exec("SET enable_progress_bar_print = false");
+
+                // tm_rows relies on it: a staged row's rowid + 1 is its index in the file.
+                Exec("SET preserve_insertion_order = true");
                 using var tx = connection.BeginTransaction();
                 try
                 {
@@ -144,10 +148,10 @@ public static class EventImporter
                 Exec(EventSql.TypedRows(source), [.. parameters]);
             }
 
-            var staged = Scalar("SELECT count(*) FROM tm_rows");
+            var (staged, rowBase) = StagedRows();
             ticker.SetRows(staged);
             var readerRejects = format == ImportFormat.Csv ? CsvReaderRejects() : [];
-            var invalid = ValidationRejects();
+            var invalid = ValidationRejects(rowBase);
             if (readerRejects.Count > 0 || invalid.Count > 0)
             {
                 if (format == ImportFormat.Csv)
@@ -163,7 +167,7 @@ public static class EventImporter
                 }
             }
 
-            var inserted = Insert(seqBase, importId);
+            var inserted = Insert(seqBase, importId, rowBase);
             var valid = staged - invalid.Count;
             Exec("DROP TABLE tm_rows");
             return new FileResult(staged + readerRejects.Count, inserted, valid - inserted, 0);
@@ -186,7 +190,7 @@ public static class EventImporter
             var properties = rest.Count == 0
                 ? "CAST('{}' AS JSON)"
                 : "json_object(" + string.Join(", ", rest.Select(h => SqlText.Literal(h) + ", " + EventSql.JsonValue(Text(h)))) + ")";
-            return $"SELECT row_number() OVER () AS rn, CAST(NULL AS BIGINT) AS line, {Text(roles.Customer)} AS customer_id, "
+            return $"SELECT CAST(NULL AS BIGINT) AS line, {Text(roles.Customer)} AS customer_id, "
                 + $"{eventExpr} AS event, {Text(roles.Timestamp)} AS ts_raw, "
                 + (roles.MessageId is null ? "CAST(NULL AS VARCHAR)" : Text(roles.MessageId)) + " AS message_id, "
                 + $"{properties} AS properties";
@@ -235,14 +239,15 @@ public static class EventImporter
             }
 
             Exec(EventSql.TypedRows(
-                "SELECT rn, line, customer_id, event, ts_raw, message_id, CAST(properties AS JSON) AS properties FROM tm_json_stage"));
-            var invalid = ValidationRejects(byLine: true);
+                "SELECT line, customer_id, event, ts_raw, message_id, CAST(properties AS JSON) AS properties FROM tm_json_stage"));
+            var (_, rowBase) = StagedRows();
+            var invalid = ValidationRejects(rowBase, byLine: true);
             foreach (var (line, reason) in invalid)
             {
                 AddReject(file, line, reason, "");
             }
 
-            var inserted = Insert(seqBase, importId);
+            var inserted = Insert(seqBase, importId, rowBase);
             Exec("DROP TABLE tm_rows");
             Exec("DROP TABLE tm_json_stage");
             var traits = UpsertTraits(reader.Traits.Select(kv => (kv.Key, kv.Value.ToJsonString())), now);
@@ -302,12 +307,20 @@ public static class EventImporter
             return count;
         }
 
-        private long Insert(long seqBase, long importId)
+        private long Insert(long seqBase, long importId, long rowBase)
         {
+            Exec(EventSql.Duplicates);
+            var fileHasDuplicates = Scalar("SELECT count(*) FROM tm_dups") > 0;
+            var storeHasEvents = Scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") > 0;
+            long inserted;
             using (ticker.Query())
             {
-                return Exec(EventSql.InsertNew, P("seq_base", seqBase), P("import_id", importId));
+                inserted = Exec(EventSql.InsertNew(fileHasDuplicates, storeHasEvents),
+                    P("seq_base", seqBase), P("import_id", importId), P("row_base", rowBase));
             }
+
+            Exec("DROP TABLE tm_dups");
+            return inserted;
         }
 
         /// <summary>
@@ -352,10 +365,32 @@ public static class EventImporter
             return result;
         }
 
-        private List<(long Rn, string Reason)> ValidationRejects(bool byLine = false)
+        /// <summary>
+        /// The staged row count and the rowid of the first staged row (rn = rowid - base + 1). Checks that the
+        /// rowids are consecutive, the property the row numbering rests on, instead of trusting it silently.
+        /// </summary>
+        private (long Count, long RowBase) StagedRows()
+        {
+            using var command = Command("SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM tm_rows");
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            var (count, min, max) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            if (max - min + 1 != count)
+            {
+                throw new InvalidOperationException(
+                    $"Staged rows are not numbered consecutively ({count} rows, rowids {min}..{max}); line numbers would be wrong.");
+            }
+
+            return (count, min);
+        }
+
+        private List<(long Rn, string Reason)> ValidationRejects(long rowBase, bool byLine = false)
         {
             var result = new List<(long, string)>();
-            using var command = Command($"SELECT {(byLine ? "line" : "rn")}, reason FROM tm_rows WHERE reason IS NOT NULL ORDER BY rn");
+            using var command = Command(
+                $"SELECT {(byLine ? "r.line" : "r.rowid - $row_base + 1")}, {EventSql.Reason} FROM tm_rows r WHERE NOT {EventSql.Valid} ORDER BY r.rowid",
+                byLine ? [] : [P("row_base", rowBase)]);
+            using var stage = ImportTrace.Start("validation rejects");
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -374,7 +409,12 @@ public static class EventImporter
             List<(long LineBytePosition, string Reason, string Raw)> readerRejects,
             List<(long Rn, string Reason)> invalid)
         {
-            var scan = CsvRecordScanner.Scan(file);
+            CsvRecordScanner scan;
+            using (ImportTrace.Start("locate rejects: quote-aware scan of " + Path.GetFileName(file)))
+            {
+                scan = CsvRecordScanner.Scan(file);
+            }
+
             var skipped = new SortedSet<int>();
             var located = new List<(long Line, string Reason, string Raw)>();
             foreach (var (position, reason, _) in readerRejects)
@@ -461,6 +501,7 @@ public static class EventImporter
         {
             cancel.ThrowIfCancellationRequested();
             using var command = Command(sql, parameters);
+            using var stage = ImportTrace.Start(ImportTrace.Enabled ? ImportTrace.Label(sql) : "");
             running = command;
             try
             {
@@ -475,6 +516,7 @@ public static class EventImporter
         private long Scalar(string sql)
         {
             using var command = Command(sql);
+            using var stage = ImportTrace.Start(ImportTrace.Enabled ? ImportTrace.Label(sql) : "");
             return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
 

@@ -128,6 +128,39 @@ public class CsvImportTests
     }
 
     [Fact]
+    public void rejects_in_the_second_file_of_one_import_keep_their_own_line_numbers()
+    {
+        // Rows are numbered by rowid inside the import's transaction; the second file's rows must still count
+        // from its own first record. Line 1 header; b.csv line 3 has a bad timestamp, line 5 no event.
+        using var dir = new TempDir();
+        var a = dir.Write("a.csv", "user_id,event,ts\nu1,view,2020-01-01\nu1,cart,2020-01-02\n");
+        var b = dir.Write("b.csv", "user_id,event,ts\nu2,view,2020-01-01\nu2,cart,soon\nu2,buy,2020-01-03\nu2,,2020-01-04\n");
+
+        var summary = dir.Import(null, a, b);
+
+        summary.Imported.ShouldBe(4);
+        summary.Rejects.Select(r => (Path.GetFileName(r.File), r.Line)).ShouldBe([("b.csv", 3L), ("b.csv", 5L)]);
+        dir.Events().Select(e => (e.CustomerId, e.Event)).ShouldBe([("u1", "view"), ("u1", "cart"), ("u2", "view"), ("u2", "buy")]);
+    }
+
+    [Fact]
+    public void a_repeated_id_keeps_its_first_valid_occurrence_when_the_store_already_has_events()
+    {
+        using var dir = new TempDir();
+        dir.Import(null, dir.Write("a.csv", "user_id,event,ts,id\nu0,view,2020-01-01,x\n"));
+        // m1's first row has no timestamp (rejected), so the second m1 row is the one imported; m2's later copy is
+        // a duplicate; x is already in the store.
+        var b = dir.Write("b.csv", "user_id,event,ts,id\nu1,first,,m1\nu1,second,2020-01-02,m1\nu2,keep,2020-01-03,m2\nu2,drop,2020-01-01,m2\nu3,old,2020-01-05,x\n");
+
+        var summary = dir.Import(null, b);
+
+        summary.Imported.ShouldBe(2);
+        summary.Duplicates.ShouldBe(2);
+        summary.Rejects.ShouldHaveSingleItem().Line.ShouldBe(2);
+        dir.Events().Select(e => e.Event).ShouldBe(["view", "second", "keep"]);
+    }
+
+    [Fact]
     public void invalid_utf8_and_a_10mb_line_are_rejected_at_their_lines()
     {
         using var dir = new TempDir();
