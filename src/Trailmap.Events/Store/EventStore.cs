@@ -179,7 +179,9 @@ public sealed class EventStore : IDisposable
         }
 
         var value = command.ExecuteScalar();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
+        // Convert.ChangeType knows no Nullable<T>: convert to the underlying type (a reopened store reads int? here).
+        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
     }
 
     private void Migrate()
