@@ -12,7 +12,10 @@ public enum OracleFunnelMode
     /// <summary>ClickHouse windowFunnel without options: other events may come between steps.</summary>
     Default,
 
-    /// <summary>Step k+1 must be the very next event after step k's event; anything in between ends the chain.</summary>
+    /// <summary>
+    /// ClickHouse <c>strict_order</c>: after the first step-1 event, an event matching no step, or a step whose
+    /// predecessor no chain has reached, ends the whole scan; the customer keeps the level reached before it.
+    /// </summary>
     StrictOrder,
 }
 
@@ -22,7 +25,10 @@ public enum OracleReentry
     /// <summary>Every step-1 event starts a chain; the customer keeps the best (ClickHouse/PostHog).</summary>
     Latest,
 
-    /// <summary>Only the customer's first step-1 event starts a chain (Mixpanel).</summary>
+    /// <summary>
+    /// Mixpanel: the first step-1 event opens a window in which later step-1 events start nothing; the first step-1
+    /// event after that window opens the next one (docs/analytics-semantics.md).
+    /// </summary>
     First,
 }
 

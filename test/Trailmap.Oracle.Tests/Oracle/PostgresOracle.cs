@@ -39,6 +39,28 @@ public sealed class PostgresOracle(PostgresFixture database)
         "e.event = st.event AND NOT EXISTS (SELECT 1 FROM jsonb_each_text(st.filter) f "
         + "WHERE (e.props ->> f.key) IS DISTINCT FROM f.value)";
 
+    // Re-entry `first` (Mixpanel; docs/analytics-semantics.md pins the detail SEMANTICS leaves open): the customer's
+    // first step-1 event opens a window, and step-1 events inside it (ts <= opening + window) start no chain; the
+    // first step-1 event after it opens the next window, and so on. Step-1 events at a window's opening instant share
+    // it (they start the same chain). `latest`: every step-1 event starts a chain. Needs a CTE `starts(customer_id, ts)`.
+    private const string FirstWindowsSql =
+        """
+        first_windows (customer_id, opened) AS (
+            SELECT customer_id, min(ts) FROM starts WHERE @first_only GROUP BY customer_id
+            UNION ALL
+            SELECT w.customer_id, nxt.opened
+            FROM first_windows w
+            CROSS JOIN LATERAL (SELECT min(o.ts) AS opened FROM starts o
+                                WHERE o.customer_id = w.customer_id AND o.ts > w.opened + @window) nxt
+            WHERE nxt.opened IS NOT NULL
+        ),
+        chosen_starts AS (
+            SELECT s.* FROM starts s
+            WHERE NOT @first_only
+               OR EXISTS (SELECT 1 FROM first_windows w WHERE w.customer_id = s.customer_id AND w.opened = s.ts)
+        )
+        """;
+
     private static readonly string DefaultFunnelSql =
         $"""
         WITH RECURSIVE
@@ -47,13 +69,7 @@ public sealed class PostgresOracle(PostgresFixture database)
             SELECT e.customer_id, e.ts, e.seq
             FROM events e JOIN steps st ON st.k = 1 AND {MatchSql}
         ),
-        chosen_starts AS (
-            -- re-entry `first`: only the customer's first step-1 event in (ts, seq) order may start a chain.
-            SELECT s.* FROM starts s
-            WHERE NOT @first_only
-               OR NOT EXISTS (SELECT 1 FROM starts o
-                              WHERE o.customer_id = s.customer_id AND (o.ts, o.seq) < (s.ts, s.seq))
-        ),
+        {FirstWindowsSql},
         chain (customer_id, start_ts, k, ts) AS (
             SELECT customer_id, ts, 1, ts FROM chosen_starts
             UNION ALL
@@ -72,47 +88,87 @@ public sealed class PostgresOracle(PostgresFixture database)
         """;
 
     // ----------------------------------------------------------------------------------------------------------------
-    // Funnels, strict-order: step k+1 must be the very next event of the customer after step k's event (or that same
-    // event, when it satisfies step k+1 too, as in default mode); any event in between, matching a step or not, ends
-    // the chain. Events of a customer are numbered in (ts, lowest step they satisfy or 0 for none, seq) order: the
-    // step index keeps SEMANTICS' "same-timestamp events count in step order", and events matching no step sort first
-    // at their timestamp, as ClickHouse's strict_order does (it files them as step 0).
+    // Funnels, strict-order: ClickHouse windowFunnel 'strict_order', which SEMANTICS names as the reference.
     //
-    // Greedy is NOT optimal here (an event satisfying steps 1 and 2 followed by a step-2 event then a step-3 event
-    // reaches 3 only by taking the second event as step 2), so the recursion keeps both choices; UNION dedupes states.
+    // Each event yields one pair per step it satisfies, and an event that satisfies no step yields one pair of step 0;
+    // a customer's pairs are read in (ts, step, seq) order and numbered `pos` (so an unmatched event sorts first at its
+    // timestamp, as ClickHouse files it as step 0). Pairs before the first step-1 pair are ignored. After it, the scan
+    // ENDS at the first interruption: a step-0 pair, or a pair of step k >= 2 when no chain has reached step k - 1 by
+    // then. Step-1 pairs are never interruptions; they start newer chains. The customer keeps the highest level any
+    // chain reached before the scan ended; a chain advances exactly as in default mode (step k+1 at a later pair with
+    // ts <= start + window), and a step whose predecessor was reached but whose window has passed is not an
+    // interruption, it simply does not advance anything.
+    //
+    // Instead of simulating the scan, the SQL computes, without any stop, reach(j) = the first position at which some
+    // chain reaches step j. A chain reaches each step at its earliest possible position by walking greedily to the
+    // next pair of the next step (the default-mode exchange argument, on positions), so reach(j) = the minimum over
+    // starts of that greedy walk. The stop is the first pair after the first step-1 pair that is step 0, or step
+    // k >= 2 with reach(k - 1) not before it; the level is the largest j with reach(j) before the stop. Nothing before
+    // the stop depends on what comes after it, so this equals the scan.
+    //
+    // Hand-checked (steps A, B, C, window large unless stated):
+    //   A X A B C -> 1: X ends the scan right after the first A; only step 1 was reached.
+    //   A A B C   -> 3: the second A starts a newer chain, nothing interrupts, B and C follow.
+    //   A B A C   -> 3: the second A is a step-1 pair (no interruption); C's predecessor B was reached by the first
+    //                  chain at pos 2, so C is no interruption either, and the first chain takes it.
+    //   A@0 B@1 A@20 C@21, window 10 -> 2: C's predecessor was reached (no stop) but the chain that reached it started
+    //                  at 0 and 21 > 10; the chain from A@20 never reached B.
+    //   A C B C   -> 1: C at pos 2 needs B, which no chain has reached: the scan ends with level 1.
     // ----------------------------------------------------------------------------------------------------------------
     private static readonly string StrictOrderFunnelSql =
         $"""
         WITH RECURSIVE
         {StepsSql},
-        ranked AS (
-            SELECT e.customer_id, e.ts, e.seq, e.event, e.props,
-                   row_number() OVER (PARTITION BY e.customer_id
-                                      ORDER BY e.ts, coalesce(m.first_step, 0), e.seq) AS rn
-            FROM events e
-            CROSS JOIN LATERAL (SELECT min(st.k) AS first_step FROM steps st WHERE {MatchSql}) m
+        pairs AS (
+            SELECT e.customer_id, e.ts, e.seq, coalesce(st.k, 0) AS k
+            FROM events e LEFT JOIN steps st ON {MatchSql}
         ),
-        matches AS (
-            SELECT e.customer_id, e.rn, e.ts, st.k
-            FROM ranked e JOIN steps st ON {MatchSql}
+        numbered AS (
+            SELECT customer_id, ts, k,
+                   row_number() OVER (PARTITION BY customer_id ORDER BY ts, k, seq) AS pos
+            FROM pairs
         ),
-        chosen_starts AS (
-            SELECT s.customer_id, s.rn, s.ts FROM matches s
-            WHERE s.k = 1
-              AND (NOT @first_only
-                   OR NOT EXISTS (SELECT 1 FROM matches o
-                                  WHERE o.k = 1 AND o.customer_id = s.customer_id AND o.rn < s.rn))
+        -- For every pair and step j: the position and ts of the next pair of step j after it (reverse order keeps the
+        -- window frame's start fixed, so PostgreSQL aggregates it incrementally). ts never decreases with pos, so the
+        -- minimum ts belongs to the minimum position.
+        nexts AS (
+            SELECT n.customer_id, n.pos, st.k AS j,
+                   min(CASE WHEN n.k = st.k THEN n.pos END) OVER w AS next_pos,
+                   min(CASE WHEN n.k = st.k THEN n.ts END) OVER w AS next_ts
+            FROM numbered n CROSS JOIN steps st
+            WINDOW w AS (PARTITION BY n.customer_id, st.k ORDER BY n.pos DESC
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
         ),
-        chain (customer_id, start_ts, k, rn) AS (
-            SELECT customer_id, ts, 1, rn FROM chosen_starts
-            UNION
-            SELECT c.customer_id, c.start_ts, c.k + 1, m.rn
+        starts AS (
+            SELECT customer_id, ts, pos FROM numbered WHERE k = 1
+        ),
+        {FirstWindowsSql},
+        chain (customer_id, start_ts, k, pos) AS (
+            SELECT customer_id, ts, 1, pos FROM chosen_starts
+            UNION ALL
+            SELECT c.customer_id, c.start_ts, c.k + 1, x.next_pos
             FROM chain c
-            JOIN matches m ON m.customer_id = c.customer_id AND m.k = c.k + 1
-                          AND (m.rn = c.rn OR m.rn = c.rn + 1)
-                          AND m.ts <= c.start_ts + @window
+            JOIN nexts x ON x.customer_id = c.customer_id AND x.pos = c.pos AND x.j = c.k + 1
+            WHERE x.next_pos IS NOT NULL AND x.next_ts <= c.start_ts + @window
+        ),
+        reach AS (
+            SELECT customer_id, k, min(pos) AS at FROM chain GROUP BY customer_id, k
+        ),
+        first_start AS (
+            SELECT customer_id, min(pos) AS pos FROM starts GROUP BY customer_id
+        ),
+        stops AS (
+            SELECT f.customer_id, min(n.pos) AS pos
+            FROM first_start f
+            JOIN numbered n ON n.customer_id = f.customer_id AND n.pos > f.pos
+            LEFT JOIN reach r ON r.customer_id = n.customer_id AND r.k = n.k - 1
+            WHERE n.k = 0 OR (n.k >= 2 AND (r.at IS NULL OR r.at > n.pos))
+            GROUP BY f.customer_id
         )
-        SELECT customer_id, max(k) FROM chain GROUP BY customer_id
+        SELECT r.customer_id, max(r.k)
+        FROM reach r LEFT JOIN stops s ON s.customer_id = r.customer_id
+        WHERE s.pos IS NULL OR r.at < s.pos
+        GROUP BY r.customer_id
         """;
 
     // ----------------------------------------------------------------------------------------------------------------
