@@ -11,7 +11,7 @@ public static class TrailmapCli
 
     public static RootCommand Build(Terminal terminal, TimeProvider time)
     {
-        var root = new RootCommand("trailmap: customer journeys as code. Map the journey in YAML, validate it, render it.");
+        var root = new RootCommand("trailmap: customer journeys as code. Map the journey in YAML, validate and render it, and measure it against customer events.");
         root.Subcommands.Add(ValidateCommand.Create(terminal));
         root.Subcommands.Add(RenderCommand.Create(terminal));
         root.Subcommands.Add(TemplatesCommand.Create(terminal));

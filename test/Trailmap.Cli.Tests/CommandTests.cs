@@ -219,6 +219,13 @@ public sealed class CommandTests : IDisposable
     [InlineData("schema")]
     [InlineData("import-mermaid")]
     [InlineData("demo")]
+    [InlineData("generate")]
+    [InlineData("import")]
+    [InlineData("status")]
+    [InlineData("funnel")]
+    [InlineData("retention")]
+    [InlineData("paths")]
+    [InlineData("analyze")]
     public async Task Every_command_has_help(string command)
     {
         var run = await CliRun.RunAsync(command, "--help");
