@@ -61,7 +61,7 @@ public static class JourneyAnalyzer
     {
         var stageFunnel = StageFunnel(journey, log);
         var stages = Stages(journey, log, stageFunnel.Result, stageFunnel.Measured);
-        var health = journey.Health is { Components.Count: > 0 } model ? Health(model, log, asOf ?? End(log)) : null;
+        var health = journey.Health is { Components.Count: > 0 } model ? Health(journey, model, log, asOf ?? End(log)) : null;
         var ttv = new List<TimeToValue>();
         var kpis = journey.Stages.SelectMany(s => s.Kpis.Select(k => (Stage: (string?)s.Id, Kpi: k)))
             .Concat(journey.Metrics.Select(k => (Stage: (string?)null, Kpi: k)))
@@ -675,8 +675,9 @@ public static class JourneyAnalyzer
         return gaps;
     }
 
-    private static HealthAnalysis Health(HealthModel model, EventLog log, DateTimeOffset asOf)
+    private static HealthAnalysis Health(Journey journey, HealthModel model, EventLog log, DateTimeOffset asOf)
     {
+        var population = StageEntry(journey, model.Stage) is { } entry ? new EventMatcher(log, entry) : null;
         var now = EventLogBuilder.ToMicros(asOf);
         var before = now - (long)(model.TrendPeriod.TotalSeconds * 1_000_000);
         var scorer = new HealthScorer(model, log);
@@ -688,7 +689,7 @@ public static class JourneyAnalyzer
         long previousCount = 0;
         for (var c = 0; c < log.CustomerCount; c++)
         {
-            if (log.Timestamps[log.Offsets[c]] > now)
+            if (log.Timestamps[log.Offsets[c]] > now || population?.First(c) is < 0)
             {
                 continue;
             }

@@ -53,6 +53,8 @@ public sealed record HealthComponent
 public sealed record HealthModel
 {
     public IReadOnlyList<HealthComponent> Components { get; init; } = [];
+    /// <summary>Score only customers who reached this stage (e.g. paying customers); null scores everyone.</summary>
+    public string? Stage { get; init; }
     /// <summary>Customers below this score are listed as at risk (default 51: the red band).</summary>
     public double AtRiskBelow { get; init; } = 51;
     /// <summary>Health is also computed this long before the end of the data, for the trend (default 30d).</summary>

@@ -27,7 +27,7 @@ public static class FormatKeys
         ["action_step"] = ["channel", "template", "subject", "to", "url", "message"],
         ["sequence"] = ["id", "name", "stage", "trigger", "steps", "exit", "reentry", "holdout"],
         ["sequence_step"] = ["day", "then"],
-        ["health"] = ["components", "at_risk_below", "trend_period"],
+        ["health"] = ["components", "stage", "at_risk_below", "trend_period"],
         ["health_component"] = ["id", "name", "type", "event", "events", "property", "window", "good", "bad", "weight"],
     };
 

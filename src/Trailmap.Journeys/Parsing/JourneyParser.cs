@@ -189,7 +189,7 @@ public static partial class JourneyParser
                 ctx.Report(Codes.MissingField, f.Location, "the health scorecard needs 'components': what makes a customer healthy, e.g. login recency and feature adoption");
             }
 
-            var model = new HealthModel { Components = components, Location = f.Location };
+            var model = new HealthModel { Components = components, Stage = f.Text("stage"), Location = f.Location };
             if (f.Number("at_risk_below") is { } atRisk)
             {
                 model = model with { AtRiskBelow = atRisk };

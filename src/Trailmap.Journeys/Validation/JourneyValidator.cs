@@ -122,6 +122,11 @@ public static class JourneyValidator
             }
         }
 
+        if (journey.Health is { Stage: { } healthStage } health)
+        {
+            Resolve(healthStage, stages, "stage", health.Location, "the health scorecard");
+        }
+
         foreach (var ms in journey.Milestones)
         {
             Resolve(ms.Stage, stages, "stage", ms.ValueLocations.Of("stage", ms.Location), $"milestone '{ms.Id}'");
