@@ -152,6 +152,8 @@ Console.WriteLine();
 Console.WriteLine("| What | Peak RSS | Before the work | Delta |");
 Console.WriteLine("|---|---:|---:|---:|");
 Console.WriteLine($"| Trailmap load + funnel | {Measure.MB(trailmapMemory.Peak)} | {Measure.MB(trailmapMemory.Baseline)} | {Measure.MB(trailmapMemory.Peak - trailmapMemory.Baseline)} |");
+Console.WriteLine($"| Trailmap, peak by the end of the load (store -> EventLog) | {Measure.MB(trailmapMemory.AfterLoad)} | | |");
+Console.WriteLine($"| Trailmap, managed heap holding the loaded EventLog (after a full GC) | {Measure.MB(trailmapMemory.Heap)} | | |");
 Console.WriteLine($"| DuckDB SQL funnel | {Measure.MB(duckdbMemory.Peak)} | {Measure.MB(duckdbMemory.Baseline)} | {Measure.MB(duckdbMemory.Peak - duckdbMemory.Baseline)} |");
 Console.WriteLine($"| ClickHouse windowFunnel (query_log memory_usage) | {(ch.SkipReason is null ? Measure.MB(ch.MemoryBytes) : "skipped")} | | |");
 Console.WriteLine();
@@ -178,10 +180,13 @@ return 0;
 static int RunChild(string child, string storePath)
 {
     var baseline = Measure.ProcStatusBytes("VmRSS");
+    long afterLoad = -1, heap = -1;
     if (child == "trailmap")
     {
         using var store = StoreAccess.OpenExisting(storePath);
         var log = store.LoadEventLog(new EventLogQuery { IncludeTraits = false });
+        afterLoad = Measure.ProcStatusBytes("VmHWM");
+        heap = GC.GetTotalMemory(forceFullCollection: true);
         var spec = new FunnelSpec { Steps = [.. SqlBaselines.Steps.Select(s => new FunnelStep(s))], Window = Duration.Parse("7d") };
         GC.KeepAlive(FunnelEngine.Run(log, spec));
     }
@@ -191,18 +196,19 @@ static int RunChild(string child, string storePath)
         GC.KeepAlive(SqlBaselines.Funnel(connection));
     }
 
-    Console.WriteLine($"{baseline} {Measure.ProcStatusBytes("VmHWM")}");
+    Console.WriteLine($"{baseline} {Measure.ProcStatusBytes("VmHWM")} {afterLoad} {heap}");
     return 0;
 }
 
-static (long Baseline, long Peak) ChildMemory(string child, string storePath)
+static (long Baseline, long Peak, long AfterLoad, long Heap) ChildMemory(string child, string storePath)
 {
     var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
     using var process = Process.Start(new ProcessStartInfo(self, ["--child", child, "--store", storePath]) { RedirectStandardOutput = true })
         ?? throw new InvalidOperationException("could not start the memory probe");
     var output = process.StandardOutput.ReadToEnd().Trim().Split(' ');
     process.WaitForExit();
-    return (long.Parse(output[0], CultureInfo.InvariantCulture), long.Parse(output[1], CultureInfo.InvariantCulture));
+    return (long.Parse(output[0], CultureInfo.InvariantCulture), long.Parse(output[1], CultureInfo.InvariantCulture),
+        long.Parse(output[2], CultureInfo.InvariantCulture), long.Parse(output[3], CultureInfo.InvariantCulture));
 }
 
 static long MemTotal()
