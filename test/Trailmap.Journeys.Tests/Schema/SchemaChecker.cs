@@ -91,6 +91,13 @@ internal sealed class SchemaChecker(JsonElement root)
                     }
 
                     break;
+                case "exclusiveMinimum":
+                    if (AsNumber(value) is { } floor && floor <= s.GetDouble())
+                    {
+                        errors.Add($"{path}: {floor} is not above {s.GetDouble()}");
+                    }
+
+                    break;
                 case "maximum":
                     if (AsNumber(value) is { } high && high > s.GetDouble())
                     {
