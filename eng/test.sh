@@ -51,6 +51,16 @@ for project in test/*/*.csproj; do
     --logger "console;verbosity=minimal" || true
 done
 
+echo "== the CLI packs and installs as a .NET tool"
+if dotnet pack src/Trailmap.Cli -c Release -o "$results/pkg" -nologo -v quiet >/dev/null \
+  && dotnet tool install --tool-path "$results/tool" Trailmap --add-source "$results/pkg" >/dev/null \
+  && "$results/tool/trailmap" templates --format json >/dev/null; then
+  extra_passed=$((extra_passed + 1))
+else
+  echo "packing or installing the trailmap tool failed"
+  extra_failed=$((extra_failed + 1))
+fi
+
 echo "== dotnet format --verify-no-changes"
 if dotnet format Trailmap.slnx --verify-no-changes -v quiet; then
   extra_passed=$((extra_passed + 1))
