@@ -21,6 +21,7 @@ public sealed class SortedEventLogWriter
     private long lastTimestamp;
     private long lastSequence;
     private IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits;
+    private bool built;
 
     public SortedEventLogWriter(int capacity = 1024)
     {
@@ -36,6 +37,12 @@ public sealed class SortedEventLogWriter
     /// <summary>Appends the next event; throws when the input is not in (customer, timestamp, sequence) order.</summary>
     public void Add(string customerId, string name, long timestampMicros, long sequence, IReadOnlyDictionary<string, object?>? eventProperties = null)
     {
+        // The built log may share these columns; writing after Build would change it underneath its readers.
+        if (built)
+        {
+            throw new InvalidOperationException("this writer has already built its log; start a new writer");
+        }
+
         if (!string.Equals(customerId, currentCustomer, StringComparison.Ordinal))
         {
             if (!seen.Add(customerId))
@@ -89,6 +96,7 @@ public sealed class SortedEventLogWriter
 
     public EventLog Build()
     {
+        built = true;
         var offsetColumn = new int[customers.Count + 1];
         for (var i = 0; i < customers.Count; i++)
         {
@@ -96,7 +104,10 @@ public sealed class SortedEventLogWriter
         }
 
         offsetColumn[customers.Count] = count;
+        // When the capacity was exact (the loader knows the row count) hand the columns over instead of copying:
+        // a copy would double the peak memory of a large load.
+        T[] Exact<T>(T[] column) => column.Length == count ? column : column[..count];
         return new EventLog(
-            [.. customers], offsetColumn, [.. names], nameColumn[..count], timestamps[..count], sequences[..count], properties[..count], traits);
+            [.. customers], offsetColumn, [.. names], Exact(nameColumn), Exact(timestamps), Exact(sequences), Exact(properties), traits);
     }
 }
