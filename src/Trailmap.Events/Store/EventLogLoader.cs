@@ -26,6 +26,37 @@ public static class EventLogLoader
     {
         query ??= new EventLogQuery();
         var total = store.Scalar<long>("SELECT count(*) FROM events");
+
+        // Imports keep the table physically in (customer, ts, seq) order and DuckDB returns a plain scan in insertion
+        // order, so the first attempt skips the ORDER BY: sorting tens of millions of rows costs gigabytes and
+        // seconds. The writer checks the order as it goes; should a store ever be out of order, sort after all.
+        SortedEventLogWriter writer;
+        try
+        {
+            writer = Read(store, query, total, sorted: false, progress);
+        }
+        catch (InvalidOperationException)
+        {
+            writer = Read(store, query, total, sorted: true, progress);
+        }
+
+        if (query.IncludeTraits)
+        {
+            var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
+            foreach (var t in store.ReadTraits())
+            {
+                traits[t.CustomerId] = Pick(t.Traits, wanted: null) ?? new Dictionary<string, object?>();
+            }
+
+            writer.WithTraits(traits);
+        }
+
+        progress?.Report(writer.Count);
+        return writer.Build();
+    }
+
+    private static SortedEventLogWriter Read(EventStore store, EventLogQuery query, long total, bool sorted, IProgress<long>? progress)
+    {
         var writer = new SortedEventLogWriter((int)Math.Min(Math.Max(total, 16), int.MaxValue));
         var wanted = query.Properties.ToHashSet(StringComparer.Ordinal);
         using var command = store.Connection.CreateCommand();
@@ -45,58 +76,44 @@ public static class EventLogLoader
         command.CommandText =
             "SELECT customer_id, event, epoch_us(ts), seq" + (wanted.Count > 0 ? ", CAST(properties AS VARCHAR)" : "")
             + " FROM events" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
-            + " ORDER BY customer_id, ts, seq";
-        using (var reader = command.ExecuteReader())
+            + (sorted ? " ORDER BY customer_id, ts, seq" : "");
+        using var reader = command.ExecuteReader();
+        string? lastCustomer = null;
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
         {
-            string? lastCustomer = null;
-            var names = new Dictionary<string, string>(StringComparer.Ordinal);
-            while (reader.Read())
+            // One string instance per customer and per event name keeps millions of rows small in memory.
+            var customer = reader.GetString(0);
+            if (customer == lastCustomer)
             {
-                // One string instance per customer and per event name keeps millions of rows small in memory.
-                var customer = reader.GetString(0);
-                if (customer == lastCustomer)
-                {
-                    customer = lastCustomer;
-                }
+                customer = lastCustomer;
+            }
 
-                lastCustomer = customer;
-                var name = reader.GetString(1);
-                if (names.TryGetValue(name, out var known))
-                {
-                    name = known;
-                }
-                else
-                {
-                    names[name] = name;
-                }
+            lastCustomer = customer;
+            var name = reader.GetString(1);
+            if (names.TryGetValue(name, out var known))
+            {
+                name = known;
+            }
+            else
+            {
+                names[name] = name;
+            }
 
-                IReadOnlyDictionary<string, object?>? props = null;
-                if (wanted.Count > 0 && !reader.IsDBNull(4))
-                {
-                    props = Pick(reader.GetString(4), wanted);
-                }
+            IReadOnlyDictionary<string, object?>? props = null;
+            if (wanted.Count > 0 && !reader.IsDBNull(4))
+            {
+                props = Pick(reader.GetString(4), wanted);
+            }
 
-                writer.Add(customer, name, reader.GetInt64(2), reader.GetInt64(3), props);
-                if (progress is not null && (writer.Count & 0xFFFF) == 0)
-                {
-                    progress.Report(writer.Count);
-                }
+            writer.Add(customer, name, reader.GetInt64(2), reader.GetInt64(3), props);
+            if (progress is not null && (writer.Count & 0xFFFF) == 0)
+            {
+                progress.Report(writer.Count);
             }
         }
 
-        if (query.IncludeTraits)
-        {
-            var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
-            foreach (var t in store.ReadTraits())
-            {
-                traits[t.CustomerId] = Pick(t.Traits, wanted: null) ?? new Dictionary<string, object?>();
-            }
-
-            writer.WithTraits(traits);
-        }
-
-        progress?.Report(writer.Count);
-        return writer.Build();
+        return writer;
     }
 
     /// <summary>Reads a JSON object's top-level values (all, or only the wanted keys) as CLR values for filters.</summary>
