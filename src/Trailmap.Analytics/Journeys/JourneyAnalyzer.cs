@@ -250,7 +250,7 @@ public static class JourneyAnalyzer
         string? detail = null;
         switch (m.Type)
         {
-            case MetricType.Conversion when StageEntry(journey, m.From) is { } from && StageEntry(journey, m.To) is { } to:
+            case MetricType.Conversion when (StageEntry(journey, m.From) ?? m.FromEvent) is { } from && (StageEntry(journey, m.To) ?? m.ToEvent) is { } to:
                 var spec = new FunnelSpec { Steps = [new FunnelStep(from.Event, from.Where), new FunnelStep(to.Event, to.Where)], Window = m.Window ?? journey.Window ?? Unbounded };
                 var r = FunnelEngine.Run(log, spec);
                 if (r.Steps[0].Customers > 0)
@@ -260,7 +260,7 @@ public static class JourneyAnalyzer
                 }
 
                 break;
-            case MetricType.TimeBetween when StageEntry(journey, m.From) is { } from && StageEntry(journey, m.To) is { } to:
+            case MetricType.TimeBetween when (StageEntry(journey, m.From) ?? m.FromEvent) is { } from && (StageEntry(journey, m.To) ?? m.ToEvent) is { } to:
                 var t = TimeBetween(log, m, from, to);
                 ttv.Add(t);
                 actual = t.MedianSeconds;
@@ -348,8 +348,8 @@ public static class JourneyAnalyzer
         return new TimeToValue
         {
             Kpi = m.Id,
-            From = m.From!,
-            To = m.To!,
+            From = m.From ?? from.ToString(),
+            To = m.To ?? to.ToString(),
             Started = started,
             Reached = times.Count,
             MedianSeconds = Stats.NearestRank(times, 0.5),

@@ -39,6 +39,10 @@ public sealed record Metric
     public string? From { get; init; }
     /// <summary>Stage id the conversion or time ends at.</summary>
     public string? To { get; init; }
+    /// <summary>An event the conversion or time starts at, instead of a stage (written <c>from: { event: ... }</c>).</summary>
+    public EventCondition? FromEvent { get; init; }
+    /// <summary>An event the conversion or time ends at, instead of a stage (written <c>to: { event: ... }</c>).</summary>
+    public EventCondition? ToEvent { get; init; }
     /// <summary>The event counted, summed, answered (NPS/CSAT) or starting a retention cohort.</summary>
     public EventCondition? Event { get; init; }
     public EventCondition? ReturnEvent { get; init; }

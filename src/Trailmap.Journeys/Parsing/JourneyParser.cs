@@ -512,8 +512,11 @@ public static partial class JourneyParser
 
             // In a stage, a conversion or time KPI measures the step into that stage unless it says otherwise.
             var stageScoped = type is MetricType.Conversion or MetricType.TimeBetween;
-            var from = f.Text("from") ?? (stageScoped ? previousStage : null);
-            var to = f.Text("to") ?? (stageScoped ? defaultStage : null);
+            // from/to name a stage by id, or, written as { event: ... }, any event (time to first value inside a stage).
+            var fromEvent = f.Node("from") is YamlMappingNode fm ? EventCondition(fm, $"the start event of {what}") : null;
+            var toEvent = f.Node("to") is YamlMappingNode tm ? EventCondition(tm, $"the end event of {what}") : null;
+            var from = fromEvent is not null || f.Node("from") is YamlMappingNode ? null : f.Text("from") ?? (stageScoped ? previousStage : null);
+            var to = toEvent is not null || f.Node("to") is YamlMappingNode ? null : f.Text("to") ?? (stageScoped ? defaultStage : null);
             var metric = new Metric
             {
                 Id = id,
@@ -523,6 +526,8 @@ public static partial class JourneyParser
                 Description = f.Text("description"),
                 From = from,
                 To = to,
+                FromEvent = fromEvent,
+                ToEvent = toEvent,
                 Event = f.Node("event") is { } e ? EventCondition(e, $"the event of {what}") : null,
                 ReturnEvent = f.Node("return_event") is { } r ? EventCondition(r, $"the return event of {what}") : null,
                 Denominator = f.Node("denominator") is { } d ? EventCondition(d, $"the denominator of {what}") : null,
@@ -552,8 +557,8 @@ public static partial class JourneyParser
             {
                 case MetricType.Conversion:
                 case MetricType.TimeBetween:
-                    Need(m.From is not null, "from", "the stage it starts at");
-                    Need(m.To is not null, "to", "the stage it ends at");
+                    Need(m.From is not null || m.FromEvent is not null, "from", "the stage it starts at (or { event: NAME })");
+                    Need(m.To is not null || m.ToEvent is not null, "to", "the stage it ends at (or { event: NAME })");
                     break;
                 case MetricType.Retention:
                     Need(m.Event is not null, "event", "the event that starts a customer's cohort");

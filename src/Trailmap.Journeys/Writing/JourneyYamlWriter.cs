@@ -113,7 +113,9 @@ public static class JourneyYamlWriter
         .Text("target", m.Target?.Text)
         .Text("description", m.Description)
         .Text("from", m.From)
+        .Optional("from", EventMap(m.FromEvent))
         .Text("to", m.To)
+        .Optional("to", EventMap(m.ToEvent))
         .Optional("event", Event(m.Event))
         .Optional("return_event", Event(m.ReturnEvent))
         .Optional("denominator", Event(m.Denominator))
@@ -199,6 +201,10 @@ public static class JourneyYamlWriter
         { Where: null } => new YamlRaw(YamlScalar.Text(e.Event)),
         _ => new YamlMap().Text("event", e.Event).Optional("where", FilterValue(e.Where)),
     };
+
+    /// <summary>Always the <c>{ event, where }</c> form: where a bare text would mean a stage id (metric from/to).</summary>
+    private static YamlValue? EventMap(EventCondition? e) =>
+        e is null ? null : new YamlMap().Text("event", e.Event).Optional("where", FilterValue(e.Where));
 
     /// <summary>
     /// A filter as an expression, or, when a property name cannot be written bare (it came from a

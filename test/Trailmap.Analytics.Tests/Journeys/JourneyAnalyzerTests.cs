@@ -218,3 +218,37 @@ public sealed class JourneyAnalyzerTests
         actuals.Bottleneck.ShouldBe("signup");
     }
 }
+
+/// <summary>Time to first value between two events inside one stage, as the customer-success framework measures it.</summary>
+public sealed class TimeBetweenEventsTests
+{
+    [Fact]
+    public void From_and_to_may_be_events_instead_of_stages()
+    {
+        var journey = JourneyFile.FromText("""
+            id: cs
+            title: CS
+            stages:
+              - id: onboard
+                name: Onboarding
+                entry: Contract Signed
+                kpis:
+                  - { id: ttfv, name: Time to first value, type: time-between, from: { event: Contract Signed }, to: { event: Workflow Completed, where: 'first == true' }, target: "< 14d" }
+            """);
+        journey.Diagnostics.Where(d => d.Severity == Trailmap.Journeys.Validation.Severity.Error).ShouldBeEmpty();
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var log = new EventLogBuilder()
+            // a: signed day 0, a workflow without the flag on day 2 (does not count), the first one on day 10.
+            .Add("a", "Contract Signed", t0)
+            .Add("a", "Workflow Completed", t0.AddDays(2), new Dictionary<string, object?> { ["first"] = false })
+            .Add("a", "Workflow Completed", t0.AddDays(10), new Dictionary<string, object?> { ["first"] = true })
+            // b: signed day 0, first workflow on day 20.
+            .Add("b", "Contract Signed", t0)
+            .Add("b", "Workflow Completed", t0.AddDays(20), new Dictionary<string, object?> { ["first"] = true })
+            .Build();
+        var kpi = JourneyAnalyzer.Analyze(journey.Journey!, log).Kpis.Single();
+        // Times 10d and 20d: the nearest-rank median of two is the first, 10d, under the 14d target.
+        kpi.Actual.ShouldBe(10 * 86400);
+        kpi.Status.ShouldBe(TargetStatus.Met);
+    }
+}

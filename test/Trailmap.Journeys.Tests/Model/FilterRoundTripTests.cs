@@ -61,3 +61,29 @@ public sealed class FilterRoundTripTests
         return bits.ToString();
     }
 }
+
+/// <summary>Metric from/to written as events survive the YAML writer (a bare text would turn them into stage ids).</summary>
+public sealed class MetricEventBoundsRoundTripTests
+{
+    [Fact]
+    public void From_and_to_events_are_written_as_mappings()
+    {
+        var yaml = """
+            id: cs
+            title: CS
+            stages:
+              - id: onboard
+                name: Onboarding
+                entry: Contract Signed
+                kpis:
+                  - { id: ttfv, name: TTFV, type: time-between, from: { event: Contract Signed }, to: { event: Workflow Completed, where: 'first == true' }, target: "< 14d" }
+            """;
+        var journey = Trailmap.Journeys.JourneyFile.FromText(yaml).Journey!;
+        var again = Trailmap.Journeys.JourneyFile.FromText(Trailmap.Journeys.Writing.JourneyYamlWriter.Write(journey));
+        again.Diagnostics.Where(d => d.Severity == Trailmap.Journeys.Validation.Severity.Error).ShouldBeEmpty();
+        var kpi = again.Journey!.Stages[0].Kpis[0];
+        kpi.From.ShouldBeNull();
+        kpi.FromEvent!.Event.ShouldBe("Contract Signed");
+        kpi.ToEvent!.Where!.ToString().ShouldBe("first == true");
+    }
+}
