@@ -96,6 +96,18 @@ public static class BehaviourModel
     /// <summary>Median time a customer stays active after their last stage entry.</summary>
     public static readonly TimeSpan ActiveTail = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// Customers who reach the journey's last stage keep using the product: each day after that, until the end of
+    /// the arrival span, they log in with this probability...
+    /// </summary>
+    public const double RetainedDailyLogin = 0.45;
+
+    /// <summary>...and each week one in ten stops for good, so usage decays as real retention curves do.</summary>
+    public const double RetainedWeeklyChurn = 0.10;
+
+    /// <summary>On a day they log in, retained customers also do one of the journey's activity events with this probability.</summary>
+    public const double RetainedDailyActivity = 0.5;
+
     /// <summary>Share of customers one of whose track messages is sent twice with the same messageId.</summary>
     public const double DuplicateRate = 0.005;
 

@@ -58,6 +58,7 @@ internal sealed class CustomerSimulator
         EmitMoments();
         EmitTriggers();
         EmitActivity(arrival);
+        EmitRetainedUsage();
 
         _events.Sort(static (a, b) => a.Ticks != b.Ticks ? a.Ticks.CompareTo(b.Ticks) : a.Order.CompareTo(b.Order));
         var messages = new List<GeneratedMessage>(_events.Count + 2)
@@ -513,6 +514,46 @@ internal sealed class CustomerSimulator
             else
             {
                 Emit(activity[_rng.Next(activity.Count)], at);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ongoing use by customers who completed the journey, so health and retention have something to read. Only they
+    /// get it: a login can be a stage's entry event, and a customer who has reached the last stage can enter no new one.
+    /// </summary>
+    private void EmitRetainedUsage()
+    {
+        if (_stages.Count < 2 || _reached != _stages.Count - 1)
+        {
+            return;
+        }
+
+        var from = 0L;
+        foreach (var e in _events)
+        {
+            from = Math.Max(from, e.Ticks);
+        }
+
+        var horizon = _options.Start.UtcTicks + _options.ArrivalSpan.Ticks;
+        var activity = _plan.ActivityEvents;
+        for (var day = 1; from + (day * TimeSpan.TicksPerDay) < horizon; day++)
+        {
+            if (day % 7 == 0 && _rng.Chance(BehaviourModel.RetainedWeeklyChurn))
+            {
+                return;
+            }
+
+            if (!_rng.Chance(BehaviourModel.RetainedDailyLogin))
+            {
+                continue;
+            }
+
+            var at = from + (day * TimeSpan.TicksPerDay) + (long)(_rng.NextDouble() * TimeSpan.TicksPerHour * 10);
+            Add("Logged In", at, new Dictionary<string, object?> { ["method"] = LoginMethods[_rng.Next(LoginMethods.Length)] });
+            if (activity.Count > 0 && _rng.Chance(BehaviourModel.RetainedDailyActivity))
+            {
+                Emit(activity[_rng.Next(activity.Count)], at + TimeSpan.TicksPerMinute);
             }
         }
     }
