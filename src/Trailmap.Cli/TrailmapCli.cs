@@ -26,6 +26,7 @@ public static class TrailmapCli
         root.Subcommands.Add(PathsCommand.Create(terminal));
         root.Subcommands.Add(AnalyzeCommand.Create(terminal, time));
         root.Subcommands.Add(DemoCommand.Create(terminal, time));
+        root.Subcommands.Add(ServeCommand.Create(terminal));
         return root;
     }
 

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Trailmap.Web;
+using Trailmap.Web.Accounts;
+
+namespace Trailmap.Cli.Commands;
+
+/// <summary><c>trailmap serve</c>: the web workspace on the same store the other commands use.</summary>
+public static class ServeCommand
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static Command Create(Terminal terminal)
+    {
+        var db = new Option<string>("--db") { Description = "The store file: events and the workspace (members, keys, journeys)", DefaultValueFactory = _ => Trailmap.Events.EventStore.DefaultPath };
+        var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on; several are allowed. Use http://0.0.0.0:PORT to accept other machines", DefaultValueFactory = _ => [DefaultUrl], AllowMultipleArgumentsPerToken = true };
+        var chromium = new Option<string?>("--chromium") { Description = "Path to Chromium for PDF and PNG exports" };
+        var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API and a Segment-compatible ingestion API")
+        {
+            db, urls, chromium,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new WorkspaceOptions { DbPath = parse.GetValue(db)!, ChromiumPath = parse.GetValue(chromium) };
+            await RunAsync(terminal, options, parse.GetValue(urls)!, signIn: null, ct).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Starts the workspace, says where it is and how to get in, and serves until Ctrl+C.</summary>
+    public static async Task RunAsync(Terminal terminal, WorkspaceOptions options, string[] urls, string? signIn, CancellationToken ct)
+    {
+        WebApplication app;
+        try
+        {
+            app = WorkspaceServer.Build(options, urls);
+            WorkspaceServer.Warm(app.Services);
+        }
+        catch (Exception e) when (e is IOException or DuckDB.NET.Data.DuckDBException or InvalidOperationException)
+        {
+            throw new UserError($"cannot open the workspace store '{options.DbPath}': {e.Message}");
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.StartAsync(ct).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new UserError($"cannot listen on {string.Join(", ", urls)}: {e.Message}. Pick another port with --urls http://127.0.0.1:PORT");
+            }
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? urls[0];
+            terminal.Info($"Trailmap is running at {address} (store {Path.GetFullPath(options.DbPath)}). Press Ctrl+C to stop.");
+            if (signIn is not null)
+            {
+                terminal.Info(signIn);
+            }
+            else if (!app.Services.GetRequiredService<UserStore>().Any())
+            {
+                terminal.Info($"Open {address}/setup to create the admin account.");
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: stop cleanly below.
+            }
+
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Trailmap.Web;
+
+/// <summary>How <c>trailmap serve</c> runs a workspace.</summary>
+public sealed record WorkspaceOptions
+{
+    /// <summary>The DuckDB file holding events and the workspace (users, keys, journeys and versions).</summary>
+    public string DbPath { get; init; } = Trailmap.Events.EventStore.DefaultPath;
+
+    /// <summary>Where accepted-but-not-yet-stored ingestion batches wait; defaults to "DB.ingest" beside the database.</summary>
+    public string? SpoolPath { get; init; }
+
+    /// <summary>Chromium for PDF and PNG exports; null looks in the usual places.</summary>
+    public string? ChromiumPath { get; init; }
+
+    /// <summary>Sign-in attempts per client address per minute before 429s.</summary>
+    public int SignInPerMinute { get; init; } = 10;
+
+    /// <summary>Ingestion requests per write key per second before 429s.</summary>
+    public int IngestRequestsPerSecond { get; init; } = 1000;
+
+    /// <summary>The time the workspace reads; tests pass a FakeTimeProvider.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public string ResolvedSpoolPath => SpoolPath ?? DbPath + ".ingest";
+}

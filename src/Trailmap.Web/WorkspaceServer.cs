@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Trailmap.Events;
+using Trailmap.Web.Accounts;
+using Trailmap.Web.Analysis;
+using Trailmap.Web.ApiKeys;
+using Trailmap.Web.Journeys;
+using Trailmap.Web.Security;
+using Trailmap.Web.Shell;
+using Trailmap.Web.State;
+
+namespace Trailmap.Web;
+
+/// <summary>
+/// Composes the workspace: services, middleware and every feature's endpoints. <c>trailmap serve</c> runs it on
+/// Kestrel; the tests run the same composition under WebApplicationFactory.
+/// </summary>
+public static class WorkspaceServer
+{
+    public static void AddServices(IServiceCollection services, WorkspaceOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(options.Time);
+        services.AddSingleton(_ => new EventData(EventStore.Open(options.DbPath, options.Time)));
+
+        // The events store creates the file; the workspace tables join it on a second connection.
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<EventData>();
+            return new WorkspaceDb(options.DbPath);
+        });
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<JourneyStore>();
+        services.AddSingleton<AnalysisService>();
+
+        services.AddRazorComponents();
+        services.AddAntiforgery(a =>
+        {
+            a.Cookie.Name = "trailmap.af";
+            a.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        WorkspaceAuth.Add(services);
+        RateLimits.Add(services, options);
+    }
+
+    public static void Configure(IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(ErrorPage.WriteAsync));
+        app.UseSecurityHeaders();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseRateLimiter();
+        app.UseEndpoints(Map);
+    }
+
+    /// <summary>Every feature's endpoints; one line per feature folder.</summary>
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        AssetEndpoints.Map(routes);
+        AccountEndpoints.Map(routes);
+        JourneyPages.Map(routes);
+        routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
+    }
+
+    /// <summary>Builds the Kestrel host <c>trailmap serve</c> runs.</summary>
+    public static WebApplication Build(WorkspaceOptions options, string[] urls)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(WorkspaceServer).Assembly.GetName().Name });
+        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+        if (urls.Length > 0)
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        AddServices(builder.Services, options);
+        var app = builder.Build();
+        Configure(app);
+        return app;
+    }
+
+    /// <summary>Opens the workspace's stores before the first request, so a bad --db fails at start, not on a page.</summary>
+    public static void Warm(IServiceProvider services)
+    {
+        services.GetRequiredService<EventData>();
+        services.GetRequiredService<UserStore>();
+        services.GetRequiredService<ApiKeyStore>();
+        services.GetRequiredService<JourneyStore>();
+    }
+}

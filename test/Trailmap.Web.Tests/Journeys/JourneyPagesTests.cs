@@ -1,0 +1,54 @@
+using System.Net;
+using Trailmap.Journeys.Templates;
+using Trailmap.Web.Accounts;
+using Trailmap.Web.Journeys;
+using Trailmap.Web.Tests.Infrastructure;
+
+namespace Trailmap.Web.Tests.Journeys;
+
+public sealed class JourneyPagesTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_viewer_sees_the_journey_list_and_the_map_framed_from_the_same_origin_only()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = factory.Service<JourneyStore>().Create(TemplateCatalog.ReadYaml("saas-trial"), "test");
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var list = await client.GetStringAsync("/journeys", Cancel);
+        list.ShouldContain($"href=\"/journeys/{stored.Slug}\"");
+
+        var page = await client.GetStringAsync($"/journeys/{stored.Slug}", Cancel);
+        page.ShouldContain(WebUtility.HtmlEncode(stored.Title));
+        page.ShouldContain("No events yet");
+
+        var map = await client.GetAsync($"/journeys/{stored.Slug}/map.html", Cancel);
+        map.StatusCode.ShouldBe(HttpStatusCode.OK);
+        map.Headers.GetValues("X-Frame-Options").Single().ShouldBe("SAMEORIGIN");
+        map.Headers.GetValues("Content-Security-Policy").Single().ShouldEndWith("frame-ancestors 'self'");
+    }
+
+    [Fact]
+    public async Task An_unknown_journey_is_a_404_page_that_links_back()
+    {
+        using var factory = new WorkspaceFactory();
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+        var response = await client.GetAsync("/journeys/nope", Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync(Cancel)).ShouldContain("There is no journey &quot;nope&quot;");
+    }
+
+    [Fact]
+    public async Task Journey_titles_are_escaped_in_the_list()
+    {
+        using var factory = new WorkspaceFactory();
+        var yaml = TemplateCatalog.ReadYaml("saas-trial").Replace("title: ", "title: <script>alert(1)</script> ", StringComparison.Ordinal);
+        factory.Service<JourneyStore>().Create(yaml, "test");
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+        var list = await client.GetStringAsync("/journeys", Cancel);
+        list.ShouldNotContain("<script>alert(1)</script>");
+        list.ShouldContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+}
