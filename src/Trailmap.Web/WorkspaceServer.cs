@@ -38,6 +38,7 @@ public static class WorkspaceServer
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<JourneyStore>();
         services.AddSingleton<AnalysisService>();
+        services.AddSingleton<Exports.ExportService>();
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>
