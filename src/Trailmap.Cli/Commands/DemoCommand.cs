@@ -20,9 +20,11 @@ public static class DemoCommand
         var chromium = new Option<string?>("--chromium") { Description = "Path to Chromium for the PNG and PDF files" };
         var template = new Option<string>("--template", "-t") { Description = "The template whose journey is measured", DefaultValueFactory = _ => "saas-trial" };
         var customers = new Option<int>("--customers", "-n") { Description = "Customers in the generated history", DefaultValueFactory = _ => 5000 };
-        var command = new Command("demo", "A full workspace in ./trailmap-demo/: generated events for a template imported, analyzed and rendered as a measured map, plus every template in every format")
+        var noServe = new Option<bool>("--no-serve") { Description = "Write the files and stop, without starting the web workspace" };
+        var urls = new Option<string[]>("--urls") { Description = "Where the web workspace listens", DefaultValueFactory = _ => [ServeCommand.DefaultUrl], AllowMultipleArgumentsPerToken = true };
+        var command = new Command("demo", "A full workspace in ./trailmap-demo/: generated events for a template imported, analyzed and rendered as a measured map, plus every template in every format; then the web workspace on it")
         {
-            output, chromium, template, customers,
+            output, chromium, template, customers, noServe, urls,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -96,6 +98,19 @@ public static class DemoCommand
             }
 
             terminal.Info($"Open {Path.GetFullPath(measured.First(m => m.Format == "html").Path)} in a browser to see the measured map.");
+            if (parse.GetValue(noServe))
+            {
+                return 0;
+            }
+
+            var db = measured.First(m => m.Format == "store").Path;
+            var signIn = DemoWorkspace.Seed(db, parse.GetValue(template)!, time);
+            await ServeCommand.RunAsync(
+                terminal,
+                new Trailmap.Web.WorkspaceOptions { DbPath = db, ChromiumPath = parse.GetValue(chromium), Time = time },
+                parse.GetValue(urls)!,
+                signIn,
+                ct).ConfigureAwait(false);
             return 0;
         });
         return command;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Journey page latency on a large store: generates CUSTOMERS customers of TEMPLATE (about 10 events each),
+# imports them into a fresh store, then serves it and times GET /journeys/{slug} (cold once, then warm REQUESTS).
+# Usage: bench/page-bench.sh [CUSTOMERS=1000000] [TEMPLATE=saas-trial] [REQUESTS=200]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+customers="${1:-1000000}"
+template="${2:-saas-trial}"
+requests="${3:-200}"
+work="${BENCH_DIR:-${TMPDIR:-/tmp}/trailmap-page-bench}"
+mkdir -p "$work"
+dotnet build "$root/src/Trailmap.Cli" -c Release -v q -nologo >/dev/null
+dotnet build "$here/Trailmap.PageBench" -c Release -v q -nologo >/dev/null
+trailmap=(dotnet "$root/src/Trailmap.Cli/bin/Release/net10.0/trailmap.dll")
+events="$work/$template-$customers.jsonl"
+store="$work/$template-$customers.duckdb"
+if [ ! -s "$store" ]; then
+  [ -s "$events" ] || "${trailmap[@]}" generate --template "$template" --customers "$customers" -o "$events"
+  rm -f "$store" "$store.wal"
+  "${trailmap[@]}" import "$events" --db "$store"
+fi
+"${trailmap[@]}" status --db "$store" | head -n 3
+# A copy per run: the bench adds a member and a journey to the store it serves.
+cp "$store" "$work/run.duckdb"
+dotnet "$here/Trailmap.PageBench/bin/Release/net10.0/Trailmap.PageBench.dll" "$work/run.duckdb" "$template" "$requests"
+rm -f "$work/run.duckdb" "$work/run.duckdb.wal"
