@@ -24,8 +24,9 @@ public abstract record SaveOutcome
 
 /// <summary>
 /// Saves an edit only when the journey is still at the version the edit started from (optimistic concurrency),
-/// so two editors never overwrite each other silently. The check and the save run under one lock: the workspace
-/// is one process, and every save from the editing pages passes here.
+/// so two editors never overwrite each other silently. The store checks the expected version inside the save's own
+/// transaction, so saves from the API or another page cannot slip in between; the lock only keeps this page's
+/// check-then-save readable as one step.
 /// </summary>
 public static class VersionedSave
 {
@@ -51,8 +52,15 @@ public static class VersionedSave
                 return new SaveOutcome.Conflict(current);
             }
 
-            var saved = journeys.Save(current, yaml, author, message);
-            return saved.Version == current.Version ? new SaveOutcome.Unchanged(saved) : new SaveOutcome.Saved(saved);
+            try
+            {
+                var saved = journeys.Save(current, yaml, author, message, expectedVersion: baseVersion);
+                return saved.Version == current.Version ? new SaveOutcome.Unchanged(saved) : new SaveOutcome.Saved(saved);
+            }
+            catch (JourneyConflictException)
+            {
+                return new SaveOutcome.Conflict(journeys.Find(slug) ?? current);
+            }
         }
     }
 

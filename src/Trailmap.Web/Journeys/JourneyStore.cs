@@ -87,8 +87,12 @@ public sealed partial class JourneyStore
         return Find(slug)!;
     }
 
-    /// <summary>Saves <paramref name="yaml"/> as the next version; unchanged text saves nothing and returns the journey as is.</summary>
-    public StoredJourney Save(StoredJourney journey, string yaml, string author, string message)
+    /// <summary>
+    /// Saves <paramref name="yaml"/> as the next version; unchanged text saves nothing and returns the journey as is.
+    /// With <paramref name="expectedVersion"/>, the save happens only if that is still the latest version, checked in the
+    /// same transaction as the insert, so two editors saving at once cannot both win.
+    /// </summary>
+    public StoredJourney Save(StoredJourney journey, string yaml, string author, string message, int? expectedVersion = null)
     {
         var parsed = Parse(yaml);
         if (Latest(journey).Yaml == yaml)
@@ -100,6 +104,11 @@ public sealed partial class JourneyStore
         db.InTransaction(tx =>
         {
             var next = tx.Scalar<int>("SELECT max(version) + 1 FROM journey_versions WHERE journey_id = $id", ("id", journey.Id));
+            if (expectedVersion is { } expected && next - 1 != expected)
+            {
+                throw new JourneyConflictException(journey.Slug, expected, next - 1);
+            }
+
             tx.Execute("INSERT INTO journey_versions VALUES ($id, $v, $yaml, $author, $message, $now)",
                 ("id", journey.Id), ("v", next), ("yaml", yaml), ("author", author), ("message", string.IsNullOrWhiteSpace(message) ? "Edited" : message.Trim()), ("now", now));
             tx.Execute("UPDATE journeys SET title = $title WHERE id = $id", ("title", parsed.Journey!.Title), ("id", journey.Id));
@@ -154,3 +163,12 @@ public sealed class JourneyValidationException(JourneyFile file)
 }
 
 public sealed class JourneyStoreException(string message) : Exception(message);
+
+/// <summary>Someone saved the journey since the version the caller started from; nothing was saved.</summary>
+public sealed class JourneyConflictException(string slug, int expected, int latest)
+    : Exception($"Journey {slug} is at version {latest} now, not {expected}: someone saved in the meantime. Reload, reapply your change and save again.")
+{
+    public int Expected { get; } = expected;
+
+    public int Latest { get; } = latest;
+}

@@ -51,4 +51,22 @@ public sealed class JourneyPagesTests
         list.ShouldNotContain("<script>alert(1)</script>");
         list.ShouldContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
+
+    [Fact]
+    public void A_save_that_expects_an_older_version_saves_nothing()
+    {
+        using var factory = new WorkspaceFactory();
+        var store = factory.Service<JourneyStore>();
+        var yaml = TemplateCatalog.ReadYaml("saas-trial");
+        var v1 = store.Create(yaml, "ada");
+        var v2 = store.Save(v1, yaml.Replace("title: SaaS free trial to paid", "title: Trial v2", StringComparison.Ordinal), "ada", "two", expectedVersion: 1);
+        v2.Version.ShouldBe(2);
+
+        // Bob started from version 1 too; his save must not land on top of Ada's version 2.
+        var conflict = Should.Throw<JourneyConflictException>(() =>
+            store.Save(v1, yaml.Replace("title: SaaS free trial to paid", "title: Bob's", StringComparison.Ordinal), "bob", "mine", expectedVersion: 1));
+        conflict.Latest.ShouldBe(2);
+        store.Find(v1.Slug)!.Version.ShouldBe(2);
+        store.Versions(v1.Id).Count.ShouldBe(2);
+    }
 }
