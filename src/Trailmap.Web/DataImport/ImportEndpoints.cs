@@ -41,28 +41,30 @@ public static class ImportEndpoints
             }
 
             var dir = Directory.CreateTempSubdirectory("trailmap-import-").FullName;
-            var started = false;
+            ImportUploadException? refused = null;
             try
             {
                 var upload = await ImportUpload.ReadAsync(context, dir, options.MaxImportBytes).ConfigureAwait(false);
                 var importOptions = Options(upload.Fields, upload.Path);
                 job.FileName = upload.FileName;
                 jobs.Start(job, upload.Path, dir, importOptions);
-                started = true;
                 return Results.Redirect("/import/jobs/" + job.Id);
             }
             catch (ImportUploadException e)
             {
-                return Form(context, jobs, options, e.Message, e.Status);
+                refused = e;
             }
             finally
             {
-                if (!started)
+                // Any way out but a started import frees the slot and deletes what arrived of the file.
+                if (job.Status.State == ImportState.Receiving)
                 {
                     jobs.Abandon(job);
                     ImportJobs.TryDelete(dir);
                 }
             }
+
+            return Form(context, jobs, options, refused!.Message, refused.Status);
         });
 
         import.MapGet("/jobs/{id}", (HttpContext context, string id, ImportJobs jobs) =>

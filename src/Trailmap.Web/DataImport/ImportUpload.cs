@@ -56,7 +56,8 @@ public static partial class ImportUpload
         {
             while (await reader.ReadNextSectionAsync(cancel).ConfigureAwait(false) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
@@ -125,9 +126,14 @@ public static partial class ImportUpload
         return name.Length == 0 ? "upload" : name;
     }
 
-    public static string Size(long bytes) => bytes >= 1L << 30 && bytes % (1L << 30) == 0
-        ? (bytes >> 30).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " GB"
-        : (bytes / (1024.0 * 1024)).ToString("N1", System.Globalization.CultureInfo.InvariantCulture) + " MB";
+    /// <summary>A byte count for people: "1 GB", "250.0 MB", "100 bytes".</summary>
+    public static string Size(long bytes)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? (bytes >> 30).ToString("N0", invariant) + " GB"
+            : bytes >= 1L << 20 ? (bytes / (1024.0 * 1024)).ToString("N1", invariant) + " MB"
+            : bytes.ToString("N0", invariant) + " bytes";
+    }
 
     private static async Task<ImportUploadResult> SaveAsync(MultipartSection section, ContentDispositionHeaderValue disposition, string dir, long maxBytes, CancellationToken cancel)
     {

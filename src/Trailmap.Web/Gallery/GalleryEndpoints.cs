@@ -43,9 +43,12 @@ public static class GalleryEndpoints
         routes.MapGet("/journeys/new", (HttpContext context) => Page.Render<NewJourneyPage>(context))
             .RequireAuthorization(Policies.Editor).ExcludeFromDescription();
 
-        routes.MapPost("/journeys/new", async (HttpContext context, JourneyStore journeys, [FromForm] string? yaml, IFormFile? file) =>
+        // The file is read from the parsed form rather than bound as IFormFile, which would refuse a form without
+        // one (a pasted-only form may be sent url-encoded).
+        routes.MapPost("/journeys/new", async (HttpContext context, JourneyStore journeys, [FromForm] string? yaml) =>
         {
             var text = yaml ?? "";
+            var file = context.Request.HasFormContentType ? context.Request.Form.Files.GetFile("file") : null;
             if (file is { Length: > 0 })
             {
                 if (file.Length > MaxYamlBytes)
