@@ -18,6 +18,9 @@ public sealed record WorkspaceOptions
     /// <summary>Ingestion requests per write key per second before 429s.</summary>
     public int IngestRequestsPerSecond { get; init; } = 1000;
 
+    /// <summary>The largest events file the import page accepts (1 GB); bigger files go through <c>trailmap import</c>.</summary>
+    public long MaxImportBytes { get; init; } = 1L << 30;
+
     /// <summary>The time the workspace reads; tests pass a FakeTimeProvider.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -39,6 +39,8 @@ public static class WorkspaceServer
         services.AddSingleton<JourneyStore>();
         services.AddSingleton<AnalysisService>();
         services.AddSingleton<Exports.ExportService>();
+        services.AddSingleton<Sharing.ShareLinkStore>();
+        services.AddSingleton<DataImport.ImportJobs>();
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>
@@ -71,6 +73,10 @@ public static class WorkspaceServer
         AccountEndpoints.Map(routes);
         JourneyPages.Map(routes);
         Editing.EditingEndpoints.Map(routes);
+        Gallery.GalleryEndpoints.Map(routes);
+        DataImport.ImportEndpoints.Map(routes);
+        Sharing.ShareEndpoints.Map(routes);
+        Exports.ExportEndpoints.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 
