@@ -70,6 +70,7 @@ public static class WorkspaceServer
         AssetEndpoints.Map(routes);
         AccountEndpoints.Map(routes);
         JourneyPages.Map(routes);
+        Insights.InsightsEndpoints.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 
