@@ -5,20 +5,24 @@ using Trailmap.Journeys.Model;
 namespace Trailmap.Analytics.Journeys;
 
 /// <summary>
-/// When each customer entered each measurable stage: the step times of the converting chain of the very stage funnel
+/// Which measurable stages each customer reached and when. Reach and the chain times come from the very stage funnel
 /// <see cref="JourneyAnalyzer"/> counts (same spec, same step masks, same kernel), so a customer listed here as having
-/// reached a stage is one the analysis counts there, and the times give the analysis's time-to-stage figures.
+/// reached a stage is one the analysis counts there, and the chain times give the analysis's time-to-stage figures.
+/// The first entry is SEMANTICS' "in a stage from the first event that meets its entry criterion", the moment the
+/// analysis attributes survey answers by; with re-entry the funnel's chain may start at a later event.
 /// </summary>
 public sealed class StageEntries
 {
     private readonly int[] levels;
     private readonly long[] times;
     private readonly Dictionary<string, int> index;
+    private readonly EventMatcher[] entries;
 
     private StageEntries(EventLog log, IReadOnlyList<Stage> stages, int[] levels, long[] times)
     {
         Log = log;
         Stages = stages;
+        entries = [.. stages.Select(s => new EventMatcher(log, s.Entry!))];
         this.levels = levels;
         this.times = times;
         index = new Dictionary<string, int>(log.CustomerCount, StringComparer.Ordinal);
@@ -70,12 +74,19 @@ public sealed class StageEntries
     /// <summary>How many measurable stages the customer reached (0: not even the first).</summary>
     public int Level(int customer) => levels[customer];
 
-    /// <summary>When the customer entered measurable stage <paramref name="stage"/> (microseconds), or null when they did not.</summary>
+    /// <summary>When the customer's converting chain reached measurable stage <paramref name="stage"/> (microseconds), or null when it did not.</summary>
     public long? EnteredMicros(int customer, int stage) =>
         stage >= 0 && stage < levels[customer] ? times[((long)customer * Stages.Count) + stage] : null;
 
     public DateTimeOffset? EnteredAt(int customer, int stage) =>
         EnteredMicros(customer, stage) is { } t ? EventLogBuilder.FromMicros(t) : null;
+
+    /// <summary>The log index of the customer's first event that meets the stage's entry criterion, or -1.</summary>
+    public int FirstEntryIndex(int customer, int stage) => entries[stage].First(customer);
+
+    /// <summary>When the customer's first event meeting the stage's entry criterion happened, or null when none did.</summary>
+    public DateTimeOffset? FirstEntry(int customer, int stage) =>
+        FirstEntryIndex(customer, stage) is >= 0 and var i ? EventLogBuilder.FromMicros(Log.Timestamps[i]) : null;
 
     /// <summary>The position of a stage among the measurable stages, or -1 (unknown, or no entry criterion).</summary>
     public int StageIndex(string stageId)

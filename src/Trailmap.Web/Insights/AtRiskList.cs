@@ -68,7 +68,7 @@ public sealed record AtRiskList(bool ByHealth, long Total, IReadOnlyList<Custome
         }
 
         var stage = entries.Stages[level - 1];
-        var entered = entries.EnteredAt(c, level - 1)!.Value;
+        var entered = entries.FirstEntry(c, level - 1)!.Value;
         return new CustomerRow(entries.Log.Customers[c], stage.Id, stage.Name, entered, entries.End - entered, health);
     }
 }

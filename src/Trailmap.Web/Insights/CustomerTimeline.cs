@@ -9,13 +9,18 @@ namespace Trailmap.Web.Insights;
 /// <summary>One event on a customer's timeline; <see cref="EntersStage"/> names the stage this event started, if any.</summary>
 public sealed record TimelineEvent(DateTimeOffset At, string Event, IReadOnlyList<KeyValuePair<string, string>> Properties, string? EntersStage);
 
-/// <summary>A stage of the journey for one customer: when they entered it, if they did (null Entered: not reached).</summary>
-public sealed record StageVisit(string StageId, string Name, bool Measurable, DateTimeOffset? Entered);
+/// <summary>
+/// A stage of the journey for one customer. <see cref="Entered"/> is their first event meeting its entry criterion;
+/// a customer can have one and still not be counted in the stage, when the funnel needs earlier stages first.
+/// </summary>
+public sealed record StageVisit(string StageId, string Name, StageVisitState State, DateTimeOffset? Entered);
+
+public enum StageVisitState { Reached, NotCounted, NotReached, NotMeasured }
 
 /// <summary>
 /// A customer's timeline: every event in time order (timestamp, then arrival) with all its properties, read from the
-/// store because the analysis parses only the properties the journey uses; and the stages entered, with the times
-/// of the converting chain the stage funnel counts.
+/// store because the analysis parses only the properties the journey uses; and the stages the stage funnel counts
+/// them in, each entered at their first event meeting its entry criterion.
 /// </summary>
 public sealed record CustomerTimeline(
     string Customer,
@@ -39,34 +44,32 @@ public sealed record CustomerTimeline(
         var log = entries.Log;
         var rows = await data.UseAsync(store => store.ReadCustomer(customer, Shown), cancel).ConfigureAwait(false);
         var visits = new List<StageVisit>();
-        var entering = new List<(long At, string Event, string Name)>();
+        var entering = new Dictionary<int, string>();
         foreach (var stage in measured.Journey.Stages)
         {
             var k = entries.StageIndex(stage.Id);
-            var at = k >= 0 ? entries.EnteredMicros(c, k) : null;
-            visits.Add(new StageVisit(stage.Id, stage.Name, k >= 0, at is { } t ? EventLogBuilder.FromMicros(t) : null));
-            if (at is { } micros)
+            if (k < 0)
             {
-                entering.Add((micros, stage.Entry!.Event, stage.Name));
+                visits.Add(new StageVisit(stage.Id, stage.Name, StageVisitState.NotMeasured, null));
+                continue;
+            }
+
+            var first = entries.FirstEntryIndex(c, k);
+            var reached = k < entries.Level(c);
+            var at = first >= 0 ? EventLogBuilder.FromMicros(log.Timestamps[first]) : (DateTimeOffset?)null;
+            visits.Add(new StageVisit(stage.Id, stage.Name, reached ? StageVisitState.Reached : first >= 0 ? StageVisitState.NotCounted : StageVisitState.NotReached, at));
+            if (reached)
+            {
+                // The store reads the customer's events in the log's own order, so positions line up.
+                entering[first - log.Offsets[c]] = stage.Name;
             }
         }
 
         var events = new List<TimelineEvent>(rows.Count);
-        foreach (var row in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
-            var at = new DateTimeOffset(row.Timestamp, TimeSpan.Zero);
-            var micros = EventLogBuilder.ToMicros(at);
-
-            // The chain keeps times, not events: the first event of the entry's name at that instant is the one.
-            var hit = entering.FindIndex(e => e.At == micros && e.Event == row.Event);
-            string? enters = null;
-            if (hit >= 0)
-            {
-                enters = entering[hit].Name;
-                entering.RemoveAt(hit);
-            }
-
-            events.Add(new TimelineEvent(at, row.Event, Properties(row.Properties), enters));
+            var row = rows[i];
+            events.Add(new TimelineEvent(new DateTimeOffset(row.Timestamp, TimeSpan.Zero), row.Event, Properties(row.Properties), entering.GetValueOrDefault(i)));
         }
 
         var traits = log.Traits is not null && log.Traits.TryGetValue(customer, out var t2)

@@ -22,6 +22,10 @@ public static class Formats
 
     public static string Score(double? value) => value is { } v ? v.ToString("0.#", CultureInfo.InvariantCulture) : "–";
 
+    /// <summary>An enum value in the journey file's spelling: TimeBetween → time-between, InProgress → in-progress.</summary>
+    public static string Kebab(Enum value) =>
+        string.Concat(value.ToString().Select((ch, i) => char.IsUpper(ch) && i > 0 ? "-" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
+
     public static string StatusClass(TargetStatus status) => status switch
     {
         TargetStatus.Met => "met",

@@ -7,7 +7,7 @@ namespace Trailmap.Web.Insights;
 /// <summary>One bar of the stage funnel: the analysis's numbers for a measurable stage.</summary>
 public sealed record FunnelBar(string StageId, string Name, long Reached, double? FromPrevious, double? FromStart, bool Current);
 
-/// <summary>A customer who reached a stage and not the next, with how long they have been waiting as of the end of the data.</summary>
+/// <summary>A customer who reached a stage and not the next: since their first entry event, waiting until the end of the data.</summary>
 public sealed record StuckCustomer(string Customer, DateTimeOffset Entered, TimeSpan Waiting);
 
 /// <summary>Everything the stage page shows about one stage, read from the analysis and the stage entry times.</summary>
@@ -72,7 +72,7 @@ public sealed record StageDrillDown
 
             if (hasNext && entries.Level(c) == k + 1)
             {
-                var entered = entries.EnteredAt(c, k)!.Value;
+                var entered = entries.FirstEntry(c, k)!.Value;
                 stuck.Add(new StuckCustomer(log.Customers[c], entered, entries.End - entered));
             }
         }

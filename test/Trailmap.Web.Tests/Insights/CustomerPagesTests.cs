@@ -97,9 +97,21 @@ public sealed class CustomerPagesTests
         Row(stages, "data-stage=\"signup\"").ShouldBe("Sign up entered 2024-01-01 00:00:00 UTC");
         Row(stages, "data-stage=\"pay\"").ShouldBe("Pay entered 2024-01-03 00:00:00 UTC");
 
-        // d never shared a board: activate and pay are not reached.
-        var d = await client.GetStringAsync($"/journeys/{stored.Slug}/customers/d", Cancel);
-        Row(d.Replace("</li>", "</tr>", StringComparison.Ordinal), "data-stage=\"activate\"").ShouldBe("Activate not reached");
+        // d signed up twice and never shared a board: in signup from the first signup, which alone is marked.
+        var d = (await client.GetStringAsync($"/journeys/{stored.Slug}/customers/d", Cancel)).Replace("</li>", "</tr>", StringComparison.Ordinal);
+        Row(d, "data-stage=\"signup\"").ShouldBe("Sign up entered 2024-01-03 00:00:00 UTC");
+        Row(d, "data-stage=\"activate\"").ShouldBe("Activate not reached");
+        Rows(d, "list timeline").ShouldBe(
+        [
+            "2024-01-03 00:00:00 UTC Signed Up enters Sign up",
+            "2024-01-04 00:00:00 UTC Page Viewed page pricing",
+            "2024-01-05 00:00:00 UTC Signed Up",
+        ]);
+
+        // g shared a board without signing up: the funnel does not count g in activate.
+        var g = (await client.GetStringAsync($"/journeys/{stored.Slug}/customers/g", Cancel)).Replace("</li>", "</tr>", StringComparison.Ordinal);
+        Row(g, "data-stage=\"activate\"").ShouldStartWith("Activate not counted: its entry event (first on 2024-01-02 00:00:00 UTC)");
+        Rows(g, "list timeline").ShouldBe(["2024-01-02 00:00:00 UTC Board Shared"]);
     }
 
     [Fact]

@@ -48,7 +48,8 @@ internal static partial class InsightsData
     /// <summary>
     /// 2024-01-01 is a Monday. Funnel: signup a b c d e = 5; activate a b c e = 4 (g shared a board without signing up:
     /// level 0; f only viewed a page); pay a e = 2. The last event is e's page view on 2024-01-15 00:00: the end of the data.
-    /// a has two page views at the same instant: arrival order puts "first" before "second".
+    /// a has two page views at the same instant: arrival order puts "first" before "second". d signed up twice: the
+    /// funnel's chain restarts at the later one, but d is in signup from the first (2024-01-03).
     /// </summary>
     public const string TrialEvents = """
         {"user_id":"a","event":"Signed Up","timestamp":"2024-01-01T00:00:00Z","plan":"team"}
@@ -64,6 +65,7 @@ internal static partial class InsightsData
         {"user_id":"c","event":"Survey Answered","timestamp":"2024-01-06T00:00:00Z","score":2}
         {"user_id":"d","event":"Signed Up","timestamp":"2024-01-03T00:00:00Z"}
         {"user_id":"d","event":"Page Viewed","timestamp":"2024-01-04T00:00:00Z","page":"pricing"}
+        {"user_id":"d","event":"Signed Up","timestamp":"2024-01-05T00:00:00Z"}
         {"user_id":"e","event":"Signed Up","timestamp":"2024-01-08T00:00:00Z"}
         {"user_id":"e","event":"Board Shared","timestamp":"2024-01-08T00:30:00Z"}
         {"user_id":"e","event":"Subscription Started","timestamp":"2024-01-10T00:00:00Z"}

@@ -105,7 +105,8 @@ public sealed class StagePageTests
         ]);
         html.ShouldContain($"href=\"/journeys/{stored.Slug}/customers/b\"");
 
-        // d signed up on 2024-01-03 and did nothing that counts: 12d (1.7w).
+        // d signed up on 2024-01-03 (and again on 01-05, which does not reset the wait) and never shared a board:
+        // 12d (1.7w) as of 01-15.
         var signup = await client.GetStringAsync($"/journeys/{stored.Slug}/stages/signup", Cancel);
         Rows(signup, "list stuck").ShouldBe(["d 2024-01-03 00:00:00 UTC 1.7w"]);
 
@@ -163,6 +164,26 @@ public sealed class StagePageTests
         html.ShouldContain($"<a href=\"/journeys/{stored.Slug}/stages/pay\">Pay: funnel, pain points and opportunities</a>");
         html.ShouldContain($"href=\"/journeys/{stored.Slug}/stages/activate#stuck-h\"");
         html.ShouldContain($"<a href=\"/journeys/{stored.Slug}/stages/signup\">Sign up</a>");
+    }
+
+    [Fact]
+    public async Task New_events_show_up_on_the_next_request()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+        Rows(await client.GetStringAsync($"/journeys/{stored.Slug}/stages/signup", Cancel), "list stuck").Count.ShouldBe(1);
+
+        // d shares a board: activate now holds a b c d e = 5 of 5, and nobody is left waiting in signup.
+        var path = Path.Combine(factory.Dir, "more.jsonl");
+        await File.WriteAllTextAsync(path, """{"user_id":"d","event":"Board Shared","timestamp":"2024-01-06T00:00:00Z"}""" + "\n", Cancel);
+        var data = factory.Service<EventData>();
+        await data.UseAsync(store => Trailmap.Events.EventImporter.Import(store, [path]), Cancel);
+        data.Changed();
+
+        var html = await client.GetStringAsync($"/journeys/{stored.Slug}/stages/signup", Cancel);
+        Rows(html, "list compact funnel-table")[1].ShouldBe("Activate 5 100% 100%");
+        html.ShouldContain("Everyone who reached this stage went on to Activate.");
     }
 
     [Fact]
