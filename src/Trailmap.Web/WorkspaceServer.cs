@@ -77,6 +77,7 @@ public static class WorkspaceServer
         DataImport.ImportEndpoints.Map(routes);
         Sharing.ShareEndpoints.Map(routes);
         Exports.ExportEndpoints.Map(routes);
+        Insights.InsightsEndpoints.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 

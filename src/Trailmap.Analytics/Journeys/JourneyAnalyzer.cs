@@ -86,10 +86,17 @@ public static class JourneyAnalyzer
         };
     }
 
-    private static DateTimeOffset End(EventLog log) =>
+    internal static DateTimeOffset End(EventLog log) =>
         log.EventCount > 0 ? EventLogBuilder.FromMicros(log.Timestamps.Max()) : DateTimeOffset.UnixEpoch;
 
     private static (FunnelResult? Result, List<Stage> Measured) StageFunnel(Journey journey, EventLog log)
+    {
+        var (spec, measured) = StageFunnelSpec(journey);
+        return (spec is null ? null : FunnelEngine.Run(log, spec), measured);
+    }
+
+    /// <summary>The funnel of the measurable stages' entry criteria; <see cref="StageEntries"/> replays the same one.</summary>
+    internal static (FunnelSpec? Spec, List<Stage> Measured) StageFunnelSpec(Journey journey)
     {
         var measured = journey.Stages.Where(s => s.Entry is not null).ToList();
         if (measured.Count == 0)
@@ -102,7 +109,7 @@ public static class JourneyAnalyzer
             Steps = [.. measured.Select(s => new FunnelStep(s.Entry!.Event, s.Entry.Where, s.Name))],
             Window = journey.Window ?? Unbounded,
         };
-        return (FunnelEngine.Run(log, spec), measured);
+        return (spec, measured);
     }
 
     private static List<StageAnalysis> Stages(Journey journey, EventLog log, FunnelResult? funnel, List<Stage> measured)

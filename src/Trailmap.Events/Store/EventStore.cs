@@ -118,6 +118,35 @@ public sealed class EventStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// One customer's events in (ts, seq) order with every property, at most <paramref name="limit"/> of them: the
+    /// workspace's customer timeline, which shows properties the analysis never parses.
+    /// </summary>
+    public IReadOnlyList<EventRow> ReadCustomer(string customerId, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(customerId);
+        using var command = Connection.CreateCommand();
+        command.CommandText =
+            "SELECT customer_id, event, ts, message_id, CAST(properties AS VARCHAR), seq FROM events"
+            + " WHERE customer_id = $customer ORDER BY ts, seq LIMIT $limit";
+        command.Parameters.Add(new DuckDBParameter("customer", customerId));
+        command.Parameters.Add(new DuckDBParameter("limit", (long)Math.Max(0, limit)));
+        using var reader = command.ExecuteReader();
+        var rows = new List<EventRow>();
+        while (reader.Read())
+        {
+            rows.Add(new EventRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? "{}" : reader.GetString(4),
+                reader.GetInt64(5)));
+        }
+
+        return rows;
+    }
+
     /// <summary>Every customer's traits, ordered by customer id.</summary>
     public IReadOnlyList<CustomerTraits> ReadTraits()
     {

@@ -1,0 +1,96 @@
+using System.Net;
+using Trailmap.Web.Accounts;
+using Trailmap.Web.Tests.Infrastructure;
+using static Trailmap.Web.Tests.Insights.InsightsData;
+
+namespace Trailmap.Web.Tests.Insights;
+
+public sealed class KpiRetentionTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_kpi_board_shows_every_kpi_with_its_status_and_ideal_target()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var html = await client.GetStringAsync($"/journeys/{stored.Slug}/kpis", Cancel);
+
+        // The hand-computed actuals are in TrialYaml's comment: one KPI in each status.
+        Row(html, "data-kpi=\"activation\"").ShouldBe("Signup to activation conversion · 4 of 5 customers Activate >= 50% 80% met >= 90% missed");
+        Row(html, "data-kpi=\"csat\"").ShouldBe("Onboarding CSAT csat · 1 satisfied of 2 answers Activate >= 80% 50% missed –");
+        Row(html, "data-kpi=\"paid\"").ShouldBe("Activation to paid conversion · 2 of 5 customers Pay >= 44% 40% at risk –");
+        Row(html, "data-kpi=\"revenue\"").ShouldBe("Revenue sum · no events with that property journey >= 100 no data no data –");
+        // One KPI in each status.
+        foreach (var status in new[] { "met", "at-risk", "missed", "no-data" })
+        {
+            html.ShouldContain($"<strong class=\"count-{status}\">1</strong>");
+        }
+
+        html.ShouldContain($"href=\"/journeys/{stored.Slug}/stages/activate\"");
+    }
+
+    [Fact]
+    public async Task Retention_groups_customers_by_the_week_of_their_first_stage_entry()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var html = await client.GetStringAsync($"/journeys/{stored.Slug}/retention?periods=3", Cancel);
+
+        // Week of Mon 2024-01-01: a b c d signed up (01-01..01-03). Week 0: all four did something within 7 days
+        // (a shared a board, b too, c too, d viewed pricing) = 100%; week 1 (7-14 days after signing up): only a's page
+        // views on 01-09 (8 days) = 25%; week 2 starts 01-15 at the earliest, the last day of data: 0%; week 3 has
+        // not begun by 01-15. Week of 2024-01-08: e alone; 01-08 → 01-15 is exactly 7 days: week 1 = 100%.
+        Rows(html, "list retention").ShouldBe(
+        [
+            "2024-01-01 4 100% 25% 0% ·",
+            "2024-01-08 1 100% 100% · ·",
+        ]);
+    }
+
+    [Fact]
+    public async Task Retention_can_count_one_return_event_and_a_day_period()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        // Only page views count: d viewed a page 1 day after signing up (week 0), a 8 days after (week 1): 1 of 4 each.
+        // e's page view is exactly 7 days after signing up: week 1.
+        var html = await client.GetStringAsync($"/journeys/{stored.Slug}/retention?periods=1&return=Page+Viewed", Cancel);
+        Rows(html, "list retention").ShouldBe(
+        [
+            "2024-01-01 4 25% 25%",
+            "2024-01-08 1 0% 100%",
+        ]);
+
+        // By day, on or after: cohorts are days. 2024-01-01: a and b. a returned on days 0 (board at 2h), 2 and 8;
+        // b on days 1 (board 24h later, survey 25h later). Day 0: a (or later: both) = 100%; day 1: a (later) and b = 100%;
+        // day 2: a = 50%.
+        var days = await client.GetStringAsync($"/journeys/{stored.Slug}/retention?period=day&periods=2&bucket=on-or-after", Cancel);
+        Rows(days, "list retention")[0].ShouldBe("2024-01-01 2 100% 100% 50%");
+    }
+
+    [Theory]
+    [InlineData("period=fortnight", "period: &quot;fortnight&quot; is not a period; use day, week or month.")]
+    [InlineData("periods=0", "periods: &quot;0&quot; is not a whole number from 1 to 52")]
+    [InlineData("periods=many", "periods: &quot;many&quot; is not a whole number from 1 to 52")]
+    [InlineData("bucket=sometimes", "bucket: &quot;sometimes&quot; is not a bucket; use on")]
+    [InlineData("return=Nope", "return: no event is named &quot;Nope&quot; in this workspace&#x27;s data")]
+    public async Task Bad_retention_choices_are_named_and_draw_no_table(string query, string message)
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var response = await client.GetAsync($"/journeys/{stored.Slug}/retention?{query}", Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await response.Content.ReadAsStringAsync(Cancel);
+        html.ShouldContain(message);
+        html.ShouldNotContain("<table class=\"list retention\"");
+    }
+}
