@@ -47,7 +47,7 @@ public static class WorkspaceServer
             a.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(Api.ApiDocument.Configure);
         WorkspaceAuth.Add(services);
         RateLimits.Add(services, options);
     }
@@ -70,6 +70,8 @@ public static class WorkspaceServer
         AssetEndpoints.Map(routes);
         AccountEndpoints.Map(routes);
         JourneyPages.Map(routes);
+        Api.ApiEndpoints.Map(routes);
+        Settings.SettingsPages.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 
