@@ -48,6 +48,7 @@ public static class WorkspaceServer
         });
         services.AddProblemDetails();
         services.AddOpenApi(Api.ApiDocument.Configure);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, Api.ApiAuthorizationResults>();
         WorkspaceAuth.Add(services);
         RateLimits.Add(services, options);
     }

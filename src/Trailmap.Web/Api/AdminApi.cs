@@ -54,7 +54,7 @@ internal static class AdminApi
             var (key, secret) = keys.Create(request.Name, kind);
             return ApiResults.Json(new CreatedKey(KeyInfo.Of(key), secret), StatusCodes.Status201Created);
         })
-            .Accepts<KeyRequest>("application/json")
+            .WithMetadata(new JsonBodyMetadata(typeof(KeyRequest)))
             .WithSummary("Create an API key")
             .WithDescription("Body: {\"name\": \"...\", \"kind\": \"ingest|read|admin\"}. The secret is in this response only; store it now.")
             .Produces<CreatedKey>(StatusCodes.Status201Created)

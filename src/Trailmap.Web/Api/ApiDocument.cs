@@ -38,8 +38,20 @@ public static class ApiDocument
             return Task.CompletedTask;
         });
 
-        options.AddOperationTransformer((operation, context, _) =>
+        options.AddOperationTransformer(async (operation, context, cancel) =>
         {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<JsonBodyMetadata>().FirstOrDefault() is { } json)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(json.Type, null, cancel).ConfigureAwait(false) },
+                    },
+                };
+            }
+
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<JourneyBodyMetadata>().Any())
             {
                 var text = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The journey's YAML (docs/journey-format.md)" } };
@@ -67,8 +79,6 @@ public static class ApiDocument
                     },
                 };
             }
-
-            return Task.CompletedTask;
         });
 
         options.AddSchemaTransformer((schema, context, _) =>

@@ -282,3 +282,9 @@ internal static class JourneyApi
 
 /// <summary>Marks an endpoint whose body is a journey (YAML or JSON); <see cref="ApiDocument"/> describes both forms.</summary>
 internal sealed class JourneyBodyMetadata;
+
+/// <summary>
+/// Names the JSON body an endpoint reads itself, for the document only. Accepts() would say the same but also make
+/// routing answer 415 before authorization and without a message; the endpoint's own check says what to send.
+/// </summary>
+internal sealed record JsonBodyMetadata(Type Type);
