@@ -1,5 +1,4 @@
 using DuckDB.NET.Data;
-using Trailmap.Cli.Measure;
 using Trailmap.Events;
 using Trailmap.Web.Accounts;
 using Trailmap.Web.ApiKeys;
@@ -36,7 +35,20 @@ internal sealed class WorkspaceFile : IDisposable
             throw new UserError($"no workspace store at '{path}'; pass the file 'trailmap serve' uses with --db, or add a member first with 'trailmap users add EMAIL --role admin --db {path}'");
         }
 
-        var events = EventSource.Open(path);
+        EventStore events;
+        try
+        {
+            events = EventStore.Open(path);
+        }
+        catch (Exception e) when (e is DuckDBException or IOException)
+        {
+            // The usual cause: trailmap serve holds the file, and DuckDB lets one process write it at a time.
+            var hint = e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase)
+                ? ". Another process has it open: if trailmap serve runs on it, stop it first, or manage members and keys on its Settings pages"
+                : "";
+            throw new UserError($"cannot open the workspace store '{path}': {e.Message.Split('\n')[0]}{hint}");
+        }
+
         try
         {
             return new WorkspaceFile(events, new WorkspaceDb(path), time);
