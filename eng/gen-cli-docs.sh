@@ -15,12 +15,14 @@ tm() { "$root/trailmap" "$@"; }
   echo '```text'
   tm --help
   echo '```'
-  for cmd in validate render templates init schema import-mermaid generate import status funnel retention paths analyze demo; do
+  for cmd in validate render templates init schema import-mermaid generate import status funnel retention paths analyze demo serve \
+    users "users add" "users list" keys "keys create" "keys list" "keys revoke"; do
     echo
     echo "## trailmap $cmd"
     echo
     echo '```text'
-    tm "$cmd" --help | sed -n '/^Description:/,$p'
+    # shellcheck disable=SC2086 # "users add" is a command and its subcommand
+    tm $cmd --help | sed -n '/^Description:/,$p'
     echo '```'
   done
   echo

@@ -27,6 +27,8 @@ public static class TrailmapCli
         root.Subcommands.Add(AnalyzeCommand.Create(terminal, time));
         root.Subcommands.Add(DemoCommand.Create(terminal, time));
         root.Subcommands.Add(ServeCommand.Create(terminal));
+        root.Subcommands.Add(UsersCommand.Create(terminal, time));
+        root.Subcommands.Add(KeysCommand.Create(terminal, time));
         return root;
     }
 

@@ -49,7 +49,8 @@ public static class WorkspaceServer
             a.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(Api.ApiDocument.Configure);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, Api.ApiAuthorizationResults>();
         WorkspaceAuth.Add(services);
         RateLimits.Add(services, options);
     }
@@ -78,6 +79,8 @@ public static class WorkspaceServer
         Sharing.ShareEndpoints.Map(routes);
         Exports.ExportEndpoints.Map(routes);
         Insights.InsightsEndpoints.Map(routes);
+        Api.ApiEndpoints.Map(routes);
+        Settings.SettingsPages.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 

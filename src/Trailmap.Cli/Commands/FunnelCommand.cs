@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Spectre.Console;
 using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Queries;
 using Trailmap.Cli.Measure;
-using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Rendering;
 
 namespace Trailmap.Cli.Commands;
@@ -32,11 +32,9 @@ public static class FunnelCommand
         source.AddTo(command);
         command.SetAction((parse, ct) =>
         {
-            var spec = BuildSpec(parse.GetValue(steps)!, parse.GetValue(window)!, parse.GetValue(mode), parse.GetValue(reentry)!,
-                parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? []);
-            var properties = spec.Steps.Concat(spec.Exclusions).Where(s => s.Where is not null).SelectMany(s => s.Where!.Properties())
-                .Concat(spec.BreakdownProperty is { } b ? [b] : []).Distinct().ToList();
-            var log = source.Load(parse, terminal, properties, ct);
+            var spec = Query.Run(() => FunnelQuery.Spec(parse.GetValue(steps), parse.GetValue(window), parse.GetValue(mode), parse.GetValue(reentry),
+                parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? []));
+            var log = source.Load(parse, terminal, FunnelQuery.PropertiesUsed(spec), ct);
             var result = FunnelEngine.Run(log, spec with
             {
                 From = EventSource.ParseTime(parse.GetValue(source.From), "--from"),
@@ -48,75 +46,12 @@ public static class FunnelCommand
         return command;
     }
 
-    internal static FunnelSpec BuildSpec(string steps, string window, string? mode, string reentry, string[] exclude, string? by, string[] stepWhere)
-    {
-        var names = steps.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (names.Length < 2)
-        {
-            throw new UserError("--steps needs at least two event names, e.g. --steps 'Signed Up,Activated'");
-        }
-
-        if (names.Length > FunnelSpec.MaxSteps)
-        {
-            throw new UserError($"--steps takes at most {FunnelSpec.MaxSteps} steps");
-        }
-
-        var filters = new Filter?[names.Length];
-        foreach (var sw in stepWhere)
-        {
-            var colon = sw.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || !int.TryParse(sw[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > names.Length)
-            {
-                throw new UserError($"--step-where '{sw}': write N:FILTER with N a step number from 1 to {names.Length}, e.g. 2:'plan == \"team\"'");
-            }
-
-            try
-            {
-                var f = Filter.Parse(sw[(colon + 1)..]);
-                filters[n - 1] = filters[n - 1] is { } existing ? new Filter.And(existing, f) : f;
-            }
-            catch (FormatException e)
-            {
-                throw new UserError($"--step-where '{sw}': {e.Message}");
-            }
-        }
-
-        if (!Duration.TryParse(window, out var w))
-        {
-            throw new UserError($"--window '{window}': {Duration.Help}");
-        }
-
-        FunnelModes modes;
-        try
-        {
-            modes = FunnelModesParser.Parse(mode);
-        }
-        catch (FormatException e)
-        {
-            throw new UserError($"--mode: {e.Message}");
-        }
-        catch (ArgumentException e)
-        {
-            throw new UserError($"--mode: {e.Message}");
-        }
-
-        return new FunnelSpec
-        {
-            Steps = [.. names.Select((s, i) => new FunnelStep(s, filters[i]))],
-            Window = w,
-            Modes = modes,
-            Reentry = reentry == "first" ? FunnelReentry.First : FunnelReentry.Latest,
-            Exclusions = [.. exclude.Select(e => new FunnelStep(e))],
-            BreakdownProperty = by,
-        };
-    }
-
     private static void Write(Terminal terminal, FunnelResult result, FunnelSpec spec, string format)
     {
         switch (format)
         {
             case "json":
-                terminal.Raw.WriteLine(JsonSerializer.Serialize(ToJson(result, spec), TrailmapJson.Options));
+                terminal.Raw.WriteLine(JsonSerializer.Serialize(FunnelQuery.Json(result, spec), TrailmapJson.Options));
                 return;
             case "csv":
                 var csv = new StringBuilder("breakdown,step,name,customers,conversion_from_start,conversion_from_previous,drop_off,median_seconds,p90_seconds,mean_seconds\n");
@@ -166,27 +101,4 @@ public static class FunnelCommand
 
         return table;
     }
-
-    /// <summary>The documented JSON contract (docs/analytics-json.md): steps in order, each with name and customers.</summary>
-    internal static object ToJson(FunnelResult result, FunnelSpec spec) => new
-    {
-        Window = spec.Window.Text,
-        WindowSeconds = spec.Window.TotalSeconds,
-        Modes = FunnelModesParser.Format(spec.Modes),
-        Reentry = spec.Reentry == FunnelReentry.First ? "first" : "latest",
-        Steps = Steps(result.Steps),
-        Breakdown = spec.BreakdownProperty,
-        Breakdowns = result.Breakdowns?.ToDictionary(b => b.Key, b => Steps(b.Value)),
-    };
-
-    private static IEnumerable<object> Steps(IReadOnlyList<FunnelStepResult> steps) => steps.Select((s, i) => new
-    {
-        Step = i + 1,
-        s.Name,
-        s.Customers,
-        s.ConversionFromStart,
-        s.ConversionFromPrevious,
-        s.DropOff,
-        TimeToConvert = s.TimeToConvert is { } t ? new { MeanSeconds = t.Mean, MedianSeconds = t.Median, P90Seconds = t.P90, t.Count } : null,
-    });
 }

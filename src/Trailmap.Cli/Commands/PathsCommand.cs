@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Trailmap.Analytics.Paths;
+using Trailmap.Analytics.Queries;
 using Trailmap.Cli.Measure;
 using Trailmap.Journeys.Rendering;
 
@@ -26,27 +27,16 @@ public static class PathsCommand
         source.AddTo(command, withRange: false);
         command.SetAction(async (parse, ct) =>
         {
-            var (f, t) = (parse.GetValue(from), parse.GetValue(to));
-            if ((f is null) == (t is null))
-            {
-                throw new UserError("give exactly one of --from EVENT or --to EVENT");
-            }
-
-            if (parse.GetValue(depth) is < 1 or > 20 || parse.GetValue(top) is < 1 or > 1000)
-            {
-                throw new UserError("--depth takes 1 to 20 and --top 1 to 1000");
-            }
-
+            var spec = Query.Run(() => PathsQuery.Spec(parse.GetValue(from), parse.GetValue(to), parse.GetValue(depth), parse.GetValue(top)));
             var log = source.Load(parse, terminal, [], ct);
-            var paths = PathsEngine.Run(log, new PathsSpec { From = f, To = t, Depth = parse.GetValue(depth), Top = parse.GetValue(top) });
+            var paths = PathsEngine.Run(log, spec);
             if (parse.GetValue(format) == "json")
             {
-                var json = new { Anchor = f ?? t, Direction = f is not null ? "from" : "to", Paths = paths.Select(p => new { p.Events, p.Customers }) };
-                await terminal.Raw.WriteLineAsync(JsonSerializer.Serialize(json, TrailmapJson.Options).AsMemory(), ct).ConfigureAwait(false);
+                await terminal.Raw.WriteLineAsync(JsonSerializer.Serialize(PathsQuery.Json(spec, paths), TrailmapJson.Options).AsMemory(), ct).ConfigureAwait(false);
                 return 0;
             }
 
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(f is not null ? $"After {f}" : $"Before {t}"))
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(spec.From is { } f ? $"After {f}" : $"Before {spec.To}"))
                 .AddColumn("Path").AddColumn(new TableColumn("Customers").RightAligned());
             foreach (var p in paths)
             {

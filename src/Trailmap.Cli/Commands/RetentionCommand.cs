@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Spectre.Console;
-using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Queries;
 using Trailmap.Analytics.Retention;
 using Trailmap.Cli.Measure;
 using Trailmap.Journeys.Rendering;
@@ -32,22 +32,8 @@ public static class RetentionCommand
         source.AddTo(command);
         command.SetAction((parse, ct) =>
         {
-            var n = parse.GetValue(periods);
-            if (n is < 0 or > 366)
-            {
-                throw new UserError("--periods must be between 0 and 366");
-            }
-
-            var returnEvent = parse.GetValue(ret)!;
-            var spec = new RetentionSpec
-            {
-                StartEvent = new FunnelStep(parse.GetValue(start)!),
-                ReturnEvent = returnEvent.Equals("any", StringComparison.OrdinalIgnoreCase) ? null : new FunnelStep(returnEvent),
-                Period = Enum.Parse<RetentionPeriod>(parse.GetValue(period)!, ignoreCase: true),
-                Periods = n,
-                Bucket = parse.GetValue(bucket) == "on" ? RetentionBucket.On : RetentionBucket.OnOrAfter,
-                Calendar = parse.GetValue(calendar),
-            };
+            var spec = Query.Run(() => RetentionQuery.Spec(parse.GetValue(start), parse.GetValue(ret), parse.GetValue(period),
+                parse.GetValue(periods), parse.GetValue(bucket), parse.GetValue(calendar)));
             var log = source.Load(parse, terminal, [], ct);
             var table = RetentionEngine.Run(log, spec);
             Write(terminal, table, parse.GetValue(format)!);
@@ -62,7 +48,7 @@ public static class RetentionCommand
         switch (format)
         {
             case "json":
-                terminal.Raw.WriteLine(JsonSerializer.Serialize(ToJson(table), TrailmapJson.Options));
+                terminal.Raw.WriteLine(JsonSerializer.Serialize(RetentionQuery.Json(table), TrailmapJson.Options));
                 return;
             case "csv":
                 var csv = new StringBuilder("cohort,size");
@@ -105,22 +91,4 @@ public static class RetentionCommand
                 return;
         }
     }
-
-    /// <summary>The documented JSON contract: cohorts with cohort (ISO date), size and retained counts for periods 0..N.</summary>
-    internal static object ToJson(RetentionTable table) => new
-    {
-        Period = table.Spec.Period.ToString().ToLowerInvariant(),
-        Periods = table.Spec.Periods,
-        Bucket = table.Spec.Bucket == RetentionBucket.On ? "on" : "on-or-after",
-        table.Spec.Calendar,
-        StartEvent = table.Spec.StartEvent.Name,
-        ReturnEvent = table.Spec.ReturnEvent?.Name ?? "any",
-        Cohorts = table.Cohorts.Select(c => new
-        {
-            Cohort = c.Cohort.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            c.Size,
-            c.Retained,
-            c.Percent,
-        }),
-    };
 }

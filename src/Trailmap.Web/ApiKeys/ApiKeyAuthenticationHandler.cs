@@ -60,6 +60,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("Unknown or revoked API key."));
         }
 
+        keys.Touch(key);
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, "key:" + key.Id),

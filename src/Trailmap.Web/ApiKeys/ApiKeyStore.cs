@@ -83,6 +83,21 @@ public sealed class ApiKeyStore
     public IReadOnlyList<ApiKey> All() =>
         db.Query("SELECT id, name, kind, prefix, created_at, revoked_at, last_used_at FROM api_keys ORDER BY id", Read);
 
+    /// <summary>
+    /// Records that the key was just used, at most once a minute per key: "last used" needs minutes, not every
+    /// request, and an ingestion client sending hundreds of batches a second must not cost a write each.
+    /// </summary>
+    public void Touch(ApiKey key)
+    {
+        var now = time.GetUtcNow();
+        if (key.LastUsedAt is { } last && now - last < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        db.Execute("UPDATE api_keys SET last_used_at = $now WHERE id = $id", ("now", now), ("id", key.Id));
+    }
+
     public bool Revoke(long id) =>
         db.Execute("UPDATE api_keys SET revoked_at = $now WHERE id = $id AND revoked_at IS NULL", ("now", time.GetUtcNow()), ("id", id)) > 0;
 

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Trailmap.Analytics.Funnels;
+using Trailmap.Journeys.Model;
+
+namespace Trailmap.Analytics.Queries;
+
+/// <summary>
+/// A funnel asked for in words (<c>trailmap funnel</c>'s options, the REST API's query), and its documented JSON
+/// (docs/analytics-json.md). Shared so both front ends read the same parameters and write the same numbers.
+/// </summary>
+public static class FunnelQuery
+{
+    /// <summary>Builds the spec; throws <see cref="QueryParameterException"/> naming the parameter that is wrong.</summary>
+    public static FunnelSpec Spec(string? steps, string? window, string? mode, string? reentry, IReadOnlyList<string> exclude, string? by, IReadOnlyList<string> stepWhere)
+    {
+        var names = (steps ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length < 2)
+        {
+            throw new QueryParameterException("steps", "give at least two event names, comma-separated, e.g. 'Signed Up,Activated'");
+        }
+
+        if (names.Length > FunnelSpec.MaxSteps)
+        {
+            throw new QueryParameterException("steps", $"a funnel has at most {FunnelSpec.MaxSteps} steps; this one has {names.Length}");
+        }
+
+        var filters = new Filter?[names.Length];
+        foreach (var sw in stepWhere)
+        {
+            var colon = sw.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || !int.TryParse(sw[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > names.Length)
+            {
+                throw new QueryParameterException("step-where", $"'{sw}': write N:FILTER with N a step number from 1 to {names.Length}, e.g. 2:'plan == \"team\"'");
+            }
+
+            try
+            {
+                var f = Filter.Parse(sw[(colon + 1)..]);
+                filters[n - 1] = filters[n - 1] is { } existing ? new Filter.And(existing, f) : f;
+            }
+            catch (FormatException e)
+            {
+                throw new QueryParameterException("step-where", $"'{sw}': {e.Message}");
+            }
+        }
+
+        window ??= "14d";
+        if (!Duration.TryParse(window, out var w))
+        {
+            throw new QueryParameterException("window", $"'{window}': {Duration.Help}");
+        }
+
+        FunnelModes modes;
+        try
+        {
+            modes = FunnelModesParser.Parse(mode);
+        }
+        catch (FormatException e)
+        {
+            throw new QueryParameterException("mode", e.Message);
+        }
+
+        var re = (reentry ?? "latest").Trim().ToLowerInvariant() switch
+        {
+            "latest" => FunnelReentry.Latest,
+            "first" => FunnelReentry.First,
+            _ => throw new QueryParameterException("reentry", $"'{reentry}' is neither latest (a later step-1 event starts a newer chain) nor first"),
+        };
+
+        return new FunnelSpec
+        {
+            Steps = [.. names.Select((s, i) => new FunnelStep(s, filters[i]))],
+            Window = w,
+            Modes = modes,
+            Reentry = re,
+            Exclusions = [.. exclude.Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => new FunnelStep(e.Trim()))],
+            BreakdownProperty = string.IsNullOrWhiteSpace(by) ? null : by,
+        };
+    }
+
+    /// <summary>The event properties (and trait) the funnel reads: step filters, exclusions and the breakdown.</summary>
+    public static IReadOnlyList<string> PropertiesUsed(FunnelSpec spec) =>
+        [.. spec.Steps.Concat(spec.Exclusions).Where(s => s.Where is not null).SelectMany(s => s.Where!.Properties())
+            .Concat(spec.BreakdownProperty is { } b ? [b] : []).Distinct()];
+
+    /// <summary>The documented JSON contract (docs/analytics-json.md): steps in order, each with name and customers.</summary>
+    public static FunnelJson Json(FunnelResult result, FunnelSpec spec) => new(
+        spec.Window.Text,
+        spec.Window.TotalSeconds,
+        FunnelModesParser.Format(spec.Modes),
+        spec.Reentry == FunnelReentry.First ? "first" : "latest",
+        Steps(result.Steps),
+        spec.BreakdownProperty,
+        result.Breakdowns?.ToDictionary(b => b.Key, b => Steps(b.Value)));
+
+    private static IReadOnlyList<FunnelStepJson> Steps(IReadOnlyList<FunnelStepResult> steps) => [.. steps.Select((s, i) => new FunnelStepJson(
+        i + 1,
+        s.Name,
+        s.Customers,
+        s.ConversionFromStart,
+        s.ConversionFromPrevious,
+        s.DropOff,
+        s.TimeToConvert is { } t ? new TimeToConvertJson(t.Mean, t.Median, t.P90, t.Count) : null))];
+}
+
+/// <summary>A funnel as <c>trailmap funnel --format json</c> and <c>GET /api/funnel</c> write it.</summary>
+public sealed record FunnelJson(
+    string Window,
+    double WindowSeconds,
+    string Modes,
+    string Reentry,
+    IReadOnlyList<FunnelStepJson> Steps,
+    string? Breakdown,
+    IReadOnlyDictionary<string, IReadOnlyList<FunnelStepJson>>? Breakdowns);
+
+public sealed record FunnelStepJson(int Step, string Name, long Customers, double ConversionFromStart, double ConversionFromPrevious, long DropOff, TimeToConvertJson? TimeToConvert);
+
+public sealed record TimeToConvertJson(double MeanSeconds, double MedianSeconds, double P90Seconds, int Count);
