@@ -39,6 +39,9 @@ public static class WorkspaceServer
         services.AddSingleton<JourneyStore>();
         services.AddSingleton<AnalysisService>();
         services.AddSingleton<Exports.ExportService>();
+        services.AddSingleton<Ingestion.Spool>();
+        services.AddSingleton<Ingestion.IngestPump>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>
@@ -70,6 +73,7 @@ public static class WorkspaceServer
         AssetEndpoints.Map(routes);
         AccountEndpoints.Map(routes);
         JourneyPages.Map(routes);
+        Ingestion.IngestEndpoints.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 
