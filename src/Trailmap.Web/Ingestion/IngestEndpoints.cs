@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,7 +19,13 @@ public static class IngestEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var ingest = routes.MapGroup("/v1").RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest).WithTags("Ingestion");
+        // Policies.Ingest authenticates API keys only, so a signed-in member would get 401 ("who are you?"). The
+        // workspace scheme added here also reads the session cookie: a member is known and gets 403 (write keys only).
+        var ingest = routes.MapGroup("/v1")
+            .RequireAuthorization(Policies.Ingest)
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = WorkspaceAuth.Scheme })
+            .RequireRateLimiting(RateLimits.Ingest)
+            .WithTags("Ingestion");
         foreach (var type in SegmentMessage.Types)
         {
             ingest.MapPost("/" + type, (HttpContext context, Spool spool, TimeProvider time) => SingleAsync(context, type, spool, time))
