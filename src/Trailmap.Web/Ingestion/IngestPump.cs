@@ -10,6 +10,7 @@ namespace Trailmap.Web.Ingestion;
 public sealed record IngestStatus(
     long AcceptedMessages,
     long Fsyncs,
+    double MeanFsyncMilliseconds,
     int QueuedSegments,
     long QueuedBytes,
     long ImportedEvents,
@@ -55,7 +56,7 @@ public sealed class IngestPump(Spool spool, EventData data, TimeProvider clock, 
         lock (statusLock)
         {
             return new IngestStatus(
-                spool.Accepted, spool.Fsyncs, closed.Count + (spool.OpenBytes > 0 ? 1 : 0), closed.Sum(c => c.Bytes) + spool.OpenBytes,
+                spool.Accepted, spool.Fsyncs, Math.Round(spool.MeanFsyncMilliseconds, 2), closed.Count + (spool.OpenBytes > 0 ? 1 : 0), closed.Sum(c => c.Bytes) + spool.OpenBytes,
                 importedEvents, duplicates, traitsUpdated, rejected, lastImportAt, lastImportEvents, lastImportSeconds, lastError, lastErrorAt);
         }
     }
