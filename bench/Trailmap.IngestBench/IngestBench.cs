@@ -63,6 +63,7 @@ internal static class IngestBench
             var run = await RunAsync(http, clients, batch, TimeSpan.FromSeconds(seconds), "m");
             var lastAck = Stopwatch.StartNew();
             var serverCpu = CpuSeconds(server) - serverCpu0;
+            var threads = ThreadCpu(server);
             var clientCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpu0;
 
             // Drain: until the pump imported everything acknowledged (warm-up included).
@@ -121,6 +122,7 @@ internal static class IngestBench
             Console.WriteLine($"events/s through /v1/batch:   {run.Events / run.Seconds:N0}  ({run.Events:N0} events in {run.Seconds:F1} s, {run.Requests:N0} requests, {run.Failures} non-200)");
             Console.WriteLine($"request latency (ms):         p50 {P(lat, 0.50):F1}  p90 {P(lat, 0.90):F1}  p99 {P(lat, 0.99):F1}  max {lat.LastOrDefault():F1}");
             Console.WriteLine($"CPU in the window:            server {serverCpu:F1} s, bench client {clientCpu:F1} s (of {2 * run.Seconds:F0} core-seconds on 2 cores)");
+            Console.WriteLine($"server CPU by thread kind:    {threads} (whole run so far)");
             Console.WriteLine($"group commit:                 {fsyncs:N0} fsyncs for the whole run for {allRequests:N0} requests ({allRequests / (double)Math.Max(1, fsyncs):F1} requests each), {fsyncMs:F1} ms per write+fsync");
             Console.WriteLine($"pump drain after last ack:    {drain.TotalSeconds:F2} s until every acknowledged event was in the store");
             Console.WriteLine($"idle pump latency (ms):       {string.Join(", ", visible.Select(v => v.ToString("F0", Inv)))} (200 answered -> visible in the store)");
@@ -264,6 +266,28 @@ internal static class IngestBench
         var stat = File.ReadAllText($"/proc/{process.Id}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv)) / 100.0;
+    }
+
+    /// <summary>CPU seconds per thread name (".NET TP Worker", DuckDB's native threads show as the process name).</summary>
+    private static string ThreadCpu(Process process)
+    {
+        var totals = new Dictionary<string, double>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{process.Id}/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var cpu = (long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv)) / 100.0;
+                totals[name] = totals.GetValueOrDefault(name) + cpu;
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return string.Join(", ", totals.Where(t => t.Value >= 0.05).OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value:F1} s"));
     }
 
     private static int FreePort()
