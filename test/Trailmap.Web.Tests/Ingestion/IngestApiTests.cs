@@ -154,6 +154,33 @@ public sealed class IngestApiTests
     }
 
     [Fact]
+    public async Task A_gzip_compressed_batch_is_accepted_and_other_encodings_are_refused()
+    {
+        using var factory = AtReceivedAt();
+        var client = Segment(factory);
+        var json = System.Text.Encoding.UTF8.GetBytes("""{"batch": [{"type": "track", "userId": "u1", "event": "Zipped", "timestamp": "2024-05-01T10:00:00Z"}]}""");
+        var zipped = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(zipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(json, Cancel);
+        }
+
+        var content = new ByteArrayContent(zipped.ToArray());
+        content.Headers.ContentType = new("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+        (await client.PostAsync("/v1/batch", content, Cancel)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var brotli = new ByteArrayContent(json);
+        brotli.Headers.ContentEncoding.Add("br");
+        var refused = await client.PostAsync("/v1/batch", brotli, Cancel);
+        refused.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        (await JsonAsync(refused, Cancel))["error"]!.GetValue<string>().ShouldContain("plain or gzip-compressed");
+
+        await FlushAsync(factory, Cancel);
+        (await EventsAsync(factory, Cancel)).Select(e => e.Event).ShouldBe(["Zipped"]);
+    }
+
+    [Fact]
     public async Task A_resent_batch_does_not_double_count_but_messages_without_ids_cannot_be_deduplicated()
     {
         using var factory = AtReceivedAt();
