@@ -41,6 +41,9 @@ public static class WorkspaceServer
         services.AddSingleton<Exports.ExportService>();
         services.AddSingleton<Sharing.ShareLinkStore>();
         services.AddSingleton<DataImport.ImportJobs>();
+        services.AddSingleton<Ingestion.Spool>();
+        services.AddSingleton<Ingestion.IngestPump>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>
@@ -81,6 +84,7 @@ public static class WorkspaceServer
         Insights.InsightsEndpoints.Map(routes);
         Api.ApiEndpoints.Map(routes);
         Settings.SettingsPages.Map(routes);
+        Ingestion.IngestEndpoints.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 

@@ -95,7 +95,7 @@ public static class EventImporter
                     }
 
                     cancel.ThrowIfCancellationRequested();
-                    if (imported > 0 && !(storeWasEmpty && files.Count == 1))
+                    if (imported > 0 && options.KeepSorted && !(storeWasEmpty && files.Count == 1))
                     {
                         Resort();
                     }

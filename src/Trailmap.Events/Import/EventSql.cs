@@ -12,13 +12,15 @@ internal static class EventSql
     /// "YYYY-MM-DD HH:MM:SS UTC", date-only; fractions beyond microseconds are truncated.
     /// The common shapes without an offset (or with UTC/Z) take a fast path first: DuckDB's plain TIMESTAMP cast,
     /// about 20x cheaper than the TIMESTAMPTZ cast. It is only safe for them: the plain cast drops an offset
-    /// like +02:00 instead of applying it, so everything else still goes the slow way.
+    /// like +02:00 instead of applying it, so everything else still goes the slow way. The microsecond UTC shape
+    /// is the one the ingestion spool writes.
     /// </summary>
     public static string Timestamp(string v) => """
         (CASE
             WHEN @v IS NULL OR trim(@v) = '' THEN NULL
             WHEN @v LIKE '____-__-__ __:__:__ UTC' OR @v LIKE '____-__-__ __:__:__' OR @v LIKE '____-__-__T__:__:__'
-                OR @v LIKE '____-__-__T__:__:__Z' OR @v LIKE '____-__-__' THEN try_cast(@v AS TIMESTAMP)
+                OR @v LIKE '____-__-__T__:__:__Z' OR @v LIKE '____-__-__T__:__:__.______Z' OR @v LIKE '____-__-__'
+                THEN try_cast(@v AS TIMESTAMP)
             WHEN regexp_full_match(trim(@v), '(19|20)[0-9]{6}') THEN try_strptime(trim(@v), '%Y%m%d')
             WHEN regexp_full_match(trim(@v), '-?[0-9]{1,18}(\.[0-9]+)?') THEN
                 CASE

@@ -29,6 +29,14 @@ public sealed record ImportOptions
     /// <summary>Where to write rejected rows; by default <c>FILE.rejects.csv</c> next to each input.</summary>
     public string? RejectsPath { get; init; }
 
+    /// <summary>
+    /// Rewrite the events table in (customer, ts, seq) order after adding rows (the default). The ingestion pump
+    /// turns it off: it imports a small spool segment every second or so, where a full copy of the table per
+    /// segment would cost far more than the segment. Readers that need order sort instead (EventLogLoader
+    /// notices an unsorted table and adds an ORDER BY); the next import with this on restores the order.
+    /// </summary>
+    public bool KeepSorted { get; init; } = true;
+
     /// <summary>Parses <c>customer_id=COL,event=COL</c> into a <see cref="Map"/>.</summary>
     public static IReadOnlyDictionary<string, string> ParseMap(string text)
     {

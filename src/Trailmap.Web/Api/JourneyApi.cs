@@ -101,13 +101,22 @@ internal static class JourneyApi
                         statusCode: StatusCodes.Status412PreconditionFailed);
                 }
 
-                var saved = journeys.Save(stored, yaml, Actor.Of(context.User), message ?? "");
+                // The store re-checks the version inside its transaction, which also covers saves from the editor pages.
+                var saved = journeys.Save(stored, yaml, Actor.Of(context.User), message ?? "", expectedVersion: expected);
                 SetETag(context, saved.Version);
                 return ApiResults.Json(JourneyDetail.Of(saved, journeys.Latest(saved)));
             }
             catch (JourneyValidationException e)
             {
                 return ApiResults.Invalid(e.File);
+            }
+            catch (JourneyConflictException e)
+            {
+                SetETag(context, e.Latest);
+                return Results.Problem(
+                    title: "The journey changed since you read it",
+                    detail: e.Message,
+                    statusCode: StatusCodes.Status412PreconditionFailed);
             }
             finally
             {

@@ -76,7 +76,7 @@ public sealed class MainUserPathTests
         await page.FillAsync("input[name=name]", "Discover the product");
         await page.ClickAsync("form.stage-form button[type=submit]");
         await page.WaitForURLAsync("**/journeys/saas-trial/edit?notice=**");
-        (await page.TextContentAsync(".notice")).ShouldContain("as version 2");
+        (await page.TextContentAsync(".notice"))!.ShouldContain("as version 2");
         await Shot("05-stage-edited");
 
         // 6. The new version is in the history, and its diff shows exactly the renamed line.

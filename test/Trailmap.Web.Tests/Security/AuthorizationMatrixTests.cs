@@ -77,6 +77,61 @@ public sealed partial class AuthorizationMatrixTests
         new("DELETE", "/api/keys/{id:long}", Least.Admin),
 
         // Settings (POSTs carry no antiforgery token here, so an allowed one is a 400 that changes nothing)
+        // Templates gallery and creating journeys.
+        new("GET", "/templates", Least.Viewer),
+        new("GET", "/templates/{name}/preview", Least.Viewer, Path: "/templates/saas-trial/preview"),
+        new("POST", "/templates/create", Least.Editor),
+        new("GET", "/journeys/new", Least.Editor),
+        new("POST", "/journeys/new", Least.Editor),
+
+        // The editor and versions.
+        new("GET", "/journeys/{slug}/edit", Least.Viewer),
+        new("POST", "/journeys/{slug}/edit", Least.Editor),
+        new("POST", "/journeys/{slug}/preview", Least.Editor),
+        new("GET", "/journeys/{slug}/stages/{stageId}/edit", Least.Editor, Path: "/journeys/matrix/stages/view/edit"),
+        new("POST", "/journeys/{slug}/stages/{stageId}/edit", Least.Editor, Path: "/journeys/matrix/stages/view/edit"),
+        new("GET", "/journeys/{slug}/history", Least.Viewer),
+        new("GET", "/journeys/{slug}/history/{version:int}", Least.Viewer),
+        new("GET", "/journeys/{slug}/diff", Least.Viewer, Path: "/journeys/matrix/diff?from=1&to=1"),
+        new("POST", "/journeys/{slug}/history/{version:int}/revert", Least.Editor),
+        new("POST", "/journeys/{slug}/delete", Least.Editor, Path: "/journeys/doomed/delete"),
+
+        // Data import.
+        new("GET", "/import/", Least.Editor),
+        new("POST", "/import/", Least.Editor),
+        new("GET", "/import/jobs/{id}", Least.Editor),
+        new("GET", "/import/jobs/{id}/status", Least.Editor),
+        new("POST", "/import/cancel", Least.Editor),
+
+        // Share links: managing them needs a member, using one needs only the link.
+        new("GET", "/journeys/{slug}/share/", Least.Viewer),
+        new("POST", "/journeys/{slug}/share/", Least.Editor),
+        new("POST", "/journeys/{slug}/share/revoke", Least.Editor),
+        new("GET", "/s/{token}/", Least.Anonymous, Path: "/s/not-a-real-token"),
+        new("GET", "/s/{token}/embed", Least.Anonymous, Path: "/s/not-a-real-token/embed"),
+
+        // Exports.
+        new("GET", "/journeys/{slug}/export/", Least.Viewer),
+        new("GET", "/journeys/{slug}/export/{format}", Least.Viewer, Path: "/journeys/matrix/export/md"),
+
+        // Insight pages.
+        new("GET", "/journeys/{slug}/stages/{stageId}", Least.Viewer, Path: "/journeys/matrix/stages/view"),
+        new("GET", "/journeys/{slug}/kpis", Least.Viewer),
+        new("GET", "/journeys/{slug}/retention", Least.Viewer),
+        new("GET", "/journeys/{slug}/customers", Least.Viewer),
+        new("GET", "/journeys/{slug}/customers/{**id}", Least.Viewer, Path: "/journeys/matrix/customers/u1"),
+
+        // Segment-compatible ingestion: write keys only; the pump's status for members.
+        new("POST", "/v1/track", Least.IngestKey),
+        new("POST", "/v1/identify", Least.IngestKey),
+        new("POST", "/v1/group", Least.IngestKey),
+        new("POST", "/v1/page", Least.IngestKey),
+        new("POST", "/v1/screen", Least.IngestKey),
+        new("POST", "/v1/alias", Least.IngestKey),
+        new("POST", "/v1/batch", Least.IngestKey),
+        new("POST", "/v1/import", Least.IngestKey),
+        new("GET", "/v1/status", Least.Viewer),
+
         new("GET", "/settings/", Least.Admin),
         new("GET", "/settings/members", Least.Admin),
         new("POST", "/settings/members", Least.Admin),
