@@ -21,6 +21,7 @@ internal static class DispatchOnce
                 Port = int.Parse(smtp[(colon + 1)..], CultureInfo.InvariantCulture),
                 Security = MailKit.Security.SecureSocketOptions.None,
                 From = "Trailmap <crash@trailmap.test>",
+                MessageIdDomain = "trailmap.test",
                 UnsubscribeUrl = "https://trailmap.test/unsubscribe",
             },
             suppressions);

@@ -94,8 +94,9 @@ public sealed class OutboxTests : IDisposable
             reopened.RecoveredInFlight.ShouldBe(1);
             var entry = reopened.Get("r1:c1:e1")!;
             entry.State.ShouldBe(OutboxState.Pending);
-            entry.Attempts.ShouldBe(1);
-            entry.LastError!.ShouldContain("interrupted while sending");
+            // The claim was never recorded as an attempt: that happens with the outcome.
+            entry.Attempts.ShouldBe(0);
+            entry.LastError!.ShouldContain("claimed by a dispatcher that stopped before recording the outcome");
             reopened.Get("r1:c2:e1")!.Attempts.ShouldBe(0);
         }
     }

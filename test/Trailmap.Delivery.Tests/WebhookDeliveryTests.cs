@@ -150,7 +150,7 @@ public sealed class WebhookDeliveryTests : IDisposable
         var dead = outbox.DeadLetters().ShouldHaveSingleItem();
         dead.Attempts.ShouldBe(1);
         dead.LastError!.ShouldStartWith("permanent failure: ");
-        dead.LastError.ShouldContain($"HTTP {status}");
+        dead.LastError!.ShouldContain($"HTTP {status}");
         dead.LastError.ShouldContain("scripted failure");
     }
 

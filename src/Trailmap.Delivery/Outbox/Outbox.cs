@@ -9,8 +9,9 @@ namespace Trailmap.Delivery;
 /// </summary>
 /// <remarks>
 /// One process at a time may open a file (DuckDB takes a write lock on it), so on open every message still marked
-/// <see cref="OutboxState.Sending"/> belonged to a process that died mid-send and goes back to pending: it is sent
-/// again, which is the one at-least-once case (see docs/delivery.md, "Crash safety").
+/// <see cref="OutboxState.Sending"/> was claimed by a process that died and goes back to pending. Most of those were
+/// never handed to a channel and go out once; the few a channel had accepted go out again, which is the one
+/// at-least-once case (see docs/delivery.md, "Crash safety").
 /// </remarks>
 public sealed class Outbox : IDisposable
 {
@@ -30,7 +31,7 @@ public sealed class Outbox : IDisposable
     /// <summary>The DuckDB file, or ":memory:".</summary>
     public string Path { get; }
 
-    /// <summary>How many interrupted sends (left in <see cref="OutboxState.Sending"/> by a crash) opening put back to pending.</summary>
+    /// <summary>How many claimed messages (left in <see cref="OutboxState.Sending"/> by a crash) opening put back to pending.</summary>
     public int RecoveredInFlight { get; private set; }
 
     internal OutboxDatabase Database { get; }
@@ -51,7 +52,7 @@ public sealed class Outbox : IDisposable
             outbox.RecoveredInFlight = database.Execute(
                 """
                 UPDATE delivery_outbox
-                SET state = 'pending', last_error = 'interrupted while sending (the process stopped); sending again'
+                SET state = 'pending', last_error = 'claimed by a dispatcher that stopped before recording the outcome; sending again'
                 WHERE state = 'sending'
                 """);
             return outbox;
@@ -231,13 +232,15 @@ public sealed class Outbox : IDisposable
 
     /// <summary>
     /// Marks up to <paramref name="limit"/> due messages (pending, next attempt at or before <paramref name="now"/>,
-    /// rule not paused) as sending and counts the attempt, in one statement, and returns them.
+    /// rule not paused) as sending, in one statement, and returns them with <see cref="OutboxEntry.Attempts"/> already
+    /// counting the attempt about to be made. The stored count goes up when the outcome is recorded, so a claim that
+    /// is never attempted (a crash, a stop) costs no attempt.
     /// </summary>
     internal IReadOnlyList<OutboxEntry> Claim(DateTimeOffset now, int limit) =>
         Database.Query(
             $"""
             UPDATE delivery_outbox
-            SET state = 'sending', attempts = attempts + 1, claimed_at = $now
+            SET state = 'sending', claimed_at = $now
             WHERE idempotency_key IN (
                 SELECT idempotency_key FROM delivery_outbox
                 WHERE state = 'pending' AND next_attempt_at <= $now
@@ -248,6 +251,7 @@ public sealed class Outbox : IDisposable
             """,
             ReadEntry,
             ("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit))
+        .Select(e => e with { Attempts = e.Attempts + 1 })
         .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
 
     /// <summary>
@@ -341,7 +345,7 @@ public sealed class Outbox : IDisposable
         Database.Execute(
             $"""
             UPDATE delivery_outbox SET
-                state = u.state, last_error = u.last_error, receipt = u.receipt,
+                state = u.state, attempts = delivery_outbox.attempts + 1, last_error = u.last_error, receipt = u.receipt,
                 next_attempt_at = coalesce(u.next_attempt_at, delivery_outbox.next_attempt_at),
                 sent_at = u.sent_at, finished_at = u.finished_at
             FROM (VALUES {string.Join(",\n", rows)}) AS u(key, state, last_error, receipt, next_attempt_at, sent_at, finished_at)
@@ -350,11 +354,11 @@ public sealed class Outbox : IDisposable
             [.. parameters]);
     }
 
-    /// <summary>Gives back a claim that was never attempted (the dispatcher was stopped), without counting an attempt.</summary>
+    /// <summary>Gives back a claim that was never attempted (the dispatcher was stopped).</summary>
     internal void Release(string key) =>
         Database.Execute(
             """
-            UPDATE delivery_outbox SET state = 'pending', attempts = attempts - 1
+            UPDATE delivery_outbox SET state = 'pending'
             WHERE idempotency_key = $key AND state = 'sending'
             """,
             ("key", key));

@@ -5,7 +5,7 @@ public enum OutboxState
 {
     /// <summary>Waiting for its next attempt time (or for its rule to be resumed).</summary>
     Pending,
-    /// <summary>Claimed by a dispatcher that is sending it now; left over after a crash, it goes back to pending on open.</summary>
+    /// <summary>Claimed by a running dispatcher (in the batch it is sending now); left over after a crash, it goes back to pending on open.</summary>
     Sending,
     /// <summary>The channel accepted it; <see cref="OutboxEntry.Receipt"/> says how.</summary>
     Sent,
