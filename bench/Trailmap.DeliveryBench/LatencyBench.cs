@@ -88,6 +88,7 @@ internal static class LatencyBench
         listener.Stop();
         await receiver;
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var latencies = arrivals
             .Select(a => (a.Value - enqueuedAt[a.Key]) * 1000.0 / Stopwatch.Frequency)
             .Order()
@@ -98,6 +99,7 @@ internal static class LatencyBench
             produced in {producing.TotalSeconds:0.00} s (achieved {total / producing.TotalSeconds:N0}/s); all delivered after {draining.TotalSeconds:0.00} s
             received {latencies.Length:N0} of {total:N0}; outbox: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}
             enqueue call (one batch, one transaction): p50 {Percentile(enqueueTimes.Order().ToArray(), 0.50):0.0} ms, p99 {Percentile(enqueueTimes.Order().ToArray(), 0.99):0.0} ms
+            process CPU time {cpu.TotalSeconds:0.0} s for {total:N0} messages ({cpu.TotalMilliseconds * 1000 / total:0} us each, producer, dispatcher and receiver together) on {Environment.ProcessorCount} cores, load average {LoadAverage()}
             enqueue -> webhook received: p50 {Percentile(latencies, 0.50):0.0} ms, p90 {Percentile(latencies, 0.90):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies.LastOrDefault():0.0} ms
             """));
         outbox.Dispose();
@@ -131,6 +133,9 @@ internal static class LatencyBench
             });
         }
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -15,6 +15,7 @@ public sealed class Dispatcher
     private readonly DispatcherOptions options;
     private readonly TimeProvider time;
     private readonly TestCrashHook crashHook = TestCrashHook.FromEnvironment();
+    private int sending;
 
     public Dispatcher(Outbox outbox, IEnumerable<IDeliveryChannel> channels, DispatcherOptions? options = null, TimeProvider? time = null)
     {
@@ -144,6 +145,7 @@ public sealed class Dispatcher
         }
         else
         {
+            Interlocked.Increment(ref sending);
             try
             {
                 result = await channel.SendAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -156,12 +158,28 @@ public sealed class Dispatcher
             {
                 result = DeliveryResult.Retry($"{entry.Action.Channel} channel failed: {e.GetType().Name}: {e.Message}");
             }
+            finally
+            {
+                Interlocked.Decrement(ref sending);
+            }
+        }
+
+        if (result.Outcome == DeliveryOutcome.Sent)
+        {
+            crashHook.AfterAccepted();
+        }
+
+        // While other sends are still out, wait a moment so their outcomes share this one's commit: a commit costs a
+        // disk flush (milliseconds), and one per message would cap throughput at the disk's flushes per second.
+        // Wall-clock on purpose (not the TimeProvider): it is about the disk, not about the schedule.
+        if (Volatile.Read(ref sending) > 0 && options.RecordLinger > TimeSpan.Zero)
+        {
+            await Task.Delay(options.RecordLinger, CancellationToken.None).ConfigureAwait(false);
         }
 
         switch (result.Outcome)
         {
             case DeliveryOutcome.Sent:
-                crashHook.AfterAccepted();
                 await outbox.RecordAsync(Outbox.Outcome.Sent(entry.IdempotencyKey, result.Detail, time.GetUtcNow())).ConfigureAwait(false);
                 return DeliveryOutcome.Sent;
             case DeliveryOutcome.Suppressed:

@@ -8,11 +8,17 @@ public sealed record DispatcherOptions
     public int BatchSize { get; init; } = 100;
 
     /// <summary>
-    /// How many messages are sent at once. Default 16. It is also how many messages a crash can leave accepted by a
+    /// How many messages are sent at once. Default 32. It is also how many messages a crash can leave accepted by a
     /// channel but not yet recorded as sent, so the most that can be sent twice. Higher values also record more
     /// results per commit (results are group-committed), which is what throughput on a slow disk needs.
     /// </summary>
-    public int Parallelism { get; init; } = 16;
+    public int Parallelism { get; init; } = 32;
+
+    /// <summary>
+    /// How long an outcome waits, while other sends are still out, so that their outcomes are recorded in the same
+    /// commit. Default 5 ms; zero records each outcome as soon as it is known (a commit each when sends are slow).
+    /// </summary>
+    public TimeSpan RecordLinger { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
     /// The longest the loop (<see cref="Dispatcher.RunAsync"/>) sleeps when nothing is due. An enqueue in this process

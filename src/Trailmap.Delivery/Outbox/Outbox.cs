@@ -271,6 +271,13 @@ public sealed class Outbox : IDisposable
         await writerTurn.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (done.Task.IsCompleted)
+            {
+                // The writer before us took ours along; what was queued since is for its own owners to write, in
+                // one commit, rather than a commit of a message or two here.
+                return;
+            }
+
             List<(Outcome Outcome, TaskCompletionSource Done)> batch;
             lock (queuedGate)
             {
@@ -303,6 +310,7 @@ public sealed class Outbox : IDisposable
             writerTurn.Release();
         }
 
+        // Rethrows the writer's failure, if the batch holding this outcome failed.
         await done.Task.ConfigureAwait(false);
     }
 
