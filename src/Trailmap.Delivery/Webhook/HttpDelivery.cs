@@ -37,8 +37,8 @@ internal static class HttpDelivery
 
             var body = await ShortBodyAsync(response, deadline.Token).ConfigureAwait(false);
             var error = $"{url.GetLeftPart(UriPartial.Path)} answered {text} {response.ReasonPhrase}{body}";
-            // 408 and 429 say "later", 5xx "not now"; every other 4xx (and a 3xx, which is not followed for a POST
-            // whose body is signed) says the request itself is wrong, and repeating it cannot help.
+            // 408 and 429 say "later", 5xx "not now"; every other 4xx (and a 3xx the client did not follow) says the
+            // request itself is wrong, and repeating it cannot help.
             return status is 408 or 429 or >= 500
                 ? DeliveryResult.Retry(error, RetryAfter(response.Headers.RetryAfter, time))
                 : DeliveryResult.Failed(error);
