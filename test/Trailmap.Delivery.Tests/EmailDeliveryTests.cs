@@ -16,7 +16,7 @@ namespace Trailmap.Delivery.Tests;
 public sealed partial class EmailDeliveryTests : IAsyncDisposable
 {
     private const string UnsubscribeSecret = "unsubscribe-secret-0123456789";
-    private readonly TempDir dir = new();
+    private readonly TempDir dir;
     private readonly FakeTimeProvider clock = Clock();
     private readonly Outbox outbox;
     private readonly SuppressionList suppressions;
@@ -26,8 +26,10 @@ public sealed partial class EmailDeliveryTests : IAsyncDisposable
 
     public EmailDeliveryTests()
     {
+        // Before anything that needs disposing: a skip here means DisposeAsync is never called.
         var (host, port, box) = SmtpServer.Require();
         maildir = box;
+        dir = new TempDir();
         outbox = Outbox.Open(dir.File("outbox.duckdb"), clock);
         suppressions = new SuppressionList(outbox, new UnsubscribeTokens(UnsubscribeSecret));
         Directory.CreateDirectory(dir.File("templates"));
