@@ -7,6 +7,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # Fonts so rendered maps and screenshots have real glyphs.
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+# The SMTP server the delivery tests send to (eng/smtp.sh runs it with Debian's /usr/bin/python3).
+dpkg -s python3-aiosmtpd >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 
 if ((${#need[@]} == 0)); then
   echo "test dependencies present"

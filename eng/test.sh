@@ -8,10 +8,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 results="$(mktemp -d -t trailmap-tests.XXXXXX)"
 started_pg=0
+started_smtp=0
 cleanup() {
   rm -rf "$results"
   if ((started_pg)); then
     "$root/eng/postgres.sh" stop || true
+  fi
+  if ((started_smtp)); then
+    "$root/eng/smtp.sh" stop || true
   fi
 }
 trap cleanup EXIT
@@ -30,6 +34,19 @@ if [[ -z "${TRAILMAP_PG:-}" ]]; then
     export "$pg_line"
   else
     echo "could not start PostgreSQL: the oracle tests will skip (or fail where CI is set)"
+  fi
+fi
+
+# A throwaway SMTP server with a Maildir for the delivery tests (test/Trailmap.Delivery.Tests), unless configured.
+if [[ -z "${TRAILMAP_SMTP:-}" || -z "${TRAILMAP_MAILDIR:-}" ]]; then
+  echo "== SMTP server for the delivery tests"
+  if smtp_lines="$("$root/eng/smtp.sh" start)"; then
+    started_smtp=1
+    while read -r line; do
+      export "$line"
+    done <<<"$smtp_lines"
+  else
+    echo "could not start the SMTP server: the email tests will skip (or fail where CI is set)"
   fi
 fi
 

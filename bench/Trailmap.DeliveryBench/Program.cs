@@ -1,0 +1,22 @@
+using System.Globalization;
+using Trailmap.DeliveryBench;
+
+// Usage:
+//   Trailmap.DeliveryBench latency [RATE=1000] [SECONDS=10] [PARALLELISM=32]
+//       enqueues RATE webhook messages a second for SECONDS into a fresh outbox, a dispatcher loop delivers them to a
+//       loopback receiver, and prints enqueue-to-received latency percentiles.
+//   Trailmap.DeliveryBench dispatch OUTBOX.duckdb HOST:PORT
+//       sends every due email in OUTBOX through the SMTP server, one at a time, then prints the counts. The crash
+//       test (test/Trailmap.Delivery.Tests) runs this with TRAILMAP_TEST_CRASH_AFTER_SEND set and expects the kill.
+var verb = args.Length > 0 ? args[0] : "";
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+switch (verb)
+{
+    case "latency":
+        return await LatencyBench.RunAsync(rate: Arg(1, 1000), seconds: Arg(2, 10), parallelism: Arg(3, 32));
+    case "dispatch" when args.Length == 3:
+        return await DispatchOnce.RunAsync(args[1], args[2]);
+    default:
+        Console.Error.WriteLine("usage: Trailmap.DeliveryBench latency [RATE] [SECONDS] [PARALLELISM] | dispatch OUTBOX.duckdb HOST:PORT");
+        return 2;
+}

@@ -1,0 +1,37 @@
+namespace Trailmap.Delivery;
+
+public sealed record DispatcherOptions
+{
+    public RetryPolicy Retry { get; init; } = new();
+
+    /// <summary>How many due messages one <see cref="Dispatcher.RunOnceAsync(DateTimeOffset, CancellationToken)"/> claims. Default 100.</summary>
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>
+    /// How many messages are sent at once. Default 32. It is also how many messages a crash can leave accepted by a
+    /// channel but not yet recorded as sent, so the most that can be sent twice. Higher values also record more
+    /// results per commit (results are group-committed), which is what throughput on a slow disk needs.
+    /// </summary>
+    public int Parallelism { get; init; } = 32;
+
+    /// <summary>
+    /// How long an outcome waits, while other sends are still out, so that their outcomes are recorded in the same
+    /// commit. Default 5 ms; zero records each outcome as soon as it is known (a commit each when sends are slow).
+    /// </summary>
+    public TimeSpan RecordLinger { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// The longest the loop (<see cref="Dispatcher.RunAsync"/>) sleeps when nothing is due. An enqueue in this process
+    /// wakes it at once; this catches messages that fall due and rules that are resumed. Default 1 s.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>What one dispatch pass did.</summary>
+public sealed record DispatchSummary(int Claimed, int Sent, int Retried, int Dead, int Suppressed)
+{
+    public static DispatchSummary Empty { get; } = new(0, 0, 0, 0, 0);
+
+    public override string ToString() =>
+        $"{Claimed} claimed: {Sent} sent, {Retried} to retry, {Dead} dead, {Suppressed} suppressed";
+}

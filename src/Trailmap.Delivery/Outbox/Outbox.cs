@@ -1,0 +1,426 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Trailmap.Delivery;
+
+/// <summary>
+/// The transactional outbox: messages to deliver, kept in DuckDB until a channel has taken them. Enqueueing is
+/// idempotent by <see cref="OutboxMessage.IdempotencyKey"/>; the <see cref="Dispatcher"/> drains it.
+/// </summary>
+/// <remarks>
+/// One process at a time may open a file (DuckDB takes a write lock on it), so on open every message still marked
+/// <see cref="OutboxState.Sending"/> was claimed by a process that died and goes back to pending. Most of those were
+/// never handed to a channel and go out once; the few a channel had accepted go out again, which is the one
+/// at-least-once case (see docs/delivery.md, "Crash safety").
+/// </remarks>
+public sealed class Outbox : IDisposable
+{
+    private const string EntryColumns =
+        "idempotency_key, rule_id, customer_id, action_json, data_json, due_at, state, attempts, next_attempt_at, "
+        + "enqueued_at, last_error, receipt, sent_at, finished_at";
+
+    private TaskCompletionSource enqueued = NewSignal();
+
+    private Outbox(OutboxDatabase database, string path, TimeProvider time)
+    {
+        Database = database;
+        Path = path;
+        Time = time;
+    }
+
+    /// <summary>The DuckDB file, or ":memory:".</summary>
+    public string Path { get; }
+
+    /// <summary>How many claimed messages (left in <see cref="OutboxState.Sending"/> by a crash) opening put back to pending.</summary>
+    public int RecoveredInFlight { get; private set; }
+
+    internal OutboxDatabase Database { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Completes at the next enqueue that added a message; the dispatcher's loop waits on it.</summary>
+    internal Task Enqueued => Volatile.Read(ref enqueued).Task;
+
+    /// <summary>Opens (creating the tables if needed) the outbox in the DuckDB file at <paramref name="path"/>.</summary>
+    public static Outbox Open(string path, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var database = new OutboxDatabase(path);
+        try
+        {
+            var outbox = new Outbox(database, path, time ?? TimeProvider.System);
+            outbox.RecoveredInFlight = database.Execute(
+                """
+                UPDATE delivery_outbox
+                SET state = 'pending', last_error = 'claimed by a dispatcher that stopped before recording the outcome; sending again'
+                WHERE state = 'sending'
+                """);
+            return outbox;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="message"/> unless a message with its idempotency key is already there (then nothing
+    /// changes and the result says so: the first enqueue wins, even if the second carries other data).
+    /// </summary>
+    /// <exception cref="ArgumentException">A field is empty or the key does not follow "{ruleId}:{customerId}:{occurrence}".</exception>
+    public EnqueueResult Enqueue(OutboxMessage message) => EnqueueMany([message])[0];
+
+    /// <summary>Enqueues all of <paramref name="messages"/> in one transaction (all or none).</summary>
+    public IReadOnlyList<EnqueueResult> EnqueueMany(IEnumerable<OutboxMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = messages.ToList();
+        foreach (var message in list)
+        {
+            Validate(message);
+        }
+
+        var now = OutboxDatabase.ToDb(Time.GetUtcNow());
+        // One query for the keys already there and one multi-row insert: DuckDB pays per statement, and a per-row
+        // INSERT ... ON CONFLICT costs milliseconds each. Safe without ON CONFLICT because every write to this file
+        // goes through this process (DuckDB's file lock) and this connection's lock.
+        var results = Database.InTransaction(() =>
+        {
+            var existing = new Dictionary<string, OutboxState>(StringComparer.Ordinal);
+            foreach (var chunk in list.Select(m => m.IdempotencyKey).Distinct(StringComparer.Ordinal).Chunk(500))
+            {
+                var keys = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+                foreach (var (key, state) in Database.Query(
+                    $"SELECT idempotency_key, state FROM delivery_outbox WHERE idempotency_key IN ({string.Join(", ", keys.Select(k => "$" + k.Item1))})",
+                    r => (r.GetString(0), OutboxStates.FromDb(r.GetString(1))),
+                    keys))
+                {
+                    existing[key] = state;
+                }
+            }
+
+            var done = new List<EnqueueResult>(list.Count);
+            var fresh = new List<OutboxMessage>();
+            foreach (var m in list)
+            {
+                if (existing.TryGetValue(m.IdempotencyKey, out var state))
+                {
+                    done.Add(new EnqueueResult(m.IdempotencyKey, false, state));
+                    continue;
+                }
+
+                existing[m.IdempotencyKey] = OutboxState.Pending;
+                fresh.Add(m);
+                done.Add(new EnqueueResult(m.IdempotencyKey, true, OutboxState.Pending));
+            }
+
+            foreach (var chunk in fresh.Chunk(100))
+            {
+                Insert(chunk, now);
+            }
+
+            return done;
+        });
+
+        if (results.Any(r => r.Added))
+        {
+            Interlocked.Exchange(ref enqueued, NewSignal()).TrySetResult();
+        }
+
+        return results;
+    }
+
+    private void Insert(OutboxMessage[] messages, DateTime now)
+    {
+        var rows = new List<string>(messages.Length);
+        var parameters = new List<(string, object?)> { ("now", now) };
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var m = messages[i];
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            rows.Add($"($key{n}, $rule{n}, $customer{n}, $channel{n}, $action{n}, $data{n}, $due{n}, $now, 'pending', 0, $due{n})");
+            parameters.Add(("key" + n, m.IdempotencyKey));
+            parameters.Add(("rule" + n, m.RuleId));
+            parameters.Add(("customer" + n, m.CustomerId));
+            parameters.Add(("channel" + n, m.Action.Channel.ToString()));
+            parameters.Add(("action" + n, OutboxJson.WriteAction(m.Action)));
+            parameters.Add(("data" + n, OutboxJson.WriteData(m.Data)));
+            parameters.Add(("due" + n, OutboxDatabase.ToDb(m.DueAt)));
+        }
+
+        Database.Execute($"INSERT INTO delivery_outbox ({InsertColumns}) VALUES {string.Join(",\n", rows)}", [.. parameters]);
+    }
+
+    private const string InsertColumns =
+        "idempotency_key, rule_id, customer_id, channel, action_json, data_json, due_at, enqueued_at, state, attempts, next_attempt_at";
+
+    /// <summary>The message with this key, or null.</summary>
+    public OutboxEntry? Get(string idempotencyKey) =>
+        Database.Query(
+            $"SELECT {EntryColumns} FROM delivery_outbox WHERE idempotency_key = $key",
+            ReadEntry,
+            ("key", idempotencyKey)).SingleOrDefault();
+
+    /// <summary>Every message in <paramref name="state"/>, oldest next attempt first.</summary>
+    public IReadOnlyList<OutboxEntry> List(OutboxState state) =>
+        Database.Query(
+            $"SELECT {EntryColumns} FROM delivery_outbox WHERE state = $state ORDER BY next_attempt_at, idempotency_key",
+            ReadEntry,
+            ("state", state.ToDb()));
+
+    /// <summary>The dead letters: messages given up on, each with the reason in <see cref="OutboxEntry.LastError"/>.</summary>
+    public IReadOnlyList<OutboxEntry> DeadLetters() => List(OutboxState.Dead);
+
+    /// <summary>How many messages are in each state (states with none are absent).</summary>
+    public IReadOnlyDictionary<OutboxState, long> Counts() =>
+        Database.Query(
+            "SELECT state, count(*) FROM delivery_outbox GROUP BY state",
+            r => (State: OutboxStates.FromDb(r.GetString(0)), Count: r.GetInt64(1)))
+            .ToDictionary(x => x.State, x => x.Count);
+
+    /// <summary>
+    /// Holds every message of <paramref name="ruleId"/> (pending ones stay pending) until <see cref="Resume"/>.
+    /// Pausing a paused rule keeps its first pause time.
+    /// </summary>
+    public void Pause(string ruleId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
+        Database.Execute(
+            "INSERT INTO delivery_paused_rules (rule_id, paused_since) VALUES ($rule, $now) ON CONFLICT DO NOTHING",
+            ("rule", ruleId), ("now", OutboxDatabase.ToDb(Time.GetUtcNow())));
+    }
+
+    /// <summary>Lets the rule's held messages go out again (those already due go at the next dispatch). True if it was paused.</summary>
+    public bool Resume(string ruleId) =>
+        Database.Execute("DELETE FROM delivery_paused_rules WHERE rule_id = $rule", ("rule", ruleId)) > 0;
+
+    public IReadOnlyList<PausedRule> PausedRules() =>
+        Database.Query(
+            "SELECT rule_id, paused_since FROM delivery_paused_rules ORDER BY rule_id",
+            r => new PausedRule(r.GetString(0), OutboxDatabase.FromDb(r, 1)));
+
+    /// <summary>
+    /// Puts a dead letter back to pending, due now, with its attempt count reset (after the cause was fixed).
+    /// False if there is no dead message with that key.
+    /// </summary>
+    public bool Requeue(string idempotencyKey) =>
+        Database.Execute(
+            """
+            UPDATE delivery_outbox
+            SET state = 'pending', attempts = 0, next_attempt_at = $now, finished_at = NULL
+            WHERE idempotency_key = $key AND state = 'dead'
+            """,
+            ("key", idempotencyKey), ("now", OutboxDatabase.ToDb(Time.GetUtcNow()))) > 0;
+
+    public void Dispose()
+    {
+        Database.Dispose();
+        writerTurn.Dispose();
+    }
+
+    /// <summary>The earliest next attempt of a pending message whose rule is not paused, or null when none waits.</summary>
+    internal DateTimeOffset? NextDue()
+    {
+        var value = Database.Scalar(
+            """
+            SELECT min(next_attempt_at) FROM delivery_outbox
+            WHERE state = 'pending' AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules)
+            """);
+        return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>
+    /// Marks up to <paramref name="limit"/> due messages (pending, next attempt at or before <paramref name="now"/>,
+    /// rule not paused) as sending, in one statement, and returns them with <see cref="OutboxEntry.Attempts"/> already
+    /// counting the attempt about to be made. The stored count goes up when the outcome is recorded, so a claim that
+    /// is never attempted (a crash, a stop) costs no attempt.
+    /// </summary>
+    internal IReadOnlyList<OutboxEntry> Claim(DateTimeOffset now, int limit) =>
+        Database.Query(
+            $"""
+            UPDATE delivery_outbox
+            SET state = 'sending', claimed_at = $now
+            WHERE idempotency_key IN (
+                SELECT idempotency_key FROM delivery_outbox
+                WHERE state = 'pending' AND next_attempt_at <= $now
+                  AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules)
+                ORDER BY next_attempt_at, idempotency_key
+                LIMIT $limit)
+            RETURNING {EntryColumns}
+            """,
+            ReadEntry,
+            ("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit))
+        .Select(e => e with { Attempts = e.Attempts + 1 })
+        .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Records what happened to a claimed message and returns once it is committed. Concurrent calls share one
+    /// transaction (a group commit): whoever takes the writer's turn writes everything queued so far, so recording
+    /// costs one statement per batch instead of a commit per message, and no send goes unrecorded for longer than it
+    /// takes to commit.
+    /// </summary>
+    internal async Task RecordAsync(Outcome outcome)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (queuedGate)
+        {
+            queued.Add((outcome, done));
+        }
+
+        await writerTurn.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (done.Task.IsCompleted)
+            {
+                // The writer before us took ours along; what was queued since is for its own owners to write, in
+                // one commit, rather than a commit of a message or two here.
+                return;
+            }
+
+            List<(Outcome Outcome, TaskCompletionSource Done)> batch;
+            lock (queuedGate)
+            {
+                (batch, queued) = (queued, []);
+            }
+
+            if (batch.Count > 0)
+            {
+                try
+                {
+                    Database.InTransaction(() =>
+                    {
+                        foreach (var chunk in batch.Chunk(200))
+                        {
+                            WriteOutcomes(chunk.Select(b => b.Outcome).ToArray());
+                        }
+
+                        return 0;
+                    });
+                    batch.ForEach(b => b.Done.TrySetResult());
+                }
+                catch (Exception e)
+                {
+                    batch.ForEach(b => b.Done.TrySetException(e));
+                }
+            }
+        }
+        finally
+        {
+            writerTurn.Release();
+        }
+
+        // Rethrows the writer's failure, if the batch holding this outcome failed.
+        await done.Task.ConfigureAwait(false);
+    }
+
+    private readonly Lock queuedGate = new();
+    private readonly SemaphoreSlim writerTurn = new(1, 1);
+    private List<(Outcome Outcome, TaskCompletionSource Done)> queued = [];
+
+    /// <summary>The new state of one claimed message (only messages still in <c>sending</c> are changed).</summary>
+    internal sealed record Outcome(
+        string Key, OutboxState State, string? LastError, string? Receipt, DateTimeOffset? NextAttemptAt, DateTimeOffset? SentAt, DateTimeOffset? FinishedAt)
+    {
+        public static Outcome Sent(string key, string receipt, DateTimeOffset at) => new(key, OutboxState.Sent, null, receipt, null, at, at);
+
+        public static Outcome Dead(string key, string reason, DateTimeOffset at) => new(key, OutboxState.Dead, reason, null, null, null, at);
+
+        public static Outcome Suppressed(string key, string reason, DateTimeOffset at) => new(key, OutboxState.Suppressed, reason, null, null, null, at);
+
+        public static Outcome Retry(string key, string error, DateTimeOffset next) => new(key, OutboxState.Pending, error, null, next, null, null);
+    }
+
+    private void WriteOutcomes(Outcome[] outcomes)
+    {
+        var rows = new List<string>(outcomes.Length);
+        var parameters = new List<(string, object?)>();
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var o = outcomes[i];
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            // The casts give DuckDB each column's type even when the first row's value is NULL.
+            rows.Add($"($k{n}, $s{n}, CAST($e{n} AS VARCHAR), CAST($r{n} AS VARCHAR), CAST($n{n} AS TIMESTAMP), CAST($t{n} AS TIMESTAMP), CAST($f{n} AS TIMESTAMP))");
+            parameters.Add(("k" + n, o.Key));
+            parameters.Add(("s" + n, o.State.ToDb()));
+            parameters.Add(("e" + n, o.LastError));
+            parameters.Add(("r" + n, o.Receipt));
+            parameters.Add(("n" + n, o.NextAttemptAt is { } next ? OutboxDatabase.ToDb(next) : null));
+            parameters.Add(("t" + n, o.SentAt is { } sent ? OutboxDatabase.ToDb(sent) : null));
+            parameters.Add(("f" + n, o.FinishedAt is { } finished ? OutboxDatabase.ToDb(finished) : null));
+        }
+
+        Database.Execute(
+            $"""
+            UPDATE delivery_outbox SET
+                state = u.state, attempts = delivery_outbox.attempts + 1, last_error = u.last_error, receipt = u.receipt,
+                next_attempt_at = coalesce(u.next_attempt_at, delivery_outbox.next_attempt_at),
+                sent_at = u.sent_at, finished_at = u.finished_at
+            FROM (VALUES {string.Join(",\n", rows)}) AS u(key, state, last_error, receipt, next_attempt_at, sent_at, finished_at)
+            WHERE delivery_outbox.idempotency_key = u.key AND delivery_outbox.state = 'sending'
+            """,
+            [.. parameters]);
+    }
+
+    /// <summary>Gives back a claim that was never attempted (the dispatcher was stopped).</summary>
+    internal void Release(string key) =>
+        Database.Execute(
+            """
+            UPDATE delivery_outbox SET state = 'pending'
+            WHERE idempotency_key = $key AND state = 'sending'
+            """,
+            ("key", key));
+
+    private static OutboxEntry ReadEntry(DbDataReader r) => new(
+        IdempotencyKey: r.GetString(0),
+        RuleId: r.GetString(1),
+        CustomerId: r.GetString(2),
+        Action: OutboxJson.ReadAction(r.GetString(3)),
+        DueAt: OutboxDatabase.FromDb(r, 5),
+        Data: OutboxJson.ReadData(r.GetString(4)),
+        State: OutboxStates.FromDb(r.GetString(6)),
+        Attempts: r.GetInt32(7),
+        NextAttemptAt: OutboxDatabase.FromDb(r, 8),
+        EnqueuedAt: OutboxDatabase.FromDb(r, 9),
+        LastError: OutboxDatabase.StringOrNull(r, 10),
+        Receipt: OutboxDatabase.StringOrNull(r, 11),
+        SentAt: OutboxDatabase.FromDbOrNull(r, 12),
+        FinishedAt: OutboxDatabase.FromDbOrNull(r, 13));
+
+    private static void Validate(OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Require(message.IdempotencyKey, "IdempotencyKey", message);
+        Require(message.RuleId, "RuleId", message);
+        Require(message.CustomerId, "CustomerId", message);
+        if (message.Action is null)
+        {
+            throw new ArgumentException($"outbox message {message.IdempotencyKey}: Action is missing", nameof(message));
+        }
+
+        if (message.Data is null)
+        {
+            throw new ArgumentException($"outbox message {message.IdempotencyKey}: Data is missing (pass an empty dictionary)", nameof(message));
+        }
+
+        var prefix = message.RuleId + ":" + message.CustomerId + ":";
+        if (!message.IdempotencyKey.StartsWith(prefix, StringComparison.Ordinal) || message.IdempotencyKey.Length == prefix.Length)
+        {
+            throw new ArgumentException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"outbox message key '{message.IdempotencyKey}' must be \"{{ruleId}}:{{customerId}}:{{occurrence}}\", here \"{prefix}OCCURRENCE\""),
+                nameof(message));
+        }
+    }
+
+    private static void Require(string? value, string field, OutboxMessage message)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException($"outbox message {message.IdempotencyKey}: {field} is empty", nameof(message));
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using DuckDB.NET.Data;
+using Shouldly;
+using Trailmap.Delivery.Tests.Infrastructure;
+using Trailmap.Journeys.Model;
+using Xunit;
+
+namespace Trailmap.Delivery.Tests;
+
+/// <summary>
+/// A dispatcher process killed with SIGKILL between "the SMTP server accepted the message" and "sent is recorded",
+/// then restarted: every message goes out, and only the one in flight at the kill goes out twice, with the same
+/// Message-ID (docs/delivery.md, "Crash safety").
+/// </summary>
+public sealed class CrashTests : IDisposable
+{
+    private readonly TempDir dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    [Fact]
+    public async Task A_kill_after_smtp_accepted_resends_only_the_message_in_flight()
+    {
+        var (host, port, maildir) = SmtpServer.Require();
+        var path = dir.File("outbox.duckdb");
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var recipients = Enumerable.Range(1, 12).Select(i => $"crash{i:00}-{tag}@example.test").ToList();
+        using (var outbox = Outbox.Open(path))
+        {
+            outbox.EnqueueMany(recipients.Select((to, i) => new OutboxMessage(
+                $"crash-{tag}:c{i + 1:00}:e", $"crash-{tag}", $"c{i + 1:00}",
+                new InterventionAction { Channel = ActionChannel.Email, Subject = "Message for {{ customer_id }}" },
+                DateTimeOffset.UnixEpoch,
+                new Dictionary<string, string?> { ["customer.email"] = to })));
+        }
+
+        var crashed = await RunDispatcherAsync(path, $"{host}:{port}", crashAfterSend: 5);
+
+        // 137 = 128 + SIGKILL (9): the hook killed the process, it did not exit.
+        crashed.ExitCode.ShouldBe(137, crashed.Output);
+        // The child claims 10 at a time in key order (all are due) and sends them one by one: c01..c04 recorded
+        // sent; c05 accepted by the server, killed before recording; c06..c10 claimed, never handed to SMTP, so
+        // "sending" too (6 in all); c11, c12 not claimed. Oracle: the file, read with plain SQL.
+        StatesInFile(path).ShouldBe("pending 2, sending 6, sent 4");
+        Delivered(maildir, recipients).Sum(d => d.Count).ShouldBe(5);
+
+        var restarted = await RunDispatcherAsync(path, $"{host}:{port}", crashAfterSend: null);
+
+        restarted.ExitCode.ShouldBe(0, restarted.Output);
+        restarted.Output.ShouldContain("recovered in flight: 6");
+        restarted.Output.ShouldContain("sent 8");
+        StatesInFile(path).ShouldBe("sent 12");
+
+        var delivered = Delivered(maildir, recipients);
+        // 12 messages, one of them twice: 13 in the mailbox, 12 distinct Message-IDs, and the twice-sent one is c05's.
+        delivered.Select(d => d.Count).ShouldBe([1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1]);
+        var messageIds = delivered.SelectMany(d => d.MessageIds).ToList();
+        messageIds.Count.ShouldBe(13);
+        messageIds.Distinct().Count().ShouldBe(12);
+        delivered[4].MessageIds.Distinct().ShouldHaveSingleItem().ShouldBe(Hash($"crash-{tag}:c05:e") + "@trailmap.test");
+    }
+
+    private static List<(int Count, List<string> MessageIds)> Delivered(string maildir, List<string> recipients) =>
+        recipients.Select(r =>
+        {
+            var messages = SmtpServer.MessagesTo(maildir, r);
+            return (messages.Count, messages.Select(m => m.MessageId ?? "").ToList());
+        }).ToList();
+
+    private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
+
+    private static string StatesInFile(string path)
+    {
+        using var connection = new DuckDBConnection("DataSource=" + path);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state || ' ' || count(*) FROM delivery_outbox GROUP BY state ORDER BY state";
+        using var reader = command.ExecuteReader();
+        var states = new List<string>();
+        while (reader.Read())
+        {
+            states.Add(reader.GetString(0));
+        }
+
+        return string.Join(", ", states);
+    }
+
+    /// <summary>Runs bench/Trailmap.DeliveryBench's dispatch verb (built beside the tests) as a child process.</summary>
+    private static async Task<(int ExitCode, string Output)> RunDispatcherAsync(string outboxPath, string smtp, int? crashAfterSend)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Trailmap.DeliveryBench.dll"));
+        start.ArgumentList.Add("dispatch");
+        start.ArgumentList.Add(outboxPath);
+        start.ArgumentList.Add(smtp);
+        start.Environment.Remove("TRAILMAP_TEST_CRASH_AFTER_SEND");
+        if (crashAfterSend is { } n)
+        {
+            start.Environment["TRAILMAP_TEST_CRASH_AFTER_SEND"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException("the dispatcher child did not finish within 3 minutes");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
