@@ -93,6 +93,7 @@ public sealed class RuleEvaluator
 
                 results[p] = local;
             });
+            found.EnsureCapacity(found.Count + results.Sum(part => part.Count));
             foreach (var part in results)
             {
                 found.AddRange(part);
