@@ -34,7 +34,52 @@ public sealed class QuietWindow(TimeOnly from, TimeOnly to)
             date = date.AddDays(1);
         }
 
-        return AtOrAfter(date.ToDateTime(to), zone, due);
+        // When clocks jump forward over the whole sending time (03:00 to 02:15 quiet, and 02:00 jumps to 03:00), the
+        // window's end that night is quiet again: then the messages wait for the next night's end.
+        while (true)
+        {
+            var release = AtOrAfter(date.ToDateTime(to), zone, due);
+            if (!IsQuiet(release, zone))
+            {
+                return FirstOpening(due, release, zone);
+            }
+
+            date = date.AddDays(1);
+        }
+    }
+
+    /// <summary>
+    /// Clocks falling back inside the window can show a local time outside it for a while (quiet 02:15-06:45, and
+    /// 03:00 falls back to 02:00): the message goes at that moment rather than at the window's end. Such an opening
+    /// can only start at a change of the zone's offset, so only those instants between the two are checked.
+    /// </summary>
+    private DateTimeOffset FirstOpening(DateTimeOffset due, DateTimeOffset end, TimeZoneInfo zone)
+    {
+        var a = due;
+        while (a < end)
+        {
+            var b = a.AddHours(1) < end ? a.AddHours(1) : end;
+            var before = zone.GetUtcOffset(a);
+            if (before != zone.GetUtcOffset(b))
+            {
+                var (lo, hi) = (a.UtcTicks, b.UtcTicks);
+                while (hi - lo > 1)
+                {
+                    var mid = lo + ((hi - lo) / 2);
+                    (lo, hi) = zone.GetUtcOffset(new DateTimeOffset(mid, TimeSpan.Zero)) == before ? (mid, hi) : (lo, mid);
+                }
+
+                var change = new DateTimeOffset(hi, TimeSpan.Zero);
+                if (!IsQuiet(change, zone))
+                {
+                    return change;
+                }
+            }
+
+            a = b;
+        }
+
+        return end;
     }
 
     private bool Contains(TimeOnly t) =>

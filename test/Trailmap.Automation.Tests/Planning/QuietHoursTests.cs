@@ -32,6 +32,29 @@ public sealed class QuietHoursTests
     }
 
     [Fact]
+    public void When_the_jump_forward_swallows_all_sending_time_the_message_waits_another_night()
+    {
+        // Found by the property below. Sydney, 2026-10-04: 02:00 AEST jumps to 03:00 AEDT (16:00 UTC on Oct 3).
+        // Quiet 03:00-02:15 leaves only 02:15-03:00 for sending, which that night does not exist: the end of the gap
+        // is 03:00, already quiet again. A message at 22:04 AEST on Oct 3 (12:04 UTC) waits for 02:15 AEDT on Oct 5
+        // = 15:15 UTC on Oct 4.
+        var sydney = TimeZoneInfo.FindSystemTimeZoneById("Australia/Sydney");
+
+        new QuietWindow(new TimeOnly(3, 0), new TimeOnly(2, 15)).Release(T("2026-10-03 12:04"), sydney).ShouldBe(T("2026-10-04 15:15"));
+    }
+
+    [Fact]
+    public void Clocks_falling_back_below_the_window_open_it_for_the_repeated_minutes()
+    {
+        // Found by the property below. Sydney, 2026-04-05: 03:00 AEDT falls back to 02:00 AEST (16:00 UTC on Apr 4).
+        // Quiet 02:15-06:45: a message at 02:42 AEDT (15:42 UTC) is quiet, but at 16:00 UTC the local time reads
+        // 02:00, outside the window, so it goes then instead of at 06:45 AEST (20:45 UTC).
+        var sydney = TimeZoneInfo.FindSystemTimeZoneById("Australia/Sydney");
+
+        new QuietWindow(new TimeOnly(2, 15), new TimeOnly(6, 45)).Release(T("2026-04-04 15:42:12"), sydney).ShouldBe(T("2026-04-04 16:00"));
+    }
+
+    [Fact]
     public void Window_ending_in_the_repeated_fall_back_hour_picks_the_first_end_after_the_message()
     {
         var window = new QuietWindow(new TimeOnly(0, 0), new TimeOnly(1, 30));
@@ -107,6 +130,6 @@ public sealed class QuietHoursTests
             }
 
             released.ShouldBe(naive);
-        }, iter: 3000);
+        }, iter: 20_000);
     }
 }
