@@ -15,7 +15,7 @@ tm() { "$root/trailmap" "$@"; }
   echo '```text'
   tm --help
   echo '```'
-  for cmd in validate render templates init schema import-mermaid generate import status funnel retention paths analyze backtest demo; do
+  for cmd in validate render templates init schema import-mermaid generate import status funnel retention paths analyze backtest demo serve; do
     echo
     echo "## trailmap $cmd"
     echo
