@@ -226,6 +226,7 @@ public sealed class CommandTests : IDisposable
     [InlineData("retention")]
     [InlineData("paths")]
     [InlineData("analyze")]
+    [InlineData("backtest")]
     public async Task Every_command_has_help(string command)
     {
         var run = await CliRun.RunAsync(command, "--help");

@@ -64,6 +64,9 @@ public sealed class EventLog
     public object? Property(int eventIndex, string property) =>
         properties[eventIndex] is { } p && p.TryGetValue(property, out var v) ? v : null;
 
+    /// <summary>Every loaded property of one event (only those the loader was asked for), or null when it has none.</summary>
+    public IReadOnlyDictionary<string, object?>? PropertiesOf(int eventIndex) => properties[eventIndex];
+
     /// <summary>A trait of one customer, or null when it is absent.</summary>
     public object? Trait(int customer, string trait) =>
         Traits is not null && Traits.TryGetValue(Customers[customer], out var t) && t.TryGetValue(trait, out var v) ? v : null;

@@ -65,6 +65,41 @@ public static class FunnelEngine
         return new FunnelResult(steps, breakdowns, log.Customers, levels);
     }
 
+    /// <summary>
+    /// Per customer and step (customer * steps + step): when the customer's level first reached the step, in
+    /// microseconds, or long.MaxValue when never. Ordered modes only; the journey's stage entries read this.
+    /// </summary>
+    internal static long[] FirstReached(EventLog log, FunnelSpec spec)
+    {
+        spec.Validate();
+        if (spec.Modes.HasFlag(FunnelModes.Unordered))
+        {
+            throw new ArgumentException("first-reached times need an ordered funnel");
+        }
+
+        var masks = StepMasks(log, spec);
+        var n = spec.Steps.Count;
+        var customers = log.CustomerCount;
+        var reached = new long[(long)customers * n];
+        var window = spec.Window.Span.Ticks / 10;
+        var partitions = Math.Max(1, Math.Min(customers, Environment.ProcessorCount * 8));
+        Parallel.For(0, partitions, p =>
+        {
+            var kernel = new FunnelKernel(n, window, spec.Modes, spec.Reentry);
+            var chainTimes = new long[n];
+            var from = (int)((long)customers * p / partitions);
+            var to = (int)((long)customers * (p + 1) / partitions);
+            for (var c = from; c < to; c++)
+            {
+                var begin = log.Offsets[c];
+                var end = log.Offsets[c + 1];
+                kernel.Run(masks.AsSpan(begin, end - begin), log.Timestamps.AsSpan(begin, end - begin), begin, chainTimes, out _);
+                kernel.FirstReached.CopyTo(reached.AsSpan((int)((long)c * n), n));
+            }
+        });
+        return reached;
+    }
+
     /// <summary>One mask per event: bit k = the event satisfies step k; plus the exclusion and out-of-range bits.</summary>
     internal static uint[] StepMasks(EventLog log, FunnelSpec spec)
     {

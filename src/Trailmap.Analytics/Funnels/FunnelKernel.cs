@@ -24,6 +24,7 @@ internal sealed class FunnelKernel
     private readonly long[] best;
     private readonly int[] bestStartEvent;
     private readonly long[] stepTs;
+    private readonly long[] reached;
     private uint[] group = new uint[8];
     private uint[] trial = new uint[8];
     private int[] matchOfEvent = new int[8];
@@ -42,7 +43,14 @@ internal sealed class FunnelKernel
         best = new long[steps + 1];
         bestStartEvent = new int[steps + 1];
         stepTs = new long[(steps + 1) * steps];
+        reached = new long[steps];
     }
+
+    /// <summary>
+    /// After an ordered <see cref="Run"/>: when the customer's level first reached each step (long.MaxValue when never).
+    /// The level only grows as events arrive, so this is also the level as of any earlier moment.
+    /// </summary>
+    public ReadOnlySpan<long> FirstReached => reached;
 
     public uint StepBits => steps == 32 ? uint.MaxValue : (1u << steps) - 1;
 
@@ -58,6 +66,7 @@ internal sealed class FunnelKernel
     private int RunOrdered(ReadOnlySpan<uint> masks, ReadOnlySpan<long> ts, int offset, Span<long> chainTimes, out int startEvent)
     {
         Array.Fill(best, None);
+        Array.Fill(reached, long.MaxValue);
         present = 0;
         maxLevel = 0;
         firstSeen = false;
@@ -97,6 +106,7 @@ internal sealed class FunnelKernel
                 if ((m0 & ExclusionBit) != 0 && lastAllowedStart != None && t <= lastAllowedStart + window)
                 {
                     startEvent = -1;
+                    Array.Fill(reached, long.MaxValue);
                     return 0;
                 }
 
@@ -120,6 +130,7 @@ internal sealed class FunnelKernel
             if (anyExclusion && lastAllowedStart != None && t <= lastAllowedStart + window)
             {
                 startEvent = -1;
+                Array.Fill(reached, long.MaxValue);
                 return 0;
             }
 
@@ -347,6 +358,11 @@ internal sealed class FunnelKernel
 
         if (commit)
         {
+            for (var level = maxLevel + 1; level <= newMax; level++)
+            {
+                reached[level - 1] = t;
+            }
+
             maxLevel = newMax;
         }
 

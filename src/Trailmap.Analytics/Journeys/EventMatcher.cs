@@ -4,7 +4,7 @@ using Trailmap.Journeys.Model;
 namespace Trailmap.Analytics.Journeys;
 
 /// <summary>An event condition compiled against one log: a name id and an optional property filter.</summary>
-internal sealed class EventMatcher(EventLog log, EventCondition condition)
+public sealed class EventMatcher(EventLog log, EventCondition condition)
 {
     private readonly int _nameId = log.NameId(condition.Event);
     private readonly Filter? _where = condition.Where;

@@ -3,7 +3,7 @@ using Trailmap.Journeys.Model;
 namespace Trailmap.Analytics.Journeys;
 
 /// <summary>Scores one customer's health at a moment: each component's value mapped to 0-100, then the weighted average.</summary>
-internal sealed class HealthScorer
+public sealed class HealthScorer
 {
     private readonly HealthModel _model;
     private readonly Analytics.Events.EventLog _log;

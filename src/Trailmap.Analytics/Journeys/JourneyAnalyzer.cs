@@ -104,12 +104,7 @@ public static class JourneyAnalyzer
             return (null, measured);
         }
 
-        var spec = new FunnelSpec
-        {
-            Steps = [.. measured.Select(s => new FunnelStep(s.Entry!.Event, s.Entry.Where, s.Name))],
-            Window = journey.Window ?? Unbounded,
-        };
-        return (spec, measured);
+        return (StageFunnelSpec(journey, measured), measured);
     }
 
     private static List<StageAnalysis> Stages(Journey journey, EventLog log, FunnelResult? funnel, List<Stage> measured)
@@ -511,9 +506,31 @@ public static class JourneyAnalyzer
     private static MomentAnalysis Moment(Journey journey, EventLog log, MomentOfTruth mot)
     {
         var result = new MomentAnalysis { Id = mot.Id, Name = mot.Name, Deadline = mot.Deadline?.Text };
-        if (mot.Condition is null || mot.Deadline is null)
+        if (MomentTimes(journey, log, mot) is not { } times)
         {
             return result;
+        }
+
+        return result with
+        {
+            Eligible = times.Deadline.LongCount(d => d != StageEntryTable.Never),
+            Hit = times.Hit.LongCount(h => h != StageEntryTable.Never),
+        };
+    }
+
+    /// <summary>
+    /// Each customer's deadline and hit for a moment of truth, as <see cref="Analyze"/> counts them (the automation's
+    /// <c>missed_moment</c> fires at the deadline of a customer without a hit); null when the moment has no condition,
+    /// no deadline or no anchor to count from.
+    /// </summary>
+    public static MomentDeadlines? MomentTimes(Journey journey, EventLog log, MomentOfTruth mot)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(mot);
+        if (mot.Condition is null || mot.Deadline is null)
+        {
+            return null;
         }
 
         var anchorCondition = mot.Deadline.Of is { } of
@@ -521,33 +538,58 @@ public static class JourneyAnalyzer
             : journey.Stages.FirstOrDefault(s => s.Entry is not null)?.Entry;
         if (anchorCondition is null)
         {
-            return result;
+            return null;
         }
 
         var anchor = new EventMatcher(log, anchorCondition);
         var condition = new EventMatcher(log, mot.Condition);
         var within = (long)(mot.Deadline.Within.TotalSeconds * 1_000_000);
-        long eligible = 0;
-        long hit = 0;
+        var deadlines = new long[log.CustomerCount];
+        var hits = new long[log.CustomerCount];
         for (var c = 0; c < log.CustomerCount; c++)
         {
+            deadlines[c] = hits[c] = StageEntryTable.Never;
             var a = anchor.First(c);
             if (a < 0)
             {
                 continue;
             }
 
-            eligible++;
             var start = log.Timestamps[a];
+            deadlines[c] = start + within;
             var h = condition.First(c, start);
             if (h >= 0 && log.Timestamps[h] <= start + within)
             {
-                hit++;
+                hits[c] = log.Timestamps[h];
             }
         }
 
-        return result with { Eligible = eligible, Hit = hit };
+        return new MomentDeadlines(deadlines, hits);
     }
+
+    /// <summary>
+    /// When each customer entered each measured stage: the moment the stage funnel (the same funnel that gives
+    /// <see cref="StageAnalysis.Reached"/>) first reached the stage. The automation's stage conditions read this.
+    /// </summary>
+    public static StageEntryTable StageEntryTimes(Journey journey, EventLog log)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(log);
+        var measured = journey.Stages.Where(s => s.Entry is not null).ToList();
+        if (measured.Count == 0)
+        {
+            return new StageEntryTable([], []);
+        }
+
+        var spec = StageFunnelSpec(journey, measured);
+        return new StageEntryTable([.. measured.Select(s => s.Id)], FunnelEngine.FirstReached(log, spec));
+    }
+
+    private static FunnelSpec StageFunnelSpec(Journey journey, List<Stage> measured) => new()
+    {
+        Steps = [.. measured.Select(s => new FunnelStep(s.Entry!.Event, s.Entry.Where, s.Name))],
+        Window = journey.Window ?? Unbounded,
+    };
 
     private static List<PersonaAnalysis> Personas(Journey journey, EventLog log, FunnelResult? funnel, List<Stage> measured)
     {

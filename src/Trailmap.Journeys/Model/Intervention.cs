@@ -61,6 +61,8 @@ public sealed record Intervention
     public EventCondition? Goal { get; init; }
     /// <summary>Share of customers deliberately not treated, 0..1.</summary>
     public double? Holdout { get; init; }
+    /// <summary>Triggers that fired while the rule was paused: skip them (the default) or send them on resume.</summary>
+    public ResumePolicy? OnResume { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -90,6 +92,8 @@ public sealed record Sequence
     public EventCondition? Exit { get; init; }
     public Reentry Reentry { get; init; } = Reentry.Never;
     public double? Holdout { get; init; }
+    /// <summary>Steps that fell due while the sequence was paused: skip them (the default) or send them on resume.</summary>
+    public ResumePolicy? OnResume { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

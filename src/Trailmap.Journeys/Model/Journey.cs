@@ -19,6 +19,8 @@ public sealed record Journey
     public IReadOnlyList<Metric> Metrics { get; init; } = [];
     public IReadOnlyList<Intervention> Interventions { get; init; } = [];
     public IReadOnlyList<Sequence> Sequences { get; init; } = [];
+    /// <summary>Frequency cap and quiet hours for the journey's interventions and sequences.</summary>
+    public AutomationSettings? Automation { get; init; }
     /// <summary>The health scorecard, when the journey declares one.</summary>
     public HealthModel? Health { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]

@@ -8,7 +8,7 @@ public static class FormatKeys
 {
     public static IReadOnlyDictionary<string, string[]> ByKind { get; } = new Dictionary<string, string[]>
     {
-        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "window", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "health"],
+        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "window", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "health", "automation"],
         ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits"],
         ["stage"] = ["id", "name", "description", "goal", "mindset", "timeframe", "touchpoints", "actions", "thoughts", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
         ["touchpoint"] = ["id", "name", "channel", "layer", "owner"],
@@ -22,12 +22,15 @@ public static class FormatKeys
         ["moment_of_truth"] = ["id", "name", "stage", "condition", "deadline", "impact", "action", "kpi"],
         ["milestone"] = ["id", "at", "name", "stage", "description"],
         ["critical_touchpoint"] = ["touchpoint", "rank", "why"],
-        ["intervention"] = ["id", "name", "stage", "when", "then", "goal", "holdout"],
+        ["intervention"] = ["id", "name", "stage", "when", "then", "goal", "holdout", "on_resume"],
         ["condition"] = ["event", "no_event", "for", "entered_stage", "stuck_in_stage", "missed_moment", "metric", "trait_changed"],
         ["action_step"] = ["channel", "template", "subject", "to", "url", "message"],
-        ["sequence"] = ["id", "name", "stage", "trigger", "steps", "exit", "reentry", "holdout"],
+        ["sequence"] = ["id", "name", "stage", "trigger", "steps", "exit", "reentry", "holdout", "on_resume"],
         ["sequence_step"] = ["day", "then"],
         ["health"] = ["components", "stage", "at_risk_below", "trend_period"],
+        ["automation"] = ["frequency_cap", "quiet_hours"],
+        ["frequency_cap"] = ["max", "per"],
+        ["quiet_hours"] = ["from", "to", "timezone_trait", "default_timezone"],
         ["health_component"] = ["id", "name", "type", "event", "events", "property", "window", "good", "bad", "weight"],
     };
 

@@ -167,6 +167,7 @@ public static partial class JourneyParser
                 Interventions = f.List("interventions", (n, _) => Intervention(n)),
                 Sequences = f.List("sequences", (n, _) => Sequence(n)),
                 Health = f.Node("health") is { } h ? Health(h) : null,
+                Automation = f.Node("automation") is { } a ? Automation(a) : null,
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -174,6 +175,113 @@ public static partial class JourneyParser
         }
 
         private string? _previousStageId;
+
+        private AutomationSettings? Automation(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "automation", "the automation settings");
+            if (f is null)
+            {
+                return null;
+            }
+
+            return new AutomationSettings
+            {
+                FrequencyCap = f.Node("frequency_cap") is { } c ? FrequencyCap(c) : null,
+                QuietHours = f.Node("quiet_hours") is { } q ? QuietHours(q) : null,
+                Location = f.Location,
+            };
+        }
+
+        private FrequencyCap? FrequencyCap(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "frequency_cap", "the frequency cap");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var max = f.Integer("max");
+            var per = f.Duration("per");
+            if (!f.Has("max"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, "the frequency cap needs 'max': how many messages one customer may get per period, e.g. 3");
+            }
+
+            if (!f.Has("per"))
+            {
+                ctx.Report(Codes.MissingField, f.Location, "the frequency cap needs 'per': the period the cap counts over, e.g. 7d");
+            }
+
+            if (max is < 1)
+            {
+                ctx.Report(Codes.InvalidValue, f.Node("max")!, $"'max' of the frequency cap must be at least 1, found {max}; to stop all messages, pause the rules instead");
+                return null;
+            }
+
+            if (per is { } p && p.Span <= TimeSpan.Zero)
+            {
+                ctx.Report(Codes.InvalidDuration, f.Node("per")!, $"'per' of the frequency cap must be longer than zero, found '{p.Text}'; write e.g. 1d or 7d");
+                return null;
+            }
+
+            return max is { } m && per is { } d ? new FrequencyCap { Max = m, Per = d } : null;
+        }
+
+        private QuietHours? QuietHours(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "quiet_hours", "the quiet hours");
+            if (f is null)
+            {
+                return null;
+            }
+
+            var from = TimeOfDay(f, "from");
+            var to = TimeOfDay(f, "to");
+            var trait = f.Text("timezone_trait");
+            var zone = f.Text("default_timezone");
+            if (zone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zone.Trim(), out _))
+            {
+                var known = TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id);
+                ctx.Report(Codes.InvalidTimeZone, f.Node("default_timezone")!,
+                    $"'{zone}' is not a time zone{Suggest.DidYouMean(zone, known)}; write an IANA name such as Europe/Berlin, America/New_York or UTC");
+                zone = null;
+            }
+
+            if (from is null || to is null)
+            {
+                return null;
+            }
+
+            return new QuietHours
+            {
+                From = from.Value,
+                To = to.Value,
+                TimezoneTrait = string.IsNullOrWhiteSpace(trait) ? Model.QuietHours.DefaultTimezoneTrait : trait.Trim(),
+                DefaultTimezone = zone?.Trim() ?? Model.QuietHours.DefaultTimezoneId,
+            };
+        }
+
+        private TimeOnly? TimeOfDay(Fields f, string key)
+        {
+            var text = f.Text(key);
+            if (text is null)
+            {
+                if (!f.Has(key))
+                {
+                    ctx.Report(Codes.MissingField, f.Location, $"the quiet hours need '{key}': a local time of day such as {(key == "from" ? "22:00" : "08:00")}");
+                }
+
+                return null;
+            }
+
+            if (TimeOnly.TryParseExact(text.Trim(), ["H:mm", "HH:mm"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t))
+            {
+                return t;
+            }
+
+            ctx.Report(Codes.InvalidTimeOfDay, f.Node(key)!, $"'{text}' is not a time of day: write 24-hour HH:MM from 00:00 to 23:59, e.g. 22:00");
+            return null;
+        }
 
         private HealthModel? Health(YamlNode node)
         {
@@ -920,6 +1028,7 @@ public static partial class JourneyParser
                 Then = then,
                 Goal = f.Node("goal") is { } g ? EventCondition(g, $"the goal of intervention '{id}'") : null,
                 Holdout = f.Fraction("holdout"),
+                OnResume = f.Enum<ResumePolicy>("on_resume"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -979,6 +1088,7 @@ public static partial class JourneyParser
                 Exit = f.Node("exit") is { } e ? EventCondition(e, $"the exit goal of sequence '{id}'") : null,
                 Reentry = f.Enum<Reentry>("reentry") ?? Reentry.Never,
                 Holdout = f.Fraction("holdout"),
+                OnResume = f.Enum<ResumePolicy>("on_resume"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };

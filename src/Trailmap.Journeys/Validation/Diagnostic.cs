@@ -29,6 +29,8 @@ public static class Codes
     public static readonly DiagnosticCode ScoreOutsideScale = new("TM011", "score-outside-scale", Severity.Error, "An emotion score lies outside the journey's emotion scale.");
     public static readonly DiagnosticCode DuplicateKey = new("TM012", "duplicate-key", Severity.Error, "A key appears twice in one mapping.");
     public static readonly DiagnosticCode InvalidCondition = new("TM013", "invalid-condition", Severity.Error, "An intervention condition names no kind, or several.");
+    public static readonly DiagnosticCode InvalidTimeZone = new("TM014", "invalid-time-zone", Severity.Error, "A time zone is not a known IANA zone name.");
+    public static readonly DiagnosticCode InvalidTimeOfDay = new("TM015", "invalid-time-of-day", Severity.Error, "A time of day (quiet hours) is not a 24-hour HH:MM time.");
     public static readonly DiagnosticCode StageWithoutKpi = new("TM101", "stage-without-kpi", Severity.Warning, "A stage has no KPI, so nothing tells whether it works.");
     public static readonly DiagnosticCode PainWithoutOpportunity = new("TM102", "pain-point-without-opportunity", Severity.Warning, "A pain point that no opportunity addresses.");
     public static readonly DiagnosticCode MomentWithoutDeadline = new("TM103", "moment-without-deadline", Severity.Warning, "A moment of truth without a deadline cannot be hit or missed.");
@@ -39,7 +41,7 @@ public static class Codes
     public static IReadOnlyList<DiagnosticCode> All { get; } =
     [
         YamlSyntax, UnknownKey, MissingField, WrongType, InvalidValue, DuplicateId, UnresolvedReference, InvalidFilter,
-        InvalidDuration, InvalidTarget, ScoreOutsideScale, DuplicateKey, InvalidCondition,
+        InvalidDuration, InvalidTarget, ScoreOutsideScale, DuplicateKey, InvalidCondition, InvalidTimeZone, InvalidTimeOfDay,
         StageWithoutKpi, PainWithoutOpportunity, MomentWithoutDeadline, KpiWithoutTarget, UnreachableStage, UnitMismatch,
     ];
 }

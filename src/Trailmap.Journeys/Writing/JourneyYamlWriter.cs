@@ -28,7 +28,33 @@ public static class JourneyYamlWriter
         .Maps("critical_touchpoints", j.CriticalTouchpoints, Critical)
         .Maps("metrics", j.Metrics, Metric)
         .Maps("interventions", j.Interventions, Intervention)
-        .Maps("sequences", j.Sequences, Sequence);
+        .Maps("sequences", j.Sequences, Sequence)
+        .Optional("automation", Automation(j.Automation));
+
+    private static YamlMap? Automation(AutomationSettings? a)
+    {
+        if (a is null)
+        {
+            return null;
+        }
+
+        var map = new YamlMap();
+        if (a.FrequencyCap is { } cap)
+        {
+            map.Add("frequency_cap", new YamlMap().Number("max", cap.Max).Text("per", cap.Per.Text));
+        }
+
+        if (a.QuietHours is { } q)
+        {
+            map.Add("quiet_hours", new YamlMap()
+                .Text("from", q.From.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture))
+                .Text("to", q.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture))
+                .Text("timezone_trait", q.TimezoneTrait)
+                .Text("default_timezone", q.DefaultTimezone));
+        }
+
+        return map;
+    }
 
     private static YamlMap Persona(Persona p)
     {
@@ -154,7 +180,8 @@ public static class JourneyYamlWriter
         .Add("when", Condition(i.When))
         .Add("then", Action(i.Then))
         .Optional("goal", Event(i.Goal))
-        .Number("holdout", i.Holdout);
+        .Number("holdout", i.Holdout)
+        .Text("on_resume", i.OnResume is { } r ? Kebab(r) : null);
 
     private static YamlMap Sequence(Sequence s) => new YamlMap()
         .Text("id", s.Id)
@@ -164,7 +191,8 @@ public static class JourneyYamlWriter
         .Maps("steps", s.Steps, step => new YamlMap().Number("day", step.Day).Add("then", Action(step.Then)))
         .Optional("exit", Event(s.Exit))
         .Text("reentry", Kebab(s.Reentry))
-        .Number("holdout", s.Holdout);
+        .Number("holdout", s.Holdout)
+        .Text("on_resume", s.OnResume is { } r ? Kebab(r) : null);
 
     private static YamlMap Condition(Condition c)
     {

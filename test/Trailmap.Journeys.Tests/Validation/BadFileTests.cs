@@ -27,6 +27,8 @@ public sealed class BadFileTests
         { "TM011-score-outside-scale.yaml", "TM011", 7, 14 },
         { "TM012-duplicate-key.yaml", "TM012", 6, 5 },
         { "TM013-invalid-condition.yaml", "TM013", 12, 11 },
+        { "TM014-invalid-time-zone.yaml", "TM014", 10, 64 },
+        { "TM015-invalid-time-of-day.yaml", "TM015", 11, 11 },
         { "TM101-stage-without-kpi.yaml", "TM101", 4, 5 },
         { "TM102-pain-point-without-opportunity.yaml", "TM102", 8, 9 },
         { "TM103-moment-without-deadline.yaml", "TM103", 10, 5 },

@@ -1,0 +1,130 @@
+using Trailmap.Analytics.Events;
+using Trailmap.Analytics.Journeys;
+using Trailmap.Journeys.Model;
+
+namespace Trailmap.Automation.Rules;
+
+/// <summary>
+/// Evaluates every intervention and sequence of a journey over an event history as of a moment: which customers
+/// the rules fired for, and when. Interventions fire once per firing of their condition; sequences enrol customers on
+/// their trigger and fire one <see cref="Trigger"/> per step that fell due (docs/automation.md).
+/// </summary>
+public sealed class RuleEvaluator
+{
+    private readonly Journey _journey;
+    private readonly EventLog _log;
+    private readonly List<Rule> _rules;
+    private StageEntryTable? _entries;
+
+    public RuleEvaluator(Journey journey, EventLog log)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(log);
+        _journey = journey;
+        _log = log;
+        _rules =
+        [
+            .. journey.Interventions.Select(i => new Rule(i.Id, i.When, null)),
+            .. journey.Sequences.Select(s => new Rule(s.Id, s.Trigger, s)),
+        ];
+    }
+
+    /// <summary>Every rule id, interventions first, in file order.</summary>
+    public IReadOnlyList<string> RuleIds => [.. _rules.Select(r => r.Id)];
+
+    /// <summary>The triggers of every rule as of <paramref name="asOf"/>, ordered by time, rule, customer and occurrence.</summary>
+    public IReadOnlyList<Trigger> Evaluate(DateTimeOffset asOf) => Evaluate(_rules, asOf);
+
+    /// <summary>The triggers of one rule as of <paramref name="asOf"/>.</summary>
+    public IReadOnlyList<Trigger> Evaluate(string ruleId, DateTimeOffset asOf)
+    {
+        var rule = _rules.FirstOrDefault(r => r.Id == ruleId)
+            ?? throw new ArgumentException($"the journey has no intervention or sequence '{ruleId}'", nameof(ruleId));
+        return Evaluate([rule], asOf);
+    }
+
+    /// <summary>The triggers due now by the clock: what a scheduler would hand to the planner.</summary>
+    public IReadOnlyList<Trigger> Due(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return Evaluate(time.GetUtcNow());
+    }
+
+    private IReadOnlyList<Trigger> Evaluate(IReadOnlyList<Rule> rules, DateTimeOffset asOf)
+    {
+        var t = EventLogBuilder.ToMicros(asOf);
+        var found = new List<(long At, int Rule, int Customer, Trigger Trigger)>();
+        for (var r = 0; r < rules.Count; r++)
+        {
+            var rule = rules[r];
+            var conditions = new ConditionFirings(_journey, _log, rule.When, Entries);
+            var exit = rule.Sequence?.Exit is { } e ? new EventMatcher(_log, e) : null;
+            var customers = _log.CustomerCount;
+            var partitions = Math.Max(1, Math.Min(customers, Environment.ProcessorCount * 8));
+            var results = new List<(long, int, int, Trigger)>[partitions];
+            var ruleIndex = r;
+            Parallel.For(0, partitions, p =>
+            {
+                var local = new List<(long, int, int, Trigger)>();
+                var firings = new List<Firing>();
+                var from = (int)((long)customers * p / partitions);
+                var to = (int)((long)customers * (p + 1) / partitions);
+                for (var c = from; c < to; c++)
+                {
+                    firings.Clear();
+                    conditions.Collect(c, t, firings);
+                    if (firings.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    if (rule.Sequence is null)
+                    {
+                        foreach (var f in firings)
+                        {
+                            local.Add((f.At, ruleIndex, c, ToTrigger(rule.Id, c, f)));
+                        }
+                    }
+                    else
+                    {
+                        SequenceRuns.Expand(rule.Sequence, _log, exit, c, t, firings, (at, trigger) => local.Add((at, ruleIndex, c, trigger)));
+                    }
+                }
+
+                results[p] = local;
+            });
+            found.EnsureCapacity(found.Count + results.Sum(part => part.Count));
+            foreach (var part in results)
+            {
+                found.AddRange(part);
+            }
+        }
+
+        found.Sort((a, b) =>
+        {
+            var c = a.At.CompareTo(b.At);
+            if (c == 0)
+            {
+                c = a.Rule.CompareTo(b.Rule);
+            }
+
+            if (c == 0)
+            {
+                c = a.Customer.CompareTo(b.Customer);
+            }
+
+            return c != 0 ? c : string.CompareOrdinal(a.Trigger.Occurrence, b.Trigger.Occurrence);
+        });
+        return [.. found.Select(f => f.Trigger)];
+    }
+
+    private StageEntryTable Entries() => _entries ??= JourneyAnalyzer.StageEntryTimes(_journey, _log);
+
+    internal Trigger ToTrigger(string ruleId, int customer, Firing f) =>
+        new(ruleId, _log.Customers[customer], EventLogBuilder.FromMicros(f.At), f.Occurrence)
+        {
+            EventProperties = f.EventIndex >= 0 ? _log.PropertiesOf(f.EventIndex) : null,
+        };
+
+    private sealed record Rule(string Id, Condition When, Sequence? Sequence);
+}
