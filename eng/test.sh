@@ -9,13 +9,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results="$(mktemp -d -t trailmap-tests.XXXXXX)"
 started_pg=0
 started_smtp=0
+# Quiet on success: the summary line must stay the last line this script prints.
 cleanup() {
   rm -rf "$results"
   if ((started_pg)); then
-    "$root/eng/postgres.sh" stop || true
+    "$root/eng/postgres.sh" stop >/dev/null 2>&1 || echo "warning: could not stop the test PostgreSQL" >&2
   fi
   if ((started_smtp)); then
-    "$root/eng/smtp.sh" stop || true
+    "$root/eng/smtp.sh" stop >/dev/null 2>&1 || echo "warning: could not stop the test SMTP server" >&2
   fi
 }
 trap cleanup EXIT
