@@ -34,6 +34,12 @@ public static class WorkspaceServer
             sp.GetRequiredService<EventData>();
             return new WorkspaceDb(options.DbPath);
         });
+        // The delivery outbox (messages, pauses, suppressions, in-app queue) joins the same file on its own connection.
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<EventData>();
+            return Trailmap.Delivery.Outbox.Open(options.DbPath, options.Time);
+        });
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<JourneyStore>();
