@@ -328,17 +328,17 @@ internal static class HtmlMap
     }
 
     /// <summary>The interventions and sequences placed on <paramref name="stage"/>, in file order.</summary>
-    private static IEnumerable<(string Id, string Name)> RulesOf(Journey journey, Stage stage) =>
-        journey.Interventions.Where(i => i.Stage == stage.Id).Select(i => (i.Id, i.Name))
-            .Concat(journey.Sequences.Where(q => q.Stage == stage.Id).Select(q => (q.Id, q.Name)));
+    private static IEnumerable<(string Id, string Name, bool HasGoal)> RulesOf(Journey journey, Stage stage) =>
+        journey.Interventions.Where(i => i.Stage == stage.Id).Select(i => (i.Id, i.Name, i.Goal is not null))
+            .Concat(journey.Sequences.Where(q => q.Stage == stage.Id).Select(q => (q.Id, q.Name, q.Exit is not null)));
 
-    private static void Interventions(StringBuilder html, IEnumerable<(string Id, string Name)> rules, JourneyActuals actuals)
+    private static void Interventions(StringBuilder html, IEnumerable<(string Id, string Name, bool HasGoal)> rules, JourneyActuals actuals)
     {
-        foreach (var (id, name) in rules)
+        foreach (var (id, name, hasGoal) in rules)
         {
             html.Append("<div class=\"rule-lift\" data-rule=\"").Append(E(id)).Append("\"><span class=\"rule-name\">").Append(E(name)).Append("</span>");
             html.Append("<span class=\"lift\">")
-                .Append(actuals.ForIntervention(id) is { } measured ? E(measured.Summary()) : "no goal, so no lift measured")
+                .Append(actuals.ForIntervention(id) is { } measured ? E(measured.Summary()) : hasGoal ? "not measured" : "no goal, so no lift measured")
                 .Append("</span></div>");
         }
     }
