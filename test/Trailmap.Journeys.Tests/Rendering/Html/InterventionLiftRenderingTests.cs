@@ -13,8 +13,16 @@ public sealed class InterventionLiftRenderingTests
     // interval are given, 0.0857 (+8.6 pts) from -0.1864 (-18.6) to +0.2494 (+24.9).
     private static readonly InterventionActual Reengage = new()
     {
-        Id = "reengage", Goal = "Board Shared", Treated = 120, TreatedConverted = 36, HeldOut = 14, HeldOutConverted = 3, Pending = 5,
-        Lift = 0.0857, LiftLow = -0.1864, LiftHigh = 0.2494,
+        Id = "reengage",
+        Goal = "Board Shared",
+        Treated = 120,
+        TreatedConverted = 36,
+        HeldOut = 14,
+        HeldOutConverted = 3,
+        Pending = 5,
+        Lift = 0.0857,
+        LiftLow = -0.1864,
+        LiftHigh = 0.2494,
     };
 
     private const string ReengageLine = "lift +8.6 pts (95% CI -18.6 to +24.9), treated 120 (30%) vs holdout 14 (21.4%), 5 pending";
