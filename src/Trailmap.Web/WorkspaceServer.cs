@@ -40,6 +40,12 @@ public static class WorkspaceServer
             sp.GetRequiredService<EventData>();
             return Trailmap.Delivery.Outbox.Open(options.DbPath, options.Time);
         });
+        // Unsubscribe links are signed with a secret the workspace makes once and keeps in its file; the email
+        // channel (writing links) and /unsubscribe (reading them) share these singletons, and the in-app queue.
+        services.AddSingleton<Interventions.WorkspaceSecrets>();
+        services.AddSingleton(sp => new Trailmap.Delivery.UnsubscribeTokens(sp.GetRequiredService<Interventions.WorkspaceSecrets>().GetOrCreate(Interventions.WorkspaceSecrets.Unsubscribe)));
+        services.AddSingleton(sp => new Trailmap.Delivery.SuppressionList(sp.GetRequiredService<Trailmap.Delivery.Outbox>(), sp.GetRequiredService<Trailmap.Delivery.UnsubscribeTokens>()));
+        services.AddSingleton(sp => new Trailmap.Delivery.InAppQueue(sp.GetRequiredService<Trailmap.Delivery.Outbox>()));
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<JourneyStore>();
@@ -50,6 +56,7 @@ public static class WorkspaceServer
         services.AddSingleton<Ingestion.Spool>();
         services.AddSingleton<Ingestion.IngestPump>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
+        Interventions.InterventionEndpoints.AddServices(services);
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>
@@ -91,6 +98,7 @@ public static class WorkspaceServer
         Api.ApiEndpoints.Map(routes);
         Settings.SettingsPages.Map(routes);
         Ingestion.IngestEndpoints.Map(routes);
+        Interventions.InterventionEndpoints.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 

@@ -31,7 +31,7 @@ public static class JourneyPages
         });
 
         // The map document the journey page frames: the CLI's own HTML renderer, with the actuals filled in.
-        pages.MapGet("/{slug}/map.html", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
+        pages.MapGet("/{slug}/map.html", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis, Interventions.LiftService lift) =>
         {
             if (journeys.Find(slug) is not { } stored)
             {
@@ -39,7 +39,10 @@ public static class JourneyPages
             }
 
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
-            return Results.Content(HtmlRenderer.Render(measured.Journey, measured.Actuals), "text/html; charset=utf-8");
+            // The interventions' lift goes into the actuals, so the renderer draws it in each rule's stage column.
+            var lifted = await lift.MeasureAsync(measured, context.RequestAborted).ConfigureAwait(false);
+            var actuals = measured.Actuals with { Interventions = lifted.ToActuals() };
+            return Results.Content(HtmlRenderer.Render(measured.Journey, actuals), "text/html; charset=utf-8");
         }).WithMetadata(new FramingAttribute(anySite: false));
     }
 
