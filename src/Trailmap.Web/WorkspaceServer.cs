@@ -50,6 +50,7 @@ public static class WorkspaceServer
         services.AddSingleton<Ingestion.Spool>();
         services.AddSingleton<Ingestion.IngestPump>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
+        Automation.AutomationServices.Add(services, options);
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>
