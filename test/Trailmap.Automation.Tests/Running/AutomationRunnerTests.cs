@@ -1,7 +1,7 @@
-using Xunit;
 using Shouldly;
 using Trailmap.Automation.Running;
 using Trailmap.Delivery;
+using Xunit;
 
 namespace Trailmap.Automation.Tests.Running;
 

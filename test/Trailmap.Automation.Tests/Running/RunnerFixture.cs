@@ -1,8 +1,8 @@
-using Xunit;
 using Microsoft.Extensions.Time.Testing;
 using Trailmap.Analytics.Events;
 using Trailmap.Automation.Running;
 using Trailmap.Delivery;
+using Xunit;
 
 namespace Trailmap.Automation.Tests.Running;
 
