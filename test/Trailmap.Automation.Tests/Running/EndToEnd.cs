@@ -24,11 +24,31 @@ internal sealed class EndToEnd : IAsyncDisposable
     private readonly HttpClient http = new();
     private int files;
 
+    private readonly IReadOnlyDictionary<string, string> journeys;
+    private readonly DeliverySettings settings;
+
     public EndToEnd(DateTimeOffset start, IReadOnlyDictionary<string, string> journeys, DeliverySettings settings)
     {
+        this.journeys = journeys;
+        this.settings = settings;
         Clock = new FakeTimeProvider(start);
         Path = System.IO.Path.Combine(dir, "workspace.duckdb");
         Store = EventStore.Open(Path, Clock);
+        Open();
+    }
+
+    /// <summary>A restart: the runner, the outbox and the channels are disposed and opened again on the same file.</summary>
+    public async Task ReopenAsync()
+    {
+        await Channels.DisposeAsync();
+        Runner.Dispose();
+        Outbox.Dispose();
+        Open();
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Outbox), nameof(Runner), nameof(Channels), nameof(Dispatcher))]
+    private void Open()
+    {
         Outbox = Outbox.Open(Path, Clock);
         Runner = new AutomationRunner(
             Path, Outbox, (p, _) => Task.FromResult(Store.LoadEventLog(new EventLogQuery { Properties = [.. p] })), Clock,
@@ -45,13 +65,13 @@ internal sealed class EndToEnd : IAsyncDisposable
 
     public EventStore Store { get; }
 
-    public Outbox Outbox { get; }
+    public Outbox Outbox { get; private set; }
 
     public AutomationRunner Runner { get; private set; }
 
-    public DeliveryChannels Channels { get; }
+    public DeliveryChannels Channels { get; private set; }
 
-    public Dispatcher Dispatcher { get; }
+    public Dispatcher Dispatcher { get; private set; }
 
     /// <summary>Imports Segment messages (track and identify) as one JSON-lines file.</summary>
     public void Import(params object[] messages)
