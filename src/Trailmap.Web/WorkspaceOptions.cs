@@ -24,5 +24,8 @@ public sealed record WorkspaceOptions
     /// <summary>The time the workspace reads; tests pass a FakeTimeProvider.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>How the running rules deliver (SMTP, webhook secret, Slack, public URL); see docs/automation.md.</summary>
+    public Trailmap.Automation.Running.DeliverySettings Delivery { get; init; } = new();
+
     public string ResolvedSpoolPath => SpoolPath ?? DbPath + ".ingest";
 }

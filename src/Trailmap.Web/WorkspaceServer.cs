@@ -40,11 +40,9 @@ public static class WorkspaceServer
             sp.GetRequiredService<EventData>();
             return Trailmap.Delivery.Outbox.Open(options.DbPath, options.Time);
         });
-        // Unsubscribe links are signed with a secret the workspace makes once and keeps in its file; the email
-        // channel (writing links) and /unsubscribe (reading them) share these singletons, and the in-app queue.
-        services.AddSingleton<Interventions.WorkspaceSecrets>();
-        services.AddSingleton(sp => new Trailmap.Delivery.UnsubscribeTokens(sp.GetRequiredService<Interventions.WorkspaceSecrets>().GetOrCreate(Interventions.WorkspaceSecrets.Unsubscribe)));
-        services.AddSingleton(sp => new Trailmap.Delivery.SuppressionList(sp.GetRequiredService<Trailmap.Delivery.Outbox>(), sp.GetRequiredService<Trailmap.Delivery.UnsubscribeTokens>()));
+        // Unsubscribe links are signed with a secret the running rules keep in the workspace file (so trailmap
+        // automate --once and the server sign alike); /unsubscribe reads them with the same signer.
+        services.AddSingleton(sp => sp.GetRequiredService<Trailmap.Automation.Running.AutomationRunner>().UnsubscribeTokens);
         services.AddSingleton(sp => new Trailmap.Delivery.InAppQueue(sp.GetRequiredService<Trailmap.Delivery.Outbox>()));
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApiKeyStore>();
@@ -57,6 +55,7 @@ public static class WorkspaceServer
         services.AddSingleton<Ingestion.IngestPump>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
         Interventions.InterventionEndpoints.AddServices(services);
+        Automation.AutomationServices.Add(services, options);
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>

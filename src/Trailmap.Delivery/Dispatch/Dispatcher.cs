@@ -37,6 +37,9 @@ public sealed class Dispatcher
         }
     }
 
+    /// <summary>The channels whose messages a pass claims: all (null), or with <see cref="DispatcherOptions.LeaveUnconfiguredPending"/> only the configured ones.</summary>
+    private IReadOnlyCollection<ActionChannel>? ClaimedChannels => options.LeaveUnconfiguredPending ? channels.Keys : null;
+
     /// <summary>One pass at the time provider's now.</summary>
     public Task<DispatchSummary> RunOnceAsync(CancellationToken cancellationToken = default) =>
         RunOnceAsync(time.GetUtcNow(), cancellationToken);
@@ -47,7 +50,7 @@ public sealed class Dispatcher
     /// </summary>
     public async Task<DispatchSummary> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var claimed = outbox.Claim(now, options.BatchSize);
+        var claimed = outbox.Claim(now, options.BatchSize, ClaimedChannels);
         if (claimed.Count == 0)
         {
             return DispatchSummary.Empty;
@@ -113,7 +116,7 @@ public sealed class Dispatcher
             }
 
             var wait = options.PollInterval;
-            if (outbox.NextDue() is { } next)
+            if (outbox.NextDue(ClaimedChannels) is { } next)
             {
                 var untilNext = next - time.GetUtcNow();
                 if (untilNext <= TimeSpan.Zero)

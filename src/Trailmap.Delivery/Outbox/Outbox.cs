@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Trailmap.Journeys.Model;
 
 namespace Trailmap.Delivery;
 
@@ -220,14 +221,50 @@ public sealed class Outbox : IDisposable
     }
 
     /// <summary>The earliest next attempt of a pending message whose rule is not paused, or null when none waits.</summary>
-    internal DateTimeOffset? NextDue()
+    internal DateTimeOffset? NextDue(IReadOnlyCollection<ActionChannel>? channels = null)
     {
+        var (filter, parameters) = ChannelFilter(channels);
         var value = Database.Scalar(
-            """
+            $"""
             SELECT min(next_attempt_at) FROM delivery_outbox
-            WHERE state = 'pending' AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules)
-            """);
+            WHERE state = 'pending' AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules){filter}
+            """,
+            parameters);
         return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>
+    /// Marks the rule's pending messages due before <paramref name="dueBefore"/> as <see cref="OutboxState.Suppressed"/>
+    /// with <paramref name="reason"/>, so they are never sent: what resuming a rule with <c>on_resume: skip</c> does
+    /// with the messages that fell due while it was paused. Returns how many were skipped.
+    /// </summary>
+    public int SkipPending(string ruleId, DateTimeOffset dueBefore, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return Database.Execute(
+            """
+            UPDATE delivery_outbox SET state = 'suppressed', last_error = $reason, finished_at = $now
+            WHERE rule_id = $rule AND state = 'pending' AND due_at < $before
+            """,
+            ("rule", ruleId), ("reason", reason), ("before", OutboxDatabase.ToDb(dueBefore)), ("now", OutboxDatabase.ToDb(Time.GetUtcNow())));
+    }
+
+    /// <summary>An extra WHERE clause limiting rows to these channels (none: every channel), with its parameters.</summary>
+    private static (string Sql, (string, object?)[] Parameters) ChannelFilter(IReadOnlyCollection<ActionChannel>? channels)
+    {
+        if (channels is null)
+        {
+            return ("", []);
+        }
+
+        if (channels.Count == 0)
+        {
+            return (" AND false", []);
+        }
+
+        var parameters = channels.Select((c, i) => ("ch" + i.ToString(CultureInfo.InvariantCulture), (object?)c.ToString())).ToArray();
+        return ($" AND channel IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))})", parameters);
     }
 
     /// <summary>
@@ -236,23 +273,26 @@ public sealed class Outbox : IDisposable
     /// counting the attempt about to be made. The stored count goes up when the outcome is recorded, so a claim that
     /// is never attempted (a crash, a stop) costs no attempt.
     /// </summary>
-    internal IReadOnlyList<OutboxEntry> Claim(DateTimeOffset now, int limit) =>
-        Database.Query(
+    internal IReadOnlyList<OutboxEntry> Claim(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels = null)
+    {
+        var (filter, parameters) = ChannelFilter(channels);
+        return Database.Query(
             $"""
             UPDATE delivery_outbox
             SET state = 'sending', claimed_at = $now
             WHERE idempotency_key IN (
                 SELECT idempotency_key FROM delivery_outbox
                 WHERE state = 'pending' AND next_attempt_at <= $now
-                  AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules)
+                  AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules){filter}
                 ORDER BY next_attempt_at, idempotency_key
                 LIMIT $limit)
             RETURNING {EntryColumns}
             """,
             ReadEntry,
-            ("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit))
+            [("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit), .. parameters])
         .Select(e => e with { Attempts = e.Attempts + 1 })
         .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>
     /// Records what happened to a claimed message and returns once it is committed. Concurrent calls share one

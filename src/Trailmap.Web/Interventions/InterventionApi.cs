@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Trailmap.Delivery;
 using Trailmap.Web.Accounts;
 using Trailmap.Web.Api;
+using Trailmap.Web.Shell;
 
 namespace Trailmap.Web.Interventions;
 
@@ -75,9 +76,9 @@ internal static class InterventionApi
                 statusCode: StatusCodes.Status404NotFound);
         }
 
-        var changed = service.Pauses.Set(rule, paused);
-        var since = service.Pauses.Paused().TryGetValue(rule, out var at) ? at : (DateTimeOffset?)null;
-        return ApiResults.Json(new RuleStateInfo(rule, since is null ? "active" : "paused", since, changed));
+        var change = service.Pauses.Set(slug, rule, paused, Actor.Of(context.User));
+        var since = service.Pauses.Paused(slug).TryGetValue(rule, out var at) ? at : (DateTimeOffset?)null;
+        return ApiResults.Json(new RuleStateInfo(rule, since is null ? "active" : "paused", since, change.Changed, change.SkippedMessages));
     }
 
     private static void MapDeadLetters(RouteGroupBuilder api)

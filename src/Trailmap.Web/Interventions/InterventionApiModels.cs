@@ -40,8 +40,11 @@ public sealed record LiftReport(string Journey, int Version, DateTimeOffset AsOf
         })]);
 }
 
-/// <summary>A rule's state after a pause or resume.</summary>
-public sealed record RuleStateInfo(string Id, string State, DateTimeOffset? PausedSince, bool Changed);
+/// <summary>
+/// A rule's state after a pause or resume. <see cref="SkippedMessages"/>: messages that fell due while the rule was
+/// paused and that the resume dropped because the rule says <c>on_resume: skip</c>.
+/// </summary>
+public sealed record RuleStateInfo(string Id, string State, DateTimeOffset? PausedSince, bool Changed, int SkippedMessages);
 
 /// <summary>A message given up on, with the reason.</summary>
 public sealed record DeadLetterInfo(

@@ -69,12 +69,14 @@ internal static class InterventionPages
                 StatusCodes.Status404NotFound);
         }
 
-        var changed = service.Pauses.Set(rule, paused);
-        var notice = (paused, changed) switch
+        var change = service.Pauses.Set(slug, rule, paused, Actor.Of(context.User));
+        var notice = (paused, change.Changed) switch
         {
             (true, true) => $"Paused “{row.Name}”: its messages are held until you resume it.",
             (true, false) => $"“{row.Name}” was already paused.",
-            (false, true) => $"Resumed “{row.Name}”: held messages that are due go out at the next dispatch.",
+            (false, true) when change.SkippedMessages > 0 =>
+                $"Resumed “{row.Name}”: {change.SkippedMessages} message{(change.SkippedMessages == 1 ? "" : "s")} that fell due while it was paused were skipped (on_resume: skip).",
+            (false, true) => $"Resumed “{row.Name}”: what fell due while it was paused follows its on_resume setting.",
             (false, false) => $"“{row.Name}” was not paused.",
         };
         return Results.Redirect($"/journeys/{slug}/interventions?notice=" + Uri.EscapeDataString(notice));

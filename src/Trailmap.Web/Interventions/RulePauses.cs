@@ -1,31 +1,32 @@
-using Trailmap.Delivery;
+using Trailmap.Automation.Running;
 
 namespace Trailmap.Web.Interventions;
 
-/// <summary>
-/// Pausing and resuming rules from the pages and the API. Every change goes through <see cref="Set"/>, the one place
-/// that decides what a pause means, so the running rules can take over there without the callers changing.
-/// </summary>
-public sealed class RulePauses(Outbox outbox)
-{
-    /// <summary>Paused rules and since when.</summary>
-    public IReadOnlyDictionary<string, DateTimeOffset> Paused() =>
-        outbox.PausedRules().ToDictionary(p => p.RuleId, p => p.PausedSince, StringComparer.Ordinal);
+/// <summary>What a pause or resume changed; <see cref="SkippedMessages"/> counts overdue messages a resume dropped.</summary>
+public sealed record PauseChange(bool Changed, int SkippedMessages);
 
-    /// <summary>Pauses or resumes <paramref name="ruleId"/>; false when it already was in that state (nothing changed).</summary>
-    public bool Set(string ruleId, bool paused)
+/// <summary>
+/// Pausing and resuming rules from the pages and the API, through the running rules' <see cref="AutomationRunner"/>:
+/// it holds the rule's messages in the outbox and records the pause and resume times, so a resume applies the rule's
+/// <c>on_resume</c> (skip or send what fell due while paused) instead of flooding.
+/// </summary>
+public sealed class RulePauses(AutomationRunner runner)
+{
+    /// <summary>The journey's paused rules and since when.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> Paused(string journeySlug) =>
+        runner.Rules()
+            .Where(r => r.JourneyId == journeySlug && r.PausedSince is not null)
+            .ToDictionary(r => r.RuleId, r => r.PausedSince!.Value, StringComparer.Ordinal);
+
+    /// <summary>Pauses or resumes a rule of the journey; <see cref="PauseChange.Changed"/> is false when it already was in that state.</summary>
+    public PauseChange Set(string journeySlug, string ruleId, bool paused, string actor)
     {
-        // RUNNER SEAM: when Trailmap.Automation.Running.AutomationRunner is merged, call its Pause(ruleId) /
-        // Resume(ruleId) here instead: it holds the outbox as below and also records the pause and resume times the
-        // planner needs for on_resume (skip or send what fell due while paused). Until then only delivery is held:
-        // pending messages wait, and nothing new is enqueued for the rule because nothing runs rules yet.
         if (paused)
         {
-            var was = Paused().ContainsKey(ruleId);
-            outbox.Pause(ruleId);
-            return !was;
+            return new PauseChange(runner.Pause(journeySlug, ruleId, actor), 0);
         }
 
-        return outbox.Resume(ruleId);
+        var resumed = runner.Resume(journeySlug, ruleId, actor);
+        return new PauseChange(resumed.WasPaused, resumed.SkippedMessages);
     }
 }
