@@ -63,6 +63,7 @@ internal static class IngestBench
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(writeKey + ":")));
 
             Console.WriteLine($"trailmap serve (pid {server.Id}) at {url}; {clients} clients, batches of {batch}, warm-up {warmup} s, measured {seconds} s");
+            var serverCpuStart = CpuSeconds(server);
             await RunAsync(http, clients, batch, TimeSpan.FromSeconds(warmup), "w");
             var serverCpu0 = CpuSeconds(server);
             var clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
@@ -91,7 +92,7 @@ internal static class IngestBench
             }
 
             var drain = lastAck.Elapsed;
-            var serverCpuDrained = CpuSeconds(server) - serverCpu0;
+            var serverCpuDrained = CpuSeconds(server) - serverCpuStart;
             var loadAfter = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
 
             // Idle pump latency: one event, acknowledged, until the store has it.
@@ -130,9 +131,11 @@ internal static class IngestBench
             Console.WriteLine($"events/s through /v1/batch:   {run.Events / run.Seconds:N0}  ({run.Events:N0} events in {run.Seconds:F1} s, {run.Requests:N0} requests, {run.Failures} non-200)");
             Console.WriteLine($"request latency (ms):         p50 {P(lat, 0.50):F1}  p90 {P(lat, 0.90):F1}  p99 {P(lat, 0.99):F1}  max {lat.LastOrDefault():F1}");
             Console.WriteLine($"CPU in the window:            server {serverCpu:F1} s, bench client {clientCpu:F1} s (of {2 * run.Seconds:F0} core-seconds on 2 cores)");
-            var perEvent = serverCpuDrained / run.Events * 1e6;
+            // From the warm-up's start until the pump imported everything, over every event sent in that time: the
+            // sustainable cost (HTTP, spool and import), though it includes the warm-up's JIT compilation.
+            var perEvent = serverCpuDrained / (run.Events + run.WarmupAcknowledged) * 1e6;
             var clientPerEvent = clientCpu / run.Events * 1e6;
-            Console.WriteLine($"CPU per event:                server {serverCpu / run.Events * 1e6:F1} µs in the window, {perEvent:F1} µs until the pump drained (HTTP + spool + import); bench client {clientPerEvent:F1} µs");
+            Console.WriteLine($"CPU per event:                server {serverCpu / run.Events * 1e6:F1} µs in the window, {perEvent:F1} µs from warm-up to drained (HTTP + spool + import); bench client {clientPerEvent:F1} µs");
             Console.WriteLine($"2 idle cores, extrapolated:   {2e6 / (perEvent + clientPerEvent):N0} events/s with this client on the same cores, {2e6 / perEvent:N0} events/s with the client elsewhere (CPU-bound estimate, pump keeping up)");
             Console.WriteLine($"load average:                 before {loadBefore}; after {loadAfter}");
             Console.WriteLine($"server CPU by thread kind:    {threads} (whole run so far)");
