@@ -19,14 +19,35 @@ public static class ServeCommand
         var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on; several are allowed. Use http://0.0.0.0:PORT to accept other machines", DefaultValueFactory = _ => [DefaultUrl], AllowMultipleArgumentsPerToken = true };
         var chromium = new Option<string?>("--chromium") { Description = "Path to Chromium for PDF and PNG exports" };
         var delivery = new AutomateDeliveryOptions();
+        var maxUpload = new Option<long?>("--max-upload")
+        {
+            Description = "The largest events file the import page accepts, such as 500MB or 2GB (1 KB = 1,024 bytes; default 1GB); bigger files go through trailmap import",
+            HelpName = "SIZE",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (ByteSize.TryParse(text, out var error) is { } bytes)
+                {
+                    return bytes;
+                }
+
+                result.AddError("--max-upload: " + error);
+                return null;
+            },
+        };
         var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API, a Segment-compatible ingestion API, and the journeys' interventions and sequences (evaluated after every import and at least once a minute, delivered with the settings below)")
         {
-            db, urls, chromium,
+            db, urls, chromium, maxUpload,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var options = new WorkspaceOptions { DbPath = parse.GetValue(db)!, ChromiumPath = parse.GetValue(chromium), Delivery = WithPublicUrl(delivery.Read(parse), parse.GetValue(urls)!) };
+            if (parse.GetValue(maxUpload) is { } bytes)
+            {
+                options = options with { MaxImportBytes = bytes };
+            }
+
             await RunAsync(terminal, options, parse.GetValue(urls)!, signIn: null, ct).ConfigureAwait(false);
             return 0;
         });
