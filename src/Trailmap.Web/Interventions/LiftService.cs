@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Trailmap.Automation.Lift;
 using Trailmap.Automation.Rules;
 using Trailmap.Journeys.Actuals;
@@ -33,39 +34,83 @@ public sealed record MeasuredLift(IReadOnlyList<LiftRecord> Records, DateTimeOff
 
 /// <summary>
 /// Lift of every intervention and sequence with a goal: the rules evaluated over the workspace's events as of now,
-/// then <see cref="LiftCalculator"/> (docs/automation.md#lift). Cached per (journey version, data version) like the
-/// analysis, and at most <see cref="MaxAge"/> old, because windows close with time even when no events arrive.
+/// then <see cref="LiftCalculator"/> (docs/automation.md#lift). Kept per journey version. Like the analysis, a result
+/// that new events (or <see cref="MaxAge"/>, since windows close with time) made stale is still served at once while
+/// one background run replaces it: evaluating every rule over a large store takes seconds, and under steady ingestion
+/// the data changes several times a second, so waiting for it would make every map view slow. Only a journey version
+/// never measured waits.
 /// </summary>
-public sealed class LiftService(EventData data, TimeProvider time)
+public sealed class LiftService(EventData data, TimeProvider time, ILogger<LiftService> logger)
 {
-    /// <summary>How long a result is served while the events stay the same.</summary>
+    /// <summary>How long a result is served as current while the events stay the same.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(1);
 
     private readonly ConcurrentDictionary<(long Journey, int Version), MeasuredLift> cache = new();
+    private readonly Dictionary<(long Journey, int Version), Task<MeasuredLift>> running = [];
+    private readonly Lock gate = new();
 
     public async Task<MeasuredLift> MeasureAsync(MeasuredJourney measured, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(measured);
         var key = (measured.Stored.Id, measured.Version.Version);
-        var at = data.Version;
-        var now = time.GetUtcNow();
-        if (cache.TryGetValue(key, out var hit) && hit.DataVersion == at && now - hit.AsOf < MaxAge)
+        if (cache.TryGetValue(key, out var hit))
         {
+            if (hit.DataVersion != data.Version || time.GetUtcNow() - hit.AsOf >= MaxAge)
+            {
+                _ = Refresh(key, measured.Journey);
+            }
+
             return hit;
         }
 
-        var journey = measured.Journey;
-        if (!HasGoals(journey))
-        {
-            // Nothing to measure: skip loading events for rules that name no goal.
-            return cache[key] = new MeasuredLift([], now, at);
-        }
+        return await Refresh(key, measured.Journey).WaitAsync(cancel).ConfigureAwait(false);
+    }
 
-        var log = await data.LogAsync(AutomationProperties.Used(journey), cancel).ConfigureAwait(false);
-        var records = await Task.Run(
-            () => LiftCalculator.Measure(journey, log, new RuleEvaluator(journey, log).Evaluate(now), asOf: now),
-            cancel).ConfigureAwait(false);
-        return cache[key] = new MeasuredLift(records, now, at);
+    /// <summary>Starts a run for the journey version unless one is running (then shares it).</summary>
+    private Task<MeasuredLift> Refresh((long Journey, int Version) key, Journey journey)
+    {
+        lock (gate)
+        {
+            if (running.TryGetValue(key, out var run))
+            {
+                return run;
+            }
+
+            run = Task.Run(() => RunAsync(key, journey));
+            running[key] = run;
+            return run;
+        }
+    }
+
+    private async Task<MeasuredLift> RunAsync((long Journey, int Version) key, Journey journey)
+    {
+        try
+        {
+            var at = data.Version;
+            var now = time.GetUtcNow();
+            if (!HasGoals(journey))
+            {
+                // Nothing to measure: skip loading events for rules that name no goal.
+                return cache[key] = new MeasuredLift([], now, at);
+            }
+
+            var log = await data.LogAsync(AutomationProperties.Used(journey)).ConfigureAwait(false);
+            var records = LiftCalculator.Measure(journey, log, new RuleEvaluator(journey, log).Evaluate(now), asOf: now);
+            return cache[key] = new MeasuredLift(records, now, at);
+        }
+        catch (Exception e) when (cache.ContainsKey(key) && e is not OutOfMemoryException)
+        {
+            // A background refresh failed: the last result stays; the next request after new data tries again.
+            logger.LogWarning(e, "Measuring lift for journey {Journey} v{Version} failed", key.Journey, key.Version);
+            return cache[key];
+        }
+        finally
+        {
+            lock (gate)
+            {
+                running.Remove(key);
+            }
+        }
     }
 
     private static bool HasGoals(Journey journey) =>
