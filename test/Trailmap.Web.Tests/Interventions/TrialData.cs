@@ -63,7 +63,11 @@ internal static class TrialData
     public static bool ConvertsInWindow(string customer) =>
         int.Parse(customer[1..], CultureInfo.InvariantCulture) % 3 == 0;
 
-    public static WorkspaceFactory Factory() => new(o => o with { Time = new FakeTimeProvider(Now), SignInPerMinute = 1000 });
+    /// <summary>
+    /// A workspace whose own rules and dispatcher stay off: these tests enqueue messages and dispatch them themselves,
+    /// and the server's dispatcher would otherwise race them for the same messages.
+    /// </summary>
+    public static WorkspaceFactory Factory() => new(o => o with { Time = new FakeTimeProvider(Now), SignInPerMinute = 1000, RunAutomation = false });
 
     /// <summary>Imports the events and creates the journey.</summary>
     public static async Task SeedAsync(WorkspaceFactory factory, CancellationToken cancel)
