@@ -15,10 +15,11 @@ public sealed record DispatcherOptions
     public int Parallelism { get; init; } = 32;
 
     /// <summary>
-    /// How long an outcome waits, while other sends are still out, so that their outcomes are recorded in the same
-    /// commit. Default 5 ms; zero records each outcome as soon as it is known (a commit each when sends are slow).
+    /// How long an outcome waits, while other sends are still out, before it is handed to the outbox's writer.
+    /// Default zero: the writer already writes every outcome that arrived during its previous commit in one
+    /// transaction (a group commit), so a wait only adds latency; raise it only if a very slow disk needs bigger groups.
     /// </summary>
-    public TimeSpan RecordLinger { get; init; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan RecordLinger { get; init; } = TimeSpan.Zero;
 
     /// <summary>
     /// The longest the loop (<see cref="Dispatcher.RunAsync"/>) sleeps when nothing is due. An enqueue in this process

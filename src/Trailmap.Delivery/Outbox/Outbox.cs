@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
+using Trailmap.Journeys.Model;
 
 namespace Trailmap.Delivery;
 
@@ -49,6 +51,11 @@ public sealed class Outbox : IDisposable
         try
         {
             var outbox = new Outbox(database, path, time ?? TimeProvider.System);
+            foreach (var key in database.Query("SELECT idempotency_key FROM delivery_outbox", r => r.GetString(0)))
+            {
+                outbox.keyHashes.Add(KeyHash(key));
+            }
+
             outbox.RecoveredInFlight = database.Execute(
                 """
                 UPDATE delivery_outbox
@@ -82,46 +89,17 @@ public sealed class Outbox : IDisposable
         }
 
         var now = OutboxDatabase.ToDb(Time.GetUtcNow());
-        // One query for the keys already there and one multi-row insert: DuckDB pays per statement, and a per-row
-        // INSERT ... ON CONFLICT costs milliseconds each. Safe without ON CONFLICT because every write to this file
-        // goes through this process (DuckDB's file lock) and this connection's lock.
-        var results = Database.InTransaction(() =>
-        {
-            var existing = new Dictionary<string, OutboxState>(StringComparer.Ordinal);
-            foreach (var chunk in list.Select(m => m.IdempotencyKey).Distinct(StringComparer.Ordinal).Chunk(500))
+        var added = new List<ulong>();
+        // The writer runs this in its next group commit, beside other enqueues, claims and outcomes. Safe without
+        // ON CONFLICT or a PRIMARY KEY because every write to this file goes through this process (DuckDB's file
+        // lock) and this one writer thread.
+        var results = Database.Write(
+            () =>
             {
-                var keys = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
-                foreach (var (key, state) in Database.Query(
-                    $"SELECT idempotency_key, state FROM delivery_outbox WHERE idempotency_key IN ({string.Join(", ", keys.Select(k => "$" + k.Item1))})",
-                    r => (r.GetString(0), OutboxStates.FromDb(r.GetString(1))),
-                    keys))
-                {
-                    existing[key] = state;
-                }
-            }
-
-            var done = new List<EnqueueResult>(list.Count);
-            var fresh = new List<OutboxMessage>();
-            foreach (var m in list)
-            {
-                if (existing.TryGetValue(m.IdempotencyKey, out var state))
-                {
-                    done.Add(new EnqueueResult(m.IdempotencyKey, false, state));
-                    continue;
-                }
-
-                existing[m.IdempotencyKey] = OutboxState.Pending;
-                fresh.Add(m);
-                done.Add(new EnqueueResult(m.IdempotencyKey, true, OutboxState.Pending));
-            }
-
-            foreach (var chunk in fresh.Chunk(100))
-            {
-                Insert(chunk, now);
-            }
-
-            return done;
-        });
+                added.Clear();
+                return AddNew(list, now, added);
+            },
+            rolledBack: () => keyHashes.ExceptWith(added));
 
         if (results.Any(r => r.Added))
         {
@@ -129,6 +107,78 @@ public sealed class Outbox : IDisposable
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// The enqueue itself, on the writer thread. A key whose hash is not in <see cref="keyHashes"/> is new without
+    /// asking the table, so an enqueue costs the same with a million rows as with ten; only keys whose hash is known
+    /// (a real duplicate, or a one-in-billions collision) are looked up, by exact key.
+    /// </summary>
+    private List<EnqueueResult> AddNew(List<OutboxMessage> list, DateTime now, List<ulong> added)
+    {
+        var existing = new Dictionary<string, OutboxState>(StringComparer.Ordinal);
+        var known = list.Select(m => m.IdempotencyKey)
+            .Where(k => keyHashes.Contains(KeyHash(k)))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var chunk in known.Chunk(500))
+        {
+            var keys = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+            foreach (var (key, state) in Database.Query(
+                $"SELECT idempotency_key, state FROM delivery_outbox WHERE idempotency_key IN ({string.Join(", ", keys.Select(k => "$" + k.Item1))})",
+                r => (r.GetString(0), OutboxStates.FromDb(r.GetString(1))),
+                keys))
+            {
+                existing[key] = state;
+            }
+        }
+
+        var done = new List<EnqueueResult>(list.Count);
+        var fresh = new List<OutboxMessage>();
+        foreach (var m in list)
+        {
+            if (existing.TryGetValue(m.IdempotencyKey, out var state))
+            {
+                done.Add(new EnqueueResult(m.IdempotencyKey, false, state));
+                continue;
+            }
+
+            existing[m.IdempotencyKey] = OutboxState.Pending;
+            fresh.Add(m);
+            done.Add(new EnqueueResult(m.IdempotencyKey, true, OutboxState.Pending));
+        }
+
+        foreach (var chunk in fresh.Chunk(100))
+        {
+            Insert(chunk, now);
+        }
+
+        foreach (var m in fresh)
+        {
+            if (keyHashes.Add(KeyHash(m.IdempotencyKey)))
+            {
+                added.Add(KeyHash(m.IdempotencyKey));
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// 64-bit hashes of every key in the table, loaded at open and kept by the writer thread (the only one to touch
+    /// it): 8 bytes a key instead of the key itself, so ten million messages cost about 200 MB rather than a gigabyte.
+    /// </summary>
+    private readonly HashSet<ulong> keyHashes = [];
+
+    // FNV-1a over the UTF-16 code units: stable, allocation-free, and good enough when a collision only costs a lookup.
+    private static ulong KeyHash(string key)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
     }
 
     private void Insert(OutboxMessage[] messages, DateTime now)
@@ -213,11 +263,7 @@ public sealed class Outbox : IDisposable
             """,
             ("key", idempotencyKey), ("now", OutboxDatabase.ToDb(Time.GetUtcNow()))) > 0;
 
-    public void Dispose()
-    {
-        Database.Dispose();
-        writerTurn.Dispose();
-    }
+    public void Dispose() => Database.Dispose();
 
     /// <summary>The earliest next attempt of a pending message whose rule is not paused, or null when none waits.</summary>
     internal DateTimeOffset? NextDue()
@@ -232,11 +278,17 @@ public sealed class Outbox : IDisposable
 
     /// <summary>
     /// Marks up to <paramref name="limit"/> due messages (pending, next attempt at or before <paramref name="now"/>,
-    /// rule not paused) as sending, in one statement, and returns them with <see cref="OutboxEntry.Attempts"/> already
-    /// counting the attempt about to be made. The stored count goes up when the outcome is recorded, so a claim that
-    /// is never attempted (a crash, a stop) costs no attempt.
+    /// rule not paused) as sending, in one statement, and returns them once that is committed, with
+    /// <see cref="OutboxEntry.Attempts"/> already counting the attempt about to be made. The stored count goes up
+    /// when the outcome is recorded, so a claim that is never attempted (a crash, a stop) costs no attempt.
     /// </summary>
-    internal IReadOnlyList<OutboxEntry> Claim(DateTimeOffset now, int limit) =>
+    internal Task<List<OutboxEntry>> ClaimAsync(DateTimeOffset now, int limit) =>
+        Database.WriteAsync(() => ClaimNow(now, limit));
+
+    /// <summary><see cref="ClaimAsync"/> for synchronous callers (tests).</summary>
+    internal List<OutboxEntry> Claim(DateTimeOffset now, int limit) => Database.Write(() => ClaimNow(now, limit));
+
+    private List<OutboxEntry> ClaimNow(DateTimeOffset now, int limit) =>
         Database.Query(
             $"""
             UPDATE delivery_outbox
@@ -255,68 +307,46 @@ public sealed class Outbox : IDisposable
         .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// Records what happened to a claimed message and returns once it is committed. Concurrent calls share one
-    /// transaction (a group commit): whoever takes the writer's turn writes everything queued so far, so recording
-    /// costs one statement per batch instead of a commit per message, and no send goes unrecorded for longer than it
-    /// takes to commit.
+    /// Records what happened to a claimed message and returns once it is committed. Outcomes queued while the
+    /// writer is busy are written together, in one UPDATE inside the writer's next group commit, so recording costs
+    /// a statement per batch and no commit of its own.
     /// </summary>
-    internal async Task RecordAsync(Outcome outcome)
+    internal Task RecordAsync(Outcome outcome)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (queuedGate)
         {
-            queued.Add((outcome, done));
+            queued.Add(outcome);
         }
 
-        await writerTurn.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (done.Task.IsCompleted)
+        List<Outcome> taken = [];
+        return Database.WriteAsync(
+            () =>
             {
-                // The writer before us took ours along; what was queued since is for its own owners to write, in
-                // one commit, rather than a commit of a message or two here.
-                return;
-            }
-
-            List<(Outcome Outcome, TaskCompletionSource Done)> batch;
-            lock (queuedGate)
-            {
-                (batch, queued) = (queued, []);
-            }
-
-            if (batch.Count > 0)
-            {
-                try
+                // Whoever runs first takes every outcome queued so far; later items of the same group find none.
+                lock (queuedGate)
                 {
-                    Database.InTransaction(() =>
-                    {
-                        foreach (var chunk in batch.Chunk(200))
-                        {
-                            WriteOutcomes(chunk.Select(b => b.Outcome).ToArray());
-                        }
-
-                        return 0;
-                    });
-                    batch.ForEach(b => b.Done.TrySetResult());
+                    (taken, queued) = (queued, []);
                 }
-                catch (Exception e)
+
+                foreach (var chunk in taken.Chunk(200))
                 {
-                    batch.ForEach(b => b.Done.TrySetException(e));
+                    WriteOutcomes(chunk);
                 }
-            }
-        }
-        finally
-        {
-            writerTurn.Release();
-        }
 
-        // Rethrows the writer's failure, if the batch holding this outcome failed.
-        await done.Task.ConfigureAwait(false);
+                return 0;
+            },
+            rolledBack: () =>
+            {
+                // Put them back so the retry of this item (alone) writes them again.
+                lock (queuedGate)
+                {
+                    queued.AddRange(taken);
+                }
+            });
     }
 
     private readonly Lock queuedGate = new();
-    private readonly SemaphoreSlim writerTurn = new(1, 1);
-    private List<(Outcome Outcome, TaskCompletionSource Done)> queued = [];
+    private List<Outcome> queued = [];
 
     /// <summary>The new state of one claimed message (only messages still in <c>sending</c> are changed).</summary>
     internal sealed record Outcome(
@@ -362,20 +392,31 @@ public sealed class Outbox : IDisposable
             [.. parameters]);
     }
 
-    /// <summary>Gives back a claim that was never attempted (the dispatcher was stopped).</summary>
-    internal void Release(string key) =>
-        Database.Execute(
-            """
-            UPDATE delivery_outbox SET state = 'pending'
-            WHERE idempotency_key = $key AND state = 'sending'
-            """,
-            ("key", key));
+    /// <summary>Gives back claims that were never attempted (the dispatcher was stopped).</summary>
+    internal Task ReleaseAsync(IReadOnlyCollection<string> keys) =>
+        keys.Count == 0
+            ? Task.CompletedTask
+            : Database.WriteAsync(() =>
+            {
+                foreach (var chunk in keys.Chunk(500))
+                {
+                    var parameters = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+                    Database.Execute(
+                        $"""
+                        UPDATE delivery_outbox SET state = 'pending'
+                        WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'
+                        """,
+                        parameters);
+                }
+
+                return 0;
+            });
 
     private static OutboxEntry ReadEntry(DbDataReader r) => new(
         IdempotencyKey: r.GetString(0),
         RuleId: r.GetString(1),
         CustomerId: r.GetString(2),
-        Action: OutboxJson.ReadAction(r.GetString(3)),
+        Action: CachedAction(r.GetString(3)),
         DueAt: OutboxDatabase.FromDb(r, 5),
         Data: OutboxJson.ReadData(r.GetString(4)),
         State: OutboxStates.FromDb(r.GetString(6)),
@@ -386,6 +427,25 @@ public sealed class Outbox : IDisposable
         Receipt: OutboxDatabase.StringOrNull(r, 11),
         SentAt: OutboxDatabase.FromDbOrNull(r, 12),
         FinishedAt: OutboxDatabase.FromDbOrNull(r, 13));
+
+    // A rule's messages all carry the same action, so its JSON is parsed once, not once per claimed message. Bounded:
+    // emptied when full, as journeys are edited rarely and a miss only costs a parse.
+    private static InterventionAction CachedAction(string json)
+    {
+        if (ActionCache.TryGetValue(json, out var action))
+        {
+            return action;
+        }
+
+        if (ActionCache.Count >= 1024)
+        {
+            ActionCache.Clear();
+        }
+
+        return ActionCache[json] = OutboxJson.ReadAction(json);
+    }
+
+    private static readonly ConcurrentDictionary<string, InterventionAction> ActionCache = new(StringComparer.Ordinal);
 
     private static void Validate(OutboxMessage message)
     {
