@@ -99,14 +99,19 @@ public sealed class Dispatcher
         Task<List<OutboxEntry>>? claiming = null;
         var asked = 0;
         // True after a claim found fewer due messages than it asked for: no point claiming again until an enqueue
-        // arrives or the next message falls due.
+        // wrote pending messages, the next message falls due, or the poll interval passes.
         var drained = false;
         DateTimeOffset? nextDue = null;
-        var signal = outbox.Enqueued;
-        var unfinished = new List<string>();
         Task? sleep = null;
+        var unfinished = new List<string>();
+        // Fresh due messages come through the handoff, already claimed by their enqueue (see DispatchHandoff).
+        var handoff = new DispatchHandoff(Math.Max(options.BatchSize, 2 * options.Parallelism));
+        var attached = outbox.Attach(handoff);
+        var claimSignal = outbox.Enqueued;
         while (!cancellationToken.IsCancellationRequested)
         {
+            // Taken before looking at the handoff, so an enqueue after the look wakes the wait below.
+            var signal = outbox.Enqueued;
             for (var i = sends.Count - 1; i >= 0; i--)
             {
                 if (sends[i].IsCompleted)
@@ -126,20 +131,20 @@ public sealed class Dispatcher
                 claiming = null;
                 got.ForEach(ready.Enqueue);
                 drained = got.Count < asked;
-                // Only worth a query when the loop may go to sleep: an enqueue since the claim wakes it anyway.
-                nextDue = drained && !signal.IsCompleted ? outbox.NextDue() : null;
+                nextDue = drained ? outbox.NextDue() : null;
             }
 
+            handoff.TakeInto(ready, Math.Max(0, handoff.Capacity - ready.Count));
             var now = time.GetUtcNow();
-            if (drained && (signal.IsCompleted || nextDue <= now || sleep is { IsCompleted: true }))
+            var claimWanted = attached ? handoff.TakeClaimRequest() : claimSignal.IsCompleted;
+            if (drained && (claimWanted || nextDue <= now || sleep is { IsCompleted: true }))
             {
                 drained = false;
             }
 
             if (claiming is null && !drained && ready.Count < options.BatchSize)
             {
-                // Taken before the claim so that an enqueue while it is written is not missed.
-                signal = outbox.Enqueued;
+                claimSignal = outbox.Enqueued;
                 asked = options.BatchSize - ready.Count;
                 claiming = outbox.ClaimAsync(now, asked);
             }
@@ -149,7 +154,7 @@ public sealed class Dispatcher
                 sends.Add(SendInLoopAsync(ready.Dequeue(), cancellationToken));
             }
 
-            var waits = new List<Task>(4);
+            var waits = new List<Task>(4) { signal };
             if (claiming is not null)
             {
                 waits.Add(claiming);
@@ -162,7 +167,7 @@ public sealed class Dispatcher
 
             if (drained && claiming is null)
             {
-                // One timer per sleep, not per wake-up: the loop wakes at every finished send.
+                // One timer per sleep, not per wake-up: the loop wakes at every finished send and every enqueue.
                 if (sleep is null)
                 {
                     var wait = options.PollInterval;
@@ -174,7 +179,6 @@ public sealed class Dispatcher
                     sleep = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken);
                 }
 
-                waits.Add(signal);
                 waits.Add(sleep);
             }
             else
@@ -182,21 +186,24 @@ public sealed class Dispatcher
                 sleep = null;
             }
 
-            if (waits.Count > 0)
+            try
             {
-                try
-                {
-                    await Task.WhenAny(waits).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The delay was cancelled: the loop condition ends the run.
-                }
+                await Task.WhenAny(waits).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The delay was cancelled: the loop condition ends the run.
             }
         }
 
-        // Stopping: sends see the token and give up; what they did not finish and what was never started goes
-        // back to pending, in one statement.
+        // Stopping: sends see the token and give up; what they did not finish, what was claimed or handed over and
+        // never started, goes back to pending, in one statement.
+        if (attached)
+        {
+            await outbox.DetachAsync(handoff).ConfigureAwait(false);
+            handoff.TakeInto(ready, int.MaxValue);
+        }
+
         foreach (var send in sends)
         {
             if (await send.ConfigureAwait(false) is { } key)

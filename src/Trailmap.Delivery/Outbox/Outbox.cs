@@ -88,8 +88,11 @@ public sealed class Outbox : IDisposable
             Validate(message);
         }
 
-        var now = OutboxDatabase.ToDb(Time.GetUtcNow());
+        var nowAt = Time.GetUtcNow();
+        var now = OutboxDatabase.ToDb(nowAt);
         var added = new List<ulong>();
+        var handedOver = new List<OutboxEntry>();
+        var to = Volatile.Read(ref handoff);
         // The writer runs this in its next group commit, beside other enqueues, claims and outcomes. Safe without
         // ON CONFLICT or a PRIMARY KEY because every write to this file goes through this process (DuckDB's file
         // lock) and this one writer thread.
@@ -97,9 +100,15 @@ public sealed class Outbox : IDisposable
             () =>
             {
                 added.Clear();
-                return AddNew(list, now, added);
+                handedOver.Clear();
+                return AddNew(list, nowAt, now, added, to, handedOver);
             },
-            rolledBack: () => keyHashes.ExceptWith(added));
+            committed: _ => to?.Add(handedOver),
+            rolledBack: () =>
+            {
+                keyHashes.ExceptWith(added);
+                to?.Unreserve(handedOver.Count);
+            });
 
         if (results.Any(r => r.Added))
         {
@@ -114,7 +123,8 @@ public sealed class Outbox : IDisposable
     /// asking the table, so an enqueue costs the same with a million rows as with ten; only keys whose hash is known
     /// (a real duplicate, or a one-in-billions collision) are looked up, by exact key.
     /// </summary>
-    private List<EnqueueResult> AddNew(List<OutboxMessage> list, DateTime now, List<ulong> added)
+    private List<EnqueueResult> AddNew(
+        List<OutboxMessage> list, DateTimeOffset nowAt, DateTime now, List<ulong> added, DispatchHandoff? to, List<OutboxEntry> handedOver)
     {
         var existing = new Dictionary<string, OutboxState>(StringComparer.Ordinal);
         var known = list.Select(m => m.IdempotencyKey)
@@ -147,9 +157,28 @@ public sealed class Outbox : IDisposable
             done.Add(new EnqueueResult(m.IdempotencyKey, true, OutboxState.Pending));
         }
 
-        foreach (var chunk in fresh.Chunk(100))
+        if (fresh.Count > 0)
         {
-            Insert(chunk, now);
+            var paused = to is null ? [] : Database.Query("SELECT rule_id FROM delivery_paused_rules", r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
+            var claimedNow = new bool[fresh.Count];
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                var m = fresh[i];
+                if (to is not null && m.DueAt <= nowAt && !paused.Contains(m.RuleId) && to.TryReserve())
+                {
+                    claimedNow[i] = true;
+                    handedOver.Add(new OutboxEntry(
+                        m.IdempotencyKey, m.RuleId, m.CustomerId, m.Action, OutboxDatabase.FromDb(OutboxDatabase.ToDb(m.DueAt)), m.Data,
+                        OutboxState.Sending, Attempts: 1, NextAttemptAt: OutboxDatabase.FromDb(OutboxDatabase.ToDb(m.DueAt)),
+                        EnqueuedAt: OutboxDatabase.FromDb(now), null, null, null, null));
+                }
+                else if (to is not null)
+                {
+                    to.RequestClaim();
+                }
+            }
+
+            Insert(fresh, claimedNow, now);
         }
 
         foreach (var m in fresh)
@@ -181,29 +210,39 @@ public sealed class Outbox : IDisposable
         return hash;
     }
 
-    private void Insert(OutboxMessage[] messages, DateTime now)
-    {
-        var rows = new List<string>(messages.Length);
-        var parameters = new List<(string, object?)> { ("now", now) };
-        for (var i = 0; i < messages.Length; i++)
+    // The appender fills every column in table order (see OutboxDatabase.Schema).
+    private void Insert(List<OutboxMessage> messages, bool[] claimedNow, DateTime now) =>
+        Database.Append("delivery_outbox", appender =>
         {
-            var m = messages[i];
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            rows.Add($"($key{n}, $rule{n}, $customer{n}, $channel{n}, $action{n}, $data{n}, $due{n}, $now, 'pending', 0, $due{n})");
-            parameters.Add(("key" + n, m.IdempotencyKey));
-            parameters.Add(("rule" + n, m.RuleId));
-            parameters.Add(("customer" + n, m.CustomerId));
-            parameters.Add(("channel" + n, m.Action.Channel.ToString()));
-            parameters.Add(("action" + n, OutboxJson.WriteAction(m.Action)));
-            parameters.Add(("data" + n, OutboxJson.WriteData(m.Data)));
-            parameters.Add(("due" + n, OutboxDatabase.ToDb(m.DueAt)));
-        }
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var m = messages[i];
+                var due = OutboxDatabase.ToDb(m.DueAt);
+                var row = appender.CreateRow()
+                    .AppendValue(m.IdempotencyKey).AppendValue(m.RuleId).AppendValue(m.CustomerId)
+                    .AppendValue(m.Action.Channel.ToString())
+                    .AppendValue(OutboxJson.WriteAction(m.Action)).AppendValue(OutboxJson.WriteData(m.Data))
+                    .AppendValue(due).AppendValue(now).AppendValue(claimedNow[i] ? "sending" : "pending").AppendValue(0).AppendValue(due);
+                row = claimedNow[i] ? row.AppendValue(now) : row.AppendNullValue();
+                row.AppendNullValue().AppendNullValue().AppendNullValue().AppendNullValue().EndRow();
+            }
+        });
 
-        Database.Execute($"INSERT INTO delivery_outbox ({InsertColumns}) VALUES {string.Join(",\n", rows)}", [.. parameters]);
+    /// <summary>Where enqueues hand due messages straight to a running dispatcher loop (null when none runs).</summary>
+    private DispatchHandoff? handoff;
+
+    /// <summary>Attaches a loop's handoff; false if another loop has one (then that loop claims as before).</summary>
+    internal bool Attach(DispatchHandoff to) => Interlocked.CompareExchange(ref handoff, to, null) is null;
+
+    /// <summary>
+    /// Detaches the handoff and returns once every enqueue that may have seen it is committed, so whatever it handed
+    /// over is in its queue by then.
+    /// </summary>
+    internal Task DetachAsync(DispatchHandoff from)
+    {
+        Interlocked.CompareExchange(ref handoff, null, from);
+        return Database.WriteAsync(() => 0);
     }
-
-    private const string InsertColumns =
-        "idempotency_key, rule_id, customer_id, channel, action_json, data_json, due_at, enqueued_at, state, attempts, next_attempt_at";
 
     /// <summary>The message with this key, or null.</summary>
     public OutboxEntry? Get(string idempotencyKey) =>
@@ -328,9 +367,9 @@ public sealed class Outbox : IDisposable
                     (taken, queued) = (queued, []);
                 }
 
-                foreach (var chunk in taken.Chunk(200))
+                if (taken.Count > 0)
                 {
-                    WriteOutcomes(chunk);
+                    WriteOutcomes(taken);
                 }
 
                 return 0;
@@ -361,35 +400,31 @@ public sealed class Outbox : IDisposable
         public static Outcome Retry(string key, string error, DateTimeOffset next) => new(key, OutboxState.Pending, error, null, next, null, null);
     }
 
-    private void WriteOutcomes(Outcome[] outcomes)
+    private void WriteOutcomes(List<Outcome> outcomes)
     {
-        var rows = new List<string>(outcomes.Length);
-        var parameters = new List<(string, object?)>();
-        for (var i = 0; i < outcomes.Length; i++)
+        Database.Append("delivery_outcome_batch", appender =>
         {
-            var o = outcomes[i];
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            // The casts give DuckDB each column's type even when the first row's value is NULL.
-            rows.Add($"($k{n}, $s{n}, CAST($e{n} AS VARCHAR), CAST($r{n} AS VARCHAR), CAST($n{n} AS TIMESTAMP), CAST($t{n} AS TIMESTAMP), CAST($f{n} AS TIMESTAMP))");
-            parameters.Add(("k" + n, o.Key));
-            parameters.Add(("s" + n, o.State.ToDb()));
-            parameters.Add(("e" + n, o.LastError));
-            parameters.Add(("r" + n, o.Receipt));
-            parameters.Add(("n" + n, o.NextAttemptAt is { } next ? OutboxDatabase.ToDb(next) : null));
-            parameters.Add(("t" + n, o.SentAt is { } sent ? OutboxDatabase.ToDb(sent) : null));
-            parameters.Add(("f" + n, o.FinishedAt is { } finished ? OutboxDatabase.ToDb(finished) : null));
-        }
-
+            foreach (var o in outcomes)
+            {
+                var row = appender.CreateRow().AppendValue(o.Key).AppendValue(o.State.ToDb());
+                row = o.LastError is null ? row.AppendNullValue() : row.AppendValue(o.LastError);
+                row = o.Receipt is null ? row.AppendNullValue() : row.AppendValue(o.Receipt);
+                row = o.NextAttemptAt is { } next ? row.AppendValue(OutboxDatabase.ToDb(next)) : row.AppendNullValue();
+                row = o.SentAt is { } sent ? row.AppendValue(OutboxDatabase.ToDb(sent)) : row.AppendNullValue();
+                row = o.FinishedAt is { } finished ? row.AppendValue(OutboxDatabase.ToDb(finished)) : row.AppendNullValue();
+                row.EndRow();
+            }
+        });
         Database.Execute(
-            $"""
+            """
             UPDATE delivery_outbox SET
                 state = u.state, attempts = delivery_outbox.attempts + 1, last_error = u.last_error, receipt = u.receipt,
                 next_attempt_at = coalesce(u.next_attempt_at, delivery_outbox.next_attempt_at),
                 sent_at = u.sent_at, finished_at = u.finished_at
-            FROM (VALUES {string.Join(",\n", rows)}) AS u(key, state, last_error, receipt, next_attempt_at, sent_at, finished_at)
+            FROM delivery_outcome_batch AS u
             WHERE delivery_outbox.idempotency_key = u.key AND delivery_outbox.state = 'sending'
-            """,
-            [.. parameters]);
+            """);
+        Database.Execute("DELETE FROM delivery_outcome_batch");
     }
 
     /// <summary>Gives back claims that were never attempted (the dispatcher was stopped).</summary>
