@@ -47,6 +47,7 @@ internal static class LatencyBench
         var total = rate * seconds;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var threadsBefore = ThreadCpu.Snapshot();
+        var (groupsBefore, writesBefore) = (outbox.Database.GroupCommits, outbox.Database.GroupedWrites);
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
         var started = Stopwatch.GetTimestamp();
         var (enqueuedAt, enqueueTimes, batchSizes) = await ProduceAsync(outbox, action, "bench", rate, total);
@@ -71,6 +72,9 @@ internal static class LatencyBench
             .Order()
             .ToArray();
         var counts = outbox.Counts();
+        var retried = outbox.Database.Query(
+            "SELECT count(*), any_value(last_error) FROM delivery_outbox WHERE attempts > 1",
+            r => (Count: r.GetInt64(0), Error: r.IsDBNull(1) ? "" : r.GetString(1)))[0];
         var enqueueSorted = enqueueTimes.Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             delivery latency bench: {total:N0} webhook messages at {rate:N0}/s (enqueued every 10 ms, all that fell due), parallelism {parallelism}
@@ -79,6 +83,8 @@ internal static class LatencyBench
             enqueue calls: {enqueueTimes.Count:N0}, {batchSizes.Average():0.0} messages each; call time p50 {Percentile(enqueueSorted, 0.50):0.0} ms, p99 {Percentile(enqueueSorted, 0.99):0.0} ms
             process CPU time {cpu.TotalSeconds:0.0} s for {total:N0} messages ({cpu.TotalMilliseconds * 1000 / total:0} us each: producer, dispatcher and receiver together) on {Environment.ProcessorCount} cores
             GC: {gc.Item1} gen0, {gc.Item2} gen1, {gc.Item3} gen2; {gc.Item4 / (double)total / 1024:0.0} KB allocated per message
+            attempted more than once: {retried.Count:N0} (e.g. {retried.Error})
+            outbox writer: {outbox.Database.GroupCommits - groupsBefore:N0} group commits, {(outbox.Database.GroupedWrites - writesBefore) / (double)Math.Max(1, outbox.Database.GroupCommits - groupsBefore):0.0} writes each; longest group {outbox.Database.LongestGroup.TotalMilliseconds:N0} ms, {outbox.Database.SlowGroups} over 1 s (whole run)
             CPU by thread name (measured part, s): {threads}
             load average (1 min) before {loadBefore}, after {LoadAverage()}
             enqueue -> webhook received: p50 {Percentile(latencies, 0.50):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies.LastOrDefault():0.0} ms

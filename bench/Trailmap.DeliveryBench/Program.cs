@@ -8,6 +8,9 @@ using Trailmap.DeliveryBench;
 //   Trailmap.DeliveryBench dispatch OUTBOX.duckdb HOST:PORT
 //       sends every due email in OUTBOX through the SMTP server, one at a time, then prints the counts. The crash
 //       test (test/Trailmap.Delivery.Tests) runs this with TRAILMAP_TEST_CRASH_AFTER_SEND set and expects the kill.
+//   Trailmap.DeliveryBench dispatch-loop OUTBOX.duckdb HOST:PORT PARALLELISM
+//       the same through the server's loop (Dispatcher.RunAsync) with PARALLELISM sends at once, until nothing is
+//       pending or sending; the crash test's second case.
 var verb = args.Length > 0 ? args[0] : "";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 switch (verb)
@@ -16,7 +19,9 @@ switch (verb)
         return await LatencyBench.RunAsync(rate: Arg(1, 1000), seconds: Arg(2, 10), parallelism: Arg(3, 32));
     case "dispatch" when args.Length == 3:
         return await DispatchOnce.RunAsync(args[1], args[2]);
+    case "dispatch-loop" when args.Length == 4:
+        return await DispatchOnce.RunAsync(args[1], args[2], loopParallelism: Arg(3, 4));
     default:
-        Console.Error.WriteLine("usage: Trailmap.DeliveryBench latency [RATE] [SECONDS] [PARALLELISM] | dispatch OUTBOX.duckdb HOST:PORT");
+        Console.Error.WriteLine("usage: Trailmap.DeliveryBench latency [RATE] [SECONDS] [PARALLELISM] | dispatch OUTBOX.duckdb HOST:PORT | dispatch-loop OUTBOX.duckdb HOST:PORT PARALLELISM");
         return 2;
 }

@@ -250,4 +250,40 @@ public sealed class WebhookDeliveryTests : IDisposable
         outbox.Get("r:c1:e1")!.State.ShouldBe(OutboxState.Sent);
         receiver.Requests.Count.ShouldBe(1);
     }
+    [Fact]
+    public async Task While_the_loop_runs_due_messages_go_out_once_and_paused_or_later_ones_wait()
+    {
+        await using var receiver = new WebhookReceiver();
+        var loopDispatcher = new Dispatcher(
+            outbox,
+            [new WebhookChannel(http, new WebhookOptions { Secret = Secret }, clock)],
+            new DispatcherOptions { Retry = NoJitter, Parallelism = 4, PollInterval = TimeSpan.FromHours(1) },
+            clock);
+        outbox.Pause("held");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var loop = loopDispatcher.RunAsync(stop.Token);
+
+        // Enqueued while the loop runs: 30 due now (handed to the loop by the enqueue itself), one of a paused rule,
+        // one due tomorrow (by the fake clock, which does not move).
+        outbox.EnqueueMany(Enumerable.Range(1, 30).Select(i => Make("r", $"c{i}", "e", Webhook(receiver.Url), due: DateTimeOffset.UnixEpoch)));
+        outbox.Enqueue(Make("held", "c1", "e", Webhook(receiver.Url), due: DateTimeOffset.UnixEpoch));
+        outbox.Enqueue(Make("r", "later", "e", Webhook(receiver.Url), due: Start.AddDays(1)));
+        var waited = 0;
+        while (outbox.Counts().GetValueOrDefault(OutboxState.Sent) < 30 && waited++ < 400)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await loop;
+
+        // 30 requests, one per message, each the first attempt, recorded so.
+        receiver.Requests.Count.ShouldBe(30);
+        receiver.Requests.Select(r => r.Headers[WebhookChannel.IdempotencyHeader]).Distinct().Count().ShouldBe(30);
+        outbox.List(OutboxState.Sent).Select(e => e.Attempts).ShouldAllBe(a => a == 1);
+        // The paused rule's message and tomorrow's wait as pending, with no attempt counted.
+        outbox.List(OutboxState.Pending).Select(e => (e.IdempotencyKey, e.Attempts)).ShouldBe([("held:c1:e", 0), ("r:later:e", 0)], ignoreOrder: true);
+        outbox.Counts().Keys.ShouldBe([OutboxState.Sent, OutboxState.Pending], ignoreOrder: true);
+    }
 }

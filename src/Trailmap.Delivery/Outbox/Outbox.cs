@@ -222,7 +222,7 @@ public sealed class Outbox : IDisposable
                     .AppendValue(m.IdempotencyKey).AppendValue(m.RuleId).AppendValue(m.CustomerId)
                     .AppendValue(m.Action.Channel.ToString())
                     .AppendValue(OutboxJson.WriteAction(m.Action)).AppendValue(OutboxJson.WriteData(m.Data))
-                    .AppendValue(due).AppendValue(now).AppendValue(claimedNow[i] ? "sending" : "pending").AppendValue(0).AppendValue(due);
+                    .AppendValue(due).AppendValue(now).AppendValue(claimedNow[i] ? "sending" : "pending").AppendValue((int?)0).AppendValue(due);
                 row = claimedNow[i] ? row.AppendValue(now) : row.AppendNullValue();
                 row.AppendNullValue().AppendNullValue().AppendNullValue().AppendNullValue().EndRow();
             }

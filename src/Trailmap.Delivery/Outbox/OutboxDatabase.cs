@@ -210,7 +210,20 @@ internal sealed class OutboxDatabase : IDisposable
 
             GroupCommits++;
             GroupedWrites += batch.Count;
-            if (!TryCommit(batch) && batch.Count > 1)
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var ok = TryCommit(batch);
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (took > LongestGroup)
+            {
+                LongestGroup = took;
+            }
+
+            if (took > TimeSpan.FromSeconds(1))
+            {
+                SlowGroups++;
+            }
+
+            if (!ok && batch.Count > 1)
             {
                 // The group was rolled back as a whole: each item again alone, so only the failing one fails.
                 foreach (var item in batch)
@@ -225,6 +238,11 @@ internal sealed class OutboxDatabase : IDisposable
     public long GroupCommits { get; private set; }
 
     public long GroupedWrites { get; private set; }
+
+    /// <summary>The longest time one group took to run and commit, and how many took over a second (a checkpoint).</summary>
+    public TimeSpan LongestGroup { get; private set; }
+
+    public long SlowGroups { get; private set; }
 
     private bool TryCommit(List<WriteItem> batch)
     {
