@@ -71,6 +71,15 @@ internal static class LatencyBench
             .Select(a => (a.Value.Timestamp - enqueuedAt[a.Key]) * 1000.0 / Stopwatch.Frequency)
             .Order()
             .ToArray();
+        // Where the slow ones were: p50 and max latency by 5-second window of enqueue time.
+        var windows = sink.Arrivals.Where(a => enqueuedAt.ContainsKey(a.Key))
+            .GroupBy(a => (int)((enqueuedAt[a.Key] - started) / (5.0 * Stopwatch.Frequency)))
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var l = g.Select(a => (a.Value.Timestamp - enqueuedAt[a.Key]) * 1000.0 / Stopwatch.Frequency).Order().ToArray();
+                return string.Create(CultureInfo.InvariantCulture, $"{g.Key * 5}s: p50 {Percentile(l, 0.5):0} max {l[^1]:0}");
+            });
         var counts = outbox.Counts();
         var retried = outbox.Database.Query(
             "SELECT count(*), any_value(last_error) FROM delivery_outbox WHERE attempts > 1",
@@ -87,6 +96,7 @@ internal static class LatencyBench
             outbox writer: {outbox.Database.GroupCommits - groupsBefore:N0} group commits, {(outbox.Database.GroupedWrites - writesBefore) / (double)Math.Max(1, outbox.Database.GroupCommits - groupsBefore):0.0} writes each; longest group {outbox.Database.LongestGroup.TotalMilliseconds:N0} ms, {outbox.Database.SlowGroups} over 1 s (whole run)
             CPU by thread name (measured part, s): {threads}
             load average (1 min) before {loadBefore}, after {LoadAverage()}
+            latency by enqueue time (ms): {string.Join("; ", windows)}
             enqueue -> webhook received: p50 {Percentile(latencies, 0.50):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies.LastOrDefault():0.0} ms
             """));
         outbox.Dispose();
@@ -117,11 +127,13 @@ internal static class LatencyBench
                 continue;
             }
 
+            // Due now, as the planner makes a message for a trigger that just happened.
+            var dueAt = TimeProvider.System.GetUtcNow();
             var batch = new List<OutboxMessage>(due - sent);
             for (var i = sent; i < due; i++)
             {
                 var n = i.ToString(CultureInfo.InvariantCulture);
-                batch.Add(new OutboxMessage($"{rule}:c{n}:e{n}", rule, "c" + n, action, DateTimeOffset.UnixEpoch,
+                batch.Add(new OutboxMessage($"{rule}:c{n}:e{n}", rule, "c" + n, action, dueAt,
                     new Dictionary<string, string?> { ["customer.name"] = "Customer " + n }));
             }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Trailmap.DeliveryBench;
 
 // Usage:
-//   Trailmap.DeliveryBench latency [RATE=1000] [SECONDS=10] [PARALLELISM=32]
+//   Trailmap.DeliveryBench latency [RATE=1000] [SECONDS=10] [PARALLELISM=64]
 //       enqueues RATE webhook messages a second for SECONDS into a fresh outbox, a dispatcher loop delivers them to a
 //       loopback receiver, and prints enqueue-to-received latency percentiles.
 //   Trailmap.DeliveryBench dispatch OUTBOX.duckdb HOST:PORT
@@ -16,7 +16,7 @@ int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index],
 switch (verb)
 {
     case "latency":
-        return await LatencyBench.RunAsync(rate: Arg(1, 1000), seconds: Arg(2, 10), parallelism: Arg(3, 32));
+        return await LatencyBench.RunAsync(rate: Arg(1, 1000), seconds: Arg(2, 10), parallelism: Arg(3, 64));
     case "dispatch" when args.Length == 3:
         return await DispatchOnce.RunAsync(args[1], args[2]);
     case "dispatch-loop" when args.Length == 4:

@@ -40,7 +40,7 @@ public sealed class CrashTests : IDisposable
 
         // 137 = 128 + SIGKILL (9): the hook killed the process, it did not exit.
         crashed.ExitCode.ShouldBe(137, crashed.Output);
-        // The child claims 10 at a time in key order (all are due) and sends them one by one: c01..c04 recorded
+        // The child claims 10 at a time in key order (all are due and were enqueued together) and sends them one by one: c01..c04 recorded
         // sent; c05 accepted by the server, killed before recording; c06..c10 claimed, never handed to SMTP, so
         // "sending" too (6 in all); c11, c12 not claimed. Oracle: the file, read with plain SQL.
         StatesInFile(path).ShouldBe("pending 2, sending 6, sent 4");

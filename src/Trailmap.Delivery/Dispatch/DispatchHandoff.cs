@@ -11,8 +11,9 @@ namespace Trailmap.Delivery;
 /// </summary>
 /// <remarks>
 /// A message handed over is in exactly the state a claimed one is, so crash safety is unchanged: left in
-/// <c>sending</c> by a crash, it goes back to pending on open. At most <see cref="Capacity"/> entries wait here; beyond
-/// that an enqueue writes messages as pending and calls <see cref="RequestClaim"/>.
+/// <c>sending</c> by a crash, it goes back to pending on open. At most <see cref="Capacity"/> entries wait here
+/// (memory: about a kilobyte each); beyond that an enqueue writes messages as pending and calls
+/// <see cref="RequestClaim"/>, and the loop claims them in order before anything is handed over again.
 /// </remarks>
 internal sealed class DispatchHandoff(int capacity)
 {
@@ -22,10 +23,15 @@ internal sealed class DispatchHandoff(int capacity)
 
     public int Capacity { get; } = capacity;
 
-    /// <summary>Reserves room for one more entry (on the writer thread, before the insert); false when full.</summary>
+    /// <summary>
+    /// Reserves room for one more entry (on the writer thread, before the insert); false when full or closed.
+    /// Closed from the first message that had to be written as pending until a claim finds the backlog empty: a
+    /// message handed over meanwhile would overtake the older ones waiting in the table (first in, first out).
+    /// Closed at the start too, until the first claim has taken what was waiting from before.
+    /// </summary>
     public bool TryReserve()
     {
-        if (Volatile.Read(ref held) >= Capacity)
+        if (Volatile.Read(ref closed) == 1 || Volatile.Read(ref held) >= Capacity)
         {
             return false;
         }
@@ -46,18 +52,36 @@ internal sealed class DispatchHandoff(int capacity)
         }
     }
 
-    /// <summary>Moves up to <paramref name="max"/> handed-over entries into the loop's queue, freeing their room.</summary>
-    public void TakeInto(Queue<OutboxEntry> ready, int max)
+    /// <summary>Takes the oldest handed-over entry (the loop, when a send slot is free), freeing its room.</summary>
+    public bool TryTake(out OutboxEntry entry)
     {
-        for (var i = 0; i < max && entries.TryDequeue(out var entry); i++)
+        if (!entries.TryDequeue(out entry!))
         {
-            ready.Enqueue(entry);
-            Interlocked.Decrement(ref held);
+            return false;
         }
+
+        Interlocked.Decrement(ref held);
+        return true;
     }
 
-    /// <summary>Set by an enqueue that wrote pending messages (full, paused rule, or due later): the loop must claim.</summary>
-    public void RequestClaim() => Volatile.Write(ref needsClaim, 1);
+    /// <summary>
+    /// Set by an enqueue that wrote pending messages (full, closed, paused rule, or due later): the loop must claim.
+    /// <paramref name="backlog"/> (a due message that did not fit) also closes the handoff.
+    /// </summary>
+    public void RequestClaim(bool backlog)
+    {
+        if (backlog)
+        {
+            Volatile.Write(ref closed, 1);
+        }
+
+        Volatile.Write(ref needsClaim, 1);
+    }
+
+    /// <summary>A claim found fewer due messages than it asked for: nothing older waits, hand over again.</summary>
+    public void Reopen() => Volatile.Write(ref closed, 0);
+
+    private int closed = 1;
 
     /// <summary>True once after <see cref="RequestClaim"/>.</summary>
     public bool TakeClaimRequest() => Interlocked.Exchange(ref needsClaim, 0) == 1;

@@ -105,7 +105,9 @@ public sealed class Dispatcher
         Task? sleep = null;
         var unfinished = new List<string>();
         // Fresh due messages come through the handoff, already claimed by their enqueue (see DispatchHandoff).
-        var handoff = new DispatchHandoff(Math.Max(options.BatchSize, 2 * options.Parallelism));
+        // 4,096 handed-over messages may wait: four seconds at 1,000 a second, so a stall of the disk or the receiver
+        // does not push fresh messages onto the slower claim path (a few megabytes at most).
+        var handoff = new DispatchHandoff(Math.Max(4096, options.BatchSize));
         var attached = outbox.Attach(handoff);
         var claimSignal = outbox.Enqueued;
         while (!cancellationToken.IsCancellationRequested)
@@ -132,9 +134,13 @@ public sealed class Dispatcher
                 got.ForEach(ready.Enqueue);
                 drained = got.Count < asked;
                 nextDue = drained ? outbox.NextDue() : null;
+                if (drained)
+                {
+                    // Nothing due is left in the table, so messages handed over from now on overtake nobody.
+                    handoff.Reopen();
+                }
             }
 
-            handoff.TakeInto(ready, Math.Max(0, handoff.Capacity - ready.Count));
             var now = time.GetUtcNow();
             var claimWanted = attached ? handoff.TakeClaimRequest() : claimSignal.IsCompleted;
             if (drained && (claimWanted || nextDue <= now || sleep is { IsCompleted: true }))
@@ -149,9 +155,11 @@ public sealed class Dispatcher
                 claiming = outbox.ClaimAsync(now, asked);
             }
 
-            while (ready.Count > 0 && sends.Count < options.Parallelism)
+            // Handed-over messages first: once the handoff closes for a backlog, it holds the oldest messages, and the
+            // claims bring the backlog after them in order. (Retries, claimed too, wait for a gap in fresh messages.)
+            while (sends.Count < options.Parallelism && (handoff.TryTake(out var next) || ready.TryDequeue(out next)))
             {
-                sends.Add(SendInLoopAsync(ready.Dequeue(), cancellationToken));
+                sends.Add(SendInLoopAsync(next, cancellationToken));
             }
 
             var waits = new List<Task>(4) { signal };
@@ -201,7 +209,11 @@ public sealed class Dispatcher
         if (attached)
         {
             await outbox.DetachAsync(handoff).ConfigureAwait(false);
-            handoff.TakeInto(ready, int.MaxValue);
+            while (handoff.TryTake(out var left))
+            {
+                ready.Enqueue(left);
+            }
+
         }
 
         foreach (var send in sends)

@@ -164,7 +164,8 @@ public sealed class Outbox : IDisposable
             for (var i = 0; i < fresh.Count; i++)
             {
                 var m = fresh[i];
-                if (to is not null && m.DueAt <= nowAt && !paused.Contains(m.RuleId) && to.TryReserve())
+                var handable = m.DueAt <= nowAt && !paused.Contains(m.RuleId);
+                if (to is not null && handable && to.TryReserve())
                 {
                     claimedNow[i] = true;
                     handedOver.Add(new OutboxEntry(
@@ -174,7 +175,7 @@ public sealed class Outbox : IDisposable
                 }
                 else if (to is not null)
                 {
-                    to.RequestClaim();
+                    to.RequestClaim(backlog: handable);
                 }
             }
 
@@ -336,14 +337,14 @@ public sealed class Outbox : IDisposable
                 SELECT idempotency_key FROM delivery_outbox
                 WHERE state = 'pending' AND next_attempt_at <= $now
                   AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules)
-                ORDER BY next_attempt_at, idempotency_key
+                ORDER BY next_attempt_at, enqueued_at, idempotency_key
                 LIMIT $limit)
             RETURNING {EntryColumns}
             """,
             ReadEntry,
             ("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit))
         .Select(e => e with { Attempts = e.Attempts + 1 })
-        .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
+        .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.EnqueuedAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Records what happened to a claimed message and returns once it is committed. Outcomes queued while the
