@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Trailmap.Delivery;
 
 namespace Trailmap.DeliveryBench;
@@ -41,9 +40,10 @@ internal sealed class WebhookSink : IAsyncDisposable
 
     public static async Task<WebhookSink> StartAsync(string secret, int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        // The empty builder reads no appsettings files, so it takes no inotify watch (a shared machine runs out).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var sink = new WebhookSink(app, secret);
         app.MapPost("/hook", (Func<HttpContext, Task<IResult>>)sink.ReceiveAsync);
