@@ -3,6 +3,7 @@
 # Segment batches to /v1/batch from concurrent clients; reports events/s, request latency, the pump's drain time
 # and idle latency, and checks that every acknowledged event landed exactly once.
 # Usage: bench/ingest-bench.sh [--seconds 15] [--clients 16] [--batch 100] [--warmup 3] [--dir DIR]
+#        bench/ingest-bench.sh --micro [--batch 500] [--segments 6] [--segment-events 50000]   (request path and pump alone, CPU per event)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 proj="$here/Trailmap.IngestBench/Trailmap.IngestBench.csproj"

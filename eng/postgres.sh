@@ -20,8 +20,9 @@ state_file="${TRAILMAP_PG_STATE:-$root/artifacts/postgres/current}"
 db_name="trailmap_oracle"
 db_user="trailmap"
 
-log() { echo "postgres.sh: $*" >&2; }
-die() { log "error: $*"; exit 1; }
+service="postgres.sh"
+# shellcheck source=eng/service-lib.sh
+source "$root/eng/service-lib.sh"
 
 # Runs a server binary as the cluster's owner: initdb and postgres refuse to run as root.
 as_owner() {
@@ -53,15 +54,7 @@ ensure_installed() {
     return 0
   fi
   log "no PostgreSQL server binaries found; installing Debian's postgresql ..."
-  command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is not installed and apt-get is unavailable; install PostgreSQL (initdb, pg_ctl) yourself"
-  local sudo=""
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "installing postgresql needs root (or sudo)"
-    sudo="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq >&2 || die "apt-get update failed"
-  $sudo apt-get install -y -qq postgresql >&2 || die "apt-get install postgresql failed"
+  apt_install postgresql
   bin="$(find_bin_dir)" || die "postgresql installed but no initdb/pg_ctl under /usr/lib/postgresql/*/bin"
 }
 
@@ -95,24 +88,6 @@ read_state() {
 
 print_env() {
   echo "TRAILMAP_PG=Host=127.0.0.1;Port=$port;Username=$db_user;Database=$db_name"
-}
-
-port_in_use() {
-  # A successful connect means something listens there.
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-pick_port() {
-  local candidate tries=0
-  while ((tries < 50)); do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$candidate"; then
-      echo "$candidate"
-      return 0
-    fi
-    tries=$((tries + 1))
-  done
-  return 1
 }
 
 start() {
@@ -208,15 +183,4 @@ stop() {
   log "stopped and removed $dir"
 }
 
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  env)
-    read_state || die "no server running; run eng/postgres.sh start"
-    print_env
-    ;;
-  *)
-    echo "usage: $0 start|stop|env" >&2
-    exit 2
-    ;;
-esac
+service_main "$@"

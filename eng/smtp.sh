@@ -19,41 +19,17 @@ state_file="${TRAILMAP_SMTP_STATE:-$root/artifacts/smtp/current}"
 # Debian's interpreter, where python3-aiosmtpd installs: a pyenv or venv python3 earlier on PATH would not see it.
 python="/usr/bin/python3"
 
-log() { echo "smtp.sh: $*" >&2; }
-die() { log "error: $*"; exit 1; }
+service="smtp.sh"
+# shellcheck source=eng/service-lib.sh
+source "$root/eng/service-lib.sh"
 
 ensure_installed() {
   if [[ -x "$python" ]] && "$python" -c "import aiosmtpd" 2>/dev/null; then
     return 0
   fi
   log "python3-aiosmtpd is not installed; installing Debian's package ..."
-  command -v apt-get >/dev/null 2>&1 || die "apt-get is unavailable; install python3-aiosmtpd yourself"
-  local sudo=""
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "installing python3-aiosmtpd needs root (or sudo)"
-    sudo="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq >&2 || die "apt-get update failed"
-  $sudo apt-get install -y -qq --no-install-recommends python3-aiosmtpd >&2 || die "apt-get install python3-aiosmtpd failed"
+  apt_install python3-aiosmtpd --no-install-recommends
   "$python" -c "import aiosmtpd" || die "python3-aiosmtpd installed but $python cannot import aiosmtpd"
-}
-
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-pick_port() {
-  local candidate tries=0
-  while ((tries < 50)); do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$candidate"; then
-      echo "$candidate"
-      return 0
-    fi
-    tries=$((tries + 1))
-  done
-  return 1
 }
 
 # True when the pid in the state file is our server (not a recycled pid of something else).
@@ -149,15 +125,4 @@ stop() {
   log "stopped and removed $dir"
 }
 
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  env)
-    read_state || die "no server running; run eng/smtp.sh start"
-    print_env
-    ;;
-  *)
-    echo "usage: $0 start|stop|env" >&2
-    exit 2
-    ;;
-esac
+service_main "$@"

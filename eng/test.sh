@@ -5,6 +5,9 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Every in-memory test server watches its config files; with inotify that is one instance each, and the default
+# limit (128 per user) runs out when the web tests start many servers at once. Polling needs no instance.
+export DOTNET_USE_POLLING_FILE_WATCHER=1
 
 results="$(mktemp -d -t trailmap-tests.XXXXXX)"
 started_pg=0

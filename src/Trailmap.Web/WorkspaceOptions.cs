@@ -21,8 +21,24 @@ public sealed record WorkspaceOptions
     /// <summary>The largest events file the import page accepts (1 GB); bigger files go through <c>trailmap import</c>.</summary>
     public long MaxImportBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// How long a journey page waits for a journey version's first measurement (nothing to show yet) before it
+    /// answers "measuring" and refreshes itself. Later measurements never make a page wait: it shows the last one.
+    /// </summary>
+    public TimeSpan FirstAnalysisWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the page view that finds new events (and starts their measurement) waits for it before showing the
+    /// last numbers marked "updating": small workspaces measure in milliseconds, so their pages are simply current.
+    /// Other views never wait.
+    /// </summary>
+    public TimeSpan FreshWait { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The time the workspace reads; tests pass a FakeTimeProvider.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How the running rules deliver (SMTP, webhook secret, Slack, public URL); see docs/automation.md.</summary>
+    public Trailmap.Automation.Running.DeliverySettings Delivery { get; init; } = new();
 
     public string ResolvedSpoolPath => SpoolPath ?? DbPath + ".ingest";
 }

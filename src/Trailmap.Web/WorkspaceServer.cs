@@ -40,6 +40,10 @@ public static class WorkspaceServer
             sp.GetRequiredService<EventData>();
             return Trailmap.Delivery.Outbox.Open(options.DbPath, options.Time);
         });
+        // Unsubscribe links are signed with a secret the running rules keep in the workspace file (so trailmap
+        // automate --once and the server sign alike); /unsubscribe reads them with the same signer.
+        services.AddSingleton(sp => sp.GetRequiredService<Trailmap.Automation.Running.AutomationRunner>().UnsubscribeTokens);
+        services.AddSingleton(sp => new Trailmap.Delivery.InAppQueue(sp.GetRequiredService<Trailmap.Delivery.Outbox>()));
         services.AddSingleton<UserStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<JourneyStore>();
@@ -50,6 +54,8 @@ public static class WorkspaceServer
         services.AddSingleton<Ingestion.Spool>();
         services.AddSingleton<Ingestion.IngestPump>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
+        Interventions.InterventionEndpoints.AddServices(services);
+        Automation.AutomationServices.Add(services, options);
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>
@@ -91,6 +97,7 @@ public static class WorkspaceServer
         Api.ApiEndpoints.Map(routes);
         Settings.SettingsPages.Map(routes);
         Ingestion.IngestEndpoints.Map(routes);
+        Interventions.InterventionEndpoints.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 

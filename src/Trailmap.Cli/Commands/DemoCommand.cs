@@ -22,10 +22,12 @@ public static class DemoCommand
         var customers = new Option<int>("--customers", "-n") { Description = "Customers in the generated history", DefaultValueFactory = _ => 5000 };
         var noServe = new Option<bool>("--no-serve") { Description = "Write the files and stop, without starting the web workspace" };
         var urls = new Option<string[]>("--urls") { Description = "Where the web workspace listens", DefaultValueFactory = _ => [ServeCommand.DefaultUrl], AllowMultipleArgumentsPerToken = true };
+        var delivery = new AutomateDeliveryOptions();
         var command = new Command("demo", "A full workspace in ./trailmap-demo/: generated events for a template imported, analyzed and rendered as a measured map, plus every template in every format; then the web workspace on it")
         {
             output, chromium, template, customers, noServe, urls,
         };
+        delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var dir = parse.GetValue(output)!;
@@ -107,7 +109,13 @@ public static class DemoCommand
             var signIn = DemoWorkspace.Seed(db, parse.GetValue(template)!, time);
             await ServeCommand.RunAsync(
                 terminal,
-                new Trailmap.Web.WorkspaceOptions { DbPath = db, ChromiumPath = parse.GetValue(chromium), Time = time },
+                new Trailmap.Web.WorkspaceOptions
+                {
+                    DbPath = db,
+                    ChromiumPath = parse.GetValue(chromium),
+                    Time = time,
+                    Delivery = ServeCommand.WithPublicUrl(delivery.Read(parse), parse.GetValue(urls)!),
+                },
                 parse.GetValue(urls)!,
                 signIn,
                 ct).ConfigureAwait(false);

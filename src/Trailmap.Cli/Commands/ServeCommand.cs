@@ -18,18 +18,45 @@ public static class ServeCommand
         var db = new Option<string>("--db") { Description = "The store file: events and the workspace (members, keys, journeys)", DefaultValueFactory = _ => Trailmap.Events.EventStore.DefaultPath };
         var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on; several are allowed. Use http://0.0.0.0:PORT to accept other machines", DefaultValueFactory = _ => [DefaultUrl], AllowMultipleArgumentsPerToken = true };
         var chromium = new Option<string?>("--chromium") { Description = "Path to Chromium for PDF and PNG exports" };
-        var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API and a Segment-compatible ingestion API")
+        var delivery = new AutomateDeliveryOptions();
+        var maxUpload = new Option<long?>("--max-upload")
         {
-            db, urls, chromium,
+            Description = "The largest events file the import page accepts, such as 500MB or 2GB (1 KB = 1,024 bytes; default 1GB); bigger files go through trailmap import",
+            HelpName = "SIZE",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (ByteSize.TryParse(text, out var error) is { } bytes)
+                {
+                    return bytes;
+                }
+
+                result.AddError("--max-upload: " + error);
+                return null;
+            },
         };
+        var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API, a Segment-compatible ingestion API, and the journeys' interventions and sequences (evaluated after every import and at least once a minute, delivered with the settings below)")
+        {
+            db, urls, chromium, maxUpload,
+        };
+        delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var options = new WorkspaceOptions { DbPath = parse.GetValue(db)!, ChromiumPath = parse.GetValue(chromium) };
+            var options = new WorkspaceOptions { DbPath = parse.GetValue(db)!, ChromiumPath = parse.GetValue(chromium), Delivery = WithPublicUrl(delivery.Read(parse), parse.GetValue(urls)!) };
+            if (parse.GetValue(maxUpload) is { } bytes)
+            {
+                options = options with { MaxImportBytes = bytes };
+            }
+
             await RunAsync(terminal, options, parse.GetValue(urls)!, signIn: null, ct).ConfigureAwait(false);
             return 0;
         });
         return command;
     }
+
+    /// <summary>Without --public-url, unsubscribe links point at the first address the server listens on.</summary>
+    public static Trailmap.Automation.Running.DeliverySettings WithPublicUrl(Trailmap.Automation.Running.DeliverySettings settings, string[] urls) =>
+        settings.PublicUrl is null && urls.Length > 0 && !urls[0].Contains('*', StringComparison.Ordinal) ? settings with { PublicUrl = urls[0] } : settings;
 
     /// <summary>Starts the workspace, says where it is and how to get in, and serves until Ctrl+C.</summary>
     public static async Task RunAsync(Terminal terminal, WorkspaceOptions options, string[] urls, string? signIn, CancellationToken ct)

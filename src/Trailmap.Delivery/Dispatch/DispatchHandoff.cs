@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Trailmap.Journeys.Model;
 
 namespace Trailmap.Delivery;
 
@@ -15,13 +16,21 @@ namespace Trailmap.Delivery;
 /// (memory: about a kilobyte each); beyond that an enqueue writes messages as pending and calls
 /// <see cref="RequestClaim"/>, and the loop claims them in order before anything is handed over again.
 /// </remarks>
-internal sealed class DispatchHandoff(int capacity)
+internal sealed class DispatchHandoff(int capacity, IReadOnlyCollection<ActionChannel>? channels = null)
 {
     private readonly ConcurrentQueue<OutboxEntry> entries = new();
+    private readonly HashSet<ActionChannel>? accepted = channels?.ToHashSet();
     private int held;
     private int needsClaim;
 
     public int Capacity { get; } = capacity;
+
+    /// <summary>
+    /// Whether the loop claims messages of <paramref name="channel"/> (all, unless the dispatcher leaves unconfigured
+    /// channels pending, see <see cref="DispatcherOptions.LeaveUnconfiguredPending"/>). An enqueue hands over only
+    /// these: any other message stays pending, with no attempt counted, for a dispatcher that has its channel.
+    /// </summary>
+    public bool Accepts(ActionChannel channel) => accepted is null || accepted.Contains(channel);
 
     /// <summary>
     /// Reserves room for one more entry (on the writer thread, before the insert); false when full or closed.

@@ -37,6 +37,9 @@ public sealed class Dispatcher
         }
     }
 
+    /// <summary>The channels whose messages a pass claims: all (null), or with <see cref="DispatcherOptions.LeaveUnconfiguredPending"/> only the configured ones.</summary>
+    private IReadOnlyCollection<ActionChannel>? ClaimedChannels => options.LeaveUnconfiguredPending ? channels.Keys : null;
+
     /// <summary>One pass at the time provider's now.</summary>
     public Task<DispatchSummary> RunOnceAsync(CancellationToken cancellationToken = default) =>
         RunOnceAsync(time.GetUtcNow(), cancellationToken);
@@ -47,7 +50,7 @@ public sealed class Dispatcher
     /// </summary>
     public async Task<DispatchSummary> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var claimed = await outbox.ClaimAsync(now, options.BatchSize).ConfigureAwait(false);
+        var claimed = await outbox.ClaimAsync(now, options.BatchSize, ClaimedChannels).ConfigureAwait(false);
         if (claimed.Count == 0)
         {
             return DispatchSummary.Empty;
@@ -107,7 +110,7 @@ public sealed class Dispatcher
         // Fresh due messages come through the handoff, already claimed by their enqueue (see DispatchHandoff).
         // 4,096 handed-over messages may wait: four seconds at 1,000 a second, so a stall of the disk or the receiver
         // does not push fresh messages onto the slower claim path (a few megabytes at most).
-        var handoff = new DispatchHandoff(Math.Max(4096, options.BatchSize));
+        var handoff = new DispatchHandoff(Math.Max(4096, options.BatchSize), ClaimedChannels);
         var attached = outbox.Attach(handoff);
         var claimSignal = outbox.Enqueued;
         while (!cancellationToken.IsCancellationRequested)
@@ -133,7 +136,7 @@ public sealed class Dispatcher
                 claiming = null;
                 got.ForEach(ready.Enqueue);
                 drained = got.Count < asked;
-                nextDue = drained ? outbox.NextDue() : null;
+                nextDue = drained ? outbox.NextDue(ClaimedChannels) : null;
                 if (drained)
                 {
                     // Nothing due is left in the table, so messages handed over from now on overtake nobody.
@@ -152,7 +155,7 @@ public sealed class Dispatcher
             {
                 claimSignal = outbox.Enqueued;
                 asked = options.BatchSize - ready.Count;
-                claiming = outbox.ClaimAsync(now, asked);
+                claiming = outbox.ClaimAsync(now, asked, ClaimedChannels);
             }
 
             // Handed-over messages first: once the handoff closes for a backlog, it holds the oldest messages, and the

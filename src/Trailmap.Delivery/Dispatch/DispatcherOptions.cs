@@ -27,6 +27,14 @@ public sealed record DispatcherOptions
     /// wakes it at once; this catches messages that fall due and rules that are resumed. Default 1 s.
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// When true, messages for a channel this dispatcher has no <see cref="IDeliveryChannel"/> for are not claimed:
+    /// they stay pending, with no attempt counted, until a dispatcher with that channel runs (say, after SMTP is
+    /// configured). Default false: such messages are retried and end as dead letters, which is right for a
+    /// dispatcher that is expected to have every channel.
+    /// </summary>
+    public bool LeaveUnconfiguredPending { get; init; }
 }
 
 /// <summary>What one dispatch pass did.</summary>

@@ -164,6 +164,13 @@ public sealed class Outbox : IDisposable
             for (var i = 0; i < fresh.Count; i++)
             {
                 var m = fresh[i];
+                if (to is not null && !to.Accepts(m.Action.Channel))
+                {
+                    // Not the loop's channel: it stays pending for a dispatcher that has the channel, and this loop
+                    // has nothing to claim for it.
+                    continue;
+                }
+
                 var handable = m.DueAt <= nowAt && !paused.Contains(m.RuleId);
                 if (to is not null && handable && to.TryReserve())
                 {
@@ -306,14 +313,53 @@ public sealed class Outbox : IDisposable
     public void Dispose() => Database.Dispose();
 
     /// <summary>The earliest next attempt of a pending message whose rule is not paused, or null when none waits.</summary>
-    internal DateTimeOffset? NextDue()
+    internal DateTimeOffset? NextDue(IReadOnlyCollection<ActionChannel>? channels = null)
     {
+        var (filter, parameters) = ChannelFilter(channels);
         var value = Database.Scalar(
-            """
+            $"""
             SELECT min(next_attempt_at) FROM delivery_outbox
-            WHERE state = 'pending' AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules)
-            """);
+            WHERE state = 'pending' AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules){filter}
+            """,
+            parameters);
         return value is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>
+    /// Marks the rule's pending messages due before <paramref name="dueBefore"/> as <see cref="OutboxState.Suppressed"/>
+    /// with <paramref name="reason"/>, so they are never sent: what resuming a rule with <c>on_resume: skip</c> does
+    /// with the messages that fell due while it was paused. Returns how many were skipped.
+    /// </summary>
+    public int SkipPending(string ruleId, DateTimeOffset dueBefore, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var now = OutboxDatabase.ToDb(Time.GetUtcNow());
+        // Through the writer, like claims and outcomes, so it commits in order with them. No key changes, so the
+        // key-hash set needs nothing; messages already handed to a loop are sending, not pending, and go out.
+        return Database.Write(() => Database.Execute(
+            """
+            UPDATE delivery_outbox SET state = 'suppressed', last_error = $reason, finished_at = $now
+            WHERE rule_id = $rule AND state = 'pending' AND due_at < $before
+            """,
+            ("rule", ruleId), ("reason", reason), ("before", OutboxDatabase.ToDb(dueBefore)), ("now", now)));
+    }
+
+    /// <summary>An extra WHERE clause limiting rows to these channels (none: every channel), with its parameters.</summary>
+    private static (string Sql, (string, object?)[] Parameters) ChannelFilter(IReadOnlyCollection<ActionChannel>? channels)
+    {
+        if (channels is null)
+        {
+            return ("", []);
+        }
+
+        if (channels.Count == 0)
+        {
+            return (" AND false", []);
+        }
+
+        var parameters = channels.Select((c, i) => ("ch" + i.ToString(CultureInfo.InvariantCulture), (object?)c.ToString())).ToArray();
+        return ($" AND channel IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))})", parameters);
     }
 
     /// <summary>
@@ -322,29 +368,33 @@ public sealed class Outbox : IDisposable
     /// <see cref="OutboxEntry.Attempts"/> already counting the attempt about to be made. The stored count goes up
     /// when the outcome is recorded, so a claim that is never attempted (a crash, a stop) costs no attempt.
     /// </summary>
-    internal Task<List<OutboxEntry>> ClaimAsync(DateTimeOffset now, int limit) =>
-        Database.WriteAsync(() => ClaimNow(now, limit));
+    internal Task<List<OutboxEntry>> ClaimAsync(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels = null) =>
+        Database.WriteAsync(() => ClaimNow(now, limit, channels));
 
     /// <summary><see cref="ClaimAsync"/> for synchronous callers (tests).</summary>
-    internal List<OutboxEntry> Claim(DateTimeOffset now, int limit) => Database.Write(() => ClaimNow(now, limit));
+    internal List<OutboxEntry> Claim(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels = null) =>
+        Database.Write(() => ClaimNow(now, limit, channels));
 
-    private List<OutboxEntry> ClaimNow(DateTimeOffset now, int limit) =>
-        Database.Query(
+    private List<OutboxEntry> ClaimNow(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels)
+    {
+        var (filter, parameters) = ChannelFilter(channels);
+        return Database.Query(
             $"""
             UPDATE delivery_outbox
             SET state = 'sending', claimed_at = $now
             WHERE idempotency_key IN (
                 SELECT idempotency_key FROM delivery_outbox
                 WHERE state = 'pending' AND next_attempt_at <= $now
-                  AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules)
+                  AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules){filter}
                 ORDER BY next_attempt_at, enqueued_at, idempotency_key
                 LIMIT $limit)
             RETURNING {EntryColumns}
             """,
             ReadEntry,
-            ("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit))
+            [("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit), .. parameters])
         .Select(e => e with { Attempts = e.Attempts + 1 })
         .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.EnqueuedAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>
     /// Records what happened to a claimed message and returns once it is committed. Outcomes queued while the

@@ -312,14 +312,24 @@ public static class EventImporter
             Exec(EventSql.Duplicates);
             var fileHasDuplicates = Scalar("SELECT count(*) FROM tm_dups") > 0;
             var storeHasEvents = Scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") > 0;
+            if (storeHasEvents)
+            {
+                Exec(EventSql.Known);
+            }
+
             long inserted;
             using (ticker.Query())
             {
-                inserted = Exec(EventSql.InsertNew(fileHasDuplicates, storeHasEvents),
+                inserted = Exec(EventSql.InsertNew(fileHasDuplicates, storeHasEvents, ordered: options.KeepSorted),
                     P("seq_base", seqBase), P("import_id", importId), P("row_base", rowBase));
             }
 
             Exec("DROP TABLE tm_dups");
+            if (storeHasEvents)
+            {
+                Exec("DROP TABLE tm_known");
+            }
+
             return inserted;
         }
 

@@ -17,6 +17,15 @@ public sealed record EventLogQuery
     public DateTimeOffset? To { get; init; }
 
     public bool IncludeTraits { get; init; } = true;
+
+    /// <summary>
+    /// Only events stored after the one with this sequence number: what landed since a log was loaded, to extend it
+    /// (sequence numbers only grow; imports run one at a time).
+    /// </summary>
+    public long? AfterSequence { get; init; }
+
+    /// <summary>Only traits updated at or after this instant (with <see cref="IncludeTraits"/>); see <see cref="EventStore.TraitsWatermark"/>.</summary>
+    public DateTimeOffset? TraitsUpdatedSince { get; init; }
 }
 
 /// <summary>Streams the store's events, already in (customer, ts, seq) order, into a columnar <see cref="EventLog"/>.</summary>
@@ -25,7 +34,9 @@ public static class EventLogLoader
     public static EventLog LoadEventLog(this EventStore store, EventLogQuery? query = null, IProgress<long>? progress = null)
     {
         query ??= new EventLogQuery();
-        var total = store.Scalar<long>("SELECT count(*) FROM events");
+        var total = query.AfterSequence is { } after
+            ? store.Scalar<long>("SELECT count(*) FROM events WHERE seq > $after", new DuckDBParameter("after", after))
+            : store.Scalar<long>("SELECT count(*) FROM events");
 
         // Imports keep the table physically in (customer, ts, seq) order and DuckDB returns a plain scan in insertion
         // order, so the first attempt skips the ORDER BY: sorting tens of millions of rows costs gigabytes and
@@ -33,7 +44,8 @@ public static class EventLogLoader
         SortedEventLogWriter writer;
         try
         {
-            writer = Read(store, query, total, sorted: false, progress);
+            // What landed since a load sits at the end of the table in arrival order: sort it (it is small) right away.
+            writer = Read(store, query, total, sorted: query.AfterSequence is not null, progress);
         }
         catch (InvalidOperationException)
         {
@@ -43,7 +55,7 @@ public static class EventLogLoader
         if (query.IncludeTraits)
         {
             var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
-            foreach (var t in store.ReadTraits())
+            foreach (var t in store.ReadTraits(query.TraitsUpdatedSince))
             {
                 traits[t.CustomerId] = Pick(t.Traits, wanted: null) ?? new Dictionary<string, object?>();
             }
@@ -71,6 +83,12 @@ public static class EventLogLoader
         {
             where.Add("ts < $to");
             command.Parameters.Add(new DuckDBParameter("to", to.UtcDateTime));
+        }
+
+        if (query.AfterSequence is { } after)
+        {
+            where.Add("seq > $after");
+            command.Parameters.Add(new DuckDBParameter("after", after));
         }
 
         command.CommandText =

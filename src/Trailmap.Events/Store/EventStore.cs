@@ -147,12 +147,18 @@ public sealed class EventStore : IDisposable
         return rows;
     }
 
-    /// <summary>Every customer's traits, ordered by customer id.</summary>
-    public IReadOnlyList<CustomerTraits> ReadTraits()
+    /// <summary>Every customer's traits (or those updated at or after <paramref name="updatedSince"/>), ordered by customer id.</summary>
+    public IReadOnlyList<CustomerTraits> ReadTraits(DateTimeOffset? updatedSince = null)
     {
         var result = new List<CustomerTraits>();
         using var command = Connection.CreateCommand();
-        command.CommandText = "SELECT customer_id, CAST(traits AS VARCHAR), updated_at FROM customers ORDER BY customer_id";
+        command.CommandText = "SELECT customer_id, CAST(traits AS VARCHAR), updated_at FROM customers"
+            + (updatedSince is null ? "" : " WHERE updated_at >= $since") + " ORDER BY customer_id";
+        if (updatedSince is { } since)
+        {
+            command.Parameters.Add(new DuckDBParameter("since", since.UtcDateTime));
+        }
+
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -163,6 +169,18 @@ public sealed class EventStore : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The latest traits update, read before loading a log: traits updated at or after it are all a later extension
+    /// of that log needs (re-reading the ones at the very instant is harmless). Null while no customer has traits.
+    /// </summary>
+    public DateTimeOffset? TraitsWatermark()
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT max(updated_at) FROM customers";
+        var value = command.ExecuteScalar();
+        return value is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
     }
 
     /// <summary>Counts for a status line: events, customers (with events or traits), event names, imports.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Rendering;
@@ -22,12 +23,16 @@ public sealed record JourneyActuals
     public IReadOnlyList<MomentActual> MomentsOfTruth { get; init; } = [];
     /// <summary>Id of the stage whose entry is the bottleneck transition, if any.</summary>
     public string? Bottleneck { get; init; }
+    /// <summary>Measured lift of interventions and sequences (treated against held out); drawn beside their stage.</summary>
+    public IReadOnlyList<InterventionActual> Interventions { get; init; } = [];
 
     public StageActual? ForStage(string id) => Stages.FirstOrDefault(s => s.Id == id);
 
     public KpiActual? ForKpi(string id) => Kpis.FirstOrDefault(k => k.Id == id);
 
     public MomentActual? ForMoment(string id) => MomentsOfTruth.FirstOrDefault(m => m.Id == id);
+
+    public InterventionActual? ForIntervention(string id) => Interventions.FirstOrDefault(i => i.Id == id);
 
     public static JourneyActuals Read(string json) =>
         JsonSerializer.Deserialize<JourneyActuals>(json, TrailmapJson.Options)
@@ -68,4 +73,64 @@ public sealed record MomentActual
     /// <summary>Share of eligible customers who met the condition within the deadline.</summary>
     public double? HitRate { get; init; }
     public long? Customers { get; init; }
+}
+
+/// <summary>
+/// The measured effect of one intervention or sequence: goal conversion of treated customers against held-out ones
+/// within the window after their first trigger, and the difference with its 95% interval (docs/automation.md#lift).
+/// </summary>
+public sealed record InterventionActual
+{
+    /// <summary>The intervention's or sequence's id.</summary>
+    public required string Id { get; init; }
+    /// <summary>The goal (or exit) event counted as a conversion, as written in the journey.</summary>
+    public string? Goal { get; init; }
+    /// <summary>How long after the trigger a goal event counts.</summary>
+    public double? WindowSeconds { get; init; }
+    public long Treated { get; init; }
+    public long TreatedConverted { get; init; }
+    public long HeldOut { get; init; }
+    public long HeldOutConverted { get; init; }
+    /// <summary>Triggered customers whose window has not closed yet; counted in neither group.</summary>
+    public long Pending { get; init; }
+    /// <summary>Treated rate minus held-out rate (a fraction); null while either group is empty.</summary>
+    public double? Lift { get; init; }
+    public double? LiftLow { get; init; }
+    public double? LiftHigh { get; init; }
+
+    /// <summary>
+    /// One line for people: "lift +12.3 pts (95% CI -1.0 to +25.6), treated 120 (30%) vs holdout 14 (18%), 5 pending".
+    /// Rates are of each group; points are percentage points. An empty group is said in words, never left blank.
+    /// </summary>
+    public string Summary()
+    {
+        var parts = new List<string>();
+        if (Lift is { } lift && LiftLow is { } low && LiftHigh is { } high)
+        {
+            parts.Add($"lift {Points(lift)} pts (95% CI {Points(low)} to {Points(high)})");
+            parts.Add($"treated {Group(Treated, TreatedConverted)} vs holdout {Group(HeldOut, HeldOutConverted)}");
+        }
+        else if (Treated == 0 && HeldOut == 0)
+        {
+            parts.Add("no measured customers yet");
+        }
+        else
+        {
+            parts.Add(HeldOut == 0 ? "no held-out customers yet" : "no treated customers yet");
+            parts.Add(HeldOut == 0 ? $"treated {Group(Treated, TreatedConverted)}" : $"holdout {Group(HeldOut, HeldOutConverted)}");
+        }
+
+        if (Pending > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{Pending:N0} pending"));
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private static string Points(double share) =>
+        (share * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
+
+    private static string Group(long customers, long converted) =>
+        string.Create(CultureInfo.InvariantCulture, $"{customers:N0} ({(double)converted / customers * 100:0.#}%)");
 }

@@ -8,17 +8,39 @@ namespace Trailmap.Web.Analysis;
 /// (DuckDB connections are not safe for concurrent callers); loaded event logs are cached until the data
 /// changes, so pages read memory, not the store.
 /// </summary>
+/// <remarks>
+/// Loading a log reads every event (tens of seconds at 10M events), so loads run on a second connection to the same
+/// file with a gate of their own: a load neither holds up the ingestion pump's imports nor a customer's timeline,
+/// only one load runs at a time, and callers asking for the same log at the same data version share one load.
+/// </remarks>
 public sealed class EventData : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly SemaphoreSlim loadGate = new(1, 1);
     private readonly Lock cacheLock = new();
-    private readonly List<(long Version, string Key, EventLog Log)> logs = [];
+    private readonly List<CachedLog> logs = [];
+    private readonly Dictionary<string, (long Version, Task<EventLog> Load)> loading = new(StringComparer.Ordinal);
+    private readonly Lazy<EventStore> reader;
     private long version;
+    private long loads;
+    private long fullLoads;
 
-    public EventData(EventStore store) => Store = store;
+    public EventData(EventStore store)
+    {
+        Store = store;
+
+        // ":memory:" opened twice is two databases; a throwaway store loads on its only connection, under the gate.
+        reader = new Lazy<EventStore>(() => store.Path == ":memory:" ? store : EventStore.Open(store.Path));
+    }
 
     /// <summary>Rises every time events land; caches keyed on it never serve stale numbers.</summary>
     public long Version => Interlocked.Read(ref version);
+
+    /// <summary>How many event logs were loaded or extended so far (tests count reloads with it).</summary>
+    internal long Loads => Interlocked.Read(ref loads);
+
+    /// <summary>How many of those read every event, rather than extending a log with what landed since.</summary>
+    internal long FullLoads => Interlocked.Read(ref fullLoads);
 
     private EventStore Store { get; }
 
@@ -38,55 +60,149 @@ public sealed class EventData : IDisposable
         }
     }
 
-    /// <summary>Marks the data as changed: the next page reloads events.</summary>
-    public void Changed()
-    {
-        Interlocked.Increment(ref version);
-        lock (cacheLock)
-        {
-            logs.Clear();
-        }
-    }
+    /// <summary>Marks the data as changed: the next log asked for holds the new events too.</summary>
+    public void Changed() => Interlocked.Increment(ref version);
 
     /// <summary>
-    /// The event log with these properties parsed, from the cache when the data has not changed since. Two logs
-    /// are kept, enough for the journey open in the editor and the one on the map, without holding one per journey.
+    /// The event log with these properties parsed, holding at least every event that landed before the call: from
+    /// the cache when the data has not changed since, else shared with a load of the same log already under way at
+    /// the same data version, else read from the store: only what landed since when a log of the same properties is
+    /// cached from an earlier data version (see <see cref="LogMerge"/>), every event otherwise. Two logs are kept,
+    /// enough for the journey open in the editor and the one on the map, without holding one per journey.
     /// </summary>
-    public async Task<EventLog> LogAsync(IReadOnlySet<string> properties, CancellationToken cancel = default)
+    public Task<EventLog> LogAsync(IReadOnlySet<string> properties, CancellationToken cancel = default)
     {
         var key = string.Join('\u001f', properties.Order(StringComparer.Ordinal));
         var at = Version;
+        Task<EventLog> load;
         lock (cacheLock)
         {
             var hit = logs.FindIndex(l => l.Version == at && l.Key == key);
+            var older = logs.FindLast(l => l.Version < at && l.Key == key);
             if (hit >= 0)
             {
                 var entry = logs[hit];
                 logs.RemoveAt(hit);
                 logs.Add(entry);
-                return entry.Log;
+                return Task.FromResult(entry.Log);
+            }
+
+            if (loading.TryGetValue(key, out var running) && running.Version == at)
+            {
+                load = running.Load;
+            }
+            else
+            {
+                // Not tied to the caller's cancellation: others may join this load, and a finished one is cached.
+                load = LoadAsync(properties, key, at, older);
+                loading[key] = (at, load);
             }
         }
 
-        var log = await UseAsync(s => s.LoadEventLog(new EventLogQuery { Properties = [.. properties] }), cancel).ConfigureAwait(false);
-        lock (cacheLock)
+        return load.WaitAsync(cancel);
+    }
+
+    private async Task<EventLog> LoadAsync(IReadOnlySet<string> properties, string key, long at, CachedLog? older)
+    {
+        // Off the caller's stack first, so the caller registers this load before it can finish and unregister.
+        await Task.Yield();
+        try
         {
-            if (Version == at)
+            var store = reader.Value;
+            var gateOfStore = ReferenceEquals(store, Store) ? gate : loadGate;
+            await gateOfStore.WaitAsync().ConfigureAwait(false);
+            CachedLog loaded;
+            try
             {
-                logs.Add((at, key, log));
+                Interlocked.Increment(ref loads);
+                loaded = await Task.Run(() => Load(store, properties, key, at, older)).ConfigureAwait(false);
+            }
+            finally
+            {
+                gateOfStore.Release();
+            }
+
+            lock (cacheLock)
+            {
+                // Kept even when the data moved on meanwhile: the next load extends it rather than starting over.
+                logs.RemoveAll(l => l.Key == key && l.Version <= at);
+                logs.Add(loaded);
                 if (logs.Count > 2)
                 {
                     logs.RemoveAt(0);
                 }
             }
+
+            return loaded.Log;
+        }
+        finally
+        {
+            lock (cacheLock)
+            {
+                if (loading.TryGetValue(key, out var running) && running.Version == at)
+                {
+                    loading.Remove(key);
+                }
+            }
+        }
+    }
+
+    private CachedLog Load(EventStore store, IReadOnlySet<string> properties, string key, long at, CachedLog? older)
+    {
+        // Read before the events: traits updated from here on are what the next extension reads.
+        var traitsMark = store.TraitsWatermark();
+        var query = new EventLogQuery { Properties = [.. properties] };
+        EventLog log;
+        if (older is { MaxSequence: { } after })
+        {
+            var delta = store.LoadEventLog(query with { AfterSequence = after, TraitsUpdatedSince = older.TraitsMark });
+            log = delta.EventCount == 0 && delta.Traits is not { Count: > 0 } ? older.Log : LogMerge.Merge(older.Log, delta);
+        }
+        else
+        {
+            Interlocked.Increment(ref fullLoads);
+            log = store.LoadEventLog(query);
         }
 
-        return log;
+        return new CachedLog(at, key, log, LogMerge.MaxSequence(log), traitsMark);
+    }
+
+    /// <summary>
+    /// Holds back every log load until the result is disposed: tests use it to catch a page while a measurement is
+    /// under way, deterministically, without a fake store.
+    /// </summary>
+    internal async Task<IDisposable> PauseLoadsAsync(CancellationToken cancel)
+    {
+        var held = ReferenceEquals(reader.Value, Store) ? gate : loadGate;
+        await held.WaitAsync(cancel).ConfigureAwait(false);
+        return new Release(held);
     }
 
     public void Dispose()
     {
+        if (reader.IsValueCreated && !ReferenceEquals(reader.Value, Store))
+        {
+            reader.Value.Dispose();
+        }
+
         Store.Dispose();
         gate.Dispose();
+        loadGate.Dispose();
     }
+
+    private sealed class Release(SemaphoreSlim held) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                held.Release();
+            }
+        }
+    }
+
+    /// <summary>A loaded log, what it holds (events up to <paramref name="MaxSequence"/>, traits as of <paramref name="TraitsMark"/>) and the data version it was asked for at.</summary>
+    private sealed record CachedLog(long Version, string Key, EventLog Log, long? MaxSequence, DateTimeOffset? TraitsMark);
 }

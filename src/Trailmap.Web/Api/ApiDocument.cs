@@ -13,7 +13,7 @@ namespace Trailmap.Web.Api;
 /// </summary>
 public static class ApiDocument
 {
-    private static readonly string[] SnakeCaseNamespaces = ["Trailmap.Web.Api", "Trailmap.Analytics", "Trailmap.Journeys"];
+    private static readonly string[] SnakeCaseNamespaces = ["Trailmap.Web.Api", "Trailmap.Analytics", "Trailmap.Journeys", "Trailmap.Web.Interventions"];
 
     public static void Configure(OpenApiOptions options)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Trailmap.Web.State;
@@ -23,10 +24,22 @@ public sealed record ApiKey(long Id, string Name, ApiKeyKind Kind, string Prefix
 /// API keys, stored as SHA-256 hashes: the secret is shown once at creation and never again. A key has 192 random
 /// bits, so a fast hash is safe here (unlike passwords, which are guessable and go through PasswordHasher).
 /// </summary>
+/// <remarks>
+/// Live keys are cached in memory by hash: every ingestion request authenticates, and a DuckDB query per request
+/// (~1 ms of CPU) was the largest fixed cost of a batch. Every change to a key goes through this class, and the
+/// store file is open in one process only (DuckDB locks it), so clearing the cache on each change is enough for a
+/// revoked key to fail on its very next request. Unknown secrets are not cached, so a flood of wrong keys cannot
+/// fill memory; those requests pay the query (and the rate limiter).
+/// </remarks>
 public sealed class ApiKeyStore
 {
     private readonly WorkspaceDb db;
     private readonly TimeProvider time;
+    private readonly ConcurrentDictionary<string, ApiKey> live = new(StringComparer.Ordinal);
+    private readonly Lock cacheLock = new();
+
+    /// <summary>Bumped by every change; a lookup that raced with a change does not cache what it read.</summary>
+    private long generation;
 
     public ApiKeyStore(WorkspaceDb db, TimeProvider time)
     {
@@ -64,6 +77,7 @@ public sealed class ApiKeyStore
                 ("id", next), ("name", name.Trim()), ("kind", kind.ToString()), ("prefix", prefix), ("hash", Hash(secret)), ("created", now));
             return next;
         });
+        Invalidate();
         return (new ApiKey(id, name.Trim(), kind, prefix, now, null, null), secret);
     }
 
@@ -75,9 +89,30 @@ public sealed class ApiKeyStore
             return null;
         }
 
-        return db.Query(
+        var hash = Hash(secret);
+        if (live.TryGetValue(hash, out var cached))
+        {
+            return cached;
+        }
+
+        var seen = Interlocked.Read(ref generation);
+        var key = db.Query(
             "SELECT id, name, kind, prefix, created_at, revoked_at, last_used_at FROM api_keys WHERE hash = $hash AND revoked_at IS NULL",
-            Read, ("hash", Hash(secret))).FirstOrDefault();
+            Read, ("hash", hash)).FirstOrDefault();
+        if (key is not null)
+        {
+            lock (cacheLock)
+            {
+                // A revoke that ran between the query and here must win: then the key is not cached (and the next
+                // request queries again).
+                if (Interlocked.Read(ref generation) == seen)
+                {
+                    live[hash] = key;
+                }
+            }
+        }
+
+        return key;
     }
 
     public IReadOnlyList<ApiKey> All() =>
@@ -96,10 +131,39 @@ public sealed class ApiKeyStore
         }
 
         db.Execute("UPDATE api_keys SET last_used_at = $now WHERE id = $id", ("now", now), ("id", key.Id));
+
+        // The cached copy learns the new time too, or every request after the first minute would write again.
+        // TryUpdate only replaces the entry it read, so a key revoked meanwhile is not put back.
+        foreach (var (hash, cached) in live)
+        {
+            if (cached.Id == key.Id)
+            {
+                live.TryUpdate(hash, cached with { LastUsedAt = now }, cached);
+            }
+        }
     }
 
-    public bool Revoke(long id) =>
-        db.Execute("UPDATE api_keys SET revoked_at = $now WHERE id = $id AND revoked_at IS NULL", ("now", time.GetUtcNow()), ("id", id)) > 0;
+    public bool Revoke(long id)
+    {
+        try
+        {
+            return db.Execute("UPDATE api_keys SET revoked_at = $now WHERE id = $id AND revoked_at IS NULL", ("now", time.GetUtcNow()), ("id", id)) > 0;
+        }
+        finally
+        {
+            Invalidate();
+        }
+    }
+
+    /// <summary>Forgets every cached key; called after any change to the api_keys table.</summary>
+    private void Invalidate()
+    {
+        lock (cacheLock)
+        {
+            Interlocked.Increment(ref generation);
+            live.Clear();
+        }
+    }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -2,22 +2,36 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Trailmap.Events;
 using Trailmap.Web.Analysis;
+using Trailmap.Web.State;
 
 namespace Trailmap.Web.DataImport;
 
 /// <summary>
 /// Runs imports uploaded through the page in the background, one at a time. One at a time because the importer
 /// holds the event store to itself for the whole transaction, and a second import would only queue behind it
-/// while its upload filled the disk. The last few jobs stay listed (in memory; a restart forgets them, not their events).
+/// while its upload filled the disk. The last few jobs stay listed, and survive a restart (<see cref="ImportJobHistory"/>).
 /// </summary>
-public sealed class ImportJobs(EventData data, TimeProvider time, ILogger<ImportJobs> logger) : IAsyncDisposable
+public sealed class ImportJobs : IAsyncDisposable
 {
     /// <summary>How many finished jobs the import page keeps listing.</summary>
-    public const int Kept = 10;
+    public const int Kept = ImportJobHistory.Kept;
 
     private readonly Lock gate = new();
-    private readonly List<ImportJob> jobs = [];
+    private readonly List<ImportJob> jobs;
+    private readonly EventData data;
+    private readonly TimeProvider time;
+    private readonly ILogger<ImportJobs> logger;
+    private readonly ImportJobHistory history;
     private ImportJob? current;
+
+    public ImportJobs(EventData data, WorkspaceDb db, TimeProvider time, ILogger<ImportJobs> logger)
+    {
+        this.data = data;
+        this.time = time;
+        this.logger = logger;
+        history = new ImportJobHistory(db, time);
+        jobs = [.. history.Load()];
+    }
 
     /// <summary>The job receiving or running now, if any.</summary>
     public ImportJob? Current
@@ -85,6 +99,7 @@ public sealed class ImportJobs(EventData data, TimeProvider time, ILogger<Import
     public void Start(ImportJob job, string file, string tempDir, ImportOptions options)
     {
         job.Set(new ImportStatus(ImportState.Running, 0, 0, TimeSpan.Zero, null, null));
+        history.Record(job);
         lock (gate)
         {
             jobs.Insert(0, job);
@@ -164,6 +179,16 @@ public sealed class ImportJobs(EventData data, TimeProvider time, ILogger<Import
         {
             // Every way out frees the slot and the disk: a job stuck "running" would block imports until a restart.
             TryDelete(tempDir);
+            try
+            {
+                history.Record(job);
+            }
+            catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or InvalidOperationException)
+            {
+                // The import itself is done; only its listing after a restart is lost.
+                logger.LogWarning(e, "Could not record the outcome of import {Job}", job.Id);
+            }
+
             lock (gate)
             {
                 if (current == job)

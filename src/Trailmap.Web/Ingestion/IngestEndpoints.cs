@@ -67,7 +67,7 @@ public static class IngestEndpoints
     {
         try
         {
-            using var document = Parse(body, out var parseError);
+            using var document = SegmentBatch.Parse(body.Bytes.AsMemory(0, body.Length), out var parseError);
             if (document is null)
             {
                 return parseError;
@@ -141,40 +141,7 @@ public static class IngestEndpoints
     {
         try
         {
-            using var document = Parse(body, out var parseError);
-            if (document is null)
-            {
-                return (0, parseError);
-            }
-
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
-            {
-                return (0, "A batch is a JSON object with a \"batch\" array of messages: {\"batch\": [{\"type\": \"track\", \"userId\": \"u1\", \"event\": \"Signed Up\"}]}.");
-            }
-
-            root.TryGetProperty("sentAt", out var sentAt);
-            using var writer = new Utf8JsonWriter(lines);
-            var index = 0;
-            var accepted = 0;
-            foreach (var message in batch.EnumerateArray())
-            {
-                if (SegmentMessage.Write(message, null, receivedAt, sentAt, writer) is { } reason)
-                {
-                    rejected.Add((index, $"batch[{index}] {reason}"));
-                }
-                else
-                {
-                    writer.Flush();
-                    lines.Write("\n"u8);
-                    writer.Reset(lines);
-                    accepted++;
-                }
-
-                index++;
-            }
-
-            return (accepted, null);
+            return SegmentBatch.Write(body.Bytes.AsMemory(0, body.Length), receivedAt, lines, rejected);
         }
         finally
         {
@@ -195,21 +162,6 @@ public static class IngestEndpoints
             context.Response.Headers.RetryAfter = "1";
             await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, ex.Message).ConfigureAwait(false);
             return false;
-        }
-    }
-
-    private static JsonDocument? Parse(Body body, out string? error)
-    {
-        error = null;
-        try
-        {
-            return JsonDocument.Parse(body.Bytes.AsMemory(0, body.Length), new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}" : "";
-            error = $"The body is not valid JSON{where}. Send a JSON object with Content-Type: application/json.";
-            return null;
         }
     }
 

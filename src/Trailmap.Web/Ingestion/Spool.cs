@@ -15,6 +15,7 @@ namespace Trailmap.Web.Ingestion;
 public sealed class Spool : IDisposable
 {
     private const string Extension = ".jsonl";
+    private const string ReasonExtension = ".reason.txt";
 
     private readonly Channel<Entry> queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<bool> arrived = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -96,6 +97,50 @@ public sealed class Spool : IDisposable
         }
 
         return [.. Segments().Where(s => s.Number < open).Select(s => (s.Number, s.Path, new FileInfo(s.Path).Length))];
+    }
+
+    /// <summary>The folder, inside the spool, where segments that could not be imported are moved aside.</summary>
+    public string QuarantineFolder => Path.Combine(Folder, "quarantine");
+
+    /// <summary>
+    /// Moves a closed segment that keeps failing to <see cref="QuarantineFolder"/>, with a NAME.reason.txt beside
+    /// it saying why and when, so it survives restarts and an operator can look at it, fix it and move it back.
+    /// Returns the new path.
+    /// </summary>
+    public string Quarantine(string segment, string reason, DateTimeOffset at)
+    {
+        Directory.CreateDirectory(QuarantineFolder);
+        var target = Path.Combine(QuarantineFolder, Path.GetFileName(segment));
+        File.WriteAllText(target + ReasonExtension, at.ToString("O", CultureInfo.InvariantCulture) + "\n" + reason + "\n");
+        File.Move(segment, target, overwrite: true);
+        return target;
+    }
+
+    /// <summary>The quarantined segments with their reasons, oldest first.</summary>
+    public IReadOnlyList<QuarantinedSegment> Quarantined()
+    {
+        if (!Directory.Exists(QuarantineFolder))
+        {
+            return [];
+        }
+
+        var result = new List<QuarantinedSegment>();
+        foreach (var path in Directory.EnumerateFiles(QuarantineFolder, "*" + Extension).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var lines = File.Exists(path + ReasonExtension) ? File.ReadAllLines(path + ReasonExtension) : [];
+                var at = lines.Length > 0 && DateTimeOffset.TryParse(lines[0], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : new DateTimeOffset(File.GetLastWriteTimeUtc(path));
+                var reason = lines.Length > 1 ? string.Join(" ", lines.Skip(1)).Trim() : "(no reason recorded)";
+                result.Add(new QuarantinedSegment(path, new FileInfo(path).Length, reason, at));
+            }
+            catch (IOException)
+            {
+                // Moved away meanwhile; not quarantined any more.
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Bytes in the open segment, not yet handed to the pump.</summary>

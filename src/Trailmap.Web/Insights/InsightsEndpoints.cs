@@ -18,10 +18,13 @@ public static class InsightsEndpoints
 
         pages.MapGet("/stages/{stageId}", async (HttpContext context, string slug, string stageId, JourneyStore journeys, AnalysisService analysis) =>
         {
-            if (await MeasureAsync(context, slug, journeys, analysis).ConfigureAwait(false) is not { } measured)
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/stages").ConfigureAwait(false);
+            if (read.Instead is { } instead)
             {
-                return JourneyPages.NotFound(context, slug);
+                return instead;
             }
+
+            var (measured, reading) = (read.Measured!, read.Reading);
 
             if (StageDrillDown.Build(measured, JourneyInsights.Of(measured).Entries, stageId) is not { } drill)
             {
@@ -32,21 +35,25 @@ public static class InsightsEndpoints
             var error = from is null or "" or "start" or "previous" ? null : $"from: \"{from}\" is not a starting point; use start (the journey start) or previous (the previous stage).";
             return Page.Render<StagePage>(
                 context,
-                new { Measured = measured, D = drill, FromPrevious = from == "previous", FromError = error },
+                new { Measured = measured, Reading = reading, D = drill, FromPrevious = from == "previous", FromError = error },
                 error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
 
         pages.MapGet("/kpis", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
-            await MeasureAsync(context, slug, journeys, analysis).ConfigureAwait(false) is { } measured
-                ? Page.Render<KpiBoardPage>(context, new { Measured = measured })
-                : JourneyPages.NotFound(context, slug));
+        {
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/kpis").ConfigureAwait(false);
+            return read.Instead ?? Page.Render<KpiBoardPage>(context, new { read.Measured, read.Reading });
+        });
 
         pages.MapGet("/retention", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
         {
-            if (await MeasureAsync(context, slug, journeys, analysis).ConfigureAwait(false) is not { } measured)
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/retention").ConfigureAwait(false);
+            if (read.Instead is { } instead)
             {
-                return JourneyPages.NotFound(context, slug);
+                return instead;
             }
+
+            var (measured, reading) = (read.Measured!, read.Reading);
 
             var query = RetentionQuery.Parse(context.Request.Query, measured.Log);
             var first = measured.Journey.Stages.FirstOrDefault(s => s.Entry is not null);
@@ -54,16 +61,19 @@ public static class InsightsEndpoints
             var end = DateOnly.FromDateTime((measured.Analysis.To ?? DateTimeOffset.UnixEpoch).UtcDateTime);
             return Page.Render<RetentionPage>(
                 context,
-                new { Measured = measured, Query = query, Start = first?.Entry, FirstStage = first?.Name ?? "", Table = table, End = end },
+                new { Measured = measured, Reading = reading, Query = query, Start = first?.Entry, FirstStage = first?.Name ?? "", Table = table, End = end },
                 query.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
 
         pages.MapGet("/customers", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
         {
-            if (await MeasureAsync(context, slug, journeys, analysis).ConfigureAwait(false) is not { } measured)
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/customers").ConfigureAwait(false);
+            if (read.Instead is { } instead)
             {
-                return JourneyPages.NotFound(context, slug);
+                return instead;
             }
+
+            var (measured, reading) = (read.Measured!, read.Reading);
 
             var insights = JourneyInsights.Of(measured);
             var search = context.Request.Query["q"].FirstOrDefault()?.Trim();
@@ -73,28 +83,26 @@ public static class InsightsEndpoints
             }
 
             var list = AtRiskList.Build(insights, measured.Journey.Health is { Components.Count: > 0 }, search);
-            return Page.Render<CustomersPage>(context, new { Measured = measured, List = list, Search = search, AsOf = insights.Entries.End });
+            return Page.Render<CustomersPage>(context, new { Measured = measured, Reading = reading, List = list, Search = search, AsOf = insights.Entries.End });
         });
 
         // A catch-all, so a customer id holding '/' (an email-like or path-like id) still has a page of its own.
         pages.MapGet("/customers/{**id}", async (HttpContext context, string slug, string id, JourneyStore journeys, AnalysisService analysis, EventData data) =>
         {
-            if (await MeasureAsync(context, slug, journeys, analysis).ConfigureAwait(false) is not { } measured)
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/customers").ConfigureAwait(false);
+            if (read.Instead is { } instead)
             {
-                return JourneyPages.NotFound(context, slug);
+                return instead;
             }
+
+            var (measured, reading) = (read.Measured!, read.Reading);
 
             var timeline = await CustomerTimeline.LoadAsync(measured, JourneyInsights.Of(measured).Entries, data, id, context.RequestAborted).ConfigureAwait(false);
             return timeline is null
                 ? Missing(context, "No such customer", $"No events of a customer \"{id}\" are in this workspace.", $"/journeys/{slug}/customers", "Find a customer")
-                : Page.Render<CustomerPage>(context, new { Measured = measured, Timeline = timeline });
+                : Page.Render<CustomerPage>(context, new { Measured = measured, Reading = reading, Timeline = timeline });
         });
     }
-
-    private static async Task<MeasuredJourney?> MeasureAsync(HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
-        journeys.Find(slug) is { } stored
-            ? await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false)
-            : null;
 
     private static IResult Missing(HttpContext context, string heading, string message, string link, string linkText) =>
         Page.Render<MessagePage>(context, new { Heading = heading, Message = message, Link = link, LinkText = linkText }, StatusCodes.Status404NotFound);

@@ -19,29 +19,36 @@ public static class JourneyPages
         pages.MapGet("/", (HttpContext context, JourneyStore journeys) =>
             Page.Render<JourneyListPage>(context, new { Journeys = journeys.All() }));
 
+        // Pages show the last finished measurement at once and say how fresh it is; see AnalysisService.
         pages.MapGet("/{slug}", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
         {
-            if (journeys.Find(slug) is not { } stored)
-            {
-                return NotFound(context, slug);
-            }
-
-            var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
-            return Page.Render<JourneyMapPage>(context, new { Measured = measured });
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis).ConfigureAwait(false);
+            return read.Instead ?? Page.Render<JourneyMapPage>(context, new { read.Measured, read.Reading });
         });
 
         // The map document the journey page frames: the CLI's own HTML renderer, with the actuals filled in.
-        pages.MapGet("/{slug}/map.html", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
+        pages.MapGet("/{slug}/map.html", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis, Interventions.LiftService lift) =>
         {
             if (journeys.Find(slug) is not { } stored)
             {
                 return NotFound(context, slug);
             }
 
-            var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
-            return Results.Content(HtmlRenderer.Render(measured.Journey, measured.Actuals), "text/html; charset=utf-8");
+            var reading = await analysis.ReadAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
+            if (reading.Measured is not { } measured)
+            {
+                return Results.Content(MeasuringDocument, "text/html; charset=utf-8");
+            }
+
+            // The interventions' lift goes into the actuals, so the renderer draws it in each rule's stage column.
+            var lifted = await lift.MeasureAsync(measured, context.RequestAborted).ConfigureAwait(false);
+            var actuals = measured.Actuals with { Interventions = lifted.ToActuals() };
+            return Results.Content(HtmlRenderer.Render(measured.Journey, actuals), "text/html; charset=utf-8");
         }).WithMetadata(new FramingAttribute(anySite: false));
     }
+
+    /// <summary>The framed map while the journey version is first measured; the page around it refreshes itself.</summary>
+    private const string MeasuringDocument = "<!doctype html><meta charset=\"utf-8\"><title>Measuring</title><p>Measuring this version against the events…</p>";
 
     /// <summary>The page for a journey that does not exist (or was deleted).</summary>
     public static IResult NotFound(HttpContext context, string slug) => Page.Render<MessagePage>(

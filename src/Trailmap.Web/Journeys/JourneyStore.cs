@@ -74,7 +74,7 @@ public sealed partial class JourneyStore
         var slug = db.InTransaction(tx =>
         {
             var candidate = baseSlug;
-            for (var n = 2; tx.Scalar<long>("SELECT count(*) FROM journeys WHERE slug = $s", ("s", candidate)) > 0; n++)
+            for (var n = 2; ReservedSlugs.Contains(candidate) || tx.Scalar<long>("SELECT count(*) FROM journeys WHERE slug = $s", ("s", candidate)) > 0; n++)
             {
                 candidate = baseSlug + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
@@ -138,6 +138,12 @@ public sealed partial class JourneyStore
 
         return file;
     }
+
+    /// <summary>
+    /// Slugs a route already answers: a journey with id <c>new</c> would otherwise sit at /journeys/new, the create
+    /// page, and never be reachable. Such a journey gets the next free slug (new-2).
+    /// </summary>
+    private static readonly HashSet<string> ReservedSlugs = new(StringComparer.Ordinal) { "new" };
 
     public static string Slug(string id)
     {

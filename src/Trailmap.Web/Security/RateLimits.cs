@@ -16,8 +16,13 @@ public static class RateLimits
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         limiter.OnRejected = async (context, cancel) =>
         {
-            context.HttpContext.Response.Headers.RetryAfter = "60";
-            await context.HttpContext.Response.WriteAsync("Too many requests; wait a minute and try again.", cancel).ConfigureAwait(false);
+            // The limiter knows when a permit frees up: a second for ingestion's per-second bucket, the rest of
+            // the minute for sign-in. Saying "a minute" to an ingestion client would slow it down 60 times.
+            var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+            var text = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.HttpContext.Response.Headers.RetryAfter = text;
+            await context.HttpContext.Response.WriteAsync(
+                $"Too many requests; try again in {text} second{(seconds == 1 ? "" : "s")}.", cancel).ConfigureAwait(false);
         };
         limiter.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
             context.Connection.RemoteIpAddress?.ToString() ?? "unknown",

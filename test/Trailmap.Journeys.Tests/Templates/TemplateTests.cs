@@ -181,7 +181,7 @@ public class TemplateTests
         noLogin.When.InactiveEvent!.Event.ShouldBe("Logged In");
         noLogin.When.InactiveFor!.Value.Span.ShouldBe(TimeSpan.FromDays(14));
         noLogin.Then.Channel.ShouldBe(ActionChannel.Email);
-        journey.Interventions.Single(i => i.Id == "health-below-60").When.Metric!.ToString().ShouldBe("health_score < 60");
+        journey.Interventions.Single(i => i.Id == "health-below-60").When.Metric!.ToString().ShouldBe("health < 60");
         journey.Interventions.Single(i => i.Id == "nps-detractor").When.Event!.Where!.ToString().ShouldBe("score < 7");
 
         journey.Sequences.Single(s => s.Id == "onboarding-emails").Steps.Select(s => s.Day).ShouldBe([1, 3, 7, 14, 30, 60, 90]);

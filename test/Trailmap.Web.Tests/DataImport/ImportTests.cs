@@ -7,6 +7,7 @@ using Trailmap.Web.Accounts;
 using Trailmap.Web.Analysis;
 using Trailmap.Web.DataImport;
 using Trailmap.Web.Journeys;
+using Trailmap.Web.State;
 using Trailmap.Web.Tests.Infrastructure;
 
 namespace Trailmap.Web.Tests.DataImport;
@@ -120,6 +121,50 @@ public sealed partial class ImportTests
         page.ShouldNotContain("trailmap-import-", customMessage: "the temp path is not shown");
         (await CountEventsAsync(factory)).ShouldBe(0);
         ImportDirs().ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Finished_imports_stay_listed_after_a_restart_and_an_interrupted_one_says_what_happened()
+    {
+        var dir = Directory.CreateTempSubdirectory("trailmap-import-history-").FullName;
+        var db = Path.Combine(dir, "workspace.duckdb");
+        string finished;
+        try
+        {
+            using (var factory = new WorkspaceFactory(o => o with { DbPath = db }))
+            {
+                var client = await factory.SignedInAsync(Role.Editor, Cancel);
+                finished = await UploadAsync(client, "events.csv", Csv, []);
+                (await WaitAsync(client, finished)).GetProperty("state").GetString().ShouldBe("succeeded");
+
+                // What a stop in the middle of an import leaves: the job recorded as running, never finished.
+                var running = new ImportJob("interrupted-job", "someone@example.test", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)) { FileName = "big.csv" };
+                running.Set(new ImportStatus(ImportState.Running, 1000, 10, TimeSpan.FromSeconds(100), null, null));
+                new ImportJobHistory(factory.Service<WorkspaceDb>(), TimeProvider.System).Record(running);
+            }
+
+            using (var restarted = new WorkspaceFactory(o => o with { DbPath = db }))
+            {
+                var client = await restarted.SignedInAsync(Role.Editor, Cancel);
+                var list = await client.GetStringAsync("/import", Cancel);
+                list.ShouldContain($"href=\"/import/jobs/{finished}\"");
+                list.ShouldContain("href=\"/import/jobs/interrupted-job\"");
+
+                // The finished job's page still has its numbers and the rejected line (line 6 of the CSV above).
+                var page = await client.GetStringAsync($"/import/jobs/{finished}", Cancel);
+                page.ShouldContain("data-result=\"imported\">5<");
+                page.ShouldContain("<td class=\"num\">6</td><td>unparsable timestamp &quot;yesterday-ish&quot;</td>");
+
+                var interrupted = await client.GetStringAsync("/import/jobs/interrupted-job", Cancel);
+                interrupted.ShouldContain("failed");
+                interrupted.ShouldContain("none of its events were stored: upload the file again");
+                interrupted.ShouldNotContain("data-status-url", customMessage: "a failed job does not poll for progress");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -116,6 +116,20 @@ public sealed class GalleryTests
     }
 
     [Fact]
+    public async Task A_journey_whose_id_is_new_gets_a_slug_the_create_page_does_not_hide()
+    {
+        using var factory = new WorkspaceFactory();
+        var client = await factory.SignedInAsync(Role.Editor, Cancel);
+        var yaml = TemplateCatalog.ReadYaml("online-course");
+        var id = yaml.Split('\n').First(l => l.StartsWith("id:", StringComparison.Ordinal));
+        var response = await WorkspaceFactory.PostFormAsync(client, "/journeys/new", new() { ["yaml"] = yaml.Replace(id, "id: new", StringComparison.Ordinal) }, Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldStartWith("/journeys/new-2?");
+        (await client.GetAsync("/journeys/new-2", Cancel)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task An_empty_form_says_what_to_do()
     {
         using var factory = new WorkspaceFactory();

@@ -23,6 +23,11 @@ public sealed partial class WorkspaceFactory : WebApplicationFactory<Program>
     public WorkspaceFactory(Func<WorkspaceOptions, WorkspaceOptions>? configure = null)
     {
         var options = new WorkspaceOptions { DbPath = Path.Combine(dir, "workspace.duckdb") };
+
+        // Pages wait this long for a journey's first measurement before answering "measuring"; on a busy test machine
+        // a real-clock wait of seconds could run out, so tests that expect numbers on the first view wait for them.
+        // Likewise the view that notices new events waits for their measurement, so "the next request shows them" holds.
+        options = options with { FirstAnalysisWait = TimeSpan.FromMinutes(5), FreshWait = TimeSpan.FromMinutes(5) };
         Options = configure?.Invoke(options) ?? options;
     }
 

@@ -132,6 +132,23 @@ public sealed partial class AuthorizationMatrixTests
         new("POST", "/v1/import", Least.IngestKey),
         new("GET", "/v1/status", Least.Viewer),
 
+        // Automation: interventions and dead letters (pages and API), the in-app queue, the unsubscribe link.
+        new("GET", "/journeys/{slug}/interventions/", Least.Viewer),
+        new("POST", "/journeys/{slug}/interventions/{rule}/pause", Least.Editor, Path: "/journeys/matrix/interventions/nope/pause"),
+        new("POST", "/journeys/{slug}/interventions/{rule}/resume", Least.Editor, Path: "/journeys/matrix/interventions/nope/resume"),
+        new("GET", "/automation/dead-letters/", Least.Viewer),
+        new("POST", "/automation/dead-letters/requeue", Least.Editor),
+        new("GET", "/api/journeys/{slug}/interventions", Least.Viewer),
+        new("GET", "/api/journeys/{slug}/lift", Least.Viewer),
+        new("POST", "/api/journeys/{slug}/interventions/{rule}/pause", Least.Editor, Path: "/api/journeys/matrix/interventions/nope/pause"),
+        new("POST", "/api/journeys/{slug}/interventions/{rule}/resume", Least.Editor, Path: "/api/journeys/matrix/interventions/nope/resume"),
+        new("GET", "/api/dead-letters", Least.Viewer),
+        new("POST", "/api/dead-letters/{key}/requeue", Least.Editor, Path: "/api/dead-letters/nope%3Au1%3A1/requeue"),
+        new("GET", "/api/customers/{customerId}/messages", Least.Viewer, Path: "/api/customers/u1/messages"),
+        new("POST", "/api/customers/{customerId}/messages/{id}/read", Least.Viewer, Path: "/api/customers/u1/messages/nope/read"),
+        new("GET", "/unsubscribe", Least.Anonymous),
+        new("POST", "/unsubscribe", Least.Anonymous),
+
         new("GET", "/settings/", Least.Admin),
         new("GET", "/settings/members", Least.Admin),
         new("POST", "/settings/members", Least.Admin),

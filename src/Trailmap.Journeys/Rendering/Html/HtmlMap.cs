@@ -74,6 +74,13 @@ internal static class HtmlMap
             (h, s) => Kpis(h, s, actuals));
         yield return new("moments", "Moments of truth", "Decisive points", s => journey.MomentsOfTruth.Any(m => m.Stage == s.Id),
             (h, s) => Moments(h, journey.MomentsOfTruth.Where(m => m.Stage == s.Id), actuals));
+        // Drawn only when measurement sent lift, so a map without it renders exactly as before.
+        if (actuals is { Interventions.Count: > 0 })
+        {
+            yield return new("interventions", "Interventions", "Lift against the holdout", s => RulesOf(journey, s).Any(),
+                (h, s) => Interventions(h, RulesOf(journey, s), actuals));
+        }
+
         yield return new("entry", "Entry criterion", "Puts a customer here", s => s.Entry is not null, Entry);
     }
 
@@ -317,6 +324,22 @@ internal static class HtmlMap
             }
 
             html.Append("</div>");
+        }
+    }
+
+    /// <summary>The interventions and sequences placed on <paramref name="stage"/>, in file order.</summary>
+    private static IEnumerable<(string Id, string Name, bool HasGoal)> RulesOf(Journey journey, Stage stage) =>
+        journey.Interventions.Where(i => i.Stage == stage.Id).Select(i => (i.Id, i.Name, i.Goal is not null))
+            .Concat(journey.Sequences.Where(q => q.Stage == stage.Id).Select(q => (q.Id, q.Name, q.Exit is not null)));
+
+    private static void Interventions(StringBuilder html, IEnumerable<(string Id, string Name, bool HasGoal)> rules, JourneyActuals actuals)
+    {
+        foreach (var (id, name, hasGoal) in rules)
+        {
+            html.Append("<div class=\"rule-lift\" data-rule=\"").Append(E(id)).Append("\"><span class=\"rule-name\">").Append(E(name)).Append("</span>");
+            html.Append("<span class=\"lift\">")
+                .Append(actuals.ForIntervention(id) is { } measured ? E(measured.Summary()) : hasGoal ? "not measured" : "no goal, so no lift measured")
+                .Append("</span></div>");
         }
     }
 

@@ -28,8 +28,8 @@ internal static class HtmlSections
         if (journey.Interventions.Count > 0 || journey.Sequences.Count > 0)
         {
             html.Append("<div class=\"section-row\">\n");
-            Interventions(html, journey, StageName);
-            Sequences(html, journey, StageName);
+            Interventions(html, journey, StageName, actuals);
+            Sequences(html, journey, StageName, actuals);
             html.Append("</div>\n");
         }
     }
@@ -146,7 +146,7 @@ internal static class HtmlSections
         html.Append("</div>\n</section>\n");
     }
 
-    private static void Interventions(StringBuilder html, Journey journey, Func<string?, string> stageName)
+    private static void Interventions(StringBuilder html, Journey journey, Func<string?, string> stageName, JourneyActuals? actuals)
     {
         if (journey.Interventions.Count == 0)
         {
@@ -162,13 +162,14 @@ internal static class HtmlSections
             Row(html, "Stage", i.Stage is null ? null : stageName(i.Stage));
             Row(html, "Goal", i.Goal?.ToString(), code: true);
             Row(html, "Holdout", i.Holdout is { } h ? Target.FormatValue(h, TargetUnit.Percent) : null);
+            Row(html, "Lift", actuals?.ForIntervention(i.Id)?.Summary());
             html.Append("</dl>\n</article>\n");
         }
 
         html.Append("</section>\n");
     }
 
-    private static void Sequences(StringBuilder html, Journey journey, Func<string?, string> stageName)
+    private static void Sequences(StringBuilder html, Journey journey, Func<string?, string> stageName, JourneyActuals? actuals)
     {
         if (journey.Sequences.Count == 0)
         {
@@ -184,6 +185,7 @@ internal static class HtmlSections
             Row(html, "Exit", s.Exit?.ToString(), code: true);
             Row(html, "Re-entry", Kebab(s.Reentry));
             Row(html, "Holdout", s.Holdout is { } h ? Target.FormatValue(h, TargetUnit.Percent) : null);
+            Row(html, "Lift", actuals?.ForIntervention(s.Id)?.Summary());
             html.Append("</dl>\n<ol class=\"steps\">");
             foreach (var step in s.Steps.OrderBy(st => st.Day))
             {

@@ -159,6 +159,10 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .deadline { font-size: 12px; font-weight: 600; color: var(--risk); }
 .impact { font-size: 13px; color: var(--ink-2); }
 .hit-rate { font-size: 13px; }
+.rule-lift { display: flex; flex-direction: column; gap: 4px; padding: 10px 12px; border-radius: 10px; background: #eef6f1; border: 1px solid #c6e2d0; break-inside: avoid; }
+.rule-lift + .rule-lift { margin-top: 8px; }
+.rule-name { font-weight: 700; }
+.lift { font-size: 13px; font-variant-numeric: tabular-nums; }
 .entry { display: inline-block; }
 .where { font-size: 12px; color: var(--ink-3); }
 

@@ -1,0 +1,543 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Trailmap.Analytics.Events;
+using Trailmap.Automation.Planning;
+using Trailmap.Automation.Rules;
+using Trailmap.Delivery;
+using Trailmap.Journeys.Model;
+
+namespace Trailmap.Automation.Running;
+
+/// <summary>
+/// Runs the journeys' rules for real: each pass evaluates every intervention and sequence as of now, decides each
+/// trigger once (holdout, pause and resume, quiet hours, frequency cap through the <see cref="Planner"/>), enqueues
+/// the planned messages in the outbox and records every decision. State lives in the workspace's DuckDB file
+/// (tables <c>automation_rules</c> and <c>automation_decisions</c>), so a restart carries on where it stopped.
+/// See docs/automation.md, "Running rules".
+/// </summary>
+/// <remarks>
+/// A rule is activated when a pass first sees it: triggers from before that moment are never decided, so switching
+/// a rule on (or importing a year of history) does not flood customers with what the rule would have sent in the
+/// past; the backtest shows that instead.
+/// </remarks>
+public sealed class AutomationRunner : IDisposable
+{
+    private const string PlannedOutcome = "planned";
+
+    private readonly AutomationState state;
+    private readonly Outbox outbox;
+    private readonly Func<IReadOnlySet<string>, CancellationToken, Task<EventLog>> events;
+    private readonly Func<IReadOnlyList<AutomatedJourney>>? journeys;
+    private readonly TimeProvider time;
+    private readonly SemaphoreSlim passGate = new(1, 1);
+    private readonly Lazy<UnsubscribeTokens> tokens;
+    private AutomationPass? lastPass;
+
+    /// <param name="path">The workspace's DuckDB file (the outbox's and the events' file).</param>
+    /// <param name="outbox">Where planned messages go; its rule pauses follow the runner's.</param>
+    /// <param name="events">Loads the event log with (at least) the given properties parsed.</param>
+    /// <param name="time">The clock: a pass evaluates as of its now.</param>
+    /// <param name="journeys">The journeys to run; null reads the workspace's saved journeys from the same file.</param>
+    public AutomationRunner(
+        string path,
+        Outbox outbox,
+        Func<IReadOnlySet<string>, CancellationToken, Task<EventLog>> events,
+        TimeProvider? time = null,
+        Func<IReadOnlyList<AutomatedJourney>>? journeys = null)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(events);
+        state = new AutomationState(path);
+        this.outbox = outbox;
+        this.events = events;
+        this.journeys = journeys;
+        this.time = time ?? TimeProvider.System;
+        // Random per workspace and kept in the file, so unsubscribe links stay valid across restarts and hosts.
+        tokens = new Lazy<UnsubscribeTokens>(() => new UnsubscribeTokens(
+            state.Secret("unsubscribe", () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)))));
+    }
+
+    /// <summary>The workspace's unsubscribe token signer: the email channel's links and the unsubscribe endpoint share it.</summary>
+    public UnsubscribeTokens UnsubscribeTokens => tokens.Value;
+
+    /// <summary>The last finished pass, or null before the first.</summary>
+    public AutomationPass? LastPass => Volatile.Read(ref lastPass);
+
+    /// <summary>The journeys a pass runs: those given to the constructor, else the workspace's saved journeys.</summary>
+    public IReadOnlyList<AutomatedJourney> Journeys() => journeys?.Invoke() ?? StoredJourneys();
+
+    /// <summary>
+    /// The latest version of every journey saved in the workspace (tables <c>journeys</c> and
+    /// <c>journey_versions</c>, written by <c>trailmap serve</c>), with its slug as id; none when the file has no
+    /// workspace tables.
+    /// </summary>
+    public IReadOnlyList<AutomatedJourney> StoredJourneys()
+    {
+        if (!state.HasTable("journeys") || !state.HasTable("journey_versions"))
+        {
+            return [];
+        }
+
+        return state.Query(
+            """
+            SELECT j.slug, v.yaml FROM journeys j
+            JOIN journey_versions v ON v.journey_id = j.id
+                AND v.version = (SELECT max(version) FROM journey_versions WHERE journey_id = j.id)
+            WHERE j.deleted_at IS NULL
+            ORDER BY j.id
+            """,
+            r => AutomatedJourney.FromYaml(r.GetString(0), r.GetString(1), $"journey '{r.GetString(0)}'"));
+    }
+
+    /// <summary>
+    /// One pass as of now: evaluates every journey's rules, decides new triggers, enqueues planned messages and
+    /// records the decisions. A journey that fails is reported in the result; the others still run. Passes never
+    /// overlap.
+    /// </summary>
+    public Task<AutomationPass> RunOnceAsync(CancellationToken cancellationToken = default) => PassGuardedAsync(write: true, cancellationToken);
+
+    /// <summary>
+    /// A dry run: what a pass would decide now, with <see cref="AutomationPass.Messages"/> listing the messages it
+    /// would plan. Nothing is recorded or enqueued, and rules no pass has seen count as activated now.
+    /// </summary>
+    public Task<AutomationPass> PreviewAsync(CancellationToken cancellationToken = default) => PassGuardedAsync(write: false, cancellationToken);
+
+    private async Task<AutomationPass> PassGuardedAsync(bool write, CancellationToken cancellationToken)
+    {
+        await passGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var pass = await PassAsync(write, cancellationToken).ConfigureAwait(false);
+            if (write)
+            {
+                Volatile.Write(ref lastPass, pass);
+            }
+
+            return pass;
+        }
+        finally
+        {
+            passGate.Release();
+        }
+    }
+
+    private async Task<AutomationPass> PassAsync(bool write, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow();
+        var problems = new List<AutomationProblem>();
+        var summaries = new List<RulePass>();
+        var messages = new List<PlannedMessage>();
+        IReadOnlyList<AutomatedJourney> all;
+        try
+        {
+            all = Journeys();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            problems.Add(new AutomationProblem("*", null, $"the journeys could not be read: {e.Message}"));
+            return new AutomationPass(now, [], problems, Stopwatch.GetElapsedTime(started));
+        }
+
+        problems.AddRange(all.Where(j => j.Error is not null).Select(j => new AutomationProblem(j.Id, null, j.Error!)));
+        var rows = RuleRows();
+        var runnable = new List<(AutomatedJourney Journey, List<string> Rules)>();
+        var claimed = rows.Values.GroupBy(r => r.RuleId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.ActiveSince).First().JourneyId, StringComparer.Ordinal);
+        foreach (var journey in all.Where(j => j.Journey is not null))
+        {
+            var rules = new List<string>();
+            foreach (var rule in journey.RuleIds)
+            {
+                if (claimed.TryGetValue(rule, out var owner) && owner != journey.Id)
+                {
+                    // The outbox keys messages and pauses by rule id, so two journeys cannot share one.
+                    problems.Add(new AutomationProblem(journey.Id, rule,
+                        $"rule id '{rule}' is already used by journey '{owner}'; rule ids must be unique across the workspace's journeys (the outbox keys messages by rule). Rename one of them"));
+                    continue;
+                }
+
+                claimed[rule] = journey.Id;
+                rules.Add(rule);
+                if (!rows.ContainsKey((journey.Id, rule)) && write)
+                {
+                    state.Execute(
+                        "INSERT INTO automation_rules (journey_id, rule_id, active_since) VALUES ($j, $r, $now) ON CONFLICT DO NOTHING",
+                        ("j", journey.Id), ("r", rule), ("now", AutomationState.ToDb(now)));
+                }
+            }
+
+            if (rules.Count > 0)
+            {
+                runnable.Add((journey, rules));
+            }
+        }
+
+        rows = RuleRows();
+        foreach (var (journey, rules) in runnable)
+        {
+            // A dry run writes nothing, so rules it sees for the first time count as activated now.
+            foreach (var rule in rules.Where(r => !rows.ContainsKey((journey.Id, r))))
+            {
+                rows[(journey.Id, rule)] = new RuleRow(journey.Id, rule, now, null, null, null, null);
+            }
+        }
+
+        foreach (var row in write ? rows.Values.Where(r => r.PausedSince is not null) : [])
+        {
+            // Pausing records the pause here first and then in the outbox; should the process have died in between,
+            // this puts the outbox back in step.
+            outbox.Pause(row.RuleId);
+        }
+
+        if (runnable.Count > 0)
+        {
+            var properties = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (journey, _) in runnable)
+            {
+                properties.UnionWith(AutomationProperties.Used(journey.Journey!));
+            }
+
+            EventLog? log = null;
+            try
+            {
+                log = await events(properties, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                problems.Add(new AutomationProblem("*", null, $"the events could not be loaded: {e.Message}"));
+            }
+
+            if (log is not null)
+            {
+                foreach (var (journey, rules) in runnable)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    try
+                    {
+                        summaries.AddRange(RunJourney(journey.Id, journey.Journey!, rules, rows, log, now, write, messages));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        problems.Add(new AutomationProblem(journey.Id, null, $"the rules did not run: {e.GetType().Name}: {e.Message}"));
+                    }
+                }
+            }
+        }
+
+        return new AutomationPass(now, summaries, problems, Stopwatch.GetElapsedTime(started)) { Messages = messages };
+    }
+
+    private List<RulePass> RunJourney(
+        string journeyId, Journey journey, List<string> rules, Dictionary<(string, string), RuleRow> rows, EventLog log, DateTimeOffset now,
+        bool write, List<PlannedMessage> planned)
+    {
+        var ruleSet = rules.ToHashSet(StringComparer.Ordinal);
+        var evaluator = new RuleEvaluator(journey, log);
+        var triggers = evaluator.Evaluate(now)
+            .Where(t => ruleSet.Contains(t.RuleId)
+                // Activation: a rule acts on what happens from the moment it was switched on. A sequence run that
+                // started before counts as before, so nobody gets step 3 of a series whose step 1 they never had.
+                && (t.EnrolledAt ?? t.At) >= rows[(journeyId, t.RuleId)].ActiveSince)
+            .ToList();
+
+        var decided = state.Query(
+            "SELECT idempotency_key FROM automation_decisions WHERE journey_id = $j",
+            r => r.GetString(0),
+            ("j", journeyId)).ToHashSet(StringComparer.Ordinal);
+        if (write)
+        {
+            decided.UnionWith(RecoverUnrecorded(journeyId, rules, triggers, now));
+        }
+
+        var counts = rules.ToDictionary(r => r, _ => new int[6], StringComparer.Ordinal);
+        const int Triggered = 0, Waiting = 1;
+        var toPlan = new List<Trigger>();
+        foreach (var t in triggers)
+        {
+            counts[t.RuleId][Triggered]++;
+            if (decided.Contains(t.IdempotencyKey))
+            {
+                continue;
+            }
+
+            if (rows[(journeyId, t.RuleId)].PausedSince is not null)
+            {
+                counts[t.RuleId][Waiting]++;
+                continue;
+            }
+
+            toPlan.Add(t);
+        }
+
+        IReadOnlyList<PlanDecision> decisions = [];
+        if (toPlan.Count > 0)
+        {
+            var resumedAt = rules
+                .Where(r => rows[(journeyId, r)].ResumedAt is not null)
+                .ToDictionary(r => r, r => rows[(journeyId, r)].ResumedAt!.Value, StringComparer.Ordinal);
+            var planner = new Planner(journey, log.Traits, SentHistory(journey, toPlan), resumedAt);
+            decisions = planner.Plan(toPlan);
+
+            // Enqueue first, then record: enqueueing is idempotent by key, so a crash between the two leaves
+            // messages in the outbox without a decision row, and the next pass records them as planned
+            // (RecoverUnrecorded) instead of planning them again. The other order could record "planned" for a
+            // message that never reached the outbox and so would never be sent. (The outbox has its own
+            // connection, so one transaction over both is not possible.)
+            planned.AddRange(decisions.Where(d => d.Message is not null).Select(d => d.Message!));
+            var messages = decisions.Where(d => d.Message is not null).Select(d => ToOutbox(d.Message!)).ToList();
+            if (!write)
+            {
+                // A dry run stops here: nothing enqueued, nothing recorded.
+            }
+            else if (messages.Count > 0)
+            {
+                outbox.EnqueueMany(messages);
+            }
+
+            if (write)
+            {
+                Record(journeyId, decisions.Select(d => (d.Trigger.IdempotencyKey, d.Trigger.RuleId, d.Trigger.CustomerId, d.Trigger.At, Outcome(d.Outcome), d.Message?.DueAt)), now);
+            }
+        }
+
+        foreach (var d in decisions)
+        {
+            counts[d.Trigger.RuleId][2 + (int)d.Outcome]++;
+        }
+
+        return
+        [
+            .. rules.Select(r =>
+            {
+                var c = counts[r];
+                var decidedNow = c[2] + c[3] + c[4] + c[5];
+                return new RulePass(journeyId, r, c[Triggered], decidedNow,
+                    Planned: c[2 + (int)PlanOutcome.Planned], HeldOut: c[2 + (int)PlanOutcome.HeldOut],
+                    Capped: c[2 + (int)PlanOutcome.Capped], Skipped: c[2 + (int)PlanOutcome.SkippedOverdue],
+                    Waiting: c[Waiting], Paused: rows[(journeyId, r)].PausedSince is not null);
+            }),
+        ];
+    }
+
+    /// <summary>
+    /// Messages of these rules in the outbox without a decision: a pass enqueued them and stopped before recording.
+    /// They are recorded as planned now (with their outbox due time), which is what that pass decided.
+    /// </summary>
+    private List<string> RecoverUnrecorded(string journeyId, List<string> rules, List<Trigger> triggers, DateTimeOffset now)
+    {
+        var ruleParams = rules.Select((r, i) => ("r" + AutomationState.N(i), (object?)r)).ToArray();
+        var orphans = state.Query(
+            $"""
+            SELECT o.idempotency_key, o.rule_id, o.customer_id, o.due_at FROM delivery_outbox o
+            WHERE o.rule_id IN ({string.Join(", ", ruleParams.Select(p => "$" + p.Item1))})
+              AND NOT EXISTS (SELECT 1 FROM automation_decisions d WHERE d.idempotency_key = o.idempotency_key)
+            """,
+            r => (Key: r.GetString(0), Rule: r.GetString(1), Customer: r.GetString(2), Due: AutomationState.FromDb(r, 3)),
+            ruleParams);
+        if (orphans.Count == 0)
+        {
+            return [];
+        }
+
+        var at = triggers.GroupBy(t => t.IdempotencyKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().At, StringComparer.Ordinal);
+        Record(journeyId, orphans.Select(o => (o.Key, o.Rule, o.Customer, at.GetValueOrDefault(o.Key, o.Due), PlannedOutcome, (DateTimeOffset?)o.Due)), now);
+        return [.. orphans.Select(o => o.Key)];
+    }
+
+    /// <summary>
+    /// What the frequency cap counts: every message already planned for a customer, by any journey, whose due time
+    /// can share a cap window with the new triggers. Nothing is loaded when the journey has no cap.
+    /// </summary>
+    private List<SentMessage> SentHistory(Journey journey, List<Trigger> toPlan)
+    {
+        if (journey.Automation?.FrequencyCap is not { } cap)
+        {
+            return [];
+        }
+
+        var from = toPlan.Min(t => t.At) - cap.Per.Span;
+        return state.Query(
+            "SELECT customer_id, due_at FROM automation_decisions WHERE outcome = $planned AND due_at >= $from",
+            r => new SentMessage(r.GetString(0), AutomationState.FromDb(r, 1)),
+            ("planned", PlannedOutcome), ("from", AutomationState.ToDb(from)));
+    }
+
+    private void Record(
+        string journeyId,
+        IEnumerable<(string Key, string Rule, string Customer, DateTimeOffset At, string Outcome, DateTimeOffset? Due)> decisions,
+        DateTimeOffset now)
+    {
+        var list = decisions.ToList();
+        state.InTransaction(() =>
+        {
+            foreach (var chunk in list.Chunk(200))
+            {
+                var values = new List<string>(chunk.Length);
+                var parameters = new List<(string, object?)> { ("j", journeyId), ("now", AutomationState.ToDb(now)) };
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var (key, rule, customer, at, outcome, due) = chunk[i];
+                    var n = AutomationState.N(i);
+                    values.Add($"($k{n}, $j, $r{n}, $c{n}, $t{n}, $o{n}, CAST($d{n} AS TIMESTAMP), $now)");
+                    parameters.Add(("k" + n, key));
+                    parameters.Add(("r" + n, rule));
+                    parameters.Add(("c" + n, customer));
+                    parameters.Add(("t" + n, AutomationState.ToDb(at)));
+                    parameters.Add(("o" + n, outcome));
+                    parameters.Add(("d" + n, due is { } d ? AutomationState.ToDb(d) : null));
+                }
+
+                state.Execute(
+                    $"""
+                    INSERT INTO automation_decisions (idempotency_key, journey_id, rule_id, customer_id, trigger_at, outcome, due_at, decided_at)
+                    VALUES {string.Join(",\n", values)} ON CONFLICT DO NOTHING
+                    """,
+                    [.. parameters]);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Pauses a rule: no trigger of it is decided and none of its messages is sent until <see cref="Resume"/>.
+    /// Returns false when it was paused already (the first pause time and actor are kept).
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither the journey nor the runner's state knows the rule.</exception>
+    public bool Pause(string journeyId, string ruleId, string actor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(journeyId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
+        RequireKnown(journeyId, ruleId);
+        var now = AutomationState.ToDb(time.GetUtcNow());
+        // A rule paused before any pass saw it is activated now, paused.
+        state.Execute(
+            "INSERT INTO automation_rules (journey_id, rule_id, active_since) VALUES ($j, $r, $now) ON CONFLICT DO NOTHING",
+            ("j", journeyId), ("r", ruleId), ("now", now));
+        var changed = state.Execute(
+            "UPDATE automation_rules SET paused_since = $now, paused_by = $actor WHERE journey_id = $j AND rule_id = $r AND paused_since IS NULL",
+            ("j", journeyId), ("r", ruleId), ("now", now), ("actor", actor)) > 0;
+        // Recorded here first, then in the outbox: a pass re-applies recorded pauses to the outbox (see PassAsync).
+        outbox.Pause(ruleId);
+        return changed;
+    }
+
+    /// <summary>
+    /// Resumes a paused rule. Triggers that fired while it was paused, and its messages in the outbox that fell due
+    /// meanwhile, follow the rule's <c>on_resume</c>: <c>skip</c> (the default) drops them (the outbox marks its
+    /// messages suppressed with the reason), <c>send</c> sends them now. Nothing floods either way: with skip
+    /// nothing overdue goes, with send exactly what was held goes.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither the journey nor the runner's state knows the rule.</exception>
+    public ResumeResult Resume(string journeyId, string ruleId, string actor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(journeyId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
+        var journey = RequireKnown(journeyId, ruleId);
+        var row = RuleRows().GetValueOrDefault((journeyId, ruleId));
+        if (row?.PausedSince is null)
+        {
+            outbox.Resume(ruleId);
+            return new ResumeResult(false, 0);
+        }
+
+        var now = time.GetUtcNow();
+        var policy = journey?.Interventions.FirstOrDefault(i => i.Id == ruleId)?.OnResume
+            ?? journey?.Sequences.FirstOrDefault(s => s.Id == ruleId)?.OnResume
+            ?? ResumePolicy.Skip;
+        // Outbox first, state last: should the process die in between, the rule still reads as paused, the next
+        // pass re-pauses the outbox, and resuming again finishes the job (skipping is idempotent).
+        var skipped = policy == ResumePolicy.Skip
+            ? outbox.SkipPending(ruleId, now, string.Create(CultureInfo.InvariantCulture,
+                $"skipped on resume at {now:yyyy-MM-dd HH:mm:ss}Z: fell due while the rule was paused (on_resume: skip)"))
+            : 0;
+        outbox.Resume(ruleId);
+        state.Execute(
+            "UPDATE automation_rules SET paused_since = NULL, paused_by = NULL, resumed_at = $now, resumed_by = $actor WHERE journey_id = $j AND rule_id = $r",
+            ("j", journeyId), ("r", ruleId), ("now", AutomationState.ToDb(now)), ("actor", actor));
+        return new ResumeResult(true, skipped);
+    }
+
+    /// <summary>
+    /// Every rule the runner knows or the journeys define: activation, pause, whether the journey still has it, and
+    /// how its triggers were decided so far. Journey order, then file order; rules the journeys no longer have last.
+    /// </summary>
+    public IReadOnlyList<AutomationRuleState> Rules()
+    {
+        var rows = RuleRows();
+        var counts = state.Query(
+            "SELECT journey_id, rule_id, outcome, count(*) FROM automation_decisions GROUP BY ALL",
+            r => (Key: (r.GetString(0), r.GetString(1)), Outcome: r.GetString(2), Count: r.GetInt64(3)))
+            .GroupBy(x => x.Key)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(x => x.Outcome, x => x.Count, StringComparer.Ordinal));
+        var result = new List<AutomationRuleState>();
+        var seen = new HashSet<(string, string)>();
+        AutomationRuleState Make((string Journey, string Rule) key, string? name, bool inJourney)
+        {
+            var row = rows.GetValueOrDefault(key);
+            var c = counts.GetValueOrDefault(key) ?? new Dictionary<string, long>(StringComparer.Ordinal);
+            return new AutomationRuleState(key.Journey, key.Rule, name, row?.ActiveSince, row?.PausedSince, row?.PausedBy,
+                row?.ResumedAt, row?.ResumedBy, inJourney,
+                c.GetValueOrDefault(PlannedOutcome), c.GetValueOrDefault(Outcome(PlanOutcome.HeldOut)),
+                c.GetValueOrDefault(Outcome(PlanOutcome.Capped)), c.GetValueOrDefault(Outcome(PlanOutcome.SkippedOverdue)));
+        }
+
+        foreach (var journey in Journeys().Where(j => j.Journey is not null))
+        {
+            var names = journey.Journey!.Interventions.Select(i => (i.Id, i.Name)).Concat(journey.Journey.Sequences.Select(s => (s.Id, s.Name)));
+            foreach (var (id, name) in names)
+            {
+                seen.Add((journey.Id, id));
+                result.Add(Make((journey.Id, id), name, inJourney: true));
+            }
+        }
+
+        foreach (var key in rows.Keys.Where(k => !seen.Contains(k)).OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal))
+        {
+            result.Add(Make(key, null, inJourney: false));
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        state.Dispose();
+        passGate.Dispose();
+    }
+
+    /// <summary>The journey when it has the rule; null when only the runner's state knows it (a removed rule); else throws.</summary>
+    private Journey? RequireKnown(string journeyId, string ruleId)
+    {
+        var journey = Journeys().FirstOrDefault(j => j.Id == journeyId && j.RuleIds.Contains(ruleId, StringComparer.Ordinal))?.Journey;
+        if (journey is null && !RuleRows().ContainsKey((journeyId, ruleId)))
+        {
+            throw new ArgumentException($"journey '{journeyId}' has no intervention or sequence '{ruleId}'");
+        }
+
+        return journey;
+    }
+
+    private Dictionary<(string, string), RuleRow> RuleRows() =>
+        state.Query(
+            "SELECT journey_id, rule_id, active_since, paused_since, paused_by, resumed_at, resumed_by FROM automation_rules",
+            r => new RuleRow(r.GetString(0), r.GetString(1), AutomationState.FromDb(r, 2), AutomationState.FromDbOrNull(r, 3),
+                AutomationState.StringOrNull(r, 4), AutomationState.FromDbOrNull(r, 5), AutomationState.StringOrNull(r, 6)))
+        .ToDictionary(r => (r.JourneyId, r.RuleId));
+
+    private static OutboxMessage ToOutbox(PlannedMessage m) =>
+        new(m.IdempotencyKey, m.RuleId, m.CustomerId, m.Action, m.DueAt, m.Data);
+
+    /// <summary>The stored name of an outcome: planned, held_out, capped, skipped_overdue.</summary>
+    public static string Outcome(PlanOutcome outcome) => outcome switch
+    {
+        PlanOutcome.Planned => PlannedOutcome,
+        PlanOutcome.HeldOut => "held_out",
+        PlanOutcome.Capped => "capped",
+        PlanOutcome.SkippedOverdue => "skipped_overdue",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
+    };
+
+    private sealed record RuleRow(
+        string JourneyId, string RuleId, DateTimeOffset ActiveSince, DateTimeOffset? PausedSince, string? PausedBy, DateTimeOffset? ResumedAt, string? ResumedBy);
+}

@@ -1,0 +1,165 @@
+using System.Data.Common;
+using System.Globalization;
+using DuckDB.NET.Data;
+
+namespace Trailmap.Automation.Running;
+
+/// <summary>
+/// The runner's tables in the workspace's DuckDB file, on a connection of its own (DuckDB shares one database
+/// instance between connections to one file in a process) with one lock, because a DuckDB connection is not safe for
+/// concurrent callers. <c>automation_rules</c> holds each rule's activation and pause state,
+/// <c>automation_decisions</c> one row per trigger the runner decided, keyed by the idempotency key.
+/// </summary>
+internal sealed class AutomationState : IDisposable
+{
+    private readonly DuckDBConnection connection;
+    private readonly Lock gate = new();
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS automation_rules (
+            journey_id VARCHAR NOT NULL,
+            rule_id VARCHAR NOT NULL,
+            active_since TIMESTAMP NOT NULL,
+            paused_since TIMESTAMP,
+            paused_by VARCHAR,
+            resumed_at TIMESTAMP,
+            resumed_by VARCHAR,
+            PRIMARY KEY (journey_id, rule_id)
+        );
+        CREATE TABLE IF NOT EXISTS automation_decisions (
+            idempotency_key VARCHAR PRIMARY KEY,
+            journey_id VARCHAR NOT NULL,
+            rule_id VARCHAR NOT NULL,
+            customer_id VARCHAR NOT NULL,
+            trigger_at TIMESTAMP NOT NULL,
+            outcome VARCHAR NOT NULL,
+            due_at TIMESTAMP,
+            decided_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS automation_secrets (
+            name VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL
+        );
+        """;
+
+    public AutomationState(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        connection = new DuckDBConnection("DataSource=" + path);
+        try
+        {
+            connection.Open();
+            Execute("SET TimeZone = 'UTC'");
+            Execute(Schema);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (gate)
+        {
+            using var command = Command(sql, parameters);
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (gate)
+        {
+            using var command = Command(sql, parameters);
+            var value = command.ExecuteScalar();
+            return value is DBNull ? null : value;
+        }
+    }
+
+    /// <summary>Runs a query and maps every row while holding the lock (readers never escape it).</summary>
+    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
+    {
+        lock (gate)
+        {
+            using var command = Command(sql, parameters);
+            using var reader = command.ExecuteReader();
+            var rows = new List<T>();
+            while (reader.Read())
+            {
+                rows.Add(map(reader));
+            }
+
+            return rows;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction: all of it is committed or none.</summary>
+    public void InTransaction(Action work)
+    {
+        lock (gate)
+        {
+            using var transaction = connection.BeginTransaction();
+            work();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>True when the workspace's journey tables exist in this file (a file written by <c>trailmap serve</c>).</summary>
+    public bool HasTable(string name) =>
+        Scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = $name", ("name", name)) is long n && n > 0;
+
+    /// <summary>The named secret, created from <paramref name="create"/> and stored on first use.</summary>
+    public string Secret(string name, Func<string> create)
+    {
+        lock (gate)
+        {
+            if (Scalar("SELECT value FROM automation_secrets WHERE name = $name", ("name", name)) is string existing)
+            {
+                return existing;
+            }
+
+            Execute("INSERT INTO automation_secrets (name, value) VALUES ($name, $value) ON CONFLICT DO NOTHING", ("name", name), ("value", create()));
+            return (string)Scalar("SELECT value FROM automation_secrets WHERE name = $name", ("name", name))!;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            connection.Dispose();
+        }
+    }
+
+    // DuckDB stores microseconds; truncating here makes what is read back equal what was written.
+    public static DateTime ToDb(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        return new DateTime(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
+    }
+
+    public static DateTimeOffset FromDb(DbDataReader reader, int ordinal) =>
+        new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    public static DateTimeOffset? FromDbOrNull(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : FromDb(reader, ordinal);
+
+    public static string? StringOrNull(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static string N(int i) => i.ToString(CultureInfo.InvariantCulture);
+
+    private DuckDBCommand Command(string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
+        }
+
+        return command;
+    }
+}

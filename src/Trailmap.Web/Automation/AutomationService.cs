@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Trailmap.Automation.Running;
+using Trailmap.Delivery;
+using Trailmap.Journeys.Model;
+using Trailmap.Web.Analysis;
+
+namespace Trailmap.Web.Automation;
+
+/// <summary>What the running rules are doing, for the pages: the last pass, the last failure, and unconfigured channels.</summary>
+public sealed record AutomationStatus(
+    AutomationPass? LastPass,
+    string? LastError,
+    DateTimeOffset? LastErrorAt,
+    IReadOnlyDictionary<ActionChannel, string> MissingChannels,
+    bool Dispatching);
+
+/// <summary>
+/// Runs the journeys' rules inside the server: a pass after every change to the events (an ingestion import or a
+/// data import raises <see cref="EventData.Version"/>) and at least once a minute by the workspace's clock, because
+/// time-based conditions ("no login for 14 days") fire without any new event. Beside it the dispatcher loop sends
+/// what is due. Failures are logged and kept for the status; they never stop the server or the loop.
+/// </summary>
+public sealed class AutomationService(
+    AutomationRunner runner, Outbox outbox, EventData data, WorkspaceOptions options, ILogger<AutomationService> log) : BackgroundService
+{
+    /// <summary>The longest time between passes when no events arrive.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the loop looks for new events or a due pass. Wall-clock on purpose: it is about latency, not the schedule.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    private readonly Lock statusLock = new();
+    private string? lastError;
+    private DateTimeOffset? lastErrorAt;
+    private IReadOnlyDictionary<ActionChannel, string> missing = new Dictionary<ActionChannel, string>();
+    private bool dispatching;
+
+    public AutomationStatus Status()
+    {
+        lock (statusLock)
+        {
+            return new AutomationStatus(runner.LastPass, lastError, lastErrorAt, missing, dispatching);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var http = new HttpClient();
+        DeliveryChannels? channels = null;
+        try
+        {
+            channels = DeliveryChannels.Create(options.Delivery, outbox, runner.UnsubscribeTokens, http, options.Time);
+            lock (statusLock)
+            {
+                missing = channels.Missing;
+                dispatching = true;
+            }
+
+            foreach (var why in channels.Missing.Values)
+            {
+                log.LogInformation("Automation: {Reason}; those messages wait in the outbox", why);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Fail($"delivery is not running: {e.Message}", e);
+        }
+
+        try
+        {
+            var evaluating = EvaluateAsync(stoppingToken);
+            var sending = channels is null ? Task.CompletedTask : DispatchAsync(channels.Dispatcher(outbox, options.Time), stoppingToken);
+            await Task.WhenAll(evaluating, sending).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (channels is not null)
+            {
+                await channels.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task EvaluateAsync(CancellationToken stop)
+    {
+        long seen = -1;
+        DateTimeOffset? last = null;
+        while (!stop.IsCancellationRequested)
+        {
+            var version = data.Version;
+            var now = options.Time.GetUtcNow();
+            if (version != seen || last is null || now - last.Value >= Interval)
+            {
+                seen = version;
+                last = now;
+                try
+                {
+                    var pass = await runner.RunOnceAsync(stop).ConfigureAwait(false);
+                    foreach (var problem in pass.Problems)
+                    {
+                        log.LogWarning("Automation: {Problem}", problem.ToString());
+                    }
+
+                    if (pass.Decided > 0)
+                    {
+                        log.LogInformation("Automation pass: {Summary}", pass.ToString());
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    Fail($"the automation pass failed: {e.GetType().Name}: {e.Message}", e);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(Poll, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task DispatchAsync(Dispatcher dispatcher, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await dispatcher.RunAsync(stop).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                // A broken file or disk: say so, wait, and try again rather than stop sending for good.
+                Fail($"the dispatcher failed and restarts in 10 s: {e.GetType().Name}: {e.Message}", e);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(10), stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Fail(string message, Exception e)
+    {
+        log.LogError(e, "Automation: {Message}", message);
+        lock (statusLock)
+        {
+            lastError = message;
+            lastErrorAt = options.Time.GetUtcNow();
+        }
+    }
+}

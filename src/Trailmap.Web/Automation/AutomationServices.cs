@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Trailmap.Automation.Running;
+using Trailmap.Delivery;
+using Trailmap.Web.Analysis;
+using Trailmap.Web.Journeys;
+
+namespace Trailmap.Web.Automation;
+
+/// <summary>
+/// The running rules inside <c>trailmap serve</c>: the <see cref="AutomationRunner"/> (pages pause and resume rules
+/// through it), the suppression list the unsubscribe endpoint writes, and the hosted <see cref="AutomationService"/>
+/// that runs passes and the dispatcher.
+/// </summary>
+public static class AutomationServices
+{
+    public static void Add(IServiceCollection services, WorkspaceOptions options)
+    {
+        services.AddSingleton(sp =>
+        {
+            var data = sp.GetRequiredService<EventData>();
+            // The journey tables are the journey store's; asking for it first makes sure they exist.
+            sp.GetRequiredService<JourneyStore>();
+            return new AutomationRunner(
+                options.DbPath,
+                sp.GetRequiredService<Outbox>(),
+                (properties, cancel) => data.LogAsync(properties, cancel),
+                options.Time);
+        });
+        services.AddSingleton(sp => new SuppressionList(sp.GetRequiredService<Outbox>(), sp.GetRequiredService<AutomationRunner>().UnsubscribeTokens));
+        services.AddSingleton<AutomationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AutomationService>());
+    }
+}

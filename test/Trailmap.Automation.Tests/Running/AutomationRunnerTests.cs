@@ -1,0 +1,207 @@
+using Shouldly;
+using Trailmap.Automation.Running;
+using Trailmap.Delivery;
+using Xunit;
+
+namespace Trailmap.Automation.Tests.Running;
+
+public sealed class AutomationRunnerTests
+{
+    private const string Head = """
+        id: j
+        title: J
+        stages:
+          - { id: signup, name: Sign up, entry: Signed Up }
+        """;
+
+    private static string SharedRule(string extra = "") => Head + $$"""
+
+        interventions:
+          - id: shared
+            name: Board shared
+            when: { event: Board Shared }
+            then: { channel: in-app, message: "Nice board" }
+            {{extra}}
+        """;
+
+    private static string Key(string customer, string at) => $"shared:{customer}:event-{at}";
+
+    [Fact]
+    public async Task A_new_rule_ignores_history_decides_each_trigger_once_and_keeps_that_across_restarts()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 12:00"));
+        f.Journeys["j"] = SharedRule();
+        // a shared before the rule was first seen; b shares an hour after it.
+        f.Log = Tiny.Log(("a", "Board Shared", "2026-01-05 10:00"), ("b", "Board Shared", "2026-01-10 13:00"));
+
+        var first = await f.PassAsync();
+        first.Rules.Single().ShouldBe(new RulePass("j", "shared", 0, 0, 0, 0, 0, 0, 0, false));
+        f.Runner.Rules().Single().ActiveSince.ShouldBe(Tiny.T("2026-01-10 12:00"));
+        f.Messages().ShouldBeEmpty();
+
+        f.At("2026-01-10 14:00");
+        var second = await f.PassAsync();
+        // a's firing is before activation and never counted; b's is new: 1 triggered, 1 decided, 1 planned.
+        second.Rules.Single().ShouldBe(new RulePass("j", "shared", 1, 1, 1, 0, 0, 0, 0, false));
+        f.Messages().Keys.ShouldBe([Key("b", "20260110T130000.000000Z")]);
+
+        var third = await f.PassAsync();
+        third.Rules.Single().ShouldBe(new RulePass("j", "shared", 1, 0, 0, 0, 0, 0, 0, false));
+
+        f.Reopen();
+        f.At("2026-01-11 09:00");
+        var afterRestart = await f.PassAsync();
+        afterRestart.Rules.Single().Decided.ShouldBe(0);
+        f.Messages().Count.ShouldBe(1);
+        f.Runner.Rules().Single().ActiveSince.ShouldBe(Tiny.T("2026-01-10 12:00"));
+    }
+
+    [Fact]
+    public async Task Resume_with_skip_drops_what_fell_due_while_paused_in_the_outbox_and_in_new_triggers()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        f.Journeys["j"] = SharedRule();
+        f.Log = Tiny.Log(
+            ("c1", "Board Shared", "2026-01-10 10:00"),
+            ("c2", "Board Shared", "2026-01-11 10:00"),
+            ("c3", "Board Shared", "2026-01-12 10:00"),
+            ("c4", "Board Shared", "2026-01-12 13:00"));
+        await f.PassAsync();
+        f.At("2026-01-10 11:00");
+        (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1);
+        f.Runner.Pause("j", "shared", "ann@example.test").ShouldBeTrue();
+        f.Runner.Pause("j", "shared", "bob@example.test").ShouldBeFalse();
+        f.Outbox.PausedRules().Single().RuleId.ShouldBe("shared");
+
+        f.At("2026-01-12 12:00");
+        var paused = await f.PassAsync();
+        // c2 and c3 fired while paused: triggered 3 in all (c1 decided before), 2 waiting, none decided.
+        paused.Rules.Single().ShouldBe(new RulePass("j", "shared", 3, 0, 0, 0, 0, 0, 2, true));
+        var state = f.Runner.Rules().Single();
+        (state.PausedSince, state.PausedBy).ShouldBe((Tiny.T("2026-01-10 11:00"), "ann@example.test"));
+
+        // c1's message (due Jan 10 10:00) is overdue at the resume: skipped in the outbox.
+        f.Runner.Resume("j", "shared", "ann@example.test").ShouldBe(new ResumeResult(true, 1));
+        var c1 = f.Messages()[Key("c1", "20260110T100000.000000Z")];
+        c1.State.ShouldBe(OutboxState.Suppressed);
+        c1.LastError!.ShouldContain("on_resume: skip");
+        f.Outbox.PausedRules().ShouldBeEmpty();
+
+        var resumed = await f.PassAsync();
+        resumed.Rules.Single().ShouldBe(new RulePass("j", "shared", 3, 2, 0, 0, 0, 2, 0, false));
+
+        f.At("2026-01-12 14:00");
+        (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1); // c4 fired after the resume
+        f.Messages().Count.ShouldBe(2);
+        f.Runner.Rules().Single().ShouldSatisfyAllConditions(
+            r => r.Planned.ShouldBe(2), r => r.Skipped.ShouldBe(2), r => r.ResumedAt.ShouldBe(Tiny.T("2026-01-12 12:00")));
+    }
+
+    [Fact]
+    public async Task Resume_with_send_sends_what_was_held_once_due_at_the_resume()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        f.Journeys["j"] = SharedRule("on_resume: send");
+        f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"), ("c2", "Board Shared", "2026-01-11 10:00"));
+        await f.PassAsync();
+        f.At("2026-01-10 11:00");
+        await f.PassAsync();
+        f.Runner.Pause("j", "shared", "ann");
+        f.At("2026-01-12 12:00");
+        await f.PassAsync();
+        f.Runner.Resume("j", "shared", "ann").ShouldBe(new ResumeResult(true, 0));
+        var pass = await f.PassAsync();
+        pass.Rules.Single().Planned.ShouldBe(1);
+        var messages = f.Messages();
+        messages[Key("c2", "20260111T100000.000000Z")].DueAt.ShouldBe(Tiny.T("2026-01-12 12:00"));
+
+        var dispatcher = new Dispatcher(f.Outbox, [new InAppChannel(new InAppQueue(f.Outbox))], time: f.Clock);
+        (await dispatcher.RunOnceAsync(TestContext.Current.CancellationToken)).Sent.ShouldBe(2);
+        (await dispatcher.RunOnceAsync(TestContext.Current.CancellationToken)).Claimed.ShouldBe(0);
+        new InAppQueue(f.Outbox).Pending("c1").Count.ShouldBe(1);
+        new InAppQueue(f.Outbox).Pending("c2").Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_removed_rule_keeps_its_state_and_fires_nothing_and_a_broken_journey_does_not_stop_the_others()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        f.Journeys["j"] = SharedRule();
+        f.Journeys["broken"] = "id: broken\ntitle: [unclosed";
+        f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"), ("c2", "Board Shared", "2026-01-11 10:00"));
+        var first = await f.PassAsync();
+        first.Problems.Single().JourneyId.ShouldBe("broken");
+        first.Rules.Single().RuleId.ShouldBe("shared");
+
+        f.At("2026-01-10 11:00");
+        (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1);
+
+        f.Journeys["j"] = SharedRule().Replace("id: shared", "id: shared-v2", StringComparison.Ordinal);
+        f.At("2026-01-11 11:00");
+        var edited = await f.PassAsync();
+        // shared-v2 is new, so c2's share (before its activation) is not decided; shared is gone: nothing fires.
+        edited.Rules.Single().ShouldBe(new RulePass("j", "shared-v2", 0, 0, 0, 0, 0, 0, 0, false));
+        f.Messages().Count.ShouldBe(1);
+        var rules = f.Runner.Rules();
+        rules.Single(r => r.RuleId == "shared").ShouldSatisfyAllConditions(r => r.InJourney.ShouldBeFalse(), r => r.Planned.ShouldBe(1));
+        rules.Single(r => r.RuleId == "shared-v2").InJourney.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_message_enqueued_by_a_pass_that_died_before_recording_is_recorded_not_planned_again()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        f.Journeys["j"] = SharedRule();
+        f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"));
+        await f.PassAsync();
+        var key = Key("c1", "20260110T100000.000000Z");
+        // What the pass would have enqueued, due a minute later than the trigger so we can tell the copies apart.
+        f.Outbox.Enqueue(new OutboxMessage(key, "shared", "c1",
+            new Trailmap.Journeys.Model.InterventionAction { Channel = Trailmap.Journeys.Model.ActionChannel.InApp, Message = "x" },
+            Tiny.T("2026-01-10 10:01"), new Dictionary<string, string?>()));
+
+        f.At("2026-01-10 11:00");
+        var pass = await f.PassAsync();
+        pass.Rules.Single().ShouldBe(new RulePass("j", "shared", 1, 0, 0, 0, 0, 0, 0, false));
+        f.Messages()[key].DueAt.ShouldBe(Tiny.T("2026-01-10 10:01"));
+        f.Runner.Rules().Single().Planned.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_frequency_cap_counts_messages_planned_by_earlier_passes()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        f.Journeys["j"] = SharedRule().Replace("stages:", "automation: { frequency_cap: { max: 1, per: 7d } }\nstages:", StringComparison.Ordinal);
+        f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"), ("c1", "Board Shared", "2026-01-13 10:00"), ("c1", "Board Shared", "2026-01-18 10:00"));
+        await f.PassAsync();
+        f.At("2026-01-10 11:00");
+        (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1);
+        f.At("2026-01-13 11:00");
+        // Jan 13 is 3 days after Jan 10: a second message in 7 days breaks max 1.
+        (await f.PassAsync()).Rules.Single().Capped.ShouldBe(1);
+        f.At("2026-01-18 11:00");
+        // Jan 18 is 8 days after Jan 10 (the capped one was never sent): it fits.
+        (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Two_journeys_cannot_share_a_rule_id_the_first_keeps_it()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        f.Journeys["a"] = SharedRule();
+        await f.PassAsync();
+        f.Journeys["b"] = SharedRule().Replace("id: j", "id: j2", StringComparison.Ordinal);
+        var pass = await f.PassAsync();
+        pass.Problems.Single().ShouldSatisfyAllConditions(p => p.JourneyId.ShouldBe("b"), p => p.Message.ShouldContain("already used by journey 'a'"));
+        pass.Rules.Single().JourneyId.ShouldBe("a");
+    }
+
+    [Fact]
+    public async Task Pausing_an_unknown_rule_says_so()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        f.Journeys["j"] = SharedRule();
+        Should.Throw<ArgumentException>(() => f.Runner.Pause("j", "nope", "ann")).Message.ShouldContain("no intervention or sequence 'nope'");
+        await f.PassAsync();
+    }
+}

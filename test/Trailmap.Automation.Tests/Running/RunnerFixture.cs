@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Time.Testing;
+using Trailmap.Analytics.Events;
+using Trailmap.Automation.Running;
+using Trailmap.Delivery;
+using Xunit;
+
+namespace Trailmap.Automation.Tests.Running;
+
+/// <summary>
+/// A runner on a real DuckDB file in a temp folder, with a fake clock, journeys given as YAML (changeable between
+/// passes) and an in-memory event log; <see cref="Reopen"/> disposes and reopens runner and outbox on the same file.
+/// </summary>
+internal sealed class RunnerFixture : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("trailmap-runner-test").FullName;
+
+    public RunnerFixture(DateTimeOffset start)
+    {
+        Clock = new FakeTimeProvider(start);
+        Path = System.IO.Path.Combine(dir, "workspace.duckdb");
+        Open();
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public string Path { get; }
+
+    /// <summary>Journey id to YAML; edit between passes.</summary>
+    public Dictionary<string, string> Journeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The events every pass sees.</summary>
+    public EventLog Log { get; set; } = Tiny.Log();
+
+    public Outbox Outbox { get; private set; } = null!;
+
+    public AutomationRunner Runner { get; private set; } = null!;
+
+    public Task<AutomationPass> PassAsync() => Runner.RunOnceAsync(TestContext.Current.CancellationToken);
+
+    public void At(string time) => Clock.SetUtcNow(Tiny.T(time));
+
+    public void Reopen()
+    {
+        Runner.Dispose();
+        Outbox.Dispose();
+        Open();
+    }
+
+    /// <summary>Every message in the outbox, by key.</summary>
+    public Dictionary<string, OutboxEntry> Messages() =>
+        Enum.GetValues<OutboxState>().SelectMany(Outbox.List).ToDictionary(e => e.IdempotencyKey, StringComparer.Ordinal);
+
+    public void Dispose()
+    {
+        Runner.Dispose();
+        Outbox.Dispose();
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS cleans temp later.
+        }
+    }
+
+    private void Open()
+    {
+        Outbox = Outbox.Open(Path, Clock);
+        Runner = new AutomationRunner(
+            Path,
+            Outbox,
+            (_, _) => Task.FromResult(Log),
+            Clock,
+            () => [.. Journeys.Select(j => AutomatedJourney.FromYaml(j.Key, j.Value, j.Key + ".yaml"))]);
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Time.Testing;
+using Trailmap.Automation.Running;
+using Trailmap.Delivery;
+using Trailmap.Events;
+using Trailmap.Web.Analysis;
+using Trailmap.Web.Automation;
+using Trailmap.Web.Journeys;
+using Trailmap.Web.Tests.Infrastructure;
+
+namespace Trailmap.Web.Tests.Automation;
+
+/// <summary>The server runs the saved journeys' rules by itself: after an import, and by the clock.</summary>
+public sealed class AutomationServiceTests
+{
+    private const string Journey = """
+        id: welcome
+        title: Welcome
+        stages:
+          - { id: signup, name: Sign up, entry: Signed Up }
+        interventions:
+          - id: welcome-note
+            name: Welcome note
+            when: { event: Signed Up }
+            then: { channel: in-app, message: "Welcome aboard" }
+        """;
+
+    [Fact]
+    public async Task An_import_triggers_a_pass_and_the_in_app_message_is_delivered_without_anyone_asking()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        using var factory = new WorkspaceFactory(o => o with { Time = clock });
+        factory.Service<JourneyStore>().Create(Journey, "admin@example.test"); // starts the host and its hosted services
+        var runner = factory.Service<AutomationRunner>();
+        // A saved journey is picked up by the next pass: at the latest a minute later by the workspace's clock.
+        clock.Advance(AutomationService.Interval);
+        await WaitAsync(() => runner.Rules().Single().ActiveSince is not null, ct);
+        runner.Rules().Single().ActiveSince.ShouldBe(new DateTimeOffset(2026, 3, 2, 9, 1, 0, TimeSpan.Zero));
+
+        // A sign-up 10 minutes after the rule was activated, imported as the Data page would; the clock moves past it.
+        var file = Path.Combine(factory.Dir, "signups.csv");
+        await File.WriteAllTextAsync(file, "customer_id,event,timestamp\nc1,Signed Up,2026-03-02T09:10:00Z\n", ct);
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 2, 9, 20, 0, TimeSpan.Zero));
+        var data = factory.Service<EventData>();
+        await data.UseAsync(s => EventImporter.Import(s, [file]), ct);
+        data.Changed();
+
+        var inbox = new InAppQueue(factory.Service<Outbox>());
+        await WaitAsync(() => inbox.Pending("c1").Count == 1, ct);
+        inbox.Pending("c1").Single().Message.ShouldBe("Welcome aboard");
+        factory.Service<AutomationService>().Status().MissingChannels.Keys.ShouldBe(
+            [Trailmap.Journeys.Model.ActionChannel.Email, Trailmap.Journeys.Model.ActionChannel.Webhook, Trailmap.Journeys.Model.ActionChannel.Slack], ignoreOrder: true);
+
+        // Pausing through the runner the pages use holds the rule in the outbox too.
+        factory.Service<AutomationRunner>().Pause("welcome", "welcome-note", "admin@example.test").ShouldBeTrue();
+        factory.Service<Outbox>().PausedRules().Single().RuleId.ShouldBe("welcome-note");
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, CancellationToken ct)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(100, ct);
+        }
+
+        condition().ShouldBeTrue("timed out after 20 s");
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Trailmap.Web.Accounts;
+using Trailmap.Web.ApiKeys;
+using Trailmap.Web.Tests.Infrastructure;
+
+namespace Trailmap.Web.Tests.Interventions;
+
+/// <summary>
+/// Lift over <see cref="TrialData"/>: who is held out comes from the test's own SHA-256, conversions are counted by
+/// hand from the event rows, and the interval from Newcombe's formula written out below.
+/// </summary>
+public sealed class LiftTests : IAsyncLifetime
+{
+    private readonly WorkspaceFactory factory = TrialData.Factory();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => await TrialData.SeedAsync(factory, Cancel);
+
+    public ValueTask DisposeAsync()
+    {
+        factory.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The expected numbers for nudge (holdout 50%): everyone c0..c19 triggered on 1 Jan; "late" is pending.</summary>
+    private static (int Treated, int TreatedConverted, int Held, int HeldConverted, double Lift, double Low, double High) Nudge()
+    {
+        var held = TrialData.Customers.Where(c => TrialData.IsHeldOut("nudge", c, 0.5)).ToList();
+        var treated = TrialData.Customers.Except(held).ToList();
+        var (t, tc, h, hc) = (treated.Count, treated.Count(TrialData.ConvertsInWindow), held.Count, held.Count(TrialData.ConvertsInWindow));
+        (t + h).ShouldBe(20);
+        h.ShouldBeInRange(1, 19, "both groups must have customers for the interval to exist");
+        // Newcombe's hybrid score interval (docs/automation.md#lift): Wilson intervals (l1, u1), (l2, u2) for each
+        // rate, then d - sqrt((p1 - l1)^2 + (u2 - p2)^2) .. d + sqrt((u1 - p1)^2 + (p2 - l2)^2).
+        var (p1, p2) = ((double)tc / t, (double)hc / h);
+        var (l1, u1) = Wilson(tc, t);
+        var (l2, u2) = Wilson(hc, h);
+        var d = p1 - p2;
+        return (t, tc, h, hc, d, d - Math.Sqrt(Sq(p1 - l1) + Sq(u2 - p2)), d + Math.Sqrt(Sq(u1 - p1) + Sq(p2 - l2)));
+    }
+
+    /// <summary>Wilson's score interval: (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n).</summary>
+    private static (double Low, double High) Wilson(int x, int n)
+    {
+        const double z = 1.959963984540054;
+        var p = (double)x / n;
+        var centre = (p + (z * z / (2.0 * n))) / (1 + (z * z / n));
+        var half = z / (1 + (z * z / n)) * Math.Sqrt((p * (1 - p) / n) + (z * z / (4.0 * n * n)));
+        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+    }
+
+    private static double Sq(double v) => v * v;
+
+    private static string Points(double share) => (share * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
+
+    private static string Pct(int x, int n) => (100.0 * x / n).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    [Fact]
+    public async Task The_lift_API_counts_treated_and_held_out_conversions_within_the_window()
+    {
+        using var client = factory.WithKey(ApiKeyKind.Read, out _);
+        var response = await client.GetAsync("/api/journeys/trial/lift", Cancel);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        var report = JsonDocument.Parse(text).RootElement;
+        (report.GetProperty("journey").GetString(), report.GetProperty("version").GetInt32()).ShouldBe(("trial", 1));
+        report.GetProperty("as_of").GetDateTimeOffset().ShouldBe(TrialData.Now);
+        // tell-csm has no goal, so it has no lift entry.
+        var rules = report.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("rule").GetString()!);
+        rules.Keys.Order().ShouldBe(["nudge", "welcome"]);
+
+        var e = Nudge();
+        var nudge = rules["nudge"];
+        (nudge.GetProperty("treated").GetInt64(), nudge.GetProperty("treated_converted").GetInt64()).ShouldBe((e.Treated, e.TreatedConverted));
+        (nudge.GetProperty("held_out").GetInt64(), nudge.GetProperty("held_out_converted").GetInt64()).ShouldBe((e.Held, e.HeldConverted));
+        nudge.GetProperty("pending").GetInt64().ShouldBe(1);   // late: its window runs to 8 Feb
+        nudge.GetProperty("treated_rate").GetDouble().ShouldBe((double)e.TreatedConverted / e.Treated, 1e-12);
+        nudge.GetProperty("held_out_rate").GetDouble().ShouldBe((double)e.HeldConverted / e.Held, 1e-12);
+        nudge.GetProperty("lift").GetDouble().ShouldBe(e.Lift, 1e-12);
+        nudge.GetProperty("ci_low").GetDouble().ShouldBe(e.Low, 1e-12);
+        nudge.GetProperty("ci_high").GetDouble().ShouldBe(e.High, 1e-12);
+        nudge.GetProperty("window_seconds").GetDouble().ShouldBe(14 * 86400);
+        (nudge.GetProperty("goal").GetString(), nudge.GetProperty("stage").GetString()).ShouldBe(("Paid", "trial"));
+
+        // welcome holds nobody out: 7 of 20 paid within 14 days (c0, c3, ..., c18), no interval.
+        var welcome = rules["welcome"];
+        (welcome.GetProperty("treated").GetInt64(), welcome.GetProperty("treated_converted").GetInt64(), welcome.GetProperty("held_out").GetInt64()).ShouldBe((20L, 7L, 0L));
+        welcome.GetProperty("treated_rate").GetDouble().ShouldBe(0.35);
+        welcome.TryGetProperty("lift", out _).ShouldBeFalse();
+        welcome.TryGetProperty("held_out_rate", out _).ShouldBeFalse();
+        welcome.GetProperty("summary").GetString().ShouldBe("no held-out customers yet, treated 20 (35%), 1 pending");
+    }
+
+    [Fact]
+    public async Task The_map_draws_each_rules_lift_in_its_stage_column_and_the_interventions_page_lists_it()
+    {
+        var e = Nudge();
+        var expected = $"lift {Points(e.Lift)} pts (95% CI {Points(e.Low)} to {Points(e.High)}), "
+            + $"treated {e.Treated} ({Pct(e.TreatedConverted, e.Treated)}) vs holdout {e.Held} ({Pct(e.HeldConverted, e.Held)}), 1 pending";
+        using var viewer = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var map = await viewer.GetStringAsync("/journeys/trial/map.html", Cancel);
+        var trialCell = Cell(map, "trial");
+        trialCell.ShouldContain("data-rule=\"nudge\"");
+        trialCell.ShouldContain(expected);
+        trialCell.ShouldContain("no held-out customers yet, treated 20 (35%), 1 pending");
+        trialCell.ShouldNotContain("Tell the CSM");
+        Cell(map, "paid").ShouldContain("no goal, so no lift measured");
+
+        // Razor writes '+' as &#x2B;; the text a reader sees is the decoded one.
+        var page = WebUtility.HtmlDecode(await viewer.GetStringAsync("/journeys/trial/interventions", Cancel));
+        page.ShouldContain(expected);
+        page.ShouldContain("no held-out customers yet, treated 20 (35%), 1 pending");
+        page.ShouldContain("href=\"/journeys/trial/interventions\"");   // the tab
+    }
+
+    /// <summary>The interventions lane's cell for one stage.</summary>
+    private static string Cell(string map, string stage)
+    {
+        var marker = $"data-stage=\"{stage}\" data-lane=\"interventions\">";
+        var start = map.IndexOf(marker, StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(0, $"no interventions cell for {stage}");
+        var end = map.IndexOf("<div class=\"cell", start + marker.Length, StringComparison.Ordinal);
+        return map[start..(end < 0 ? map.Length : end)];
+    }
+}
