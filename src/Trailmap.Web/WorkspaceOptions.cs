@@ -40,5 +40,11 @@ public sealed record WorkspaceOptions
     /// <summary>How the running rules deliver (SMTP, webhook secret, Slack, public URL); see docs/automation.md.</summary>
     public Trailmap.Automation.Running.DeliverySettings Delivery { get; init; } = new();
 
+    /// <summary>
+    /// Whether the server evaluates the journeys' rules and dispatches the outbox (default true). False leaves both
+    /// to someone else: <c>trailmap automate --once</c> from cron, or tests that drive the dispatcher themselves.
+    /// </summary>
+    public bool RunAutomation { get; init; } = true;
+
     public string ResolvedSpoolPath => SpoolPath ?? DbPath + ".ingest";
 }

@@ -58,11 +58,11 @@ public sealed class AutomateCommandTests : IDisposable
         first.ExitCode.ShouldBe(0, first.ToString());
         first.Err.ShouldContain("0 triggers decided");
 
-        // b signs up now (by the real clock, which the CLI reads): the next run decides both rules for b. The rules
-        // act on what happens after the first run started; b's time below is a second back and cut to whole seconds,
-        // up to 2 s before now, so wait that long first (a fast first run would otherwise put b before activation).
-        await Task.Delay(TimeSpan.FromSeconds(2.1), ct);
-        var now = TimeProvider.System.GetUtcNow().AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        // b signs up now (by the real clock, which the CLI reads): the next run decides both rules for b. The stamp is
+        // cut to whole seconds, so it waits 1.5 s first: the cut stamp must still fall after the first run activated
+        // the rules (a sign-up before activation is history, never decided), and not after the next run's now.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
+        var now = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         await File.WriteAllTextAsync(P("e2.csv"), $"customer_id,event,timestamp\nb,Signed Up,{now}\n", ct);
         (await CliRun.RunAsync("import", P("e2.csv"), "--db", P("s.duckdb"))).ExitCode.ShouldBe(0);
         var second = await CliRun.RunAsync("automate", "--once", "--db", P("s.duckdb"), "--journey", P("j.yaml"));

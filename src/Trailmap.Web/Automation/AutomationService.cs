@@ -46,6 +46,11 @@ public sealed class AutomationService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.RunAutomation)
+        {
+            return;
+        }
+
         await Task.Yield();
         using var http = new HttpClient();
         DeliveryChannels? channels = null;

@@ -63,7 +63,11 @@ internal static class TrialData
     public static bool ConvertsInWindow(string customer) =>
         int.Parse(customer[1..], CultureInfo.InvariantCulture) % 3 == 0;
 
-    public static WorkspaceFactory Factory() => new(o => o with { Time = new FakeTimeProvider(Now), SignInPerMinute = 1000 });
+    /// <summary>
+    /// A workspace whose own rules and dispatcher stay off: these tests enqueue messages and dispatch them themselves,
+    /// and the server's dispatcher would otherwise race them for the same messages.
+    /// </summary>
+    public static WorkspaceFactory Factory() => new(o => o with { Time = new FakeTimeProvider(Now), SignInPerMinute = 1000, RunAutomation = false });
 
     /// <summary>Imports the events and creates the journey.</summary>
     public static async Task SeedAsync(WorkspaceFactory factory, CancellationToken cancel)
@@ -89,14 +93,8 @@ internal static class TrialData
         return position < share;
     }
 
-    /// <summary>
-    /// When <see cref="Message"/>s fall due: a minute after the fake clock's now, so the server's own dispatcher loop
-    /// (which takes fresh due messages at enqueue, and has the in-app channel) leaves them to <see cref="DispatchAsync"/>.
-    /// </summary>
-    public static readonly DateTimeOffset Due = Now.AddMinutes(1);
-
     public static OutboxMessage Message(string rule, string customer, string occurrence, InterventionAction action, Dictionary<string, string?>? data = null) =>
-        new($"{rule}:{customer}:{occurrence}", rule, customer, action, Due, data ?? new Dictionary<string, string?> { ["customer.id"] = customer });
+        new($"{rule}:{customer}:{occurrence}", rule, customer, action, Now, data ?? new Dictionary<string, string?> { ["customer.id"] = customer });
 
     public static InterventionAction InApp(string? message) => new() { Channel = ActionChannel.InApp, Message = message };
 
@@ -116,7 +114,6 @@ internal static class TrialData
             factory.Service<Outbox>(),
             [new InAppChannel(factory.Service<InAppQueue>()), email],
             time: factory.Service<TimeProvider>());
-        // At Due: what Message enqueued (and dead letters requeued, due at Now) is due then; times recorded stay Now.
-        return dispatcher.RunOnceAsync(Due, cancel);
+        return dispatcher.RunOnceAsync(cancel);
     }
 }
