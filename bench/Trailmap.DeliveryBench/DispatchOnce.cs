@@ -8,7 +8,13 @@ internal static class DispatchOnce
 {
     public const string Secret = "crash-test-secret-0123456789";
 
-    public static async Task<int> RunAsync(string outboxPath, string smtp)
+    public static Task<int> RunAsync(string outboxPath, string smtp) => RunAsync(outboxPath, smtp, loopParallelism: null);
+
+    /// <summary>
+    /// With <paramref name="loopParallelism"/>, runs the server's loop (<see cref="Dispatcher.RunAsync"/>, pipelined,
+    /// that many sends at once) until nothing is pending or sending, instead of passes one send at a time.
+    /// </summary>
+    public static async Task<int> RunAsync(string outboxPath, string smtp, int? loopParallelism)
     {
         var colon = smtp.LastIndexOf(':');
         using var outbox = Outbox.Open(outboxPath);
@@ -25,6 +31,22 @@ internal static class DispatchOnce
                 UnsubscribeUrl = "https://trailmap.test/unsubscribe",
             },
             suppressions);
+        if (loopParallelism is { } parallelism)
+        {
+            var loopDispatcher = new Dispatcher(outbox, [email], new DispatcherOptions { Parallelism = parallelism, BatchSize = 10 });
+            using var stop = new CancellationTokenSource();
+            var loop = loopDispatcher.RunAsync(stop.Token);
+            while (outbox.Counts().Keys.Any(s => s is OutboxState.Pending or OutboxState.Sending))
+            {
+                await Task.Delay(50);
+            }
+
+            await stop.CancelAsync();
+            await loop;
+            Console.WriteLine($"sent {outbox.Counts().GetValueOrDefault(OutboxState.Sent)} in all");
+            return 0;
+        }
+
         var dispatcher = new Dispatcher(outbox, [email], new DispatcherOptions { Parallelism = 1, BatchSize = 10 });
         var total = 0;
         while (true)

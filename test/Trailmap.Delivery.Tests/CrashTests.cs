@@ -40,7 +40,7 @@ public sealed class CrashTests : IDisposable
 
         // 137 = 128 + SIGKILL (9): the hook killed the process, it did not exit.
         crashed.ExitCode.ShouldBe(137, crashed.Output);
-        // The child claims 10 at a time in key order (all are due) and sends them one by one: c01..c04 recorded
+        // The child claims 10 at a time in key order (all are due and were enqueued together) and sends them one by one: c01..c04 recorded
         // sent; c05 accepted by the server, killed before recording; c06..c10 claimed, never handed to SMTP, so
         // "sending" too (6 in all); c11, c12 not claimed. Oracle: the file, read with plain SQL.
         StatesInFile(path).ShouldBe("pending 2, sending 6, sent 4");
@@ -60,6 +60,45 @@ public sealed class CrashTests : IDisposable
         messageIds.Count.ShouldBe(13);
         messageIds.Distinct().Count().ShouldBe(12);
         delivered[4].MessageIds.Distinct().ShouldHaveSingleItem().ShouldBe(Hash($"crash-{tag}:c05:e") + "@trailmap.test");
+    }
+
+    [Fact]
+    public async Task A_kill_in_the_pipelined_loop_resends_at_most_parallelism_messages()
+    {
+        const int Parallelism = 4;
+        var (host, port, maildir) = SmtpServer.Require();
+        var path = dir.File("outbox.duckdb");
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var recipients = Enumerable.Range(1, 20).Select(i => $"loop{i:00}-{tag}@example.test").ToList();
+        using (var outbox = Outbox.Open(path))
+        {
+            outbox.EnqueueMany(recipients.Select((to, i) => new OutboxMessage(
+                $"loop-{tag}:c{i + 1:00}:e", $"loop-{tag}", $"c{i + 1:00}",
+                new InterventionAction { Channel = ActionChannel.Email, Subject = "Message for {{ customer_id }}" },
+                DateTimeOffset.UnixEpoch,
+                new Dictionary<string, string?> { ["customer.email"] = to })));
+        }
+
+        var crashed = await RunDispatcherAsync(path, $"{host}:{port}", crashAfterSend: 7, loopParallelism: Parallelism);
+        crashed.ExitCode.ShouldBe(137, crashed.Output);
+        var beforeRestart = Delivered(maildir, recipients).Sum(d => d.Count);
+        // The 7th accepted message triggered the kill; sends to the one SMTP connection go one at a time, but allow
+        // for others accepted in the same instant, at most the other slots.
+        beforeRestart.ShouldBeInRange(7, 7 + Parallelism - 1);
+
+        var restarted = await RunDispatcherAsync(path, $"{host}:{port}", crashAfterSend: null, loopParallelism: Parallelism);
+        restarted.ExitCode.ShouldBe(0, restarted.Output);
+        StatesInFile(path).ShouldBe("sent 20");
+
+        var delivered = Delivered(maildir, recipients);
+        delivered.ShouldAllBe(d => d.Count >= 1);
+        // Resent = delivered in all - 20 distinct messages; the slots bound it: a slot is held from the hand-off to
+        // SMTP until the outcome is committed, so at most 4 accepted messages were unrecorded at the kill (and at
+        // least the 7th, which the hook killed before recording).
+        var resent = delivered.Sum(d => d.Count) - 20;
+        resent.ShouldBeInRange(1, Parallelism);
+        // Every resent message carries its first copy's Message-ID.
+        delivered.ShouldAllBe(d => d.MessageIds.Distinct().Count() == 1);
     }
 
     private static List<(int Count, List<string> MessageIds)> Delivered(string maildir, List<string> recipients) =>
@@ -88,7 +127,7 @@ public sealed class CrashTests : IDisposable
     }
 
     /// <summary>Runs bench/Trailmap.DeliveryBench's dispatch verb (built beside the tests) as a child process.</summary>
-    private static async Task<(int ExitCode, string Output)> RunDispatcherAsync(string outboxPath, string smtp, int? crashAfterSend)
+    private static async Task<(int ExitCode, string Output)> RunDispatcherAsync(string outboxPath, string smtp, int? crashAfterSend, int? loopParallelism = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -97,9 +136,14 @@ public sealed class CrashTests : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Trailmap.DeliveryBench.dll"));
-        start.ArgumentList.Add("dispatch");
+        start.ArgumentList.Add(loopParallelism is null ? "dispatch" : "dispatch-loop");
         start.ArgumentList.Add(outboxPath);
         start.ArgumentList.Add(smtp);
+        if (loopParallelism is { } parallelism)
+        {
+            start.ArgumentList.Add(parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         start.Environment.Remove("TRAILMAP_TEST_CRASH_AFTER_SEND");
         if (crashAfterSend is { } n)
         {

@@ -148,6 +148,68 @@ public sealed class OutboxTests : IDisposable
         entry.EnqueuedAt.ShouldBe(Start);
     }
 
+    [Fact]
+    public void A_new_row_starts_pending_with_no_attempt_and_nothing_recorded()
+    {
+        var path = dir.File("outbox.duckdb");
+        using (var outbox = Outbox.Open(path, Clock()))
+        {
+            outbox.EnqueueMany(Enumerable.Range(0, 50).Select(i => Make("r1", $"c{i}", "e", Webhook("http://127.0.0.1:9/hook"))));
+        }
+
+        // All 50 rows, written by the appender, read back with plain SQL: every column as a fresh message has it.
+        CountRows(path, """
+            SELECT count(*) FROM delivery_outbox
+            WHERE state = 'pending' AND attempts = 0 AND channel = 'Webhook' AND rule_id = 'r1'
+              AND next_attempt_at = due_at AND claimed_at IS NULL AND last_error IS NULL AND receipt IS NULL
+              AND sent_at IS NULL AND finished_at IS NULL
+            """).ShouldBe(50);
+    }
+
+    [Fact]
+    public void A_key_enqueued_before_a_reopen_is_still_a_duplicate_after_it()
+    {
+        var path = dir.File("outbox.duckdb");
+        var action = Webhook("http://127.0.0.1:9/hook");
+        using (var outbox = Outbox.Open(path, Clock()))
+        {
+            outbox.Enqueue(Make("r1", "c1", "e1", action)).Added.ShouldBeTrue();
+        }
+
+        using var reopened = Outbox.Open(path, Clock());
+        // The key set is loaded from the file at open.
+        reopened.Enqueue(Make("r1", "c1", "e1", action)).Added.ShouldBeFalse();
+        reopened.Enqueue(Make("r1", "c1", "e2", action)).Added.ShouldBeTrue();
+        reopened.Counts()[OutboxState.Pending].ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Concurrent_enqueues_of_the_same_keys_add_each_key_once()
+    {
+        var path = dir.File("outbox.duckdb");
+        var action = Webhook("http://127.0.0.1:9/hook");
+        var added = 0;
+        using (var outbox = Outbox.Open(path, Clock()))
+        {
+            // 8 callers at once, each enqueueing the same 100 keys in batches of 10: the writer groups their
+            // transactions, and still every key is added by exactly one call.
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(
+                () =>
+                {
+                    foreach (var chunk in Enumerable.Range(0, 100).Chunk(10))
+                    {
+                        var results = outbox.EnqueueMany(chunk.Select(i => Make("r1", $"c{i}", "e", action)));
+                        Interlocked.Add(ref added, results.Count(r => r.Added));
+                    }
+                },
+                TestContext.Current.CancellationToken)));
+        }
+
+        added.ShouldBe(100);
+        CountRows(path, "SELECT count(*) FROM delivery_outbox").ShouldBe(100);
+        CountRows(path, "SELECT count(DISTINCT idempotency_key) FROM delivery_outbox").ShouldBe(100);
+    }
+
     private static long CountRows(string path, string sql)
     {
         using var connection = new DuckDBConnection("DataSource=" + path);

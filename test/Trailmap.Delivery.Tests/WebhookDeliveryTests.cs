@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Trailmap.Delivery.Tests.Infrastructure;
+using Trailmap.Journeys.Model;
 using Xunit;
 using static Trailmap.Delivery.Tests.Infrastructure.Messages;
 
@@ -249,5 +250,86 @@ public sealed class WebhookDeliveryTests : IDisposable
         // Within 10 s although the poll interval is an hour: the enqueue woke the loop.
         outbox.Get("r:c1:e1")!.State.ShouldBe(OutboxState.Sent);
         receiver.Requests.Count.ShouldBe(1);
+    }
+    [Fact]
+    public async Task While_the_loop_runs_due_messages_go_out_once_and_paused_or_later_ones_wait()
+    {
+        await using var receiver = new WebhookReceiver();
+        var loopDispatcher = new Dispatcher(
+            outbox,
+            [new WebhookChannel(http, new WebhookOptions { Secret = Secret }, clock)],
+            new DispatcherOptions { Retry = NoJitter, Parallelism = 4, PollInterval = TimeSpan.FromHours(1) },
+            clock);
+        outbox.Pause("held");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var loop = loopDispatcher.RunAsync(stop.Token);
+
+        // Enqueued while the loop runs: 30 due now (handed to the loop by the enqueue itself), one of a paused rule,
+        // one due tomorrow (by the fake clock, which does not move).
+        outbox.EnqueueMany(Enumerable.Range(1, 30).Select(i => Make("r", $"c{i}", "e", Webhook(receiver.Url), due: DateTimeOffset.UnixEpoch)));
+        outbox.Enqueue(Make("held", "c1", "e", Webhook(receiver.Url), due: DateTimeOffset.UnixEpoch));
+        outbox.Enqueue(Make("r", "later", "e", Webhook(receiver.Url), due: Start.AddDays(1)));
+        var waited = 0;
+        while (outbox.Counts().GetValueOrDefault(OutboxState.Sent) < 30 && waited++ < 400)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await loop;
+
+        // 30 requests, one per message, each the first attempt, recorded so.
+        receiver.Requests.Count.ShouldBe(30);
+        receiver.Requests.Select(r => r.Headers[WebhookChannel.IdempotencyHeader]).Distinct().Count().ShouldBe(30);
+        outbox.List(OutboxState.Sent).Select(e => e.Attempts).ShouldAllBe(a => a == 1);
+        // The paused rule's message and tomorrow's wait as pending, with no attempt counted.
+        outbox.List(OutboxState.Pending).Select(e => (e.IdempotencyKey, e.Attempts)).ShouldBe([("held:c1:e", 0), ("r:later:e", 0)], ignoreOrder: true);
+        outbox.Counts().Keys.ShouldBe([OutboxState.Sent, OutboxState.Pending], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task With_LeaveUnconfiguredPending_the_loop_leaves_an_unconfigured_channel_pending_on_the_claim_and_the_handoff_path()
+    {
+        await using var receiver = new WebhookReceiver();
+        var loopDispatcher = new Dispatcher(
+            outbox,
+            [new WebhookChannel(http, new WebhookOptions { Secret = Secret }, clock)],
+            new DispatcherOptions { Retry = NoJitter, PollInterval = TimeSpan.FromHours(1), LeaveUnconfiguredPending = true },
+            clock);
+        var email = new InterventionAction { Channel = ActionChannel.Email, Subject = "Hi", Message = "x" };
+        // Waiting before the loop starts: only a claim could take it.
+        outbox.Enqueue(Make("mail", "before", "e", email, due: DateTimeOffset.UnixEpoch));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var loop = loopDispatcher.RunAsync(stop.Token);
+
+        async Task WaitSent(string key)
+        {
+            var waited = 0;
+            while (outbox.Get(key)!.State != OutboxState.Sent && waited++ < 200)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+        }
+
+        // Once this one is sent the loop's first claim is done, so the handoff is open for what follows.
+        outbox.Enqueue(Make("hook", "c1", "e", Webhook(receiver.Url), due: DateTimeOffset.UnixEpoch));
+        await WaitSent("hook:c1:e");
+        // Enqueued while the loop runs, due now: the email must not be handed over, the webhook after it is.
+        outbox.Enqueue(Make("mail", "during", "e", email, due: DateTimeOffset.UnixEpoch));
+        outbox.Enqueue(Make("hook", "c2", "e", Webhook(receiver.Url), due: DateTimeOffset.UnixEpoch));
+        await WaitSent("hook:c2:e");
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await loop;
+
+        // Two webhooks went out; both emails wait as pending, never attempted (a send without a channel would have
+        // counted attempt 1 and set "no Email channel is configured" as the error).
+        receiver.Requests.Count.ShouldBe(2);
+        foreach (var key in new[] { "mail:before:e", "mail:during:e" })
+        {
+            var entry = outbox.Get(key)!;
+            (entry.State, entry.Attempts, entry.LastError).ShouldBe((OutboxState.Pending, 0, (string?)null), key);
+        }
     }
 }

@@ -50,7 +50,7 @@ public sealed class Dispatcher
     /// </summary>
     public async Task<DispatchSummary> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var claimed = outbox.Claim(now, options.BatchSize, ClaimedChannels);
+        var claimed = await outbox.ClaimAsync(now, options.BatchSize, ClaimedChannels).ConfigureAwait(false);
         if (claimed.Count == 0)
         {
             return DispatchSummary.Empty;
@@ -73,11 +73,8 @@ public sealed class Dispatcher
         catch (OperationCanceledException)
         {
             // Stopped mid-pass: claims not finished go back to pending so the next start sends them.
-            foreach (var entry in claimed.Where(e => !finished.ContainsKey(e.IdempotencyKey)))
-            {
-                outbox.Release(entry.IdempotencyKey);
-            }
-
+            await outbox.ReleaseAsync(claimed.Where(e => !finished.ContainsKey(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToList())
+                .ConfigureAwait(false);
             throw;
         }
 
@@ -90,51 +87,167 @@ public sealed class Dispatcher
     }
 
     /// <summary>
-    /// Dispatches until <paramref name="cancellationToken"/> is cancelled: passes back to back while messages are
-    /// due, else sleeps until the next one falls due, an enqueue arrives, or <see cref="DispatcherOptions.PollInterval"/>
-    /// passes. Returns normally when cancelled.
+    /// Dispatches until <paramref name="cancellationToken"/> is cancelled, as a pipeline rather than in passes: up to
+    /// <see cref="DispatcherOptions.Parallelism"/> sends are out at any time, and while they are, the next claim
+    /// (up to <see cref="DispatcherOptions.BatchSize"/> messages waiting) is already being written, so a slot that
+    /// frees up is refilled at once instead of at the end of a pass. When nothing is due it sleeps until the next
+    /// message falls due, an enqueue in this process arrives, or <see cref="DispatcherOptions.PollInterval"/>
+    /// passes. Returns normally when cancelled; claims not yet sent go back to pending.
     /// </summary>
+#pragma warning disable VSTHRD003 // Every task awaited here was started by this method (sends, claims, the sleep).
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var ready = new Queue<OutboxEntry>();
+        var sends = new List<Task<string?>>();
+        Task<List<OutboxEntry>>? claiming = null;
+        var asked = 0;
+        // True after a claim found fewer due messages than it asked for: no point claiming again until an enqueue
+        // wrote pending messages, the next message falls due, or the poll interval passes.
+        var drained = false;
+        DateTimeOffset? nextDue = null;
+        Task? sleep = null;
+        var unfinished = new List<string>();
+        // Fresh due messages come through the handoff, already claimed by their enqueue (see DispatchHandoff).
+        // 4,096 handed-over messages may wait: four seconds at 1,000 a second, so a stall of the disk or the receiver
+        // does not push fresh messages onto the slower claim path (a few megabytes at most).
+        var handoff = new DispatchHandoff(Math.Max(4096, options.BatchSize), ClaimedChannels);
+        var attached = outbox.Attach(handoff);
+        var claimSignal = outbox.Enqueued;
         while (!cancellationToken.IsCancellationRequested)
         {
-            // Taken before the pass so an enqueue during it is not missed.
-            var enqueued = outbox.Enqueued;
-            DispatchSummary summary;
-            try
+            // Taken before looking at the handoff, so an enqueue after the look wakes the wait below.
+            var signal = outbox.Enqueued;
+            for (var i = sends.Count - 1; i >= 0; i--)
             {
-                summary = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            if (summary.Claimed == options.BatchSize)
-            {
-                continue;
-            }
-
-            var wait = options.PollInterval;
-            if (outbox.NextDue(ClaimedChannels) is { } next)
-            {
-                var untilNext = next - time.GetUtcNow();
-                if (untilNext <= TimeSpan.Zero)
+                if (sends[i].IsCompleted)
                 {
-                    continue;
+                    if (await sends[i].ConfigureAwait(false) is { } key)
+                    {
+                        unfinished.Add(key);
+                    }
+
+                    sends.RemoveAt(i);
+                }
+            }
+
+            if (claiming is { IsCompleted: true })
+            {
+                var got = await claiming.ConfigureAwait(false);
+                claiming = null;
+                got.ForEach(ready.Enqueue);
+                drained = got.Count < asked;
+                nextDue = drained ? outbox.NextDue(ClaimedChannels) : null;
+                if (drained)
+                {
+                    // Nothing due is left in the table, so messages handed over from now on overtake nobody.
+                    handoff.Reopen();
+                }
+            }
+
+            var now = time.GetUtcNow();
+            var claimWanted = attached ? handoff.TakeClaimRequest() : claimSignal.IsCompleted;
+            if (drained && (claimWanted || nextDue <= now || sleep is { IsCompleted: true }))
+            {
+                drained = false;
+            }
+
+            if (claiming is null && !drained && ready.Count < options.BatchSize)
+            {
+                claimSignal = outbox.Enqueued;
+                asked = options.BatchSize - ready.Count;
+                claiming = outbox.ClaimAsync(now, asked, ClaimedChannels);
+            }
+
+            // Handed-over messages first: once the handoff closes for a backlog, it holds the oldest messages, and the
+            // claims bring the backlog after them in order. (Retries, claimed too, wait for a gap in fresh messages.)
+            while (sends.Count < options.Parallelism && (handoff.TryTake(out var next) || ready.TryDequeue(out next)))
+            {
+                sends.Add(SendInLoopAsync(next, cancellationToken));
+            }
+
+            var waits = new List<Task>(4) { signal };
+            if (claiming is not null)
+            {
+                waits.Add(claiming);
+            }
+
+            if (sends.Count > 0)
+            {
+                waits.Add(Task.WhenAny(sends));
+            }
+
+            if (drained && claiming is null)
+            {
+                // One timer per sleep, not per wake-up: the loop wakes at every finished send and every enqueue.
+                if (sleep is null)
+                {
+                    var wait = options.PollInterval;
+                    if (nextDue is { } next && next - now < wait)
+                    {
+                        wait = next - now;
+                    }
+
+                    sleep = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken);
                 }
 
-                wait = untilNext < wait ? untilNext : wait;
+                waits.Add(sleep);
+            }
+            else
+            {
+                sleep = null;
             }
 
             try
             {
-                await Task.WhenAny(enqueued, Task.Delay(wait, time, cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(waits).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return;
+                // The delay was cancelled: the loop condition ends the run.
             }
+        }
+
+        // Stopping: sends see the token and give up; what they did not finish, what was claimed or handed over and
+        // never started, goes back to pending, in one statement.
+        if (attached)
+        {
+            await outbox.DetachAsync(handoff).ConfigureAwait(false);
+            while (handoff.TryTake(out var left))
+            {
+                ready.Enqueue(left);
+            }
+
+        }
+
+        foreach (var send in sends)
+        {
+            if (await send.ConfigureAwait(false) is { } key)
+            {
+                unfinished.Add(key);
+            }
+        }
+
+        if (claiming is not null)
+        {
+            (await claiming.ConfigureAwait(false)).ForEach(ready.Enqueue);
+        }
+
+        unfinished.AddRange(ready.Select(e => e.IdempotencyKey));
+        await outbox.ReleaseAsync(unfinished).ConfigureAwait(false);
+    }
+#pragma warning restore VSTHRD003
+
+    /// <summary>One send of the loop; returns the key if the run was stopped before its outcome was known.</summary>
+    private async Task<string?> SendInLoopAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverAsync(entry, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return entry.IdempotencyKey;
         }
     }
 
@@ -172,9 +285,9 @@ public sealed class Dispatcher
             crashHook.AfterAccepted();
         }
 
-        // While other sends are still out, wait a moment so their outcomes share this one's commit: a commit costs a
-        // disk flush (milliseconds), and one per message would cap throughput at the disk's flushes per second.
-        // Wall-clock on purpose (not the TimeProvider): it is about the disk, not about the schedule.
+        // Optional (off by default): the outbox's writer already groups every outcome that arrives while it commits,
+        // so waiting here only adds latency, unless a slow disk wants yet bigger groups. Wall-clock on purpose (not
+        // the TimeProvider): it is about the disk, not about the schedule.
         if (Volatile.Read(ref sending) > 0 && options.RecordLinger > TimeSpan.Zero)
         {
             await Task.Delay(options.RecordLinger, CancellationToken.None).ConfigureAwait(false);

@@ -123,7 +123,7 @@ public sealed class EmailChannel : IDeliveryChannel, IAsyncDisposable
         string source;
         if (!string.IsNullOrWhiteSpace(entry.Action.To))
         {
-            var template = LiquidTemplate.Parse(entry.Action.To, $"rule {entry.RuleId}: to");
+            var template = LiquidTemplate.ParseCached(entry.Action.To, $"rule {entry.RuleId}: to");
             text = (await template.RenderAsync(TemplateModel.Build(entry), Escaping.None).ConfigureAwait(false)).Trim();
             source = $"the action's to '{entry.Action.To}'";
         }

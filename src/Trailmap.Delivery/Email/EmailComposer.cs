@@ -58,7 +58,7 @@ public sealed class EmailComposer(EmailTemplates templates)
     }
 
     private static LiquidTemplate? Inline(string? source, string origin) =>
-        string.IsNullOrWhiteSpace(source) ? null : LiquidTemplate.Parse(source, origin);
+        string.IsNullOrWhiteSpace(source) ? null : LiquidTemplate.ParseCached(source, origin);
 
     private static string OneLine(string text) =>
         string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -22,9 +22,9 @@ public sealed class InAppChannel(InAppQueue queue) : IDeliveryChannel
         try
         {
             var model = TemplateModel.Build(entry);
-            var message = await LiquidTemplate.Parse(source, $"rule {entry.RuleId}: message").RenderAsync(model, Escaping.None).ConfigureAwait(false);
+            var message = await LiquidTemplate.ParseCached(source, $"rule {entry.RuleId}: message").RenderAsync(model, Escaping.None).ConfigureAwait(false);
             var subject = entry.Action.Message is not null && entry.Action.Subject is { Length: > 0 } s
-                ? await LiquidTemplate.Parse(s, $"rule {entry.RuleId}: subject").RenderAsync(model, Escaping.None).ConfigureAwait(false)
+                ? await LiquidTemplate.ParseCached(s, $"rule {entry.RuleId}: subject").RenderAsync(model, Escaping.None).ConfigureAwait(false)
                 : null;
             return queue.Add(entry.IdempotencyKey, entry.RuleId, entry.CustomerId, subject, message)
                 ? DeliveryResult.Sent("in-app: queued")

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Trailmap.Journeys.Model;
@@ -50,6 +51,11 @@ public sealed class Outbox : IDisposable
         try
         {
             var outbox = new Outbox(database, path, time ?? TimeProvider.System);
+            foreach (var key in database.Query("SELECT idempotency_key FROM delivery_outbox", r => r.GetString(0)))
+            {
+                outbox.keyHashes.Add(KeyHash(key));
+            }
+
             outbox.RecoveredInFlight = database.Execute(
                 """
                 UPDATE delivery_outbox
@@ -82,47 +88,27 @@ public sealed class Outbox : IDisposable
             Validate(message);
         }
 
-        var now = OutboxDatabase.ToDb(Time.GetUtcNow());
-        // One query for the keys already there and one multi-row insert: DuckDB pays per statement, and a per-row
-        // INSERT ... ON CONFLICT costs milliseconds each. Safe without ON CONFLICT because every write to this file
-        // goes through this process (DuckDB's file lock) and this connection's lock.
-        var results = Database.InTransaction(() =>
-        {
-            var existing = new Dictionary<string, OutboxState>(StringComparer.Ordinal);
-            foreach (var chunk in list.Select(m => m.IdempotencyKey).Distinct(StringComparer.Ordinal).Chunk(500))
+        var nowAt = Time.GetUtcNow();
+        var now = OutboxDatabase.ToDb(nowAt);
+        var added = new List<ulong>();
+        var handedOver = new List<OutboxEntry>();
+        var to = Volatile.Read(ref handoff);
+        // The writer runs this in its next group commit, beside other enqueues, claims and outcomes. Safe without
+        // ON CONFLICT or a PRIMARY KEY because every write to this file goes through this process (DuckDB's file
+        // lock) and this one writer thread.
+        var results = Database.Write(
+            () =>
             {
-                var keys = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
-                foreach (var (key, state) in Database.Query(
-                    $"SELECT idempotency_key, state FROM delivery_outbox WHERE idempotency_key IN ({string.Join(", ", keys.Select(k => "$" + k.Item1))})",
-                    r => (r.GetString(0), OutboxStates.FromDb(r.GetString(1))),
-                    keys))
-                {
-                    existing[key] = state;
-                }
-            }
-
-            var done = new List<EnqueueResult>(list.Count);
-            var fresh = new List<OutboxMessage>();
-            foreach (var m in list)
+                added.Clear();
+                handedOver.Clear();
+                return AddNew(list, nowAt, now, added, to, handedOver);
+            },
+            committed: _ => to?.Add(handedOver),
+            rolledBack: () =>
             {
-                if (existing.TryGetValue(m.IdempotencyKey, out var state))
-                {
-                    done.Add(new EnqueueResult(m.IdempotencyKey, false, state));
-                    continue;
-                }
-
-                existing[m.IdempotencyKey] = OutboxState.Pending;
-                fresh.Add(m);
-                done.Add(new EnqueueResult(m.IdempotencyKey, true, OutboxState.Pending));
-            }
-
-            foreach (var chunk in fresh.Chunk(100))
-            {
-                Insert(chunk, now);
-            }
-
-            return done;
-        });
+                keyHashes.ExceptWith(added);
+                to?.Unreserve(handedOver.Count);
+            });
 
         if (results.Any(r => r.Added))
         {
@@ -132,29 +118,139 @@ public sealed class Outbox : IDisposable
         return results;
     }
 
-    private void Insert(OutboxMessage[] messages, DateTime now)
+    /// <summary>
+    /// The enqueue itself, on the writer thread. A key whose hash is not in <see cref="keyHashes"/> is new without
+    /// asking the table, so an enqueue costs the same with a million rows as with ten; only keys whose hash is known
+    /// (a real duplicate, or a one-in-billions collision) are looked up, by exact key.
+    /// </summary>
+    private List<EnqueueResult> AddNew(
+        List<OutboxMessage> list, DateTimeOffset nowAt, DateTime now, List<ulong> added, DispatchHandoff? to, List<OutboxEntry> handedOver)
     {
-        var rows = new List<string>(messages.Length);
-        var parameters = new List<(string, object?)> { ("now", now) };
-        for (var i = 0; i < messages.Length; i++)
+        var existing = new Dictionary<string, OutboxState>(StringComparer.Ordinal);
+        var known = list.Select(m => m.IdempotencyKey)
+            .Where(k => keyHashes.Contains(KeyHash(k)))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var chunk in known.Chunk(500))
         {
-            var m = messages[i];
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            rows.Add($"($key{n}, $rule{n}, $customer{n}, $channel{n}, $action{n}, $data{n}, $due{n}, $now, 'pending', 0, $due{n})");
-            parameters.Add(("key" + n, m.IdempotencyKey));
-            parameters.Add(("rule" + n, m.RuleId));
-            parameters.Add(("customer" + n, m.CustomerId));
-            parameters.Add(("channel" + n, m.Action.Channel.ToString()));
-            parameters.Add(("action" + n, OutboxJson.WriteAction(m.Action)));
-            parameters.Add(("data" + n, OutboxJson.WriteData(m.Data)));
-            parameters.Add(("due" + n, OutboxDatabase.ToDb(m.DueAt)));
+            var keys = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+            foreach (var (key, state) in Database.Query(
+                $"SELECT idempotency_key, state FROM delivery_outbox WHERE idempotency_key IN ({string.Join(", ", keys.Select(k => "$" + k.Item1))})",
+                r => (r.GetString(0), OutboxStates.FromDb(r.GetString(1))),
+                keys))
+            {
+                existing[key] = state;
+            }
         }
 
-        Database.Execute($"INSERT INTO delivery_outbox ({InsertColumns}) VALUES {string.Join(",\n", rows)}", [.. parameters]);
+        var done = new List<EnqueueResult>(list.Count);
+        var fresh = new List<OutboxMessage>();
+        foreach (var m in list)
+        {
+            if (existing.TryGetValue(m.IdempotencyKey, out var state))
+            {
+                done.Add(new EnqueueResult(m.IdempotencyKey, false, state));
+                continue;
+            }
+
+            existing[m.IdempotencyKey] = OutboxState.Pending;
+            fresh.Add(m);
+            done.Add(new EnqueueResult(m.IdempotencyKey, true, OutboxState.Pending));
+        }
+
+        if (fresh.Count > 0)
+        {
+            var paused = to is null ? [] : Database.Query("SELECT rule_id FROM delivery_paused_rules", r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
+            var claimedNow = new bool[fresh.Count];
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                var m = fresh[i];
+                if (to is not null && !to.Accepts(m.Action.Channel))
+                {
+                    // Not the loop's channel: it stays pending for a dispatcher that has the channel, and this loop
+                    // has nothing to claim for it.
+                    continue;
+                }
+
+                var handable = m.DueAt <= nowAt && !paused.Contains(m.RuleId);
+                if (to is not null && handable && to.TryReserve())
+                {
+                    claimedNow[i] = true;
+                    handedOver.Add(new OutboxEntry(
+                        m.IdempotencyKey, m.RuleId, m.CustomerId, m.Action, OutboxDatabase.FromDb(OutboxDatabase.ToDb(m.DueAt)), m.Data,
+                        OutboxState.Sending, Attempts: 1, NextAttemptAt: OutboxDatabase.FromDb(OutboxDatabase.ToDb(m.DueAt)),
+                        EnqueuedAt: OutboxDatabase.FromDb(now), null, null, null, null));
+                }
+                else if (to is not null)
+                {
+                    to.RequestClaim(backlog: handable);
+                }
+            }
+
+            Insert(fresh, claimedNow, now);
+        }
+
+        foreach (var m in fresh)
+        {
+            if (keyHashes.Add(KeyHash(m.IdempotencyKey)))
+            {
+                added.Add(KeyHash(m.IdempotencyKey));
+            }
+        }
+
+        return done;
     }
 
-    private const string InsertColumns =
-        "idempotency_key, rule_id, customer_id, channel, action_json, data_json, due_at, enqueued_at, state, attempts, next_attempt_at";
+    /// <summary>
+    /// 64-bit hashes of every key in the table, loaded at open and kept by the writer thread (the only one to touch
+    /// it): 8 bytes a key instead of the key itself, so ten million messages cost about 200 MB rather than a gigabyte.
+    /// </summary>
+    private readonly HashSet<ulong> keyHashes = [];
+
+    // FNV-1a over the UTF-16 code units: stable, allocation-free, and good enough when a collision only costs a lookup.
+    private static ulong KeyHash(string key)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    // The appender fills every column in table order (see OutboxDatabase.Schema).
+    private void Insert(List<OutboxMessage> messages, bool[] claimedNow, DateTime now) =>
+        Database.Append("delivery_outbox", appender =>
+        {
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var m = messages[i];
+                var due = OutboxDatabase.ToDb(m.DueAt);
+                var row = appender.CreateRow()
+                    .AppendValue(m.IdempotencyKey).AppendValue(m.RuleId).AppendValue(m.CustomerId)
+                    .AppendValue(m.Action.Channel.ToString())
+                    .AppendValue(OutboxJson.WriteAction(m.Action)).AppendValue(OutboxJson.WriteData(m.Data))
+                    .AppendValue(due).AppendValue(now).AppendValue(claimedNow[i] ? "sending" : "pending").AppendValue((int?)0).AppendValue(due);
+                row = claimedNow[i] ? row.AppendValue(now) : row.AppendNullValue();
+                row.AppendNullValue().AppendNullValue().AppendNullValue().AppendNullValue().EndRow();
+            }
+        });
+
+    /// <summary>Where enqueues hand due messages straight to a running dispatcher loop (null when none runs).</summary>
+    private DispatchHandoff? handoff;
+
+    /// <summary>Attaches a loop's handoff; false if another loop has one (then that loop claims as before).</summary>
+    internal bool Attach(DispatchHandoff to) => Interlocked.CompareExchange(ref handoff, to, null) is null;
+
+    /// <summary>
+    /// Detaches the handoff and returns once every enqueue that may have seen it is committed, so whatever it handed
+    /// over is in its queue by then.
+    /// </summary>
+    internal Task DetachAsync(DispatchHandoff from)
+    {
+        Interlocked.CompareExchange(ref handoff, null, from);
+        return Database.WriteAsync(() => 0);
+    }
 
     /// <summary>The message with this key, or null.</summary>
     public OutboxEntry? Get(string idempotencyKey) =>
@@ -214,11 +310,7 @@ public sealed class Outbox : IDisposable
             """,
             ("key", idempotencyKey), ("now", OutboxDatabase.ToDb(Time.GetUtcNow()))) > 0;
 
-    public void Dispose()
-    {
-        Database.Dispose();
-        writerTurn.Dispose();
-    }
+    public void Dispose() => Database.Dispose();
 
     /// <summary>The earliest next attempt of a pending message whose rule is not paused, or null when none waits.</summary>
     internal DateTimeOffset? NextDue(IReadOnlyCollection<ActionChannel>? channels = null)
@@ -242,12 +334,15 @@ public sealed class Outbox : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return Database.Execute(
+        var now = OutboxDatabase.ToDb(Time.GetUtcNow());
+        // Through the writer, like claims and outcomes, so it commits in order with them. No key changes, so the
+        // key-hash set needs nothing; messages already handed to a loop are sending, not pending, and go out.
+        return Database.Write(() => Database.Execute(
             """
             UPDATE delivery_outbox SET state = 'suppressed', last_error = $reason, finished_at = $now
             WHERE rule_id = $rule AND state = 'pending' AND due_at < $before
             """,
-            ("rule", ruleId), ("reason", reason), ("before", OutboxDatabase.ToDb(dueBefore)), ("now", OutboxDatabase.ToDb(Time.GetUtcNow())));
+            ("rule", ruleId), ("reason", reason), ("before", OutboxDatabase.ToDb(dueBefore)), ("now", now)));
     }
 
     /// <summary>An extra WHERE clause limiting rows to these channels (none: every channel), with its parameters.</summary>
@@ -269,11 +364,18 @@ public sealed class Outbox : IDisposable
 
     /// <summary>
     /// Marks up to <paramref name="limit"/> due messages (pending, next attempt at or before <paramref name="now"/>,
-    /// rule not paused) as sending, in one statement, and returns them with <see cref="OutboxEntry.Attempts"/> already
-    /// counting the attempt about to be made. The stored count goes up when the outcome is recorded, so a claim that
-    /// is never attempted (a crash, a stop) costs no attempt.
+    /// rule not paused) as sending, in one statement, and returns them once that is committed, with
+    /// <see cref="OutboxEntry.Attempts"/> already counting the attempt about to be made. The stored count goes up
+    /// when the outcome is recorded, so a claim that is never attempted (a crash, a stop) costs no attempt.
     /// </summary>
-    internal IReadOnlyList<OutboxEntry> Claim(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels = null)
+    internal Task<List<OutboxEntry>> ClaimAsync(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels = null) =>
+        Database.WriteAsync(() => ClaimNow(now, limit, channels));
+
+    /// <summary><see cref="ClaimAsync"/> for synchronous callers (tests).</summary>
+    internal List<OutboxEntry> Claim(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels = null) =>
+        Database.Write(() => ClaimNow(now, limit, channels));
+
+    private List<OutboxEntry> ClaimNow(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels)
     {
         var (filter, parameters) = ChannelFilter(channels);
         return Database.Query(
@@ -284,79 +386,57 @@ public sealed class Outbox : IDisposable
                 SELECT idempotency_key FROM delivery_outbox
                 WHERE state = 'pending' AND next_attempt_at <= $now
                   AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules){filter}
-                ORDER BY next_attempt_at, idempotency_key
+                ORDER BY next_attempt_at, enqueued_at, idempotency_key
                 LIMIT $limit)
             RETURNING {EntryColumns}
             """,
             ReadEntry,
             [("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit), .. parameters])
         .Select(e => e with { Attempts = e.Attempts + 1 })
-        .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
+        .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.EnqueuedAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
-    /// Records what happened to a claimed message and returns once it is committed. Concurrent calls share one
-    /// transaction (a group commit): whoever takes the writer's turn writes everything queued so far, so recording
-    /// costs one statement per batch instead of a commit per message, and no send goes unrecorded for longer than it
-    /// takes to commit.
+    /// Records what happened to a claimed message and returns once it is committed. Outcomes queued while the
+    /// writer is busy are written together, in one UPDATE inside the writer's next group commit, so recording costs
+    /// a statement per batch and no commit of its own.
     /// </summary>
-    internal async Task RecordAsync(Outcome outcome)
+    internal Task RecordAsync(Outcome outcome)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (queuedGate)
         {
-            queued.Add((outcome, done));
+            queued.Add(outcome);
         }
 
-        await writerTurn.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (done.Task.IsCompleted)
+        List<Outcome> taken = [];
+        return Database.WriteAsync(
+            () =>
             {
-                // The writer before us took ours along; what was queued since is for its own owners to write, in
-                // one commit, rather than a commit of a message or two here.
-                return;
-            }
-
-            List<(Outcome Outcome, TaskCompletionSource Done)> batch;
-            lock (queuedGate)
-            {
-                (batch, queued) = (queued, []);
-            }
-
-            if (batch.Count > 0)
-            {
-                try
+                // Whoever runs first takes every outcome queued so far; later items of the same group find none.
+                lock (queuedGate)
                 {
-                    Database.InTransaction(() =>
-                    {
-                        foreach (var chunk in batch.Chunk(200))
-                        {
-                            WriteOutcomes(chunk.Select(b => b.Outcome).ToArray());
-                        }
-
-                        return 0;
-                    });
-                    batch.ForEach(b => b.Done.TrySetResult());
+                    (taken, queued) = (queued, []);
                 }
-                catch (Exception e)
+
+                if (taken.Count > 0)
                 {
-                    batch.ForEach(b => b.Done.TrySetException(e));
+                    WriteOutcomes(taken);
                 }
-            }
-        }
-        finally
-        {
-            writerTurn.Release();
-        }
 
-        // Rethrows the writer's failure, if the batch holding this outcome failed.
-        await done.Task.ConfigureAwait(false);
+                return 0;
+            },
+            rolledBack: () =>
+            {
+                // Put them back so the retry of this item (alone) writes them again.
+                lock (queuedGate)
+                {
+                    queued.AddRange(taken);
+                }
+            });
     }
 
     private readonly Lock queuedGate = new();
-    private readonly SemaphoreSlim writerTurn = new(1, 1);
-    private List<(Outcome Outcome, TaskCompletionSource Done)> queued = [];
+    private List<Outcome> queued = [];
 
     /// <summary>The new state of one claimed message (only messages still in <c>sending</c> are changed).</summary>
     internal sealed record Outcome(
@@ -371,51 +451,58 @@ public sealed class Outbox : IDisposable
         public static Outcome Retry(string key, string error, DateTimeOffset next) => new(key, OutboxState.Pending, error, null, next, null, null);
     }
 
-    private void WriteOutcomes(Outcome[] outcomes)
+    private void WriteOutcomes(List<Outcome> outcomes)
     {
-        var rows = new List<string>(outcomes.Length);
-        var parameters = new List<(string, object?)>();
-        for (var i = 0; i < outcomes.Length; i++)
+        Database.Append("delivery_outcome_batch", appender =>
         {
-            var o = outcomes[i];
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            // The casts give DuckDB each column's type even when the first row's value is NULL.
-            rows.Add($"($k{n}, $s{n}, CAST($e{n} AS VARCHAR), CAST($r{n} AS VARCHAR), CAST($n{n} AS TIMESTAMP), CAST($t{n} AS TIMESTAMP), CAST($f{n} AS TIMESTAMP))");
-            parameters.Add(("k" + n, o.Key));
-            parameters.Add(("s" + n, o.State.ToDb()));
-            parameters.Add(("e" + n, o.LastError));
-            parameters.Add(("r" + n, o.Receipt));
-            parameters.Add(("n" + n, o.NextAttemptAt is { } next ? OutboxDatabase.ToDb(next) : null));
-            parameters.Add(("t" + n, o.SentAt is { } sent ? OutboxDatabase.ToDb(sent) : null));
-            parameters.Add(("f" + n, o.FinishedAt is { } finished ? OutboxDatabase.ToDb(finished) : null));
-        }
-
+            foreach (var o in outcomes)
+            {
+                var row = appender.CreateRow().AppendValue(o.Key).AppendValue(o.State.ToDb());
+                row = o.LastError is null ? row.AppendNullValue() : row.AppendValue(o.LastError);
+                row = o.Receipt is null ? row.AppendNullValue() : row.AppendValue(o.Receipt);
+                row = o.NextAttemptAt is { } next ? row.AppendValue(OutboxDatabase.ToDb(next)) : row.AppendNullValue();
+                row = o.SentAt is { } sent ? row.AppendValue(OutboxDatabase.ToDb(sent)) : row.AppendNullValue();
+                row = o.FinishedAt is { } finished ? row.AppendValue(OutboxDatabase.ToDb(finished)) : row.AppendNullValue();
+                row.EndRow();
+            }
+        });
         Database.Execute(
-            $"""
+            """
             UPDATE delivery_outbox SET
                 state = u.state, attempts = delivery_outbox.attempts + 1, last_error = u.last_error, receipt = u.receipt,
                 next_attempt_at = coalesce(u.next_attempt_at, delivery_outbox.next_attempt_at),
                 sent_at = u.sent_at, finished_at = u.finished_at
-            FROM (VALUES {string.Join(",\n", rows)}) AS u(key, state, last_error, receipt, next_attempt_at, sent_at, finished_at)
+            FROM delivery_outcome_batch AS u
             WHERE delivery_outbox.idempotency_key = u.key AND delivery_outbox.state = 'sending'
-            """,
-            [.. parameters]);
+            """);
+        Database.Execute("DELETE FROM delivery_outcome_batch");
     }
 
-    /// <summary>Gives back a claim that was never attempted (the dispatcher was stopped).</summary>
-    internal void Release(string key) =>
-        Database.Execute(
-            """
-            UPDATE delivery_outbox SET state = 'pending'
-            WHERE idempotency_key = $key AND state = 'sending'
-            """,
-            ("key", key));
+    /// <summary>Gives back claims that were never attempted (the dispatcher was stopped).</summary>
+    internal Task ReleaseAsync(IReadOnlyCollection<string> keys) =>
+        keys.Count == 0
+            ? Task.CompletedTask
+            : Database.WriteAsync(() =>
+            {
+                foreach (var chunk in keys.Chunk(500))
+                {
+                    var parameters = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+                    Database.Execute(
+                        $"""
+                        UPDATE delivery_outbox SET state = 'pending'
+                        WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'
+                        """,
+                        parameters);
+                }
+
+                return 0;
+            });
 
     private static OutboxEntry ReadEntry(DbDataReader r) => new(
         IdempotencyKey: r.GetString(0),
         RuleId: r.GetString(1),
         CustomerId: r.GetString(2),
-        Action: OutboxJson.ReadAction(r.GetString(3)),
+        Action: CachedAction(r.GetString(3)),
         DueAt: OutboxDatabase.FromDb(r, 5),
         Data: OutboxJson.ReadData(r.GetString(4)),
         State: OutboxStates.FromDb(r.GetString(6)),
@@ -426,6 +513,25 @@ public sealed class Outbox : IDisposable
         Receipt: OutboxDatabase.StringOrNull(r, 11),
         SentAt: OutboxDatabase.FromDbOrNull(r, 12),
         FinishedAt: OutboxDatabase.FromDbOrNull(r, 13));
+
+    // A rule's messages all carry the same action, so its JSON is parsed once, not once per claimed message. Bounded:
+    // emptied when full, as journeys are edited rarely and a miss only costs a parse.
+    private static InterventionAction CachedAction(string json)
+    {
+        if (ActionCache.TryGetValue(json, out var action))
+        {
+            return action;
+        }
+
+        if (ActionCache.Count >= 1024)
+        {
+            ActionCache.Clear();
+        }
+
+        return ActionCache[json] = OutboxJson.ReadAction(json);
+    }
+
+    private static readonly ConcurrentDictionary<string, InterventionAction> ActionCache = new(StringComparer.Ordinal);
 
     private static void Validate(OutboxMessage message)
     {

@@ -40,7 +40,7 @@ public sealed class SlackChannel(HttpClient http, SlackOptions options, TimeProv
         string text;
         try
         {
-            text = await LiquidTemplate.Parse(source, $"rule {entry.RuleId}: message")
+            text = await LiquidTemplate.ParseCached(source, $"rule {entry.RuleId}: message")
                 .RenderAsync(TemplateModel.Build(entry), Escaping.Slack).ConfigureAwait(false);
         }
         catch (TemplateError e)

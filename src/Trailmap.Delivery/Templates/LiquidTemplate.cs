@@ -54,6 +54,29 @@ public sealed class LiquidTemplate
         return new LiquidTemplate(parsed, origin) { Source = source };
     }
 
+    /// <summary>
+    /// <see cref="Parse"/>, remembered: a rule's messages all carry the same template text, and parsing costs far more
+    /// than rendering, so the channels parse each text once. A parsed template is immutable and safe to render from
+    /// several threads (each render has its own context). Bounded: emptied when full, a miss only costs a parse.
+    /// </summary>
+    /// <exception cref="TemplateError">The text is not valid Liquid (not remembered: the next call reports it again).</exception>
+    public static LiquidTemplate ParseCached(string source, string origin)
+    {
+        if (Cache.TryGetValue((source, origin), out var template))
+        {
+            return template;
+        }
+
+        if (Cache.Count >= 1024)
+        {
+            Cache.Clear();
+        }
+
+        return Cache[(source, origin)] = Parse(source, origin);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), LiquidTemplate> Cache = new();
+
     /// <exception cref="TemplateError">Rendering failed (a loop too long, a bad filter argument).</exception>
     public async Task<string> RenderAsync(ScriptObject model, Escaping escaping)
     {

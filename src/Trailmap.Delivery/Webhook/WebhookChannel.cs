@@ -56,7 +56,7 @@ public sealed class WebhookChannel : IDeliveryChannel
         {
             message = string.IsNullOrWhiteSpace(entry.Action.Message)
                 ? null
-                : await LiquidTemplate.Parse(entry.Action.Message, $"rule {entry.RuleId}: message")
+                : await LiquidTemplate.ParseCached(entry.Action.Message, $"rule {entry.RuleId}: message")
                     .RenderAsync(TemplateModel.Build(entry), Escaping.None).ConfigureAwait(false);
         }
         catch (TemplateError e)
