@@ -27,6 +27,11 @@ internal static class IngestBench
             return Micro.Run(args);
         }
 
+        if (args.Contains("--action"))
+        {
+            return await ActionBench.RunAsync(args);
+        }
+
         var seconds = Arg(args, "--seconds", 15);
         var clients = Arg(args, "--clients", 16);
         var batch = Arg(args, "--batch", 100);
@@ -274,10 +279,10 @@ internal static class IngestBench
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static Process StartServer(string db, string url)
+    internal static Process StartServer(string db, string url, params string[] extra)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "trailmap.dll"), "serve", "--db", db, "--urls", url })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "trailmap.dll"), "serve", "--db", db, "--urls", url }.Concat(extra))
         {
             start.ArgumentList.Add(arg);
         }
@@ -285,7 +290,7 @@ internal static class IngestBench
         return Process.Start(start)!;
     }
 
-    private static async Task WaitReadyAsync(HttpClient status, Process server)
+    internal static async Task WaitReadyAsync(HttpClient status, Process server)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(90))
@@ -312,7 +317,7 @@ internal static class IngestBench
         throw new TimeoutException("trailmap serve did not answer within 90 s");
     }
 
-    private static async Task StopAsync(Process server)
+    internal static async Task StopAsync(Process server)
     {
         using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(Inv)]))
         {
@@ -324,7 +329,7 @@ internal static class IngestBench
     }
 
     /// <summary>User plus system CPU time of a process from /proc (clock ticks of 1/100 s on Linux).</summary>
-    private static double CpuSeconds(Process process)
+    internal static double CpuSeconds(Process process)
     {
         var stat = File.ReadAllText($"/proc/{process.Id}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
@@ -332,7 +337,7 @@ internal static class IngestBench
     }
 
     /// <summary>CPU seconds per thread name (".NET TP Worker", DuckDB's native threads show as the process name).</summary>
-    private static string ThreadCpu(Process process)
+    internal static string ThreadCpu(Process process)
     {
         var totals = new Dictionary<string, double>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{process.Id}/task"))
@@ -353,19 +358,19 @@ internal static class IngestBench
         return string.Join(", ", totals.Where(t => t.Value >= 0.05).OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value:F1} s"));
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static int Arg(string[] args, string name, int fallback)
+    internal static int Arg(string[] args, string name, int fallback)
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], Inv) : fallback;
     }
 
-    private static double P(double[] sorted, double p) =>
+    internal static double P(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -57,6 +57,23 @@ public sealed class EventLog
 
     public int CustomerCount => Customers.Length;
 
+    /// <summary>The highest arrival sequence number in the log (what landed last), or null for an empty log.</summary>
+    public long? MaxSequence()
+    {
+        if (EventCount == 0)
+        {
+            return null;
+        }
+
+        var max = long.MinValue;
+        foreach (var s in Sequences)
+        {
+            max = Math.Max(max, s);
+        }
+
+        return max;
+    }
+
     /// <summary>The id of an event name, or -1 when no event has that name.</summary>
     public int NameId(string name) => nameIds.TryGetValue(name, out var id) ? id : -1;
 
@@ -66,6 +83,50 @@ public sealed class EventLog
 
     /// <summary>Every loaded property of one event (only those the loader was asked for), or null when it has none.</summary>
     public IReadOnlyDictionary<string, object?>? PropertiesOf(int eventIndex) => properties[eventIndex];
+
+    /// <summary>
+    /// A log of only these customers (indexes into <see cref="Customers"/>, ascending), with all their events, the
+    /// same names and the same traits: what per-customer evaluation needs when only some customers changed. Costs
+    /// time in proportion to the chosen customers' events, not the whole log.
+    /// </summary>
+    public EventLog Subset(IReadOnlyList<int> customers)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        var events = 0;
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var c = customers[i];
+            if (c < 0 || c >= Customers.Length || (i > 0 && c <= customers[i - 1]))
+            {
+                throw new ArgumentException("customer indexes must be ascending, distinct and within the log", nameof(customers));
+            }
+
+            events += Offsets[c + 1] - Offsets[c];
+        }
+
+        var ids = new string[customers.Count];
+        var offsets = new int[customers.Count + 1];
+        var nameColumn = new int[events];
+        var timestamps = new long[events];
+        var sequences = new long[events];
+        var props = new IReadOnlyDictionary<string, object?>?[events];
+        var at = 0;
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var c = customers[i];
+            var (from, count) = (Offsets[c], Offsets[c + 1] - Offsets[c]);
+            ids[i] = Customers[c];
+            offsets[i] = at;
+            Array.Copy(NameIds, from, nameColumn, at, count);
+            Array.Copy(Timestamps, from, timestamps, at, count);
+            Array.Copy(Sequences, from, sequences, at, count);
+            Array.Copy(properties, from, props, at, count);
+            at += count;
+        }
+
+        offsets[customers.Count] = at;
+        return new EventLog(ids, offsets, Names, nameColumn, timestamps, sequences, props, Traits);
+    }
 
     /// <summary>A trait of one customer, or null when it is absent.</summary>
     public object? Trait(int customer, string trait) =>

@@ -30,6 +30,16 @@ public sealed record AutomationPass(DateTimeOffset At, IReadOnlyList<RulePass> R
     /// <summary>The messages this pass planned (enqueued, or for a dry run, would have).</summary>
     public IReadOnlyList<Trailmap.Automation.Planning.PlannedMessage> Messages { get; init; } = [];
 
+    /// <summary>
+    /// Whether the pass evaluated every customer; otherwise only <see cref="Customers"/> whose events or traits
+    /// changed since the last pass (see <see cref="AutomationRunner.FullPassInterval"/>), and the rules' counts
+    /// cover only them.
+    /// </summary>
+    public bool Full { get; init; } = true;
+
+    /// <summary>How many customers the pass evaluated.</summary>
+    public int Customers { get; init; }
+
     public int Planned => Rules.Sum(r => r.Planned);
 
     public int Decided => Rules.Sum(r => r.Decided);
@@ -37,7 +47,8 @@ public sealed record AutomationPass(DateTimeOffset At, IReadOnlyList<RulePass> R
     public override string ToString() =>
         $"{Rules.Count} rules: {Decided} triggers decided, {Planned} messages planned, "
         + $"{Rules.Sum(r => r.HeldOut)} held out, {Rules.Sum(r => r.Capped)} capped, {Rules.Sum(r => r.Skipped)} skipped"
-        + (Problems.Count > 0 ? $"; {Problems.Count} problems" : "");
+        + (Problems.Count > 0 ? $"; {Problems.Count} problems" : "")
+        + $" ({(Full ? "all" : "changed")} customers: {Customers:N0}; {Elapsed.TotalMilliseconds:N0} ms)";
 }
 
 /// <summary>

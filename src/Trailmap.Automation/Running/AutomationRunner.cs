@@ -32,11 +32,25 @@ public sealed class AutomationRunner : IDisposable
     private readonly TimeProvider time;
     private readonly SemaphoreSlim passGate = new(1, 1);
     private readonly Lazy<UnsubscribeTokens> tokens;
+    private readonly Dictionary<string, AutomatedJourney> parsed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> recovered = new(StringComparer.Ordinal);
     private AutomationPass? lastPass;
+    private Coverage? covered;
+
+    /// <summary>
+    /// The longest time between passes over every customer. Between them a pass evaluates only the customers whose
+    /// events or traits changed since the last pass (what keeps event-to-action latency low on a large store);
+    /// time-based conditions of the others ("no login for 14 days") are decided by the next full pass. A change to a
+    /// journey or to a rule's state (activation, pause, resume) also makes the next pass a full one.
+    /// </summary>
+    public static readonly TimeSpan FullPassInterval = TimeSpan.FromMinutes(1);
 
     /// <param name="path">The workspace's DuckDB file (the outbox's and the events' file).</param>
     /// <param name="outbox">Where planned messages go; its rule pauses follow the runner's.</param>
-    /// <param name="events">Loads the event log with (at least) the given properties parsed.</param>
+    /// <param name="events">
+    /// Loads the event log with (at least) the given properties parsed. Sequence numbers must only grow as events
+    /// arrive (the store's arrival order): a pass evaluates the customers with events after the last pass's highest.
+    /// </param>
     /// <param name="time">The clock: a pass evaluates as of its now.</param>
     /// <param name="journeys">The journeys to run; null reads the workspace's saved journeys from the same file.</param>
     public AutomationRunner(
@@ -87,7 +101,31 @@ public sealed class AutomationRunner : IDisposable
             WHERE j.deleted_at IS NULL
             ORDER BY j.id
             """,
-            r => AutomatedJourney.FromYaml(r.GetString(0), r.GetString(1), $"journey '{r.GetString(0)}'"));
+            r => Parsed(r.GetString(0), r.GetString(1)));
+    }
+
+    /// <summary>
+    /// A stored journey parsed once per text: passes run several times a second under steady ingestion, and the
+    /// same instance from pass to pass is how a pass knows the journey did not change.
+    /// </summary>
+    private AutomatedJourney Parsed(string slug, string yaml)
+    {
+        var key = slug + "\u001f" + yaml;
+        lock (parsed)
+        {
+            if (!parsed.TryGetValue(key, out var journey))
+            {
+                foreach (var stale in parsed.Keys.Where(k => k.StartsWith(slug + "\u001f", StringComparison.Ordinal)).ToList())
+                {
+                    parsed.Remove(stale);
+                }
+
+                journey = AutomatedJourney.FromYaml(slug, yaml, $"journey '{slug}'");
+                parsed[key] = journey;
+            }
+
+            return journey;
+        }
     }
 
     /// <summary>
@@ -129,6 +167,8 @@ public sealed class AutomationRunner : IDisposable
         var problems = new List<AutomationProblem>();
         var summaries = new List<RulePass>();
         var messages = new List<PlannedMessage>();
+        var evaluatedCustomers = 0;
+        var fullPass = true;
         IReadOnlyList<AutomatedJourney> all;
         try
         {
@@ -211,22 +251,98 @@ public sealed class AutomationRunner : IDisposable
 
             if (log is not null)
             {
+                // A dry run looks at everyone: it shows what a pass would decide, not what changed since the last.
+                var shape = new Coverage(log.MaxSequence(), log.Traits, now, [.. runnable.Select(r => r.Journey.Journey!)], [.. rows.Values]);
+                var changed = write ? ChangedCustomers(log, shape) : null;
+                var scope = changed is null ? log : log.Subset(changed);
+                evaluatedCustomers = scope.CustomerCount;
+                fullPass = changed is null;
                 foreach (var (journey, rules) in runnable)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     try
                     {
-                        summaries.AddRange(RunJourney(journey.Id, journey.Journey!, rules, rows, log, now, write, messages));
+                        summaries.AddRange(RunJourney(journey.Id, journey.Journey!, rules, rows, scope, now, write, messages));
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
+                        recovered.Remove(journey.Id);
                         problems.Add(new AutomationProblem(journey.Id, null, $"the rules did not run: {e.GetType().Name}: {e.Message}"));
                     }
+                }
+
+                if (write)
+                {
+                    // After a problem the next pass looks at everyone again, so nobody it skipped waits for the full pass.
+                    covered = problems.Count > 0 ? null : shape with { FullAt = changed is null ? now : covered!.FullAt };
                 }
             }
         }
 
-        return new AutomationPass(now, summaries, problems, Stopwatch.GetElapsedTime(started)) { Messages = messages };
+        return new AutomationPass(now, summaries, problems, Stopwatch.GetElapsedTime(started))
+        {
+            Messages = messages,
+            Customers = evaluatedCustomers,
+            Full = fullPass,
+        };
+    }
+
+    /// <summary>
+    /// The customers (ascending indexes into <paramref name="log"/>) with an event or a traits update since the last
+    /// pass, or null when this pass must evaluate everyone: the first pass, a full pass due by
+    /// <see cref="FullPassInterval"/>, the clock moving back, or a change to a journey or a rule's state.
+    /// </summary>
+    /// <remarks>
+    /// Every condition is evaluated per customer from that customer's own history (the evaluator's property tests
+    /// hold a subset's triggers equal to the whole log's for the same customers), so evaluating the changed
+    /// customers decides exactly what a full pass would decide for them now. Traits are compared by reference: an
+    /// extended log keeps an unchanged customer's traits object and replaces an updated one; a reloaded log has
+    /// all new objects, which only makes every customer count as changed.
+    /// </remarks>
+    private int[]? ChangedCustomers(EventLog log, Coverage now)
+    {
+        if (covered is not { } last
+            || now.At - last.FullAt >= FullPassInterval
+            || now.At < last.At
+            || now.ThroughSequence < last.ThroughSequence
+            || now.Journeys.Count != last.Journeys.Count
+            || !now.Journeys.Zip(last.Journeys).All(p => ReferenceEquals(p.First, p.Second))
+            || now.Rows.Count != last.Rows.Count
+            || !now.Rows.ToHashSet().SetEquals(last.Rows)
+            || (log.Traits is null) != (last.Traits is null))
+        {
+            return null;
+        }
+
+        var through = last.ThroughSequence ?? long.MinValue;
+        var compareTraits = log.Traits is not null && !ReferenceEquals(log.Traits, last.Traits);
+        var result = new List<int>();
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            var changed = false;
+            for (var i = log.Offsets[c]; i < log.Offsets[c + 1] && !changed; i++)
+            {
+                changed = log.Sequences[i] > through;
+            }
+
+            if (!changed && compareTraits && log.Traits!.TryGetValue(log.Customers[c], out var traits))
+            {
+                changed = !last.Traits!.TryGetValue(log.Customers[c], out var before) || !ReferenceEquals(before, traits);
+            }
+
+            if (changed)
+            {
+                result.Add(c);
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>What the last pass evaluated: the events up to a sequence number, the traits it saw, when everyone was last evaluated, and the journeys and rule states then.</summary>
+    private sealed record Coverage(long? ThroughSequence, IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Traits, DateTimeOffset At, IReadOnlyList<Journey> Journeys, IReadOnlyList<RuleRow> Rows)
+    {
+        public DateTimeOffset FullAt { get; init; } = At;
     }
 
     private List<RulePass> RunJourney(
@@ -242,12 +358,11 @@ public sealed class AutomationRunner : IDisposable
                 && (t.EnrolledAt ?? t.At) >= rows[(journeyId, t.RuleId)].ActiveSince)
             .ToList();
 
-        var decided = state.Query(
-            "SELECT idempotency_key FROM automation_decisions WHERE journey_id = $j",
-            r => r.GetString(0),
-            ("j", journeyId)).ToHashSet(StringComparer.Ordinal);
-        if (write)
+        var decided = Decided(journeyId, triggers);
+        if (write && recovered.Add(journeyId))
         {
+            // Only a pass that stopped between enqueueing and recording leaves such messages, and a stop ends the
+            // process or fails the pass (which clears the journey from `recovered`): one look per journey and start.
             decided.UnionWith(RecoverUnrecorded(journeyId, rules, triggers, now));
         }
 
@@ -322,6 +437,33 @@ public sealed class AutomationRunner : IDisposable
     }
 
     /// <summary>
+    /// The triggers' keys already decided. Few triggers (a pass over the customers who just changed) are looked up
+    /// by key; many (a full pass) read the journey's decisions whole, which is cheaper than thousands of lookups.
+    /// </summary>
+    private HashSet<string> Decided(string journeyId, List<Trigger> triggers)
+    {
+        if (triggers.Count > 2_000)
+        {
+            return state.Query(
+                "SELECT idempotency_key FROM automation_decisions WHERE journey_id = $j",
+                r => r.GetString(0),
+                ("j", journeyId)).ToHashSet(StringComparer.Ordinal);
+        }
+
+        var decided = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in triggers.Select(t => t.IdempotencyKey).Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var keys = chunk.Select((k, i) => ("k" + AutomationState.N(i), (object?)k)).ToArray();
+            decided.UnionWith(state.Query(
+                $"SELECT idempotency_key FROM automation_decisions WHERE idempotency_key IN ({string.Join(", ", keys.Select(k => "$" + k.Item1))})",
+                r => r.GetString(0),
+                keys));
+        }
+
+        return decided;
+    }
+
+    /// <summary>
     /// Messages of these rules in the outbox without a decision: a pass enqueued them and stopped before recording.
     /// They are recorded as planned now (with their outbox due time), which is what that pass decided.
     /// </summary>
@@ -369,34 +511,7 @@ public sealed class AutomationRunner : IDisposable
         IEnumerable<(string Key, string Rule, string Customer, DateTimeOffset At, string Outcome, DateTimeOffset? Due)> decisions,
         DateTimeOffset now)
     {
-        var list = decisions.ToList();
-        state.InTransaction(() =>
-        {
-            foreach (var chunk in list.Chunk(200))
-            {
-                var values = new List<string>(chunk.Length);
-                var parameters = new List<(string, object?)> { ("j", journeyId), ("now", AutomationState.ToDb(now)) };
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    var (key, rule, customer, at, outcome, due) = chunk[i];
-                    var n = AutomationState.N(i);
-                    values.Add($"($k{n}, $j, $r{n}, $c{n}, $t{n}, $o{n}, CAST($d{n} AS TIMESTAMP), $now)");
-                    parameters.Add(("k" + n, key));
-                    parameters.Add(("r" + n, rule));
-                    parameters.Add(("c" + n, customer));
-                    parameters.Add(("t" + n, AutomationState.ToDb(at)));
-                    parameters.Add(("o" + n, outcome));
-                    parameters.Add(("d" + n, due is { } d ? AutomationState.ToDb(d) : null));
-                }
-
-                state.Execute(
-                    $"""
-                    INSERT INTO automation_decisions (idempotency_key, journey_id, rule_id, customer_id, trigger_at, outcome, due_at, decided_at)
-                    VALUES {string.Join(",\n", values)} ON CONFLICT DO NOTHING
-                    """,
-                    [.. parameters]);
-            }
-        });
+        state.AppendDecisions([.. decisions.Select(d => new DecisionRow(d.Key, journeyId, d.Rule, d.Customer, d.At, d.Outcome, d.Due, now))]);
     }
 
     /// <summary>

@@ -22,6 +22,9 @@ public sealed class EventData : IDisposable
     private readonly Dictionary<string, (long Version, Task<EventLog> Load)> loading = new(StringComparer.Ordinal);
     private readonly Lazy<EventStore> reader;
     private long version;
+
+    /// <summary>Completed (and replaced) by every <see cref="Changed"/>: what <see cref="WaitForChangeAsync"/> waits on.</summary>
+    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long loads;
     private long fullLoads;
 
@@ -61,7 +64,34 @@ public sealed class EventData : IDisposable
     }
 
     /// <summary>Marks the data as changed: the next log asked for holds the new events too.</summary>
-    public void Changed() => Interlocked.Increment(ref version);
+    public void Changed()
+    {
+        Interlocked.Increment(ref version);
+        Interlocked.Exchange(ref changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>
+    /// Returns once <see cref="Version"/> differs from <paramref name="seen"/>, or after <paramref name="timeout"/>:
+    /// the running rules react to new events at once instead of on their next poll.
+    /// </summary>
+    public async Task WaitForChangeAsync(long seen, TimeSpan timeout, CancellationToken cancel)
+    {
+        // Taken before reading the version: a change after this read completes this very task.
+        var next = Volatile.Read(ref changed).Task;
+        if (Version != seen)
+        {
+            return;
+        }
+
+        try
+        {
+            await next.WaitAsync(timeout, cancel).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing changed: the caller's own schedule decides what to do.
+        }
+    }
 
     /// <summary>
     /// The event log with these properties parsed, holding at least every event that landed before the call: from
@@ -164,7 +194,7 @@ public sealed class EventData : IDisposable
             log = store.LoadEventLog(query);
         }
 
-        return new CachedLog(at, key, log, LogMerge.MaxSequence(log), traitsMark);
+        return new CachedLog(at, key, log, log.MaxSequence(), traitsMark);
     }
 
     /// <summary>

@@ -13,23 +13,6 @@ namespace Trailmap.Web.Analysis;
 /// </remarks>
 internal static class LogMerge
 {
-    /// <summary>The highest sequence number in the log, or null for an empty log.</summary>
-    public static long? MaxSequence(EventLog log)
-    {
-        if (log.EventCount == 0)
-        {
-            return null;
-        }
-
-        var max = long.MinValue;
-        foreach (var s in log.Sequences)
-        {
-            max = Math.Max(max, s);
-        }
-
-        return max;
-    }
-
     public static EventLog Merge(EventLog old, EventLog delta)
     {
         var writer = new SortedEventLogWriter(old.EventCount + delta.EventCount);

@@ -16,7 +16,7 @@ public sealed record AutomationStatus(
     bool Dispatching);
 
 /// <summary>
-/// Runs the journeys' rules inside the server: a pass after every change to the events (an ingestion import or a
+/// Runs the journeys' rules inside the server: a pass as soon as the events change (an ingestion import or a
 /// data import raises <see cref="EventData.Version"/>) and at least once a minute by the workspace's clock, because
 /// time-based conditions ("no login for 14 days") fire without any new event. Beside it the dispatcher loop sends
 /// what is due. Failures are logged and kept for the status; they never stop the server or the loop.
@@ -27,7 +27,10 @@ public sealed class AutomationService(
     /// <summary>The longest time between passes when no events arrive.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often the loop looks for new events or a due pass. Wall-clock on purpose: it is about latency, not the schedule.</summary>
+    /// <summary>
+    /// How often the loop looks at the workspace's clock for a due pass when no events arrive (new events wake it at
+    /// once). Wall-clock on purpose: a test's fake clock moves in jumps, and the loop must notice them.
+    /// </summary>
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
     private readonly Lock statusLock = new();
@@ -125,7 +128,7 @@ public sealed class AutomationService(
 
             try
             {
-                await Task.Delay(Poll, stop).ConfigureAwait(false);
+                await data.WaitForChangeAsync(seen, Poll, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

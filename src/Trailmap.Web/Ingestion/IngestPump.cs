@@ -263,6 +263,8 @@ public sealed class IngestPump(Spool spool, EventData data, TimeProvider clock, 
             lastImportSeconds = watch.Elapsed.TotalSeconds;
             lastError = null;
         }
+
+        log.LogDebug("Ingestion import: {Events} events from {Segments} segments in {Milliseconds:F0} ms", summary.Imported, files.Count, watch.Elapsed.TotalMilliseconds);
     }
 
     private void RecordError(Exception ex)

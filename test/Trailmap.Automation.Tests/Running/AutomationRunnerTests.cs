@@ -45,8 +45,14 @@ public sealed class AutomationRunnerTests
         second.Rules.Single().ShouldBe(new RulePass("j", "shared", 1, 1, 1, 0, 0, 0, 0, false));
         f.Messages().Keys.ShouldBe([Key("b", "20260110T130000.000000Z")]);
 
+        // Nothing changed since: the next pass within the minute looks at nobody, and the full one decides nothing new.
         var third = await f.PassAsync();
-        third.Rules.Single().ShouldBe(new RulePass("j", "shared", 1, 0, 0, 0, 0, 0, 0, false));
+        third.ShouldSatisfyAllConditions(p => p.Full.ShouldBeFalse(), p => p.Customers.ShouldBe(0));
+        third.Rules.Single().ShouldBe(new RulePass("j", "shared", 0, 0, 0, 0, 0, 0, 0, false));
+        f.At("2026-01-10 14:01");
+        var fullAgain = await f.PassAsync();
+        fullAgain.Full.ShouldBeTrue();
+        fullAgain.Rules.Single().ShouldBe(new RulePass("j", "shared", 1, 0, 0, 0, 0, 0, 0, false));
 
         f.Reopen();
         f.At("2026-01-11 09:00");
@@ -148,6 +154,46 @@ public sealed class AutomationRunnerTests
     }
 
     [Fact]
+    public async Task Between_full_passes_a_pass_decides_the_customers_who_changed_and_the_next_full_pass_the_rest()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00:00"));
+        f.Journeys["j"] = SharedRule() + """
+
+              - id: quiet
+                name: Quiet for a day
+                when: { no_event: Logged In, for: 1d }
+                then: { channel: in-app, message: "Still there?" }
+            """;
+        // c1's quiet spell ends at 00:00:10, after the first pass; c2 shares a board at 00:00:20.
+        var history = new[] { ("c1", "Logged In", "2026-01-09 00:00:10"), ("c2", "Signed Up", "2026-01-09 12:00:00") };
+        f.Log = Tiny.Log(history);
+        var first = await f.PassAsync();
+        first.Full.ShouldBeTrue();
+        first.Customers.ShouldBe(2);
+        first.Planned.ShouldBe(0);
+
+        f.Log = Tiny.Log([.. history, ("c2", "Board Shared", "2026-01-10 00:00:20")]);
+        f.At("2026-01-10 00:00:30");
+        var changed = await f.PassAsync();
+        changed.Full.ShouldBeFalse();
+        changed.Customers.ShouldBe(1); // c2 only: its share is decided at once; c1 did not change
+        f.Messages().Keys.ShouldBe([Key("c2", "20260110T000020.000000Z")]);
+
+        // A minute after the first pass: a full pass, which decides c1's quiet spell (and nothing twice).
+        f.At("2026-01-10 00:01:00");
+        var full = await f.PassAsync();
+        full.Full.ShouldBeTrue();
+        full.Customers.ShouldBe(2);
+        f.Messages().Keys.Order(StringComparer.Ordinal).ShouldBe(
+            [Key("c2", "20260110T000020.000000Z"), "quiet:c1:quiet-20260109T000010.000000Z"], ignoreOrder: true);
+
+        // Editing the journey makes the next pass a full one at once.
+        f.Journeys["j"] = f.Journeys["j"].Replace("Still there?", "Still around?", StringComparison.Ordinal);
+        f.At("2026-01-10 00:01:10");
+        (await f.PassAsync()).Full.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_message_enqueued_by_a_pass_that_died_before_recording_is_recorded_not_planned_again()
     {
         using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
@@ -160,6 +206,9 @@ public sealed class AutomationRunnerTests
             new Trailmap.Journeys.Model.InterventionAction { Channel = Trailmap.Journeys.Model.ActionChannel.InApp, Message = "x" },
             Tiny.T("2026-01-10 10:01"), new Dictionary<string, string?>()));
 
+        // A pass dies between the two steps only with its process (or with an error that fails the pass); the next
+        // process looks for such messages once.
+        f.Reopen();
         f.At("2026-01-10 11:00");
         var pass = await f.PassAsync();
         pass.Rules.Single().ShouldBe(new RulePass("j", "shared", 1, 0, 0, 0, 0, 0, 0, false));

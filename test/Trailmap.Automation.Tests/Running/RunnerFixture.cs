@@ -72,6 +72,19 @@ internal sealed class RunnerFixture : IDisposable
             Outbox,
             (_, _) => Task.FromResult(Log),
             Clock,
-            () => [.. Journeys.Select(j => AutomatedJourney.FromYaml(j.Key, j.Value, j.Key + ".yaml"))]);
+            () => [.. Journeys.Select(j => Parsed(j.Key, j.Value))]);
+    }
+
+    private readonly Dictionary<(string, string), AutomatedJourney> parsed = [];
+
+    /// <summary>One instance per text, as the workspace's stored journeys are: a pass tells an edited journey by a new instance.</summary>
+    private AutomatedJourney Parsed(string id, string yaml)
+    {
+        if (!parsed.TryGetValue((id, yaml), out var journey))
+        {
+            journey = parsed[(id, yaml)] = AutomatedJourney.FromYaml(id, yaml, id + ".yaml");
+        }
+
+        return journey;
     }
 }

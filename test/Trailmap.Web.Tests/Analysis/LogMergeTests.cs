@@ -37,7 +37,7 @@ public sealed class LogMergeTests
                 await File.WriteAllTextAsync(file, Events(random, round, 40 + (round * 10), 150), Cancel);
                 EventImporter.Import(store, [file], new ImportOptions { KeepSorted = round % 2 == 0 }, cancel: Cancel);
 
-                var delta = store.LoadEventLog(query with { AfterSequence = LogMerge.MaxSequence(log), TraitsUpdatedSince = mark });
+                var delta = store.LoadEventLog(query with { AfterSequence = log.MaxSequence(), TraitsUpdatedSince = mark });
                 mark = store.TraitsWatermark();
                 log = LogMerge.Merge(log, delta);
                 Describe(log).ShouldBe(Describe(store.LoadEventLog(query)), $"round {round}");
