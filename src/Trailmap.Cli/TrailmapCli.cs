@@ -7,6 +7,9 @@ namespace Trailmap.Cli;
 /// <summary>Builds the command tree and runs it; the only place that turns failures into exit codes.</summary>
 public static class TrailmapCli
 {
+    /// <summary>The exit code of a command line that does not parse (docs/cli.md lists every exit code).</summary>
+    public const int UsageErrorExitCode = 2;
+
     public static RootCommand Build(Terminal terminal) => Build(terminal, TimeProvider.System);
 
     public static RootCommand Build(Terminal terminal, TimeProvider time)
@@ -53,12 +56,15 @@ public static class TrailmapCli
     {
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration
+            var code = await parsed.InvokeAsync(new InvocationConfiguration
             {
                 Output = terminal.Raw,
                 Error = new SpectreErrorWriter(terminal),
                 EnableDefaultExceptionHandler = false,
             }, cancellationToken).ConfigureAwait(false);
+            // A parse error (unknown option, missing argument, a value an option's parser refused) is a usage error;
+            // System.CommandLine prints it and the help but exits 1, and docs/cli.md promises 2 for these.
+            return parsed.Errors.Count > 0 ? UsageErrorExitCode : code;
         }
         catch (UserError e)
         {

@@ -29,12 +29,27 @@ public sealed class ServeOptionTests
     }
 
     [Fact]
-    public async Task Serve_refuses_a_bad_max_upload_before_starting()
+    public async Task Serve_refuses_a_bad_max_upload_with_a_usage_error_before_starting()
     {
-        var run = await CliRun.RunAsync("serve", "--max-upload", "2 gigs", "--db", Path.Combine(Path.GetTempPath(), "never-created.duckdb"));
-        // A parse error: System.CommandLine prints the message and the command's help, and exits 1 before the action runs.
-        run.ExitCode.ShouldBe(1, run.ToString());
-        File.Exists(Path.Combine(Path.GetTempPath(), "never-created.duckdb")).ShouldBeFalse();
-        run.Err.ShouldContain("--max-upload: '2 gigs' is not a size");
+        var db = Path.Combine(Path.GetTempPath(), $"never-created-{Guid.NewGuid():N}.duckdb");
+        // The built executable, as a shell runs it: the exit code is what scripts see.
+        var run = await CliRun.RunProcessAsync("serve", "--max-upload", "2 gigs", "--db", db);
+        // docs/cli.md: 2 is a usage error (1 is a problem with the data or the environment).
+        run.ExitCode.ShouldBe(2, run.ToString());
+        // The message names the flag, the bad value and what a valid one looks like.
+        run.Err.ShouldContain("--max-upload: '2 gigs' is not a size; write a positive number with an optional unit, such as 500MB, 2GB");
+        File.Exists(db).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("serve", "--max-upload", "0")]
+    [InlineData("serve", "--no-such-flag")]
+    [InlineData("validate")] // the files argument is missing
+    [InlineData("no-such-command")]
+    public async Task Every_command_line_that_does_not_parse_exits_2(params string[] args)
+    {
+        var run = await CliRun.RunAsync(args);
+        run.ExitCode.ShouldBe(2, run.ToString());
+        run.Err.ShouldNotBeEmpty();
     }
 }

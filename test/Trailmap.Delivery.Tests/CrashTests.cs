@@ -5,6 +5,7 @@ using DuckDB.NET.Data;
 using Shouldly;
 using Trailmap.Delivery.Tests.Infrastructure;
 using Trailmap.Journeys.Model;
+using Trailmap.Testing;
 using Xunit;
 
 namespace Trailmap.Delivery.Tests;

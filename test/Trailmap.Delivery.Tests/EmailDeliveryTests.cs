@@ -7,6 +7,7 @@ using MimeKit;
 using Shouldly;
 using Trailmap.Delivery.Tests.Infrastructure;
 using Trailmap.Journeys.Model;
+using Trailmap.Testing;
 using Xunit;
 using static Trailmap.Delivery.Tests.Infrastructure.Messages;
 

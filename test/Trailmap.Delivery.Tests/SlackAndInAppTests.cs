@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Trailmap.Delivery.Tests.Infrastructure;
 using Trailmap.Journeys.Model;
+using Trailmap.Testing;
 using Xunit;
 using static Trailmap.Delivery.Tests.Infrastructure.Messages;
 

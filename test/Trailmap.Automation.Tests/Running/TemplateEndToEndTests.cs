@@ -7,6 +7,7 @@ using Trailmap.Automation.Running;
 using Trailmap.Delivery;
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Templates;
+using Trailmap.Testing;
 using Xunit;
 using static Trailmap.Automation.Tests.Running.EndToEnd;
 
@@ -43,7 +44,7 @@ public sealed class TemplateEndToEndTests
     [Fact]
     public async Task Course_nurture_sends_days_0_3_7_10_14_personalised_stops_at_the_purchase_and_never_twice()
     {
-        var (host, port, maildir) = Smtp.Require();
+        var (host, port, maildir) = SmtpServer.Require();
         var ct = TestContext.Current.CancellationToken;
         var templates = Directory.CreateTempSubdirectory("trailmap-e2e-templates").FullName;
         foreach (var name in NurtureTemplates)
@@ -108,11 +109,11 @@ public sealed class TemplateEndToEndTests
         w.Clock.Advance(TimeSpan.FromDays(1));
         (await w.RunAsync()).Sent.ShouldBe(0);
 
-        var annMail = Smtp.To(maildir, address[ann]);
+        var annMail = SmtpServer.MessagesTo(maildir, address[ann]);
         annMail.Select(m => m.Subject).ShouldBe(NurtureSubjects);
         annMail.Select(m => m.TextBody!.Trim().Split('\n')[0].Trim()).ShouldBe(NurtureTemplates.Select(n => $"Hi Ann, this is {n} for you."));
-        Smtp.To(maildir, address[bob]).Select(m => m.Subject).ShouldBe(NurtureSubjects[..3]);
-        Smtp.To(maildir, address[cat]).ShouldBeEmpty();
+        SmtpServer.MessagesTo(maildir, address[bob]).Select(m => m.Subject).ShouldBe(NurtureSubjects[..3]);
+        SmtpServer.MessagesTo(maildir, address[cat]).ShouldBeEmpty();
         foreach (var message in annMail)
         {
             var link = message.Headers["List-Unsubscribe"]!.Trim('<', '>');
@@ -133,8 +134,8 @@ public sealed class TemplateEndToEndTests
     {
         const string Secret = "e2e-webhook-secret-0123456789";
         var ct = TestContext.Current.CancellationToken;
-        await using var hook = new Receiver();
-        await using var slack = new Receiver();
+        await using var hook = new WebhookReceiver();
+        await using var slack = new WebhookReceiver();
         var yaml = TemplateCatalog.ReadYaml("b2b-customer-success");
         const string SlackAlert = """then: { channel: slack, to: "#cs-alerts", message: "{{ customer.name }} dropped below 60 health - start the risk playbook" }""";
         yaml.ShouldContain(SlackAlert);
@@ -169,7 +170,7 @@ public sealed class TemplateEndToEndTests
         var alerts = hook.Requests.ToList();
         alerts.Count.ShouldBe(2);
         var ids = new List<string>();
-        foreach (var (headers, body) in alerts)
+        foreach (var (_, headers, body, _) in alerts)
         {
             var timestamp = headers["X-Trailmap-Timestamp"];
             // HMAC-SHA256(secret, "{timestamp}.{body}") as lower-case hex, computed here from the raw bytes received.

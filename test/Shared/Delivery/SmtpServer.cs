@@ -1,7 +1,7 @@
 using MimeKit;
 using Xunit;
 
-namespace Trailmap.Delivery.Tests.Infrastructure;
+namespace Trailmap.Testing;
 
 /// <summary>
 /// The real SMTP server the email tests send to: started by eng/smtp.sh (eng/test.sh does it), found through
@@ -11,7 +11,7 @@ namespace Trailmap.Delivery.Tests.Infrastructure;
 internal static class SmtpServer
 {
     private const string Missing =
-        "no SMTP server for the delivery tests: TRAILMAP_SMTP and TRAILMAP_MAILDIR are not set. Run ./eng/test.sh, or "
+        "no SMTP server for the email tests: TRAILMAP_SMTP and TRAILMAP_MAILDIR are not set. Run ./eng/test.sh, or "
         + "`while read -r l; do export \"$l\"; done < <(eng/smtp.sh start)` and then dotnet test.";
 
     public static (string Host, int Port, string Maildir) Require()
@@ -32,7 +32,10 @@ internal static class SmtpServer
         return (smtp[..colon], int.Parse(smtp[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), maildir);
     }
 
-    /// <summary>Every message in the Maildir addressed to <paramref name="recipient"/> (the server adds X-RcptTo).</summary>
+    /// <summary>
+    /// Every message in the Maildir addressed to <paramref name="recipient"/> (the server adds X-RcptTo), oldest first
+    /// by its Date header, so a test can check the order of a sequence.
+    /// </summary>
     public static IReadOnlyList<MimeMessage> MessagesTo(string maildir, string recipient)
     {
         var found = new List<MimeMessage>();
@@ -54,7 +57,7 @@ internal static class SmtpServer
             }
         }
 
-        return found;
+        return [.. found.OrderBy(m => m.Date.UtcDateTime)];
     }
 
     /// <summary>A recipient no other test uses, so tests sharing the one Maildir never see each other's mail.</summary>

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Trailmap.Delivery.Tests.Infrastructure;
+namespace Trailmap.Testing;
 
 /// <summary>One request a <see cref="WebhookReceiver"/> got.</summary>
 internal sealed record ReceivedRequest(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, int AnsweredWith)
