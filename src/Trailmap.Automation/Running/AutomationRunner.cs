@@ -34,16 +34,28 @@ public sealed class AutomationRunner : IDisposable
     private readonly Lazy<UnsubscribeTokens> tokens;
     private readonly Dictionary<string, AutomatedJourney> parsed = new(StringComparer.Ordinal);
     private readonly HashSet<string> recovered = new(StringComparer.Ordinal);
+    private readonly IEventChanges changes;
     private AutomationPass? lastPass;
-    private Coverage? covered;
+    private Seen? seen;
+    private Sweep? sweep;
 
     /// <summary>
-    /// The longest time between passes over every customer. Between them a pass evaluates only the customers whose
-    /// events or traits changed since the last pass (what keeps event-to-action latency low on a large store);
-    /// time-based conditions of the others ("no login for 14 days") are decided by the next full pass. A change to a
-    /// journey or to a rule's state (activation, pause, resume) also makes the next pass a full one.
+    /// How often a sweep over every customer starts. Between sweeps a pass evaluates only the customers whose events
+    /// or traits changed since the last pass (what keeps event-to-action latency low on a large store);
+    /// time-based conditions of the others ("no login for 14 days") are decided when the sweep reaches them. A
+    /// change to a journey or to a rule's state (activation, pause, resume) starts a new sweep at once.
     /// </summary>
     public static readonly TimeSpan FullPassInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many customers a sweep adds to one pass. The default, all of them, makes every sweep one full pass (what
+    /// <c>trailmap automate --once</c> needs); the server sets a slice, so a pass stays short on a large store and
+    /// the customers who just changed never wait behind a full evaluation.
+    /// </summary>
+    public int SweepSlice { get; init; } = int.MaxValue;
+
+    /// <summary>True while a sweep has customers left: the caller should run the next pass without waiting.</summary>
+    public bool Sweeping => sweep is { Done: false };
 
     /// <param name="path">The workspace's DuckDB file (the outbox's and the events' file).</param>
     /// <param name="outbox">Where planned messages go; its rule pauses follow the runner's.</param>
@@ -53,18 +65,21 @@ public sealed class AutomationRunner : IDisposable
     /// </param>
     /// <param name="time">The clock: a pass evaluates as of its now.</param>
     /// <param name="journeys">The journeys to run; null reads the workspace's saved journeys from the same file.</param>
+    /// <param name="changes">Reads the customers who changed since a pass; null picks them out of <paramref name="events"/>' whole log.</param>
     public AutomationRunner(
         string path,
         Outbox outbox,
         Func<IReadOnlySet<string>, CancellationToken, Task<EventLog>> events,
         TimeProvider? time = null,
-        Func<IReadOnlyList<AutomatedJourney>>? journeys = null)
+        Func<IReadOnlyList<AutomatedJourney>>? journeys = null,
+        IEventChanges? changes = null)
     {
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(events);
         state = new AutomationState(path);
         this.outbox = outbox;
         this.events = events;
+        this.changes = changes ?? new ChangesFromWholeLog(events);
         this.journeys = journeys;
         this.time = time ?? TimeProvider.System;
         // Random per workspace and kept in the file, so unsubscribe links stay valid across restarts and hosts.
@@ -239,43 +254,51 @@ public sealed class AutomationRunner : IDisposable
                 properties.UnionWith(AutomationProperties.Used(journey.Journey!));
             }
 
-            EventLog? log = null;
+            IReadOnlyList<(EventLog Log, bool Everyone)> scopes = [];
+            var loaded = false;
             try
             {
-                log = await events(properties, cancellationToken).ConfigureAwait(false);
+                // A dry run looks at everyone: it shows what a pass would decide, not what changed since the last.
+                scopes = write
+                    ? await ScopesAsync(properties, now, [.. runnable.Select(r => r.Journey.Journey!)], [.. rows.Values], cancellationToken).ConfigureAwait(false)
+                    : [(await events(properties, cancellationToken).ConfigureAwait(false), true)];
+                loaded = true;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 problems.Add(new AutomationProblem("*", null, $"the events could not be loaded: {e.Message}"));
             }
 
-            if (log is not null)
+            evaluatedCustomers = scopes.Sum(x => x.Log.CustomerCount);
+            fullPass = scopes.Count == 1 && scopes[0].Everyone;
+            foreach (var (journey, rules) in runnable)
             {
-                // A dry run looks at everyone: it shows what a pass would decide, not what changed since the last.
-                var shape = new Coverage(log.MaxSequence(), log.Traits, now, [.. runnable.Select(r => r.Journey.Journey!)], [.. rows.Values]);
-                var changed = write ? ChangedCustomers(log, shape) : null;
-                var scope = changed is null ? log : log.Subset(changed);
-                evaluatedCustomers = scope.CustomerCount;
-                fullPass = changed is null;
-                foreach (var (journey, rules) in runnable)
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    try
+                    var passes = new List<RulePass>();
+                    foreach (var (scope, everyone) in scopes)
                     {
-                        summaries.AddRange(RunJourney(journey.Id, journey.Journey!, rules, rows, scope, now, write, messages));
+                        cancellationToken.ThrowIfCancellationRequested();
+                        passes.AddRange(RunJourney(journey.Id, journey.Journey!, rules, rows, scope, everyone, now, write, messages));
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        recovered.Remove(journey.Id);
-                        problems.Add(new AutomationProblem(journey.Id, null, $"the rules did not run: {e.GetType().Name}: {e.Message}"));
-                    }
-                }
 
-                if (write)
-                {
-                    // After a problem the next pass looks at everyone again, so nobody it skipped waits for the full pass.
-                    covered = problems.Count > 0 ? null : shape with { FullAt = changed is null ? now : covered!.FullAt };
+                    summaries.AddRange(loaded && scopes.Count == 0
+                        // Nobody to evaluate in this pass: each rule did nothing.
+                        ? rules.Select(r => new RulePass(journey.Id, r, 0, 0, 0, 0, 0, 0, 0, rows[(journey.Id, r)].PausedSince is not null))
+                        : passes.GroupBy(p => p.RuleId, StringComparer.Ordinal).Select(g => g.Aggregate(Add)));
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    recovered.Remove(journey.Id);
+                    problems.Add(new AutomationProblem(journey.Id, null, $"the rules did not run: {e.GetType().Name}: {e.Message}"));
+                }
+            }
+
+            if (write && (problems.Count > 0 || !loaded))
+            {
+                // Start over: the next pass takes a new position and sweeps everyone, so nobody skipped here waits long.
+                seen = null;
+                sweep = null;
             }
         }
 
@@ -288,66 +311,122 @@ public sealed class AutomationRunner : IDisposable
     }
 
     /// <summary>
-    /// The customers (ascending indexes into <paramref name="log"/>) with an event or a traits update since the last
-    /// pass, or null when this pass must evaluate everyone: the first pass, a full pass due by
-    /// <see cref="FullPassInterval"/>, the clock moving back, or a change to a journey or a rule's state.
+    /// What this pass evaluates: the customers who changed since the last pass (read through
+    /// <see cref="IEventChanges"/>) and the sweep's next slice. A sweep loads the whole log once and walks it a
+    /// <see cref="SweepSlice"/> per pass; it starts on the first pass, <see cref="FullPassInterval"/> after the
+    /// last one started, when the clock moves back, and when a journey or a rule's state changed.
     /// </summary>
     /// <remarks>
     /// Every condition is evaluated per customer from that customer's own history (the evaluator's property tests
-    /// hold a subset's triggers equal to the whole log's for the same customers), so evaluating the changed
-    /// customers decides exactly what a full pass would decide for them now. Traits are compared by reference: an
-    /// extended log keeps an unchanged customer's traits object and replaces an updated one; a reloaded log has
-    /// all new objects, which only makes every customer count as changed.
+    /// hold a subset's triggers equal to the whole log's for the same customers), so evaluating a customer decides
+    /// exactly what a full pass would decide for them now. The sweep's log grows stale as events land, so its
+    /// slices leave out every customer who changed since it was loaded: those were evaluated from fresh histories
+    /// by the changes path, in this pass or an earlier one. A customer new since the load is not in the log at all,
+    /// and is one of those.
     /// </remarks>
-    private int[]? ChangedCustomers(EventLog log, Coverage now)
+    private async Task<IReadOnlyList<(EventLog Log, bool Everyone)>> ScopesAsync(
+        IReadOnlySet<string> properties, DateTimeOffset now, IReadOnlyList<Journey> journeys, IReadOnlyList<RuleRow> rules, CancellationToken cancellationToken)
     {
-        if (covered is not { } last
-            || now.At - last.FullAt >= FullPassInterval
-            || now.At < last.At
-            || now.ThroughSequence < last.ThroughSequence
-            || now.Journeys.Count != last.Journeys.Count
-            || !now.Journeys.Zip(last.Journeys).All(p => ReferenceEquals(p.First, p.Second))
-            || now.Rows.Count != last.Rows.Count
-            || !now.Rows.ToHashSet().SetEquals(last.Rows)
-            || (log.Traits is null) != (last.Traits is null))
+        var restart = seen is not { } last
+            || now < last.At
+            || journeys.Count != last.Journeys.Count
+            || !journeys.Zip(last.Journeys).All(p => ReferenceEquals(p.First, p.Second))
+            || rules.Count != last.Rules.Count
+            || !rules.ToHashSet().SetEquals(last.Rules)
+            || sweep is null
+            || (sweep.Done && now - sweep.StartedAt >= FullPassInterval);
+
+        EventLog? changed = null;
+        EventsMark mark;
+        if (seen is null)
         {
-            return null;
+            mark = await changes.MarkAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            (changed, mark) = await changes.ChangedSinceAsync(properties, seen.Mark, cancellationToken).ConfigureAwait(false);
         }
 
-        var through = last.ThroughSequence ?? long.MinValue;
-        var compareTraits = log.Traits is not null && !ReferenceEquals(log.Traits, last.Traits);
-        var result = new List<int>();
-        for (var c = 0; c < log.CustomerCount; c++)
+        if (restart)
         {
-            var changed = false;
-            for (var i = log.Offsets[c]; i < log.Offsets[c + 1] && !changed; i++)
-            {
-                changed = log.Sequences[i] > through;
-            }
+            sweep = new Sweep(await events(properties, cancellationToken).ConfigureAwait(false), now);
+        }
 
-            if (!changed && compareTraits && log.Traits!.TryGetValue(log.Customers[c], out var traits))
-            {
-                changed = !last.Traits!.TryGetValue(log.Customers[c], out var before) || !ReferenceEquals(before, traits);
-            }
+        seen = new Seen(mark, now, journeys, rules);
+        var current = sweep!;
+        if (changed is not null)
+        {
+            current.Changed.UnionWith(changed.Customers);
+        }
 
-            if (changed)
+        if (current.Next == 0 && current.Changed.Count == 0 && SweepSlice >= current.Log.CustomerCount)
+        {
+            // The whole sweep in one pass, and nobody changed since its log was loaded: everyone, as is.
+            current.Next = current.Log.CustomerCount;
+            return [(current.Log, true)];
+        }
+
+        var scopes = new List<(EventLog, bool)>();
+        if (changed is { CustomerCount: > 0 })
+        {
+            scopes.Add((changed, false));
+        }
+
+        var from = current.Next;
+        var to = (int)Math.Min(current.Log.CustomerCount, (long)from + SweepSlice);
+        current.Next = to;
+        var slice = new List<int>(to - from);
+        for (var c = from; c < to; c++)
+        {
+            if (!current.Changed.Contains(current.Log.Customers[c]))
             {
-                result.Add(c);
+                slice.Add(c);
             }
         }
 
-        return [.. result];
+        if (slice.Count > 0)
+        {
+            scopes.Add((current.Log.Subset(slice), false));
+        }
+
+        return scopes;
     }
 
-    /// <summary>What the last pass evaluated: the events up to a sequence number, the traits it saw, when everyone was last evaluated, and the journeys and rule states then.</summary>
-    private sealed record Coverage(long? ThroughSequence, IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Traits, DateTimeOffset At, IReadOnlyList<Journey> Journeys, IReadOnlyList<RuleRow> Rows)
+    private static RulePass Add(RulePass a, RulePass b) => a with
     {
-        public DateTimeOffset FullAt { get; init; } = At;
+        Triggered = a.Triggered + b.Triggered,
+        Decided = a.Decided + b.Decided,
+        Planned = a.Planned + b.Planned,
+        HeldOut = a.HeldOut + b.HeldOut,
+        Capped = a.Capped + b.Capped,
+        Skipped = a.Skipped + b.Skipped,
+        Waiting = a.Waiting + b.Waiting,
+    };
+
+    /// <summary>
+    /// A walk over every customer of a log loaded when it started, a slice per pass: where it continues, and who
+    /// changed since the load (evaluated from fresh histories instead, never from this log).
+    /// </summary>
+    /// <remarks>Holds its log until the next sweep starts: with the pages' cached logs, one more log at most.</remarks>
+    private sealed class Sweep(EventLog log, DateTimeOffset startedAt)
+    {
+        public EventLog Log { get; } = log;
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        public int Next { get; set; }
+
+        public HashSet<string> Changed { get; } = new(StringComparer.Ordinal);
+
+        public bool Done => Next >= Log.CustomerCount;
     }
+
+    /// <summary>What the last pass saw: the events' position, when, and the journeys and rule states then.</summary>
+    private sealed record Seen(EventsMark Mark, DateTimeOffset At, IReadOnlyList<Journey> Journeys, IReadOnlyList<RuleRow> Rules);
 
     private List<RulePass> RunJourney(
-        string journeyId, Journey journey, List<string> rules, Dictionary<(string, string), RuleRow> rows, EventLog log, DateTimeOffset now,
-        bool write, List<PlannedMessage> planned)
+        string journeyId, Journey journey, List<string> rules, Dictionary<(string, string), RuleRow> rows, EventLog log, bool everyone,
+        DateTimeOffset now, bool write, List<PlannedMessage> planned)
     {
         var ruleSet = rules.ToHashSet(StringComparer.Ordinal);
         var evaluator = new RuleEvaluator(journey, log);
@@ -358,7 +437,7 @@ public sealed class AutomationRunner : IDisposable
                 && (t.EnrolledAt ?? t.At) >= rows[(journeyId, t.RuleId)].ActiveSince)
             .ToList();
 
-        var decided = Decided(journeyId, triggers);
+        var decided = Decided(journeyId, triggers, everyone);
         if (write && recovered.Add(journeyId))
         {
             // Only a pass that stopped between enqueueing and recording leaves such messages, and a stop ends the
@@ -437,30 +516,20 @@ public sealed class AutomationRunner : IDisposable
     }
 
     /// <summary>
-    /// The triggers' keys already decided. Few triggers (a pass over the customers who just changed) are looked up
-    /// by key; many (a full pass) read the journey's decisions whole, which is cheaper than thousands of lookups.
+    /// The triggers' keys already decided: for a pass over everyone, the journey's decisions whole; otherwise only
+    /// those of the customers with triggers, so a short pass stays short on a workspace with millions of decisions.
     /// </summary>
-    private HashSet<string> Decided(string journeyId, List<Trigger> triggers)
+    private HashSet<string> Decided(string journeyId, List<Trigger> triggers, bool everyone)
     {
-        if (triggers.Count > 2_000)
+        if (triggers.Count == 0)
         {
-            return state.Query(
-                "SELECT idempotency_key FROM automation_decisions WHERE journey_id = $j",
-                r => r.GetString(0),
-                ("j", journeyId)).ToHashSet(StringComparer.Ordinal);
+            return new HashSet<string>(StringComparer.Ordinal);
         }
 
-        var decided = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in triggers.Select(t => t.IdempotencyKey).Distinct(StringComparer.Ordinal).Chunk(500))
-        {
-            var keys = chunk.Select((k, i) => ("k" + AutomationState.N(i), (object?)k)).ToArray();
-            decided.UnionWith(state.Query(
-                $"SELECT idempotency_key FROM automation_decisions WHERE idempotency_key IN ({string.Join(", ", keys.Select(k => "$" + k.Item1))})",
-                r => r.GetString(0),
-                keys));
-        }
-
-        return decided;
+        var keys = everyone
+            ? state.Query("SELECT idempotency_key FROM automation_decisions WHERE journey_id = $j", r => r.GetString(0), ("j", journeyId))
+            : state.DecidedKeys(journeyId, triggers.Select(t => t.CustomerId).Distinct(StringComparer.Ordinal));
+        return keys.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -54,6 +54,7 @@ internal sealed class AutomationState : IDisposable
             // Decisions are appended here, then moved with one INSERT (see AppendDecisions). A temporary table lives
             // in memory, belongs to this connection and never reaches the WAL.
             Execute("CREATE TEMP TABLE automation_decision_batch AS SELECT * FROM automation_decisions LIMIT 0");
+            Execute("CREATE TEMP TABLE automation_customer_batch (customer_id VARCHAR)");
         }
         catch
         {
@@ -138,6 +139,33 @@ internal sealed class AutomationState : IDisposable
             Execute("INSERT INTO automation_decisions SELECT * FROM automation_decision_batch ON CONFLICT DO NOTHING");
             Execute("DELETE FROM automation_decision_batch");
         });
+    }
+
+    /// <summary>
+    /// The idempotency keys a journey decided for these customers: one join with the customers appended to a
+    /// temporary table, rather than reading every decision of the journey (millions on a large workspace) or
+    /// binding thousands of parameters.
+    /// </summary>
+    public List<string> DecidedKeys(string journeyId, IEnumerable<string> customers)
+    {
+        lock (gate)
+        {
+            Execute("DELETE FROM automation_customer_batch");
+            using (var appender = connection.CreateAppender("automation_customer_batch"))
+            {
+                foreach (var customer in customers)
+                {
+                    appender.CreateRow().AppendValue(customer).EndRow();
+                }
+            }
+
+            var keys = Query(
+                "SELECT idempotency_key FROM automation_decisions WHERE journey_id = $j AND customer_id IN (SELECT customer_id FROM automation_customer_batch)",
+                r => r.GetString(0),
+                ("j", journeyId));
+            Execute("DELETE FROM automation_customer_batch");
+            return keys;
+        }
     }
 
     /// <summary>True when the workspace's journey tables exist in this file (a file written by <c>trailmap serve</c>).</summary>

@@ -49,7 +49,8 @@ public static class AutomateCommand
                 outbox,
                 (properties, _) => Task.FromResult(store.LoadEventLog(new EventLogQuery { Properties = [.. properties] })),
                 time,
-                files.Length > 0 ? () => loaded : null);
+                files.Length > 0 ? () => loaded : null,
+                new StoreEventChanges((read, _) => Task.FromResult(read(store))));
             var journeys = runner.Journeys();
             if (journeys.Count == 0)
             {

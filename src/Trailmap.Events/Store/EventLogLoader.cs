@@ -26,6 +26,16 @@ public sealed record EventLogQuery
 
     /// <summary>Only traits updated at or after this instant (with <see cref="IncludeTraits"/>); see <see cref="EventStore.TraitsWatermark"/>.</summary>
     public DateTimeOffset? TraitsUpdatedSince { get; init; }
+
+    /// <summary>
+    /// Only the customers with an event stored after this sequence number, or whose traits were updated at or after
+    /// <see cref="ChangedTraitsSince"/>, with every event and the traits of each: the customers the running rules
+    /// evaluate between sweeps. A customer with traits and no events is not in an event log.
+    /// </summary>
+    public long? ChangedAfterSequence { get; init; }
+
+    /// <summary>With <see cref="ChangedAfterSequence"/>: customers whose traits were updated at or after this instant count as changed too.</summary>
+    public DateTimeOffset? ChangedTraitsSince { get; init; }
 }
 
 /// <summary>Streams the store's events, already in (customer, ts, seq) order, into a columnar <see cref="EventLog"/>.</summary>
@@ -45,7 +55,7 @@ public static class EventLogLoader
         try
         {
             // What landed since a load sits at the end of the table in arrival order: sort it (it is small) right away.
-            writer = Read(store, query, total, sorted: query.AfterSequence is not null, progress);
+            writer = Read(store, query, total, sorted: query.AfterSequence is not null || query.ChangedAfterSequence is not null, progress);
         }
         catch (InvalidOperationException)
         {
@@ -55,7 +65,10 @@ public static class EventLogLoader
         if (query.IncludeTraits)
         {
             var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
-            foreach (var t in store.ReadTraits(query.TraitsUpdatedSince))
+            var read = query.ChangedAfterSequence is { } changedAfter
+                ? store.ReadTraitsOfChanged(changedAfter, query.ChangedTraitsSince)
+                : store.ReadTraits(query.TraitsUpdatedSince);
+            foreach (var t in read)
             {
                 traits[t.CustomerId] = Pick(t.Traits, wanted: null) ?? new Dictionary<string, object?>();
             }
@@ -89,6 +102,11 @@ public static class EventLogLoader
         {
             where.Add("seq > $after");
             command.Parameters.Add(new DuckDBParameter("after", after));
+        }
+
+        if (query.ChangedAfterSequence is { } changedAfter)
+        {
+            where.Add("customer_id IN (" + EventStore.ChangedCustomers(command, changedAfter, query.ChangedTraitsSince) + ")");
         }
 
         command.CommandText =

@@ -171,6 +171,49 @@ public sealed class EventStore : IDisposable
         return result;
     }
 
+    /// <summary>The customers of <see cref="ReadTraits"/> counted as changed since a position (see <see cref="EventLogQuery.ChangedAfterSequence"/>), ordered by customer id.</summary>
+    public IReadOnlyList<CustomerTraits> ReadTraitsOfChanged(long afterSequence, DateTimeOffset? traitsSince)
+    {
+        var result = new List<CustomerTraits>();
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT customer_id, CAST(traits AS VARCHAR), updated_at FROM customers WHERE customer_id IN ("
+            + ChangedCustomers(command, afterSequence, traitsSince) + ") ORDER BY customer_id";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(new CustomerTraits(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? "{}" : reader.GetString(1),
+                DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The subquery of customers with an event after <paramref name="afterSequence"/> or a traits update at or
+    /// after <paramref name="traitsSince"/>, its parameters added to <paramref name="command"/> (bound, never spliced).
+    /// </summary>
+    internal static string ChangedCustomers(DuckDBCommand command, long afterSequence, DateTimeOffset? traitsSince)
+    {
+        command.Parameters.Add(new DuckDBParameter("changed_after", afterSequence));
+        if (traitsSince is not { } since)
+        {
+            return "SELECT customer_id FROM events WHERE seq > $changed_after";
+        }
+
+        command.Parameters.Add(new DuckDBParameter("changed_traits", since.UtcDateTime));
+        return "SELECT customer_id FROM events WHERE seq > $changed_after UNION SELECT customer_id FROM customers WHERE updated_at >= $changed_traits";
+    }
+
+    /// <summary>The highest arrival sequence number stored, or null for an empty store: where "what landed since" starts.</summary>
+    public long? MaxSequence()
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT max(seq) FROM events";
+        return command.ExecuteScalar() is long max ? max : null;
+    }
+
     /// <summary>
     /// The latest traits update, read before loading a log: traits updated at or after it are all a later extension
     /// of that log needs (re-reading the ones at the very instant is harmless). Null while no customer has traits.

@@ -65,7 +65,12 @@ internal static class LogMerge
             }
         }
 
-        if (old.Traits is not null || delta.Traits is not null)
+        if (old.Traits is not null && delta.Traits is not { Count: > 0 })
+        {
+            // No traits changed: keep the same map, which also tells the running rules nobody's traits changed.
+            writer.WithTraits(old.Traits);
+        }
+        else if (old.Traits is not null || delta.Traits is not null)
         {
             var traits = old.Traits is null
                 ? new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal)

@@ -18,7 +18,8 @@ public sealed record AutomationStatus(
 /// <summary>
 /// Runs the journeys' rules inside the server: a pass as soon as the events change (an ingestion import or a
 /// data import raises <see cref="EventData.Version"/>) and at least once a minute by the workspace's clock, because
-/// time-based conditions ("no login for 14 days") fire without any new event. Beside it the dispatcher loop sends
+/// time-based conditions ("no login for 14 days") fire without any new event; passes follow each other without a
+/// wait while the runner sweeps the customers a slice at a time (<see cref="AutomationRunner.SweepSlice"/>). Beside it the dispatcher loop sends
 /// what is due. Failures are logged and kept for the status; they never stop the server or the loop.
 /// </summary>
 public sealed class AutomationService(
@@ -99,7 +100,8 @@ public sealed class AutomationService(
         {
             var version = data.Version;
             var now = options.Time.GetUtcNow();
-            if (version != seen || last is null || now - last.Value >= Interval)
+            var failed = false;
+            if (version != seen || last is null || now - last.Value >= Interval || runner.Sweeping)
             {
                 seen = version;
                 last = now;
@@ -122,8 +124,15 @@ public sealed class AutomationService(
                 }
                 catch (Exception e)
                 {
+                    failed = true;
                     Fail($"the automation pass failed: {e.GetType().Name}: {e.Message}", e);
                 }
+            }
+
+            if (runner.Sweeping && !failed)
+            {
+                // The sweep over every customer goes on in the next pass straight away; new events join it.
+                continue;
             }
 
             try

@@ -13,6 +13,12 @@ namespace Trailmap.Web.Automation;
 /// </summary>
 public static class AutomationServices
 {
+    /// <summary>
+    /// Customers a pass adds to its sweep. About 0.1-0.2 s of evaluation on two cores (docs/performance.md,
+    /// "Automation"), so an event that lands during a sweep waits at most that long for its pass.
+    /// </summary>
+    public const int SweepSlice = 25_000;
+
     public static void Add(IServiceCollection services, WorkspaceOptions options)
     {
         services.AddSingleton(sp =>
@@ -24,7 +30,11 @@ public static class AutomationServices
                 options.DbPath,
                 sp.GetRequiredService<Outbox>(),
                 (properties, cancel) => data.LogAsync(properties, cancel),
-                options.Time);
+                options.Time,
+                changes: new StoreEventChanges((read, cancel) => data.UseAsync(read, cancel)))
+            {
+                SweepSlice = SweepSlice,
+            };
         });
         services.AddSingleton(sp => new SuppressionList(sp.GetRequiredService<Outbox>(), sp.GetRequiredService<AutomationRunner>().UnsubscribeTokens));
         services.AddSingleton<AutomationService>();

@@ -194,6 +194,47 @@ public sealed class AutomationRunnerTests
     }
 
     [Fact]
+    public async Task A_sweep_in_slices_reaches_every_customer_while_changed_customers_go_first()
+    {
+        // One customer per slice: the sweep takes three passes.
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00:00"), sweepSlice: 1);
+        f.Journeys["j"] = SharedRule() + """
+
+              - id: quiet
+                name: Quiet for a day
+                when: { no_event: Logged In, for: 1d }
+                then: { channel: in-app, message: "Still there?" }
+            """;
+        // Each customer's quiet spell ends at 00:00:10, after the first pass (so activation does not hide it).
+        var history = new[] { ("c1", "Logged In", "2026-01-09 00:00:10"), ("c2", "Logged In", "2026-01-09 00:00:10"), ("c3", "Logged In", "2026-01-09 00:00:10") };
+        f.Log = Tiny.Log(history);
+        var first = await f.PassAsync();
+        first.ShouldSatisfyAllConditions(p => p.Full.ShouldBeFalse(), p => p.Customers.ShouldBe(1));
+        f.Runner.Sweeping.ShouldBeTrue();
+
+        f.At("2026-01-10 00:00:20");
+        var second = await f.PassAsync(); // the slice: c2
+        second.Customers.ShouldBe(1);
+        f.Messages().Keys.ShouldBe(["quiet:c2:quiet-20260109T000010.000000Z"]);
+
+        // c3 shares a board: this pass takes c3 as changed, and c3 is also the sweep's last slice.
+        f.Log = Tiny.Log([.. history, ("c3", "Board Shared", "2026-01-10 00:00:25")]);
+        f.At("2026-01-10 00:00:30");
+        var third = await f.PassAsync();
+        third.Customers.ShouldBe(1);
+        f.Runner.Sweeping.ShouldBeFalse();
+        f.Messages().Keys.ShouldBe(
+            ["quiet:c2:quiet-20260109T000010.000000Z", "quiet:c3:quiet-20260109T000010.000000Z", Key("c3", "20260110T000025.000000Z")], ignoreOrder: true);
+
+        // c1 was the first pass's slice, when its spell had not ended yet: the next sweep, a minute on, decides it.
+        f.At("2026-01-10 00:00:40");
+        (await f.PassAsync()).Customers.ShouldBe(0);
+        f.At("2026-01-10 00:01:00");
+        (await f.PassAsync()).Customers.ShouldBe(1);
+        f.Messages().Keys.ShouldContain("quiet:c1:quiet-20260109T000010.000000Z");
+    }
+
+    [Fact]
     public async Task A_message_enqueued_by_a_pass_that_died_before_recording_is_recorded_not_planned_again()
     {
         using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));

@@ -14,8 +14,11 @@ internal sealed class RunnerFixture : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("trailmap-runner-test").FullName;
 
-    public RunnerFixture(DateTimeOffset start)
+    private readonly int sweepSlice;
+
+    public RunnerFixture(DateTimeOffset start, int sweepSlice = int.MaxValue)
     {
+        this.sweepSlice = sweepSlice;
         Clock = new FakeTimeProvider(start);
         Path = System.IO.Path.Combine(dir, "workspace.duckdb");
         Open();
@@ -72,7 +75,10 @@ internal sealed class RunnerFixture : IDisposable
             Outbox,
             (_, _) => Task.FromResult(Log),
             Clock,
-            () => [.. Journeys.Select(j => Parsed(j.Key, j.Value))]);
+            () => [.. Journeys.Select(j => Parsed(j.Key, j.Value))])
+        {
+            SweepSlice = sweepSlice,
+        };
     }
 
     private readonly Dictionary<(string, string), AutomatedJourney> parsed = [];
