@@ -269,6 +269,10 @@ public sealed class AutomationRunner : IDisposable
                 problems.Add(new AutomationProblem("*", null, $"the events could not be loaded: {e.Message}"));
             }
 
+            // As of after the read, not the pass's start: an event that landed in between is dated before now, so
+            // this pass decides it; as of the start it would look like the future, and the next pass, reading only
+            // what landed after this one's position, would not see it again.
+            var asOf = write ? Max(now, time.GetUtcNow()) : now;
             evaluatedCustomers = scopes.Sum(x => x.Log.CustomerCount);
             fullPass = scopes.Count == 1 && scopes[0].Everyone;
             foreach (var (journey, rules) in runnable)
@@ -279,7 +283,7 @@ public sealed class AutomationRunner : IDisposable
                     foreach (var (scope, everyone) in scopes)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        passes.AddRange(RunJourney(journey.Id, journey.Journey!, rules, rows, scope, everyone, now, write, messages));
+                        passes.AddRange(RunJourney(journey.Id, journey.Journey!, rules, rows, scope, everyone, asOf, write, messages));
                     }
 
                     summaries.AddRange(loaded && scopes.Count == 0
@@ -391,6 +395,8 @@ public sealed class AutomationRunner : IDisposable
 
         return scopes;
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
     private static RulePass Add(RulePass a, RulePass b) => a with
     {

@@ -20,9 +20,9 @@ internal sealed class OutboxDatabase : IDisposable
         {
             connection.Open();
             Execute("SET TimeZone = 'UTC'");
-            // The outbox runs many tiny statements; with one thread DuckDB skips scheduling work across cores,
-            // which costs more than it saves at this size (claims took a quarter of the time in bench/delivery-bench.sh).
-            Execute("SET threads = 1");
+            // No `SET threads = 1` here, though the outbox's tiny statements would run a little cheaper: the setting is
+            // global to the database, which the outbox shares with the events, and it made every query of the
+            // workspace (the whole log's load, the running rules' reads) single-threaded.
             Execute(Schema);
             // Outcomes are appended here and applied with one UPDATE ... FROM per group (Outbox.WriteOutcomes). A
             // temporary table lives in memory, belongs to this connection and is never written to the WAL.

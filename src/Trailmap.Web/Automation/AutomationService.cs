@@ -18,8 +18,8 @@ public sealed record AutomationStatus(
 /// <summary>
 /// Runs the journeys' rules inside the server: a pass as soon as the events change (an ingestion import or a
 /// data import raises <see cref="EventData.Version"/>) and at least once a minute by the workspace's clock, because
-/// time-based conditions ("no login for 14 days") fire without any new event; passes follow each other without a
-/// wait while the runner sweeps the customers a slice at a time (<see cref="AutomationRunner.SweepSlice"/>). Beside it the dispatcher loop sends
+/// time-based conditions ("no login for 14 days") fire without any new event; while the runner sweeps the customers a
+/// slice at a time (<see cref="AutomationRunner.SweepSlice"/>), at least every 200 ms. Beside it the dispatcher loop sends
 /// what is due. Failures are logged and kept for the status; they never stop the server or the loop.
 /// </summary>
 public sealed class AutomationService(
@@ -33,6 +33,9 @@ public sealed class AutomationService(
     /// once). Wall-clock on purpose: a test's fake clock moves in jumps, and the loop must notice them.
     /// </summary>
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between passes while a sweep has customers left.</summary>
+    private static readonly TimeSpan SweepPause = TimeSpan.FromMilliseconds(200);
 
     private readonly Lock statusLock = new();
     private string? lastError;
@@ -129,15 +132,11 @@ public sealed class AutomationService(
                 }
             }
 
-            if (runner.Sweeping && !failed)
-            {
-                // The sweep over every customer goes on in the next pass straight away; new events join it.
-                continue;
-            }
-
             try
             {
-                await data.WaitForChangeAsync(seen, Poll, stop).ConfigureAwait(false);
+                // While a sweep has customers left, the next pass comes after a short pause at the latest, but not
+                // back to back: passes that sweep without a break took both cores from ingestion and delivery.
+                await data.WaitForChangeAsync(seen, runner.Sweeping && !failed ? SweepPause : Poll, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
