@@ -150,34 +150,29 @@ public sealed class EventStore : IDisposable
     /// <summary>Every customer's traits (or those updated at or after <paramref name="updatedSince"/>), ordered by customer id.</summary>
     public IReadOnlyList<CustomerTraits> ReadTraits(DateTimeOffset? updatedSince = null)
     {
-        var result = new List<CustomerTraits>();
         using var command = Connection.CreateCommand();
-        command.CommandText = "SELECT customer_id, CAST(traits AS VARCHAR), updated_at FROM customers"
-            + (updatedSince is null ? "" : " WHERE updated_at >= $since") + " ORDER BY customer_id";
+        command.CommandText = TraitsSelect + (updatedSince is null ? "" : " WHERE updated_at >= $since") + " ORDER BY customer_id";
         if (updatedSince is { } since)
         {
             command.Parameters.Add(new DuckDBParameter("since", since.UtcDateTime));
         }
 
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            result.Add(new CustomerTraits(
-                reader.GetString(0),
-                reader.IsDBNull(1) ? "{}" : reader.GetString(1),
-                DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)));
-        }
-
-        return result;
+        return ReadTraits(command);
     }
 
-    /// <summary>The customers of <see cref="ReadTraits"/> counted as changed since a position (see <see cref="EventLogQuery.ChangedAfterSequence"/>), ordered by customer id.</summary>
+    /// <summary>The customers of <see cref="ReadTraits(DateTimeOffset?)"/> counted as changed since a position (see <see cref="EventLogQuery.ChangedAfterSequence"/>), ordered by customer id.</summary>
     public IReadOnlyList<CustomerTraits> ReadTraitsOfChanged(long afterSequence, DateTimeOffset? traitsSince)
     {
-        var result = new List<CustomerTraits>();
         using var command = Connection.CreateCommand();
-        command.CommandText = "SELECT customer_id, CAST(traits AS VARCHAR), updated_at FROM customers WHERE customer_id IN ("
-            + ChangedCustomers(command, afterSequence, traitsSince) + ") ORDER BY customer_id";
+        command.CommandText = TraitsSelect + " WHERE customer_id IN (" + ChangedCustomers(command, afterSequence, traitsSince) + ") ORDER BY customer_id";
+        return ReadTraits(command);
+    }
+
+    private const string TraitsSelect = "SELECT customer_id, CAST(traits AS VARCHAR), updated_at FROM customers";
+
+    private static List<CustomerTraits> ReadTraits(DuckDBCommand command)
+    {
+        var result = new List<CustomerTraits>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
