@@ -128,6 +128,117 @@ public sealed class EventLog
         return new EventLog(ids, offsets, Names, nameColumn, timestamps, sequences, props, Traits);
     }
 
+    /// <summary>
+    /// This log with <paramref name="delta"/>'s events added and <paramref name="traits"/> as its traits: each
+    /// customer's old and new events merged in (timestamp, sequence) order, customers new to the log after the known
+    /// ones. Customers the delta does not touch are copied a run of columns at a time, so extending a log of
+    /// millions of events by a few hundred costs a memory copy, not millions of appends.
+    /// </summary>
+    public EventLog Extend(EventLog delta, IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        var names = new List<string>(Names);
+        var nameMap = new int[delta.Names.Length];
+        for (var k = 0; k < delta.Names.Length; k++)
+        {
+            var id = NameId(delta.Names[k]);
+            if (id < 0)
+            {
+                id = names.Count;
+                names.Add(delta.Names[k]);
+            }
+
+            nameMap[k] = id;
+        }
+
+        var touched = new Dictionary<string, int>(delta.CustomerCount, StringComparer.Ordinal);
+        for (var d = 0; d < delta.CustomerCount; d++)
+        {
+            touched[delta.Customers[d]] = d;
+        }
+
+        var total = EventCount + delta.EventCount;
+        var nameColumn = new int[total];
+        var timestamps = new long[total];
+        var sequences = new long[total];
+        var props = new IReadOnlyDictionary<string, object?>?[total];
+        var ids = new List<string>(CustomerCount + delta.CustomerCount);
+        var offsets = new List<int>(CustomerCount + delta.CustomerCount + 1);
+        var merged = new bool[delta.CustomerCount];
+        var at = 0;
+        var copyFrom = 0; // the first old event not yet copied: untouched customers wait to be copied in one run
+
+        void CopyOld(int to)
+        {
+            var count = to - copyFrom;
+            Array.Copy(NameIds, copyFrom, nameColumn, at, count);
+            Array.Copy(Timestamps, copyFrom, timestamps, at, count);
+            Array.Copy(Sequences, copyFrom, sequences, at, count);
+            Array.Copy(properties, copyFrom, props, at, count);
+            at += count;
+            copyFrom = to;
+        }
+
+        void TakeNew(int j)
+        {
+            nameColumn[at] = nameMap[delta.NameIds[j]];
+            timestamps[at] = delta.Timestamps[j];
+            sequences[at] = delta.Sequences[j];
+            props[at] = delta.properties[j];
+            at++;
+        }
+
+        var inserted = 0;
+        for (var c = 0; c < CustomerCount; c++)
+        {
+            ids.Add(Customers[c]);
+            offsets.Add(Offsets[c] + inserted);
+            if (!touched.TryGetValue(Customers[c], out var d))
+            {
+                continue;
+            }
+
+            CopyOld(Offsets[c]);
+            merged[d] = true;
+            var (i, end) = (Offsets[c], Offsets[c + 1]);
+            var (j, endNew) = (delta.Offsets[d], delta.Offsets[d + 1]);
+            while (i < end || j < endNew)
+            {
+                var takeOld = j >= endNew || (i < end && (Timestamps[i] < delta.Timestamps[j]
+                    || (Timestamps[i] == delta.Timestamps[j] && Sequences[i] <= delta.Sequences[j])));
+                if (takeOld)
+                {
+                    copyFrom = i;
+                    CopyOld(++i);
+                }
+                else
+                {
+                    TakeNew(j++);
+                }
+            }
+
+            copyFrom = end;
+            inserted += endNew - delta.Offsets[d];
+        }
+
+        CopyOld(EventCount);
+        for (var d = 0; d < delta.CustomerCount; d++)
+        {
+            if (!merged[d])
+            {
+                ids.Add(delta.Customers[d]);
+                offsets.Add(at);
+                for (var j = delta.Offsets[d]; j < delta.Offsets[d + 1]; j++)
+                {
+                    TakeNew(j);
+                }
+            }
+        }
+
+        offsets.Add(at);
+        return new EventLog([.. ids], [.. offsets], [.. names], nameColumn, timestamps, sequences, props, traits);
+    }
+
     /// <summary>A trait of one customer, or null when it is absent.</summary>
     public object? Trait(int customer, string trait) =>
         Traits is not null && Traits.TryGetValue(Customers[customer], out var t) && t.TryGetValue(trait, out var v) ? v : null;
