@@ -2,30 +2,20 @@ using System.Net;
 using System.Text.Json;
 using Trailmap.Delivery;
 using Trailmap.Web.ApiKeys;
-using Trailmap.Web.Tests.Infrastructure;
 
 namespace Trailmap.Web.Tests.Interventions;
 
 /// <summary>The automation API over <see cref="TrialData"/>, with messages put through the real outbox and channels.</summary>
-public sealed class InterventionApiTests : IAsyncLifetime
+public sealed class InterventionApiTests : TrialWorkspaceTests
 {
-    private readonly WorkspaceFactory factory = TrialData.Factory();
     private HttpClient reader = null!;
     private HttpClient admin = null!;
 
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        await TrialData.SeedAsync(factory, Cancel);
-        reader = factory.WithKey(ApiKeyKind.Read, out _);
-        admin = factory.WithKey(ApiKeyKind.Admin, out _);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        factory.Dispose();
-        return ValueTask.CompletedTask;
+        await base.InitializeAsync();
+        reader = Factory.WithKey(ApiKeyKind.Read, out _);
+        admin = Factory.WithKey(ApiKeyKind.Admin, out _);
     }
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
@@ -44,8 +34,8 @@ public sealed class InterventionApiTests : IAsyncLifetime
     [Fact]
     public async Task Interventions_list_state_and_outbox_counts_and_pause_and_resume_by_role()
     {
-        var outbox = factory.Service<Outbox>();
-        factory.Service<SuppressionList>().Suppress("alice@example.com", "test");
+        var outbox = Factory.Service<Outbox>();
+        Factory.Service<SuppressionList>().Suppress("alice@example.com", "test");
         outbox.EnqueueMany(
         [
             TrialData.Message("nudge", "c1", "event-1", TrialData.InApp("Upgrade today")),   // sent to the in-app queue
@@ -53,7 +43,7 @@ public sealed class InterventionApiTests : IAsyncLifetime
             TrialData.Message("welcome", "c3", "event-1", TrialData.Email("Welcome"), new() { ["customer.email"] = "alice@example.com" }), // suppressed
             TrialData.Message("welcome", "c4", "event-1", TrialData.Email("Welcome"), new() { ["customer.email"] = "bob@example.com" }) with { DueAt = TrialData.Now.AddDays(1) }, // not due: pending
         ]);
-        var summary = await TrialData.DispatchAsync(factory, Cancel);
+        var summary = await TrialData.DispatchAsync(Factory, Cancel);
         (summary.Sent, summary.Dead, summary.Suppressed).ShouldBe((1, 1, 1));
 
         var rules = await JsonAsync(await reader.GetAsync("/api/journeys/trial/interventions", Cancel));
@@ -98,7 +88,7 @@ public sealed class InterventionApiTests : IAsyncLifetime
     [Fact]
     public async Task Dead_letters_are_listed_with_their_reason_and_requeued_by_editors_only()
     {
-        var outbox = factory.Service<Outbox>();
+        var outbox = Factory.Service<Outbox>();
         // A sequence step's key holds a '/', which the path carries as %2F.
         const string stepKey = "nudge:c7:entered-20260101T000000.000000Z/step-2";
         outbox.EnqueueMany(
@@ -106,7 +96,7 @@ public sealed class InterventionApiTests : IAsyncLifetime
             TrialData.Message("nudge", "c2", "event-1", TrialData.InApp(null)),
             TrialData.Message("nudge", "c7", "entered-20260101T000000.000000Z/step-2", TrialData.InApp(null)),
         ]);
-        (await TrialData.DispatchAsync(factory, Cancel)).Dead.ShouldBe(2);
+        (await TrialData.DispatchAsync(Factory, Cancel)).Dead.ShouldBe(2);
 
         var dead = await JsonAsync(await reader.GetAsync("/api/dead-letters", Cancel));
         dead.GetArrayLength().ShouldBe(2);
@@ -134,12 +124,12 @@ public sealed class InterventionApiTests : IAsyncLifetime
     public async Task In_app_messages_are_served_to_a_read_key_and_marked_read_once()
     {
         const string key = "nudge:c5:entered-20260101T000000.000000Z/step-1";
-        factory.Service<Outbox>().EnqueueMany(
+        Factory.Service<Outbox>().EnqueueMany(
         [
             TrialData.Message("nudge", "c5", "entered-20260101T000000.000000Z/step-1", TrialData.InApp("Upgrade today <b>now</b>") with { Subject = "Your trial" }),
             TrialData.Message("nudge", "c6", "event-1", TrialData.InApp("Another customer's")),
         ]);
-        (await TrialData.DispatchAsync(factory, Cancel)).Sent.ShouldBe(2);
+        (await TrialData.DispatchAsync(Factory, Cancel)).Sent.ShouldBe(2);
 
         var messages = await JsonAsync(await reader.GetAsync("/api/customers/c5/messages", Cancel));
         var m = messages.EnumerateArray().ShouldHaveSingleItem();
@@ -148,7 +138,7 @@ public sealed class InterventionApiTests : IAsyncLifetime
         (m.GetProperty("subject").GetString(), m.GetProperty("message").GetString()).ShouldBe(("Your trial", "Upgrade today <b>now</b>"));
         m.GetProperty("created_at").GetDateTimeOffset().ShouldBe(TrialData.Now);
 
-        using var ingest = factory.WithKey(ApiKeyKind.Ingest, out _);
+        using var ingest = Factory.WithKey(ApiKeyKind.Ingest, out _);
         (await ingest.GetAsync("/api/customers/c5/messages", Cancel)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         var read = "/messages/" + Uri.EscapeDataString(key) + "/read";
@@ -167,7 +157,7 @@ public sealed class InterventionApiTests : IAsyncLifetime
     [Fact]
     public async Task The_automation_endpoints_are_in_the_OpenAPI_document_in_the_wire_style()
     {
-        var doc = await JsonAsync(await factory.Anonymous().GetAsync("/openapi/v1.json", Cancel));
+        var doc = await JsonAsync(await Factory.Anonymous().GetAsync("/openapi/v1.json", Cancel));
         var paths = doc.GetProperty("paths");
         foreach (var path in new[]
         {

@@ -6,28 +6,16 @@ using Trailmap.Web.Tests.Infrastructure;
 namespace Trailmap.Web.Tests.Interventions;
 
 /// <summary>The interventions page and the dead-letters page: what members see, and forms that work without script.</summary>
-public sealed class InterventionPagesTests : IAsyncLifetime
+public sealed class InterventionPagesTests : TrialWorkspaceTests
 {
-    private readonly WorkspaceFactory factory = TrialData.Factory();
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => await TrialData.SeedAsync(factory, Cancel);
-
-    public ValueTask DisposeAsync()
-    {
-        factory.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task Editors_pause_and_resume_with_the_form_and_viewers_only_look()
     {
-        var outbox = factory.Service<Outbox>();
+        var outbox = Factory.Service<Outbox>();
         outbox.Enqueue(TrialData.Message("nudge", "c1", "event-1", TrialData.InApp("Upgrade today")) with { DueAt = TrialData.Now.AddDays(1) });
         const string page = "/journeys/trial/interventions";
 
-        using var viewer = await factory.SignedInAsync(Role.Viewer, Cancel);
+        using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
         var seen = await viewer.GetStringAsync(page, Cancel);
         seen.ShouldContain("Nudge to pay");
         seen.ShouldContain("<code>Trial Started</code>");
@@ -38,7 +26,7 @@ public sealed class InterventionPagesTests : IAsyncLifetime
         refused.Headers.Location!.OriginalString.ShouldContain("/forbidden?ReturnUrl=");
         outbox.PausedRules().ShouldBeEmpty();
 
-        using var editor = await factory.SignedInAsync(Role.Editor, Cancel);
+        using var editor = await Factory.SignedInAsync(Role.Editor, Cancel);
         (await editor.GetStringAsync(page, Cancel)).ShouldContain("action=\"/journeys/trial/interventions/nudge/pause\"");
         var paused = await WorkspaceFactory.PostFormAsync(editor, page + "/nudge/pause", [], Cancel, formPage: page);
         paused.StatusCode.ShouldBe(HttpStatusCode.Redirect);
@@ -66,12 +54,12 @@ public sealed class InterventionPagesTests : IAsyncLifetime
     public async Task Dead_letters_show_the_reason_escape_customer_data_and_requeue_for_editors()
     {
         const string customer = "<img src=x onerror=alert(1)>";
-        var outbox = factory.Service<Outbox>();
+        var outbox = Factory.Service<Outbox>();
         outbox.Enqueue(TrialData.Message("nudge", customer, "event-1", TrialData.InApp(null)));
-        (await TrialData.DispatchAsync(factory, Cancel)).Dead.ShouldBe(1);
+        (await TrialData.DispatchAsync(Factory, Cancel)).Dead.ShouldBe(1);
         var key = "nudge:" + customer + ":event-1";
 
-        using var viewer = await factory.SignedInAsync(Role.Viewer, Cancel);
+        using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
         var html = await viewer.GetStringAsync("/automation/dead-letters", Cancel);
         html.ShouldContain("permanent failure: rule nudge: the in-app action has no message");
         html.ShouldContain("2026-02-01 00:00 UTC");
@@ -80,7 +68,7 @@ public sealed class InterventionPagesTests : IAsyncLifetime
         html.ShouldNotContain("name=\"key\"");
         html.ShouldContain("href=\"/automation/dead-letters\"");   // in the navigation
 
-        using var editor = await factory.SignedInAsync(Role.Editor, Cancel);
+        using var editor = await Factory.SignedInAsync(Role.Editor, Cancel);
         var form = await editor.GetStringAsync("/automation/dead-letters", Cancel);
         form.ShouldContain("name=\"key\"");
         form.ShouldNotContain("<img src=x");

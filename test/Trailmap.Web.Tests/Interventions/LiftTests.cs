@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using Trailmap.Web.Accounts;
 using Trailmap.Web.ApiKeys;
-using Trailmap.Web.Tests.Infrastructure;
 
 namespace Trailmap.Web.Tests.Interventions;
 
@@ -11,20 +10,8 @@ namespace Trailmap.Web.Tests.Interventions;
 /// Lift over <see cref="TrialData"/>: who is held out comes from the test's own SHA-256, conversions are counted by
 /// hand from the event rows, and the interval from Newcombe's formula written out below.
 /// </summary>
-public sealed class LiftTests : IAsyncLifetime
+public sealed class LiftTests : TrialWorkspaceTests
 {
-    private readonly WorkspaceFactory factory = TrialData.Factory();
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => await TrialData.SeedAsync(factory, Cancel);
-
-    public ValueTask DisposeAsync()
-    {
-        factory.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     /// <summary>The expected numbers for nudge (holdout 50%): everyone c0..c19 triggered on 1 Jan; "late" is pending.</summary>
     private static (int Treated, int TreatedConverted, int Held, int HeldConverted, double Lift, double Low, double High) Nudge()
     {
@@ -61,7 +48,7 @@ public sealed class LiftTests : IAsyncLifetime
     [Fact]
     public async Task The_lift_API_counts_treated_and_held_out_conversions_within_the_window()
     {
-        using var client = factory.WithKey(ApiKeyKind.Read, out _);
+        using var client = Factory.WithKey(ApiKeyKind.Read, out _);
         var response = await client.GetAsync("/api/journeys/trial/lift", Cancel);
         var text = await response.Content.ReadAsStringAsync(Cancel);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
@@ -100,7 +87,7 @@ public sealed class LiftTests : IAsyncLifetime
         var e = Nudge();
         var expected = $"lift {Points(e.Lift)} pts (95% CI {Points(e.Low)} to {Points(e.High)}), "
             + $"treated {e.Treated} ({Pct(e.TreatedConverted, e.Treated)}) vs holdout {e.Held} ({Pct(e.HeldConverted, e.Held)}), 1 pending";
-        using var viewer = await factory.SignedInAsync(Role.Viewer, Cancel);
+        using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
 
         var map = await viewer.GetStringAsync("/journeys/trial/map.html", Cancel);
         var trialCell = Cell(map, "trial");
