@@ -32,7 +32,7 @@ public sealed class AutomationRunner : IDisposable
     private readonly TimeProvider time;
     private readonly SemaphoreSlim passGate = new(1, 1);
     private readonly Lazy<UnsubscribeTokens> tokens;
-    private readonly Dictionary<string, AutomatedJourney> parsed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Yaml, AutomatedJourney Journey)> parsed = new(StringComparer.Ordinal);
     private readonly HashSet<string> recovered = new(StringComparer.Ordinal);
     private readonly IEventChanges changes;
     private AutomationPass? lastPass;
@@ -125,20 +125,15 @@ public sealed class AutomationRunner : IDisposable
     /// </summary>
     private AutomatedJourney Parsed(string slug, string yaml)
     {
-        var key = slug + "\u001f" + yaml;
         lock (parsed)
         {
-            if (!parsed.TryGetValue(key, out var journey))
+            if (parsed.TryGetValue(slug, out var known) && string.Equals(known.Yaml, yaml, StringComparison.Ordinal))
             {
-                foreach (var stale in parsed.Keys.Where(k => k.StartsWith(slug + "\u001f", StringComparison.Ordinal)).ToList())
-                {
-                    parsed.Remove(stale);
-                }
-
-                journey = AutomatedJourney.FromYaml(slug, yaml, $"journey '{slug}'");
-                parsed[key] = journey;
+                return known.Journey;
             }
 
+            var journey = AutomatedJourney.FromYaml(slug, yaml, $"journey '{slug}'");
+            parsed[slug] = (yaml, journey);
             return journey;
         }
     }
