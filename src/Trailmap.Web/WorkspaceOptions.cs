@@ -12,8 +12,29 @@ public sealed record WorkspaceOptions
     /// <summary>Chromium for PDF and PNG exports; null looks in the usual places.</summary>
     public string? ChromiumPath { get; init; }
 
-    /// <summary>Sign-in attempts per client address per minute before 429s.</summary>
+    /// <summary>Sign-in (and setup) attempts per client address per minute before 429s.</summary>
     public int SignInPerMinute { get; init; } = 10;
+
+    /// <summary>Wrong passwords in a row one account may take before it must wait (see <see cref="Security.SignInThrottle"/>).</summary>
+    public int SignInFreeFailures { get; init; } = 5;
+
+    /// <summary>The first wait after <see cref="SignInFreeFailures"/> failures; each further failure doubles it.</summary>
+    public TimeSpan SignInBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest one account ever waits between sign-in attempts.</summary>
+    public TimeSpan SignInBackoffMax { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The one-time token /setup asks for before it creates the first admin; null asks for none. <c>trailmap serve</c>
+    /// sets a fresh one and prints it when it listens beyond loopback.
+    /// </summary>
+    public string? SetupToken { get; init; }
+
+    /// <summary>
+    /// Proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed (<c>--trusted-proxy</c>); with any,
+    /// cookies are always marked Secure. Empty (the default) ignores forwarded headers.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
     /// <summary>Ingestion requests per write key per second before 429s.</summary>
     public int IngestRequestsPerSecond { get; init; } = 1000;

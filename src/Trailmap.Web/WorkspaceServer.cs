@@ -44,7 +44,9 @@ public static class WorkspaceServer
         // automate --once and the server sign alike); /unsubscribe reads them with the same signer.
         services.AddSingleton(sp => sp.GetRequiredService<Trailmap.Automation.Running.AutomationRunner>().UnsubscribeTokens);
         services.AddSingleton(sp => new Trailmap.Delivery.InAppQueue(sp.GetRequiredService<Trailmap.Delivery.Outbox>()));
+        services.AddSingleton<SessionStore>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<JourneyStore>();
         services.AddSingleton<AnalysisService>();
@@ -62,22 +64,26 @@ public static class WorkspaceServer
         {
             a.Cookie.Name = "trailmap.af";
             a.Cookie.SameSite = SameSiteMode.Strict;
+            a.Cookie.SecurePolicy = TrustedProxies.CookiePolicy(options);
         });
         services.AddProblemDetails();
         services.AddOpenApi(Api.ApiDocument.Configure);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, Api.ApiAuthorizationResults>();
-        WorkspaceAuth.Add(services);
+        WorkspaceAuth.Add(services, options);
         RateLimits.Add(services, options);
     }
 
     public static void Configure(IApplicationBuilder app)
     {
+        // First, so every later step (the rate limiter's client address, the cookies' scheme) sees the real client.
+        app.UseTrustedProxies(app.ApplicationServices.GetRequiredService<WorkspaceOptions>());
         app.UseExceptionHandler(errors => errors.Run(ErrorPage.WriteAsync));
         app.UseSecurityHeaders();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseCrossSiteApiGuard();
         app.UseRateLimiter();
         app.UseEndpoints(Map);
     }
@@ -114,6 +120,10 @@ public static class WorkspaceServer
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // The key ring lives in the workspace file, as protected as everything else in it (members' hashes, keys'
+        // hashes); the warning that it is stored unencrypted would only alarm.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         AddServices(builder.Services, options);
         var app = builder.Build();
         Configure(app);
@@ -125,6 +135,7 @@ public static class WorkspaceServer
     {
         services.GetRequiredService<EventData>();
         services.GetRequiredService<UserStore>();
+        services.GetRequiredService<WorkspaceKeyRing>();
         services.GetRequiredService<ApiKeyStore>();
         services.GetRequiredService<JourneyStore>();
     }

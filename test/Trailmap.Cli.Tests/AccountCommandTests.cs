@@ -21,7 +21,7 @@ public sealed class AccountCommandTests : IDisposable
     private (UserStore Users, ApiKeyStore Keys, WorkspaceDb Db) Open()
     {
         var db = new WorkspaceDb(Db);
-        return (new UserStore(db, TimeProvider.System), new ApiKeyStore(db, TimeProvider.System), db);
+        return (new UserStore(db, TimeProvider.System, new SessionStore(db, TimeProvider.System)), new ApiKeyStore(db, TimeProvider.System), db);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public static class DemoWorkspace
     public static string Seed(string db, string measuredTemplate, TimeProvider time)
     {
         using var workspace = new WorkspaceDb(db);
-        var users = new UserStore(workspace, time);
+        var users = new UserStore(workspace, time, new SessionStore(workspace, time));
         var journeys = new JourneyStore(workspace, time);
         // A random password each run: the demo listens on loopback, but a fixed one would end up on a real server.
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');

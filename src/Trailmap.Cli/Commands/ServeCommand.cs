@@ -18,6 +18,29 @@ public static class ServeCommand
         var db = new Option<string>("--db") { Description = "The store file: events and the workspace (members, keys, journeys)", DefaultValueFactory = _ => Trailmap.Events.EventStore.DefaultPath };
         var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on; several are allowed. Use http://0.0.0.0:PORT to accept other machines", DefaultValueFactory = _ => [DefaultUrl], AllowMultipleArgumentsPerToken = true };
         var chromium = new Option<string?>("--chromium") { Description = "Path to Chromium for PDF and PNG exports" };
+        var trustedProxy = new Option<System.Net.IPNetwork[]>("--trusted-proxy")
+        {
+            Description = "The address or CIDR network of a TLS proxy in front of the server; several are allowed. Only its X-Forwarded-For and X-Forwarded-Proto headers are believed, and cookies are then always marked Secure (default: none, forwarded headers are ignored)",
+            HelpName = "IP/CIDR",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = result =>
+            {
+                var networks = new List<System.Net.IPNetwork>();
+                foreach (var token in result.Tokens)
+                {
+                    if (Trailmap.Web.Security.TrustedProxies.Parse(token.Value, out var error) is { } network)
+                    {
+                        networks.Add(network);
+                    }
+                    else
+                    {
+                        result.AddError("--trusted-proxy: " + error);
+                    }
+                }
+
+                return [.. networks];
+            },
+        };
         var delivery = new AutomateDeliveryOptions();
         var maxUpload = new Option<long?>("--max-upload")
         {
@@ -37,7 +60,7 @@ public static class ServeCommand
         };
         var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API, a Segment-compatible ingestion API, and the journeys' interventions and sequences (evaluated after every import and at least once a minute, delivered with the settings below)")
         {
-            db, urls, chromium, maxUpload,
+            db, urls, chromium, maxUpload, trustedProxy,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -46,6 +69,11 @@ public static class ServeCommand
             if (parse.GetValue(maxUpload) is { } bytes)
             {
                 options = options with { MaxImportBytes = bytes };
+            }
+
+            if (parse.GetValue(trustedProxy) is { Length: > 0 } proxies)
+            {
+                options = options with { TrustedProxies = proxies };
             }
 
             await RunAsync(terminal, options, parse.GetValue(urls)!, signIn: null, ct).ConfigureAwait(false);
@@ -61,6 +89,9 @@ public static class ServeCommand
     /// <summary>Starts the workspace, says where it is and how to get in, and serves until Ctrl+C.</summary>
     public static async Task RunAsync(Terminal terminal, WorkspaceOptions options, string[] urls, string? signIn, CancellationToken ct)
     {
+        // Reachable from other machines: whoever opens /setup first would become the admin, so setup also asks for a
+        // token that only someone who can read this output has.
+        options = options with { SetupToken = options.SetupToken ?? SetupToken.For(urls) };
         WebApplication app;
         try
         {
@@ -91,7 +122,9 @@ public static class ServeCommand
             }
             else if (!app.Services.GetRequiredService<UserStore>().Any())
             {
-                terminal.Info($"Open {address}/setup to create the admin account.");
+                terminal.Info(options.SetupToken is null
+                    ? $"Open {address}/setup to create the admin account."
+                    : $"Open {address}/setup to create the admin account, with this one-time setup token: {options.SetupToken}");
             }
 
             try

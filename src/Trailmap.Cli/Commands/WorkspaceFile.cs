@@ -19,7 +19,7 @@ internal sealed class WorkspaceFile : IDisposable
     {
         this.events = events;
         this.db = db;
-        Users = new UserStore(db, time);
+        Users = new UserStore(db, time, new SessionStore(db, time));
         Keys = new ApiKeyStore(db, time);
     }
 

@@ -11,12 +11,14 @@ public sealed class UserStore
 {
     private readonly WorkspaceDb db;
     private readonly TimeProvider time;
+    private readonly SessionStore sessions;
     private readonly PasswordHasher<WorkspaceUser> hasher = new();
 
-    public UserStore(WorkspaceDb db, TimeProvider time)
+    public UserStore(WorkspaceDb db, TimeProvider time, SessionStore sessions)
     {
         this.db = db;
         this.time = time;
+        this.sessions = sessions;
         db.Ensure("""
             CREATE TABLE IF NOT EXISTS users (
                 id            BIGINT PRIMARY KEY,
@@ -44,7 +46,50 @@ public sealed class UserStore
         db.Query("SELECT id, email, name, role, created_at, disabled FROM users WHERE email = $email", Read, ("email", Normalize(email))).FirstOrDefault();
 
     /// <summary>Adds a member; throws <see cref="AccountException"/> with a message for the form on bad input.</summary>
-    public WorkspaceUser Create(string email, string name, string password, Role role)
+    public WorkspaceUser Create(string email, string name, string password, Role role) =>
+        Insert(email, name, password, role, onlyIfFirst: false)!;
+
+    /// <summary>
+    /// First-run setup: adds the admin only if the workspace has no member yet, deciding that in the same
+    /// transaction as the insert, so of any number of concurrent setups exactly one succeeds. Null when someone
+    /// else was first.
+    /// </summary>
+    public WorkspaceUser? CreateFirstAdmin(string email, string name, string password) =>
+        Insert(email, name, password, Role.Admin, onlyIfFirst: true);
+
+    /// <summary>Checks a new password; throws <see cref="AccountException"/> saying what to choose instead.</summary>
+    public static void CheckPassword(string password)
+    {
+        if (password.Length < MinPasswordLength)
+        {
+            throw new AccountException($"Choose a password of at least {MinPasswordLength} characters.");
+        }
+
+        if (CommonPasswords.Contains(password))
+        {
+            throw new AccountException("That password is one of the most common passwords, which attackers try first. Choose another, such as a few unrelated words.");
+        }
+    }
+
+    /// <summary>
+    /// Changes a member's own password after checking the current one, and ends their other sessions (a session
+    /// someone else holds ends with the old password). Throws <see cref="AccountException"/> on a wrong current
+    /// password or a refused new one.
+    /// </summary>
+    public void ChangePassword(long id, string current, string replacement, string? keepSession)
+    {
+        var user = Find(id) ?? throw new AccountException("This account no longer exists.");
+        if (Verify(user.Email, current) is null)
+        {
+            throw new AccountException("The current password is not right.");
+        }
+
+        CheckPassword(replacement);
+        db.Execute("UPDATE users SET password_hash = $hash WHERE id = $id", ("hash", hasher.HashPassword(user, replacement)), ("id", id));
+        sessions.EndAll(id, keepSession);
+    }
+
+    private WorkspaceUser? Insert(string email, string name, string password, Role role, bool onlyIfFirst)
     {
         email = Normalize(email);
         if (email.Length is 0 or > 254 || !email.Contains('@', StringComparison.Ordinal))
@@ -57,28 +102,32 @@ public sealed class UserStore
             name = email.Split('@')[0];
         }
 
-        if (password.Length < MinPasswordLength)
-        {
-            throw new AccountException($"Choose a password of at least {MinPasswordLength} characters.");
-        }
-
-        if (FindByEmail(email) is not null)
-        {
-            throw new AccountException($"{email} is already a member of this workspace.");
-        }
-
+        CheckPassword(password);
         var now = time.GetUtcNow();
         var draft = new WorkspaceUser(0, email, name.Trim(), role, now, false);
         var hash = hasher.HashPassword(draft, password);
+
+        // The checks and the insert share one transaction under the connection's lock: two requests cannot both
+        // see "no members yet" or "no such email" and then both insert.
         var id = db.InTransaction(tx =>
         {
+            if (onlyIfFirst && tx.Scalar<long>("SELECT count(*) FROM users") > 0)
+            {
+                return 0L;
+            }
+
+            if (tx.Scalar<long>("SELECT count(*) FROM users WHERE email = $email", ("email", email)) > 0)
+            {
+                throw new AccountException($"{email} is already a member of this workspace.");
+            }
+
             var next = tx.Scalar<long>("SELECT coalesce(max(id), 0) + 1 FROM users");
             tx.Execute(
                 "INSERT INTO users VALUES ($id, $email, $name, $hash, $role, $created, false)",
                 ("id", next), ("email", email), ("name", draft.Name), ("hash", hash), ("role", RoleNames.Of(role)), ("created", now));
             return next;
         });
-        return draft with { Id = id };
+        return id == 0 ? null : draft with { Id = id };
     }
 
     /// <summary>The member whose password matches, or null; a disabled member never signs in.</summary>
@@ -104,11 +153,28 @@ public sealed class UserStore
         return result == PasswordVerificationResult.Failed ? null : row.User;
     }
 
-    public void SetRole(long id, Role role) =>
-        db.Execute("UPDATE users SET role = $role WHERE id = $id", ("role", RoleNames.Of(role)), ("id", id));
+    /// <summary>
+    /// Changes a member's role and ends their sessions other than <paramref name="keepSession"/>: they sign in again
+    /// and get the new role's pages, and a session someone copied under the old role is gone.
+    /// </summary>
+    public void SetRole(long id, Role role, string? keepSession = null)
+    {
+        var changed = db.Execute("UPDATE users SET role = $role WHERE id = $id AND role <> $role", ("role", RoleNames.Of(role)), ("id", id));
+        if (changed > 0)
+        {
+            sessions.EndAll(id, keepSession);
+        }
+    }
 
-    public void SetDisabled(long id, bool disabled) =>
+    /// <summary>Disables (and signs out everywhere) or enables a member.</summary>
+    public void SetDisabled(long id, bool disabled)
+    {
         db.Execute("UPDATE users SET disabled = $d WHERE id = $id", ("d", disabled), ("id", id));
+        if (disabled)
+        {
+            sessions.EndAll(id);
+        }
+    }
 
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<WorkspaceUser>().HashPassword(null!, "not a password"));
 

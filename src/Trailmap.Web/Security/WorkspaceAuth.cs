@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Trailmap.Web.Accounts;
@@ -18,8 +20,17 @@ public static class WorkspaceAuth
     /// <summary>The default scheme: forwards to the API key handler or the cookie.</summary>
     public const string Scheme = "workspace";
 
-    public static void Add(IServiceCollection services)
+    /// <summary>The claim that names the cookie's server-side session (see <see cref="SessionStore"/>).</summary>
+    public const string SessionClaim = "trailmap:session";
+
+    public static void Add(IServiceCollection services, WorkspaceOptions workspace)
     {
+        // Keys in the workspace file, under one application name: a cookie issued before a restart or a move of the
+        // file (or of the program) still opens.
+        services.AddDataProtection().SetApplicationName("trailmap");
+        services.AddSingleton<WorkspaceKeyRing>();
+        services.AddOptions<KeyManagementOptions>().Configure<WorkspaceKeyRing>((o, ring) => o.XmlRepository = ring);
+
         // One default scheme that picks per request: a request with an Authorization header is a program with a
         // key, anything else a browser with a cookie. Challenges then go to exactly one of them (401 or redirect).
         services.AddAuthentication(Scheme)
@@ -33,8 +44,8 @@ public static class WorkspaceAuth
                 options.Cookie.Name = "trailmap.session";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.ExpireTimeSpan = TimeSpan.FromDays(14);
+                options.Cookie.SecurePolicy = TrustedProxies.CookiePolicy(workspace);
+                options.ExpireTimeSpan = SessionStore.IdleLifetime;
                 options.SlidingExpiration = true;
                 options.Events = new CookieAuthenticationEvents
                 {
@@ -55,15 +66,37 @@ public static class WorkspaceAuth
                 .RequireClaim(ApiKeyAuthenticationHandler.KindClaim, nameof(ApiKeyKind.Ingest)));
     }
 
-    /// <summary>The identity a signed-in member's cookie carries.</summary>
-    public static ClaimsPrincipal Principal(WorkspaceUser user) => new(new ClaimsIdentity(
+    /// <summary>The identity a signed-in member's cookie carries, naming its server-side session.</summary>
+    public static ClaimsPrincipal Principal(WorkspaceUser user, string session) => new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim(ClaimTypes.Name, user.Name),
             new Claim(ClaimTypes.Email, user.Email),
             new Claim(ClaimTypes.Role, RoleNames.Of(user.Role)),
+            new Claim(SessionClaim, session),
         ],
         CookieAuthenticationDefaults.AuthenticationScheme));
+
+    /// <summary>Starts a server-side session for the member and sets the cookie that names it.</summary>
+    public static Task SignInAsync(HttpContext context, WorkspaceUser user)
+    {
+        var session = context.RequestServices.GetRequiredService<SessionStore>().Start(user.Id);
+        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user, session));
+    }
+
+    /// <summary>Ends the caller's session on the server (so a copy of the cookie stops working too) and clears the cookie.</summary>
+    public static Task SignOutAsync(HttpContext context)
+    {
+        if (SessionOf(context.User) is { } session)
+        {
+            context.RequestServices.GetRequiredService<SessionStore>().End(session);
+        }
+
+        return context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The session a signed-in member's cookie names; null for API keys and anonymous callers.</summary>
+    public static string? SessionOf(ClaimsPrincipal user) => user.FindFirst(SessionClaim)?.Value;
 
     /// <summary>The member's role from the principal, or null for an anonymous caller or a write key.</summary>
     public static Role? RoleOf(ClaimsPrincipal user) =>
@@ -92,12 +125,18 @@ public static class WorkspaceAuth
     public static bool IsApi(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/openapi");
 
-    /// <summary>A removed, disabled or re-roled member's open sessions follow the change on their next request.</summary>
+    /// <summary>
+    /// Every request checks the cookie's session on the server: a session ended by sign-out, a password or role
+    /// change or disabling the member is refused at once, and so is a removed member's.
+    /// </summary>
     private static async Task Revalidate(CookieValidatePrincipalContext context)
     {
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+        var services = context.HttpContext.RequestServices;
+        var users = services.GetRequiredService<UserStore>();
         var id = context.Principal?.FindFirst(ClaimTypes.NameIdentifier)?.Value;
-        var user = long.TryParse(id, out var n) ? users.Find(n) : null;
+        var session = context.Principal is { } principal ? SessionOf(principal) : null;
+        var owner = session is null ? null : services.GetRequiredService<SessionStore>().Find(session);
+        var user = long.TryParse(id, out var n) && owner == n ? users.Find(n) : null;
         if (user is null || user.Disabled)
         {
             context.RejectPrincipal();
@@ -107,7 +146,7 @@ public static class WorkspaceAuth
 
         if (RoleOf(context.Principal!) != user.Role)
         {
-            context.ReplacePrincipal(Principal(user));
+            context.ReplacePrincipal(Principal(user, session!));
             context.ShouldRenew = true;
         }
     }

@@ -62,7 +62,8 @@ public static class SettingsPages
                 return Members(context, users, "You cannot remove your own admin role. Ask another admin to change it, so the workspace always keeps one.");
             }
 
-            users.SetRole(id, r);
+            // Ends the member's sessions (they sign in again under the new role); an admin re-saving their own role keeps theirs.
+            users.SetRole(id, r, keepSession: IsSelf(context, user) ? Security.WorkspaceAuth.SessionOf(context.User) : null);
             return Notice("/settings/members", $"{user.Email} is now {RoleNames.Of(r)}.");
         });
 

@@ -63,7 +63,10 @@ public sealed class JourneyApiTests
         first.GetProperty("yaml").GetString().ShouldBe(ShopData.Journey);
 
         // Reverting saves version 1's text as version 3; history keeps all three.
-        var reverted = await client.PostAsync("/api/journeys/shop/versions/1/revert", null, Cancel);
+        // A bodiless POST with the session cookie carries the page's antiforgery token, as the workspace's own pages do.
+        using var revert = new HttpRequestMessage(HttpMethod.Post, "/api/journeys/shop/versions/1/revert");
+        revert.Headers.Add("RequestVerificationToken", await WorkspaceFactory.AntiforgeryTokenAsync(client, "/journeys", Cancel));
+        var reverted = await client.SendAsync(revert, Cancel);
         reverted.StatusCode.ShouldBe(HttpStatusCode.OK, await reverted.Content.ReadAsStringAsync(Cancel));
         var v3 = await JsonAsync(reverted);
         v3.GetProperty("version").GetInt32().ShouldBe(3);

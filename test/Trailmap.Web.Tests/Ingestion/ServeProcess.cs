@@ -36,18 +36,28 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServeProcess> StartAsync(string db, CancellationToken cancel)
+    /// <summary>
+    /// Starts <c>trailmap serve</c>; <paramref name="listen"/> is the host it binds (0.0.0.0 makes it reachable beyond
+    /// loopback; the tests still talk to it on 127.0.0.1), <paramref name="environment"/> adds variables such as HOME.
+    /// </summary>
+    public static async Task<ServeProcess> StartAsync(string db, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null)
     {
-        var url = "http://127.0.0.1:" + FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var url = "http://127.0.0.1:" + port;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "trailmap.dll"), "serve", "--db", db, "--urls", url })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "trailmap.dll"), "serve", "--db", db, "--urls", "http://" + listen + ":" + port })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var serve = new ServeProcess(Process.Start(start)!, url);

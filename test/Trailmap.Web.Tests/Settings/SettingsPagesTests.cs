@@ -56,7 +56,7 @@ public sealed partial class SettingsPagesTests
     }
 
     [Fact]
-    public async Task Changing_a_role_and_disabling_take_effect_on_the_members_open_session()
+    public async Task Changing_a_role_and_disabling_end_the_members_open_session()
     {
         using var factory = new WorkspaceFactory();
         var admin = await factory.SignedInAsync(Role.Admin, Cancel);
@@ -64,10 +64,13 @@ public sealed partial class SettingsPagesTests
         var users = factory.Service<UserStore>();
         var member = users.FindByEmail("viewer@example.test")!;
 
-        // A viewer may not delete journeys (403); as an editor the same session may (404: there is no such journey).
+        // A viewer may not delete journeys (403). A role change ends the member's sessions; signed in again as an
+        // editor they may (404: there is no such journey).
         (await viewer.DeleteAsync("/api/journeys/none", Cancel)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await PostAsync(admin, $"/settings/members/{member.Id}/role", new() { ["role"] = "editor" })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         users.Find(member.Id)!.Role.ShouldBe(Role.Editor);
+        (await viewer.DeleteAsync("/api/journeys/none", Cancel)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        viewer = await factory.SignedInAsync(Role.Viewer, Cancel);
         (await viewer.DeleteAsync("/api/journeys/none", Cancel)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         (await PostAsync(admin, $"/settings/members/{member.Id}/disable")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
