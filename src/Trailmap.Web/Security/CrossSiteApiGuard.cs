@@ -21,7 +21,8 @@ public static class CrossSiteApiGuard
     {
         var request = context.Request;
         if (HttpMethods.IsPost(request.Method)
-            && WorkspaceAuth.IsApi(request.Path)
+            // The REST API; /v1 (ingestion) admits write keys only, so a cookie there is refused anyway.
+            && request.Path.StartsWithSegments("/api")
             && request.Headers.Authorization.Count == 0
             && WorkspaceAuth.SessionOf(context.User) is not null
             && IsFormLike(request.ContentType)
