@@ -204,6 +204,37 @@ public sealed class JourneyLimitsTests
     }
 
     [Fact]
+    public void The_largest_file_allowed_of_thousands_of_small_stages_is_read_in_bounded_time()
+    {
+        // The shape of the report (33,000 stages in 3.9 MB took 23 s on /api/validate), cut to the 1 MiB limit.
+        var yaml = new StringBuilder(Head + "stages:\n");
+        var bytes = yaml.Length;
+        var n = 0;
+        while (true)
+        {
+            var line = $"  - {{ id: s{n}, name: S{n}, pain_points: [slow], opportunities: [faster] }}\n";
+            if (bytes + line.Length > JourneyLimits.MaxFileBytes)
+            {
+                break;
+            }
+
+            yaml.Append(line);
+            bytes += line.Length;
+            n++;
+        }
+
+        // About 79 bytes a stage.
+        n.ShouldBeGreaterThan(13_000);
+        var watch = Stopwatch.StartNew();
+        var file = JourneyFile.FromText(yaml.ToString());
+
+        // About a second on an idle machine; quadratic validation took about a minute here.
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15));
+        file.HasErrors.ShouldBeFalse();
+        file.Journey!.Stages.Count.ShouldBe(n);
+    }
+
+    [Fact]
     public void Validating_20000_stages_with_pain_points_and_opportunities_takes_linear_time()
     {
         // Each stage used to collect every opportunity of the journey again: 20,000 x 20,000 set insertions.
@@ -220,7 +251,7 @@ public sealed class JourneyLimitsTests
         var found = JourneyValidator.Validate(journey, "wide.yaml");
 
         // Linear work here is tens of milliseconds; the bound leaves room for a busy machine.
-        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2));
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
         found.ShouldNotContain(d => d.Code == "TM102");
     }
 
@@ -239,7 +270,7 @@ public sealed class JourneyLimitsTests
         var watch = Stopwatch.StartNew();
         var unresolved = JourneyValidator.Validate(journey, "wide.yaml").Where(d => d.Code == "TM007").ToList();
 
-        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2));
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
         unresolved.Count.ShouldBe(5_000);
         unresolved.Count(d => d.Message.Contains("did you mean", StringComparison.Ordinal)).ShouldBe(20);
         unresolved[0].Message.ShouldContain("did you mean 'stage-0'?");
