@@ -14,6 +14,13 @@ public sealed record JourneyFile(string Path, Journey? Journey, IReadOnlyList<Di
         string text;
         try
         {
+            // A file over the limit is refused before it is read: a 50 MB file would cost its whole size in memory.
+            if (new FileInfo(path) is { Exists: true, Length: > JourneyLimits.MaxFileBytes } big)
+            {
+                var d = new Diagnostic(Severity.Error, Codes.FileTooLarge.Code, JourneyParser.SizeMessage(big.Length), path, new SourceLocation(1, 1));
+                return new JourneyFile(path, null, [d]);
+            }
+
             text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

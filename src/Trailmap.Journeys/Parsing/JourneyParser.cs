@@ -1,7 +1,6 @@
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Validation;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Trailmap.Journeys.Parsing;
@@ -20,11 +19,22 @@ public static partial class JourneyParser
     public static ParseResult Parse(string yaml, string file = "journey.yaml")
     {
         var ctx = new ParseContext(file);
+        if (TooLarge(yaml) is { } size)
+        {
+            ctx.Report(Codes.FileTooLarge, new SourceLocation(1, 1), SizeMessage(size));
+            return new ParseResult(null, ctx.Diagnostics);
+        }
+
         var stream = new YamlStream();
-        var events = new TrackingParser(new Parser(new StringReader(yaml)));
+        var events = new TrackingParser(new Parser(new StringReader(yaml)), yaml.Length);
         try
         {
             stream.Load(events);
+        }
+        catch (JourneyLimitException e)
+        {
+            ctx.Report(e.Code, e.At, e.Message);
+            return new ParseResult(null, ctx.Diagnostics);
         }
         catch (YamlException e)
         {
@@ -74,42 +84,24 @@ public static partial class JourneyParser
         return new ParseResult(journey, ctx.Diagnostics);
     }
 
+    /// <summary>The size in bytes of UTF-8 when it is over <see cref="JourneyLimits.MaxFileBytes"/>, else null.</summary>
+    internal static long? TooLarge(string yaml)
+    {
+        // Every char is at least one byte, so only text that might be over the limit is counted.
+        if (yaml.Length <= JourneyLimits.MaxFileBytes / 3)
+        {
+            return null;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(yaml);
+        return bytes > JourneyLimits.MaxFileBytes ? bytes : null;
+    }
+
+    internal static string SizeMessage(long bytes) =>
+        $"the file is {bytes:N0} bytes, and a journey file may be at most {JourneyLimits.MaxFileBytes:N0} bytes (1 MiB); split it into several journeys or shorten its texts";
+
     [System.Text.RegularExpressions.GeneratedRegex(@"^Duplicate key (?<key>.*)$")]
     private static partial System.Text.RegularExpressions.Regex DuplicateKeyPattern();
-
-    /// <summary>Passes YAML events through while remembering where they were, for errors YamlDotNet does not locate.</summary>
-    private sealed class TrackingParser(IParser inner) : IParser
-    {
-        private readonly Stack<SourceLocation> _openFlows = new();
-
-        public ParsingEvent? Current => inner.Current;
-
-        public SourceLocation LastEnd { get; private set; } = new(1, 1);
-
-        public SourceLocation? UnclosedFlow => _openFlows.Count > 0 ? _openFlows.Peek() : null;
-
-        public bool MoveNext()
-        {
-            var moved = inner.MoveNext();
-            if (moved && inner.Current is { } e)
-            {
-                LastEnd = new SourceLocation((int)e.End.Line, (int)e.End.Column);
-                switch (e)
-                {
-                    case SequenceStart { Style: SequenceStyle.Flow }:
-                    case MappingStart { Style: MappingStyle.Flow }:
-                        _openFlows.Push(new SourceLocation((int)e.Start.Line, (int)e.Start.Column));
-                        break;
-                    // Inside a flow collection everything is flow, so any end closes the innermost open one.
-                    case SequenceEnd or MappingEnd when _openFlows.Count > 0:
-                        _openFlows.Pop();
-                        break;
-                }
-            }
-
-            return moved;
-        }
-    }
 
     private static string Clean(YamlException e)
     {

@@ -5,19 +5,28 @@ public static class Suggest
 {
     public static string? Closest(string given, IEnumerable<string> candidates)
     {
+        // A suggestion further away than about a third of the word is noise, not help.
+        var threshold = Math.Max(2, given.Length / 3);
+        var lower = given.ToLowerInvariant();
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var c in candidates)
         {
-            var d = Distance(given.ToLowerInvariant(), c.ToLowerInvariant());
+            // The distance is at least the difference in length, so most candidates need no table.
+            var gap = Math.Abs(c.Length - lower.Length);
+            if (gap > threshold || gap >= bestDistance)
+            {
+                continue;
+            }
+
+            var d = Distance(lower, c.ToLowerInvariant());
             if (d < bestDistance)
             {
                 (best, bestDistance) = (c, d);
             }
         }
 
-        // A suggestion further away than about a third of the word is noise, not help.
-        return best is not null && bestDistance <= Math.Max(2, given.Length / 3) ? best : null;
+        return best is not null && bestDistance <= threshold ? best : null;
     }
 
     public static string DidYouMean(string given, IEnumerable<string> candidates) =>

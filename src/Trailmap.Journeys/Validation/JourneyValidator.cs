@@ -29,11 +29,15 @@ public static class JourneyValidator
         var touchpoints = journey.AllTouchpoints().Select(t => t.Id).ToHashSet();
         var moments = journey.MomentsOfTruth.Select(m => m.Id).ToHashSet();
 
+        // A suggestion compares the reference with every id of its kind; a budget keeps a file with thousands of
+        // broken references linear (only the first ones get a "did you mean").
+        var suggestions = MaxSuggestions;
         void Resolve(string? reference, HashSet<string> known, string kind, SourceLocation at, string where)
         {
             if (reference is not null && !known.Contains(reference))
             {
-                Report(Codes.UnresolvedReference, at, $"{where} refers to {kind} '{reference}', which the journey does not define{Suggest.DidYouMean(reference, known)}");
+                var hint = suggestions-- > 0 ? Suggest.DidYouMean(reference, known) : "";
+                Report(Codes.UnresolvedReference, at, $"{where} refers to {kind} '{reference}', which the journey does not define{hint}");
             }
         }
 
@@ -46,6 +50,10 @@ public static class JourneyValidator
             }
         }
 
+        CheckMeasuredStages(journey, Report);
+
+        // Quick maps list opportunities without 'addresses'; such an opportunity answers every pain point of its stage.
+        var addressed = journey.Stages.SelectMany(s => s.Opportunities).SelectMany(o => o.Addresses).ToHashSet();
         foreach (var stage in journey.Stages)
         {
             CheckScore(stage.Emotion?.Score, stage.Emotion is { } emotion ? emotion.ValueLocations.Of("score", emotion.Location) : stage.Location, $"the emotion of stage '{stage.Id}'");
@@ -85,9 +93,7 @@ public static class JourneyValidator
                 Report(Codes.UnreachableStage, stage.Location, $"stage '{stage.Id}' has no 'entry' event, so no measured customer can ever reach it; add e.g. 'entry: Signed Up'");
             }
 
-            // Quick maps list opportunities without 'addresses'; such an opportunity answers every pain point of its stage.
             var stageWide = stage.Opportunities.Any(o => o.Addresses.Count == 0);
-            var addressed = journey.Stages.SelectMany(s => s.Opportunities).SelectMany(o => o.Addresses).ToHashSet();
             foreach (var pain in stage.PainPoints.Where(p => !stageWide && !addressed.Contains(p.Id)))
             {
                 Report(Codes.PainWithoutOpportunity, pain.Location, $"pain point '{pain.Id}' ({Short(pain.Text)}) has no opportunity; add one under 'opportunities' with 'addresses: [{pain.Id}]'");
@@ -157,6 +163,24 @@ public static class JourneyValidator
         }
 
         return found;
+    }
+
+    /// <summary>How many unresolved references in one file get a "did you mean" suggestion.</summary>
+    private const int MaxSuggestions = 20;
+
+    /// <summary>
+    /// Refuses more measured stages than analysis can follow, here rather than at analysis, where it would be a crash:
+    /// the first stage past the limit is the one to point at.
+    /// </summary>
+    private static void CheckMeasuredStages(Journey journey, Action<DiagnosticCode, SourceLocation, string> report)
+    {
+        var measured = journey.Stages.Where(s => s.Entry is not null).ToList();
+        if (measured.Count > JourneyLimits.MaxMeasuredStages)
+        {
+            var first = measured[JourneyLimits.MaxMeasuredStages];
+            report(Codes.TooManyMeasuredStages, first.ValueLocations.Of("entry", first.Location),
+                $"{measured.Count} stages have an 'entry', but analysis follows at most {JourneyLimits.MaxMeasuredStages} per journey and stage '{first.Id}' is number {JourneyLimits.MaxMeasuredStages + 1}; remove 'entry' from stages you need not measure, or split the journey in two");
+        }
     }
 
     private static TargetUnit? ExpectedUnit(MetricType type) => type switch

@@ -14,8 +14,8 @@ namespace Trailmap.Web.Gallery;
 /// <summary>The templates gallery (browse, preview, create a journey from one) and the new-journey-from-YAML page.</summary>
 public static class GalleryEndpoints
 {
-    /// <summary>The largest YAML file /journeys/new takes; the longest shipped template is about 20 KB.</summary>
-    public const int MaxYamlBytes = 1024 * 1024;
+    /// <summary>The largest YAML file /journeys/new takes: the limit of every journey file (the longest template is about 20 KB).</summary>
+    public const int MaxYamlBytes = Trailmap.Journeys.Parsing.JourneyLimits.MaxFileBytes;
 
     public static void Map(IEndpointRouteBuilder routes)
     {

@@ -29,6 +29,9 @@ public sealed class BadFileTests
         { "TM013-invalid-condition.yaml", "TM013", 12, 11 },
         { "TM014-invalid-time-zone.yaml", "TM014", 10, 64 },
         { "TM015-invalid-time-of-day.yaml", "TM015", 11, 11 },
+        { "TM016-nesting-too-deep.yaml", "TM016", 4, 77 },
+        { "TM017-aliases-too-large.yaml", "TM017", 4, 16 },
+        { "TM018-too-many-measured-stages.yaml", "TM018", 35, 34 },
         { "TM101-stage-without-kpi.yaml", "TM101", 4, 5 },
         { "TM102-pain-point-without-opportunity.yaml", "TM102", 8, 9 },
         { "TM103-moment-without-deadline.yaml", "TM103", 10, 5 },
@@ -36,6 +39,9 @@ public sealed class BadFileTests
         { "TM105-unreachable-stage.yaml", "TM105", 4, 5 },
         { "TM106-target-unit-mismatch.yaml", "TM106", 13, 53 },
     };
+
+    /// <summary>Codes whose bad file would be over a megabyte; JourneyLimitsTests writes theirs on the fly.</summary>
+    private static readonly string[] TooBigToKeep = ["TM019"];
 
     private static string BadFile(string name) => TestPaths.Tests("Validation", "Bad", name);
 
@@ -56,7 +62,7 @@ public sealed class BadFileTests
     {
         var files = Directory.GetFiles(TestPaths.Tests("Validation", "Bad"), "*.yaml").Select(Path.GetFileName).ToList();
         var cases = Cases().Select(row => row.Data.Item1).ToList();
-        foreach (var code in Codes.All)
+        foreach (var code in Codes.All.Where(c => !TooBigToKeep.Contains(c.Code)))
         {
             files.ShouldContain(f => f!.StartsWith(code.Code + "-", StringComparison.Ordinal), $"no bad file for {code.Code}");
         }
