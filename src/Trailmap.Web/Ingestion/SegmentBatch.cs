@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Trailmap.Events;
 
 namespace Trailmap.Web.Ingestion;
 

@@ -1,9 +1,9 @@
-namespace Trailmap.Web.Ingestion;
+namespace Trailmap.Events;
 
 /// <summary>
 /// Finds <c>\uXXXX</c> escapes in raw JSON that name half of a UTF-16 surrogate pair without its other half. JSON's
-/// grammar allows them, System.Text.Json parses them, and then reading the string throws; the ingestion API refuses
-/// such a message with a reason instead.
+/// grammar allows them, System.Text.Json parses them, and then reading the string throws; the importer rejects such
+/// a line and the ingestion API such a message, with a reason, instead.
 /// </summary>
 public static class JsonEscapes
 {
