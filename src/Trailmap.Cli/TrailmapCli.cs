@@ -71,6 +71,12 @@ public static class TrailmapCli
             terminal.Error(e.Message);
             return e.ExitCode;
         }
+        catch (Trailmap.Events.StoreLocationException e)
+        {
+            // --db names something that is not a store: a value the option refuses, so a usage error.
+            terminal.Error("--db: " + e.Message);
+            return UsageErrorExitCode;
+        }
         catch (OperationCanceledException)
         {
             terminal.Error("cancelled");

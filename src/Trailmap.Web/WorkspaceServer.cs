@@ -24,9 +24,12 @@ public static class WorkspaceServer
 {
     public static void AddServices(IServiceCollection services, WorkspaceOptions options)
     {
+        // Checked before anything opens the file: every connection below (events, workspace, outbox, rules) joins
+        // it, and DuckDB would open some non-database files without an error and then keep nothing.
+        var location = StoreLocation.Parse(options.DbPath);
         services.AddSingleton(options);
         services.AddSingleton(options.Time);
-        services.AddSingleton(_ => new EventData(EventStore.Open(options.DbPath, options.Time)));
+        services.AddSingleton(_ => new EventData(EventStore.Open(location, options.Time)));
 
         // The events store creates the file; the workspace tables join it on a second connection.
         services.AddSingleton(sp =>

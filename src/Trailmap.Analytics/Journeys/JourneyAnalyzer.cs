@@ -387,11 +387,11 @@ public static class JourneyAnalyzer
         {
             var closes = period switch
             {
-                Retention.RetentionPeriod.Day => cohort.Cohort.AddDays(n + 2),
-                Retention.RetentionPeriod.Week => cohort.Cohort.AddDays((7 * (n + 1)) + 7),
-                _ => cohort.Cohort.AddMonths(n + 2),
+                Retention.RetentionPeriod.Day => SaturatingCalendar.AddDays(cohort.Cohort, n + 2L),
+                Retention.RetentionPeriod.Week => SaturatingCalendar.AddDays(cohort.Cohort, (7L * (n + 1)) + 7),
+                _ => SaturatingCalendar.AddMonths(cohort.Cohort, n + 2L),
             };
-            if (closes > end)
+            if (closes > end || closes == DateOnly.MaxValue)
             {
                 continue;
             }

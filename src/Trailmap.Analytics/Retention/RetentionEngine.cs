@@ -107,12 +107,13 @@ public static class RetentionEngine
                 var start = EventLogBuilder.FromMicros(s);
                 var at = EventLogBuilder.FromMicros(t);
                 long k = ((at.Year - start.Year) * 12) + at.Month - start.Month;
-                while (k > 0 && start.AddMonths((int)k) > at)
+                while (k > 0 && SaturatingCalendar.AddMonths(start, k) > at)
                 {
                     k--;
                 }
 
-                while (start.AddMonths((int)k + 1) <= at)
+                // Saturating: next to the calendar's end, the next month's start does not exist and is never reached.
+                while (SaturatingCalendar.AddMonths(start, k + 1) <= at && k + 1 <= 12L * 10_000)
                 {
                     k++;
                 }

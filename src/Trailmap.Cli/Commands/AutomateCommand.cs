@@ -17,7 +17,7 @@ public static class AutomateCommand
     public static Command Create(Terminal terminal, TimeProvider time)
     {
         var once = new Option<bool>("--once") { Description = "Run one pass and stop (required: for cron; `trailmap serve` runs the rules continuously)" };
-        var db = new Option<string>("--db") { Description = "The workspace store: events, journeys, the outbox and the rules' state", DefaultValueFactory = _ => EventStore.DefaultPath };
+        var db = StoreOption.Create("The workspace store: events, journeys, the outbox and the rules' state");
         var journeyFiles = new Option<string[]>("--journey") { Description = "Journey files to run instead of the journeys saved in the workspace; repeat for several", AllowMultipleArgumentsPerToken = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Decide and print what would be sent; record, enqueue and send nothing" };
         var delivery = new AutomateDeliveryOptions();

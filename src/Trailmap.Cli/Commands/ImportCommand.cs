@@ -11,7 +11,7 @@ public static class ImportCommand
     public static Command Create(Terminal terminal)
     {
         var files = new Argument<string[]>("files") { Description = "CSV, JSONL (plain or Segment messages) or Parquet files", Arity = ArgumentArity.OneOrMore };
-        var db = new Option<string>("--db") { Description = "The event store file (created if missing)", DefaultValueFactory = _ => EventStore.DefaultPath };
+        var db = StoreOption.Create("The event store file (created if missing)");
         var format = new Option<string>("--format") { Description = "csv, jsonl or parquet; by default from the extension and content", DefaultValueFactory = _ => "auto" };
         format.AcceptOnlyFromAmong("auto", "csv", "jsonl", "parquet");
         var map = new Option<string?>("--map") { Description = "Which columns hold what, e.g. customer_id=visitorid,event=event_type,timestamp=ts (message_id= too)" };

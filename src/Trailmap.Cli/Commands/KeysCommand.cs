@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using Trailmap.Events;
 using Trailmap.Web.ApiKeys;
 
 namespace Trailmap.Cli.Commands;
@@ -19,7 +18,7 @@ public static class KeysCommand
     }
 
     private static Option<string> Db() =>
-        new("--db") { Description = "The workspace store file (the one trailmap serve uses)", DefaultValueFactory = _ => EventStore.DefaultPath };
+        StoreOption.Create("The workspace store file (the one trailmap serve uses)");
 
     private static Command CreateKey(Terminal terminal, TimeProvider time)
     {

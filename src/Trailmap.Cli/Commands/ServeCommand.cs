@@ -15,7 +15,7 @@ public static class ServeCommand
 
     public static Command Create(Terminal terminal)
     {
-        var db = new Option<string>("--db") { Description = "The store file: events and the workspace (members, keys, journeys)", DefaultValueFactory = _ => Trailmap.Events.EventStore.DefaultPath };
+        var db = StoreOption.Create("The store file: events and the workspace (members, keys, journeys)");
         var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on; several are allowed. Use http://0.0.0.0:PORT to accept other machines", DefaultValueFactory = _ => [DefaultUrl], AllowMultipleArgumentsPerToken = true };
         var chromium = new Option<string?>("--chromium") { Description = "Path to Chromium for PDF and PNG exports" };
         var trustedProxy = new Option<System.Net.IPNetwork[]>("--trusted-proxy")

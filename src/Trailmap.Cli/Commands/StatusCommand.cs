@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Trailmap.Cli.Measure;
-using Trailmap.Events;
 
 namespace Trailmap.Cli.Commands;
 
@@ -11,7 +10,7 @@ public static class StatusCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var db = new Option<string>("--db") { Description = "The event store file", DefaultValueFactory = _ => EventStore.DefaultPath };
+        var db = StoreOption.Create("The event store file");
         var command = new Command("status", "Show what the event store holds: events, customers, event names, imports") { db };
         command.SetAction(parse =>
         {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using Spectre.Console;
-using Trailmap.Events;
 using Trailmap.Web.Accounts;
 
 namespace Trailmap.Cli.Commands;
@@ -23,7 +22,7 @@ public static class UsersCommand
     }
 
     private static Option<string> Db() =>
-        new("--db") { Description = "The workspace store file (the one trailmap serve uses)", DefaultValueFactory = _ => EventStore.DefaultPath };
+        StoreOption.Create("The workspace store file (the one trailmap serve uses)");
 
     private static Command Add(Terminal terminal, TimeProvider time, Func<TextReader> stdin)
     {

@@ -13,7 +13,7 @@ namespace Trailmap.Cli.Measure;
 /// </summary>
 public sealed class EventSource
 {
-    public Option<string> Db { get; } = new("--db") { Description = "The event store file", DefaultValueFactory = _ => EventStore.DefaultPath };
+    public Option<string> Db { get; } = StoreOption.Create("The event store file");
 
     public Option<string?> Events { get; } = new("--events") { Description = "Read this events file (CSV, JSONL or Parquet) directly instead of the store; nothing is saved" };
 

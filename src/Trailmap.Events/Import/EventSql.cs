@@ -41,16 +41,21 @@ internal static class EventSql
     public static string JsonValue(string v) =>
         """(CASE WHEN @v IS NULL THEN NULL WHEN regexp_full_match(@v, '-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?') THEN CAST(@v AS JSON) ELSE to_json(@v) END)""".Replace("@v", v, StringComparison.Ordinal);
 
-    /// <summary>A row of tm_rows (alias r) that can be imported; <see cref="Reason"/> says why another cannot.</summary>
-    public const string Valid = "(coalesce(trim(r.customer_id), '') <> '' AND coalesce(trim(r.event), '') <> '' AND r.ts IS NOT NULL)";
+    /// <summary>
+    /// A row of tm_rows (alias r) that can be imported; <see cref="Reason"/> says why another cannot. The time must
+    /// lie in <see cref="EventTimeRange"/> (the bounds are constants, not user values).
+    /// </summary>
+    public static readonly string Valid =
+        $"(coalesce(trim(r.customer_id), '') <> '' AND coalesce(trim(r.event), '') <> '' AND r.ts IS NOT NULL AND r.ts >= {EventTimeRange.SqlMin} AND r.ts < {EventTimeRange.SqlEnd})";
 
     /// <summary>Why a row of tm_rows (alias r) is rejected; only evaluated for the few rows that are not valid.</summary>
-    public const string Reason = """
+    public static readonly string Reason = $"""
         CASE
             WHEN r.customer_id IS NULL OR trim(r.customer_id) = '' THEN 'missing customer id'
             WHEN r.event IS NULL OR trim(r.event) = '' THEN 'missing event name'
             WHEN r.ts_raw IS NULL OR trim(r.ts_raw) = '' THEN 'missing timestamp'
-            ELSE 'unparsable timestamp "' || left(r.ts_raw, 100) || '"'
+            WHEN r.ts IS NULL THEN 'unparsable timestamp "' || left(r.ts_raw, 100) || '"'
+            ELSE 'timestamp "' || left(r.ts_raw, 100) || '" is outside the accepted range, {EventTimeRange.Description}; correct or drop the row'
         END
         """;
 
@@ -73,7 +78,7 @@ internal static class EventSql
         """;
 
     /// <summary>Message ids that occur more than once among the valid rows, with the first occurrence (which wins).</summary>
-    public const string Duplicates = $"""
+    public static readonly string Duplicates = $"""
         CREATE OR REPLACE TEMP TABLE tm_dups AS
         SELECT r.mid, min(r.rowid) AS first_row FROM tm_rows r WHERE {Valid} GROUP BY r.mid HAVING count(*) > 1
         """;

@@ -2,7 +2,8 @@ namespace Trailmap.Events;
 
 /// <summary>
 /// Decides a file's format from its extension (or the requested format) and checks the first bytes agree,
-/// so a PNG or a JSON file named .csv fails with a clear message instead of importing garbage.
+/// so a PNG or a JSON file named .csv fails with a clear message instead of importing garbage. A format the caller
+/// names explicitly is trusted between CSV and JSONL: the rows then say, one by one, what is wrong with them.
 /// </summary>
 internal static class InputSniffer
 {
@@ -43,6 +44,13 @@ internal static class InputSniffer
         if (content == expected)
         {
             return expected;
+        }
+
+        // An explicit --format wins over a guess between the two text formats (the guess reads only the first
+        // line, and a mangled first line then refused the whole file); binary content is still refused.
+        if (requested is ImportFormat.Csv or ImportFormat.Jsonl && content is ImportFormat.Csv or ImportFormat.Jsonl)
+        {
+            return requested;
         }
 
         var what = content switch

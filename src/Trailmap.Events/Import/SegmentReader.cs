@@ -122,6 +122,12 @@ internal sealed class SegmentReader(string file, ImportOptions options)
             return;
         }
 
+        if (JsonEscapes.FindLoneSurrogate(bytes) is { } escape)
+        {
+            Reject(line, $"the escape {escape} is half of a UTF-16 surrogate pair, not text; write valid Unicode");
+            return;
+        }
+
         if (FastTrack.TryRead(bytes, line, out var fast))
         {
             Messages++;

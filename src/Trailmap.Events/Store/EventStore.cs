@@ -29,10 +29,17 @@ public sealed class EventStore : IDisposable
 
     internal TimeProvider Time { get; }
 
-    /// <summary>Opens (creating or migrating) the store at <paramref name="path"/>; ":memory:" for a throwaway store.</summary>
-    public static EventStore Open(string path = DefaultPath, TimeProvider? time = null)
+    /// <summary>
+    /// Opens (creating or migrating) the store at <paramref name="path"/>; ":memory:" for a throwaway store. A path
+    /// that holds something other than a store throws <see cref="StoreLocationException"/> (see <see cref="StoreLocation"/>).
+    /// </summary>
+    public static EventStore Open(string path = DefaultPath, TimeProvider? time = null) => Open(StoreLocation.Parse(path), time);
+
+    /// <summary>Opens (creating or migrating) the store at an already checked <paramref name="location"/>.</summary>
+    public static EventStore Open(StoreLocation location, TimeProvider? time = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(location);
+        var path = location.Path;
         var connection = new DuckDBConnection("DataSource=" + path);
         try
         {

@@ -1,5 +1,9 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using Trailmap.Events;
 
 namespace Trailmap.Web.Ingestion;
 
@@ -25,6 +29,11 @@ public static class SegmentBatch
         }
 
         root.TryGetProperty("sentAt", out var sentAt);
+        if (sentAt.ValueKind == JsonValueKind.String && JsonEscapes.FindLoneSurrogate(JsonMarshal.GetRawUtf8Value(sentAt)) is { } escape)
+        {
+            return (0, $"The batch's \"sentAt\" has the escape {escape}, half of a UTF-16 surrogate pair; send an ISO 8601 date-time such as \"2024-05-01T12:30:00.000Z\".");
+        }
+
         using var writer = new Utf8JsonWriter(lines);
         var index = 0;
         var accepted = 0;
@@ -52,6 +61,13 @@ public static class SegmentBatch
     public static JsonDocument? Parse(ReadOnlyMemory<byte> body, out string? error)
     {
         error = null;
+        if (!Utf8.IsValid(body.Span))
+        {
+            // The parser does not check the bytes inside strings; reading them later would fail mid-message.
+            error = $"The body is not valid UTF-8 (the first bad byte is at offset {FirstInvalidUtf8(body.Span):N0}). Send JSON encoded as UTF-8 with Content-Type: application/json.";
+            return null;
+        }
+
         try
         {
             return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
@@ -62,5 +78,21 @@ public static class SegmentBatch
             error = $"The body is not valid JSON{where}. Send a JSON object with Content-Type: application/json.";
             return null;
         }
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var at = 0;
+        while (at < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[at..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return at;
+            }
+
+            at += consumed;
+        }
+
+        return at;
     }
 }

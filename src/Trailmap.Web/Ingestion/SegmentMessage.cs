@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Trailmap.Events;
 
 namespace Trailmap.Web.Ingestion;
 
@@ -30,10 +31,18 @@ public static class SegmentMessage
             return "is not a JSON object; each message is an object like {\"type\": \"track\", \"userId\": \"u1\", \"event\": \"Signed Up\"}";
         }
 
-        var size = JsonMarshal.GetRawUtf8Value(message).Length;
+        var raw = JsonMarshal.GetRawUtf8Value(message);
+        var size = raw.Length;
         if (size > IngestLimits.MessageBytes)
         {
             return $"is {size:N0} bytes; a message may be at most 32 KB ({IngestLimits.MessageBytes:N0} bytes): send fewer or shorter properties";
+        }
+
+        // System.Text.Json accepts an escaped lone surrogate ("\ud800") while parsing and only fails when the text
+        // is read; refused here, so no part of the message (properties are copied as they are) reaches the spool.
+        if (JsonEscapes.FindLoneSurrogate(raw) is { } escape)
+        {
+            return $"has the escape {escape}, half of a UTF-16 surrogate pair, which is not text; send valid Unicode (a pair such as \\ud83d\\ude00, or the character itself)";
         }
 
         if (type is null)
@@ -151,9 +160,25 @@ public static class SegmentMessage
             sentAt = envelope;
         }
 
+        if (batchSentAt.ValueKind == JsonValueKind.String && sentAt is { } batchTime && !EventTimeRange.Contains(batchTime))
+        {
+            return $"belongs to a batch whose \"sentAt\" {Quote(batchSentAt)} is outside the accepted range, {EventTimeRange.Description}; check the device's clock";
+        }
+
         // Segment's clock-skew correction: the device's clock may be off, but the time between the call and the
         // send (sentAt - timestamp) was measured on that same clock, so it is moved onto the server's clock.
-        var at = timestamp is null ? receivedAt : sentAt is null ? timestamp.Value : timestamp.Value + (receivedAt - sentAt.Value);
+        // In ticks: every operand is a DateTimeOffset, so the sum stays within a long, and is range-checked after.
+        var atTicks = timestamp is null ? receivedAt.UtcTicks
+            : sentAt is null ? timestamp.Value.UtcTicks
+            : timestamp.Value.UtcTicks + (receivedAt.UtcTicks - sentAt.Value.UtcTicks);
+        if (atTicks < EventTimeRange.Min.UtcTicks || atTicks >= EventTimeRange.End.UtcTicks)
+        {
+            return timestamp is null
+                ? $"arrived at {receivedAt:O}, outside the accepted range of event times, {EventTimeRange.Description}; check the server's clock"
+                : $"has a \"timestamp\" that, moved onto the server's clock by \"sentAt\" (Segment's clock-skew correction), falls outside the accepted range, {EventTimeRange.Description}; check the device's clock and the two fields";
+        }
+
+        var at = new DateTimeOffset(atTicks, TimeSpan.Zero);
         string? messageId;
         if (Id(message, "messageId", out messageId) is { } badId)
         {
@@ -269,6 +294,11 @@ public static class SegmentMessage
         if (v.ValueKind != JsonValueKind.String || !TryParseTime(v.GetString(), out var parsed))
         {
             return $"has \"{field}\" {Quote(v)}, which is not an ISO 8601 date-time such as \"2024-05-01T12:30:00.000Z\"";
+        }
+
+        if (!EventTimeRange.Contains(parsed))
+        {
+            return $"has \"{field}\" {Quote(v)}, outside the accepted range of event times, {EventTimeRange.Description}";
         }
 
         value = parsed;

@@ -109,8 +109,8 @@ public sealed record RetentionQuery
     /// <summary>The first day of period <paramref name="k"/> for the earliest customer of a cohort starting on <paramref name="cohort"/>.</summary>
     public DateOnly PeriodStart(DateOnly cohort, int k) => Period switch
     {
-        RetentionPeriod.Day => cohort.AddDays(k),
-        RetentionPeriod.Week => cohort.AddDays(7 * k),
-        _ => cohort.AddMonths(k),
+        RetentionPeriod.Day => SaturatingCalendar.AddDays(cohort, k),
+        RetentionPeriod.Week => SaturatingCalendar.AddDays(cohort, 7L * k),
+        _ => SaturatingCalendar.AddMonths(cohort, k),
     };
 }
