@@ -33,7 +33,7 @@ const string Password = "bench password 123";
 string slug;
 using (var workspace = new WorkspaceDb(db))
 {
-    var users = new UserStore(workspace, TimeProvider.System);
+    var users = new UserStore(workspace, TimeProvider.System, new SessionStore(workspace, TimeProvider.System));
     if (users.FindByEmail(Email) is null)
     {
         users.Create(Email, "Bench", Password, Role.Viewer);
