@@ -87,7 +87,7 @@ public static partial class JourneyParser
     /// <summary>The size in bytes of UTF-8 when it is over <see cref="JourneyLimits.MaxFileBytes"/>, else null.</summary>
     internal static long? TooLarge(string yaml)
     {
-        // Every char is at least one byte, so only text that might be over the limit is counted.
+        // A char is at most three bytes of UTF-8, so text up to a third of the limit needs no counting.
         if (yaml.Length <= JourneyLimits.MaxFileBytes / 3)
         {
             return null;
