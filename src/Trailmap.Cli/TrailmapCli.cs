@@ -29,6 +29,9 @@ public static class TrailmapCli
         root.Subcommands.Add(PathsCommand.Create(terminal));
         root.Subcommands.Add(AnalyzeCommand.Create(terminal, time));
         root.Subcommands.Add(BacktestCommand.Create(terminal));
+        root.Subcommands.Add(DiscoverCommand.Create(terminal));
+        root.Subcommands.Add(DraftCommand.Create(terminal));
+        root.Subcommands.Add(SuggestCommand.Create(terminal));
         root.Subcommands.Add(AutomateCommand.Create(terminal, time));
         root.Subcommands.Add(DemoCommand.Create(terminal, time));
         root.Subcommands.Add(ServeCommand.Create(terminal));

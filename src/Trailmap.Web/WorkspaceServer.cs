@@ -99,6 +99,7 @@ public static class WorkspaceServer
         JourneyPages.Map(routes);
         Editing.EditingEndpoints.Map(routes);
         Gallery.GalleryEndpoints.Map(routes);
+        Gallery.DiscoverEndpoints.Map(routes);
         DataImport.ImportEndpoints.Map(routes);
         Sharing.ShareEndpoints.Map(routes);
         Exports.ExportEndpoints.Map(routes);

@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text;
+using Trailmap.Analytics.Events;
+using Trailmap.Analytics.Journeys;
+using Trailmap.Automation.Backtest;
+using Trailmap.Discovery.Discover;
+using Trailmap.Journeys;
+using Trailmap.Journeys.Model;
+using Trailmap.Journeys.Validation;
+using Trailmap.Journeys.Writing;
+
+namespace Trailmap.Discovery.Suggest;
+
+/// <summary>A shortfall a suggestion addresses: the bottleneck or a missed KPI, between two stages.</summary>
+public sealed record ConversionGap(string What, string FromStage, string ToStage, double Shortfall);
+
+/// <summary>A proposed intervention, the gap behind it, what the backtest says it would have done, and its rank score.</summary>
+public sealed record Suggestion(Intervention Intervention, ConversionGap Gap, string Basis, long Triggered, long HeldOut, long Messaged, double Score);
+
+/// <summary>The ranked suggestions and the intervention YAML to review and add.</summary>
+public sealed record SuggestionReport(IReadOnlyList<Suggestion> Suggestions, string Yaml, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<Diagnostic> Diagnostics);
+
+public sealed record SuggestOptions
+{
+    /// <summary>The backtest period; null means from the day of the first event to the day after the last.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Share of customers each suggested rule holds out, so its lift can be measured.</summary>
+    public double Holdout { get; init; } = 0.1;
+
+    public int MaxSuggestions { get; init; } = 5;
+}
+
+/// <summary>
+/// <c>trailmap suggest</c>: for the bottleneck and each missed KPI of a measured journey, proposes rules from the map's
+/// own pain points, opportunities and moments of truth ("stuck in stage X longer than its 75th percentile", "did not
+/// reach the moment of truth by its deadline"), backtests each alone with the existing backtest, and ranks them by the
+/// customers they would reach times the conversion gap they address.
+/// </summary>
+public static class InterventionSuggester
+{
+    public static SuggestionReport Suggest(Journey journey, EventLog log, SuggestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(log);
+        options ??= new SuggestOptions();
+        var analysis = JourneyAnalyzer.Analyze(journey, log);
+        var (from, to) = Period(log, options);
+        var entries = JourneyAnalyzer.StageEntryTimes(journey, log);
+        var taken = journey.Interventions.Select(i => i.Id).Concat(journey.Sequences.Select(s => s.Id)).ToHashSet(StringComparer.Ordinal);
+        var proposals = new List<(Intervention Rule, ConversionGap Gap, string Basis)>();
+        foreach (var gap in Gaps(journey, analysis))
+        {
+            // One rule per trigger: a later gap that the same rule would address adds nothing to try.
+            if (Stuck(journey, log, entries, gap, options, taken) is { } stuck && !proposals.Any(p => p.Rule.When.StuckInStage == gap.FromStage))
+            {
+                proposals.Add((stuck.Rule, gap, stuck.Basis));
+            }
+
+            foreach (var moment in journey.MomentsOfTruth.Where(m => m.Deadline is not null && m.Condition is not null && (m.Stage == gap.FromStage || m.Stage == gap.ToStage)
+                && !proposals.Any(p => p.Rule.When.MissedMoment == m.Id)))
+            {
+                var id = Unique($"suggest-missed-{moment.Id}", taken);
+                proposals.Add((new Intervention
+                {
+                    Id = id,
+                    Name = $"Did not reach '{moment.Name}' by its deadline ({moment.Deadline!.Text})",
+                    Stage = moment.Stage,
+                    When = new Condition { MissedMoment = moment.Id },
+                    Then = new InterventionAction { Channel = ActionChannel.Email, Template = id, Subject = moment.Action ?? moment.Name },
+                    Goal = moment.Condition,
+                    Holdout = options.Holdout,
+                }, gap, $"moment of truth '{moment.Id}'"));
+            }
+        }
+
+        var suggestions = new List<Suggestion>();
+        foreach (var (rule, gap, basis) in proposals)
+        {
+            var alone = journey with { Interventions = [rule], Sequences = [] };
+            var totals = Backtester.Run(alone, log, from, to, cancellationToken: cancellationToken).Totals();
+            long triggered = totals.Sum(r => r.Triggered), heldOut = totals.Sum(r => r.HeldOut), messaged = totals.Sum(r => r.Messaged);
+            suggestions.Add(new Suggestion(rule, gap, basis, triggered, heldOut, messaged, triggered * gap.Shortfall));
+        }
+
+        var ranked = suggestions.OrderByDescending(s => s.Score).ThenBy(s => s.Intervention.Id, StringComparer.Ordinal).Take(options.MaxSuggestions).ToList();
+        var combined = journey with { Interventions = [.. journey.Interventions, .. ranked.Select(s => s.Intervention)] };
+        var check = JourneyFile.FromText(JourneyYamlWriter.Write(combined), "journey-with-suggestions.yaml");
+        return new SuggestionReport(ranked, Yaml(journey, ranked, log, from, to), from, to, check.Diagnostics);
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) Period(EventLog log, SuggestOptions options)
+    {
+        var (first, last) = log.EventCount == 0
+            ? (DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)
+            : (EventLogBuilder.FromMicros(log.Timestamps.Min()), EventLogBuilder.FromMicros(log.Timestamps.Max()));
+        var to = options.To ?? new DateTimeOffset(last.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        var from = options.From ?? new DateTimeOffset(first.UtcDateTime.Date, TimeSpan.Zero);
+        return (from, to < from ? from.AddDays(1) : to);
+    }
+
+    /// <summary>The bottleneck first, then every missed KPI that runs between two stages, each pair once.</summary>
+    internal static List<ConversionGap> Gaps(Journey journey, JourneyAnalysis analysis)
+    {
+        var gaps = new List<ConversionGap>();
+        if (analysis.Bottleneck is { } b)
+        {
+            var shortfall = b.Target is { } t && b.Conversion is { } c ? Math.Max(0, t.Value - c) : 1 - (b.Conversion ?? 0);
+            gaps.Add(new ConversionGap($"bottleneck {b.FromStage} -> {b.ToStage}: {b.Reason}", b.FromStage, b.ToStage, shortfall));
+        }
+
+        foreach (var kpi in analysis.Kpis.Where(k => k.Status == TargetStatus.Missed && k.Actual is not null && k.Target is not null))
+        {
+            var metric = journey.AllMetrics().First(m => m.Id == kpi.Id);
+            var owner = journey.Stages.FirstOrDefault(s => s.Kpis.Contains(metric));
+            var ownerIndex = owner is null ? -1 : journey.Stages.ToList().IndexOf(owner);
+            // A stage's conversion KPI runs from the previous stage to its own; any other KPI of a stage is about
+            // moving on from it, to the next stage.
+            var conversionInto = metric.Type == MetricType.Conversion && ownerIndex > 0;
+            var fromStage = metric.From ?? (conversionInto ? journey.Stages[ownerIndex - 1].Id : owner?.Id);
+            var toStage = metric.To ?? (conversionInto || ownerIndex < 0 || ownerIndex + 1 >= journey.Stages.Count ? owner?.Id : journey.Stages[ownerIndex + 1].Id);
+            if (fromStage is null || toStage is null || gaps.Any(g => g.FromStage == fromStage && g.ToStage == toStage))
+            {
+                continue;
+            }
+
+            // How far the actual is from the target, as a share for rates and relative to the target otherwise.
+            var distance = Math.Abs(kpi.Target!.Value - kpi.Actual!.Value);
+            var shortfall = kpi.Target.Unit == TargetUnit.Percent ? distance : kpi.Target.Value == 0 ? 0 : distance / Math.Abs(kpi.Target.Value);
+            gaps.Add(new ConversionGap($"missed KPI {kpi.Id}: {kpi.Display} against {kpi.Target.Text}", fromStage, toStage, shortfall));
+        }
+
+        return gaps;
+    }
+
+    /// <summary>"Stuck in stage X longer than its 75th percentile": the time customers who moved on spent in X.</summary>
+    private static (Intervention Rule, string Basis)? Stuck(Journey journey, EventLog log, StageEntryTable entries, ConversionGap gap, SuggestOptions options, HashSet<string> taken)
+    {
+        var from = entries.IndexOf(gap.FromStage);
+        if (from < 0 || from + 1 >= entries.Stages.Count)
+        {
+            return null;
+        }
+
+        var spent = new List<double>();
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            var (enter, leave) = (entries.Entered(c, from), entries.Entered(c, from + 1));
+            if (enter != StageEntryTable.Never && leave != StageEntryTable.Never && leave >= enter)
+            {
+                spent.Add((leave - enter) / 1e6);
+            }
+        }
+
+        if (spent.Count == 0)
+        {
+            return null;
+        }
+
+        spent.Sort();
+        var p75 = JourneyDiscoverer.NiceDuration(JourneyDiscoverer.NearestRank(spent, 0.75), roundUp: true);
+        var stage = journey.FindStage(gap.FromStage)!;
+        var next = journey.FindStage(entries.Stages[from + 1])!;
+        var opportunity = Best(next.Opportunities) ?? Best(stage.Opportunities);
+        var pain = opportunity is null ? null : next.PainPoints.Concat(stage.PainPoints).FirstOrDefault(p => opportunity.Addresses.Contains(p.Id));
+        var id = Unique($"suggest-stuck-{stage.Id}", taken);
+        var rule = new Intervention
+        {
+            Id = id,
+            Name = $"Stuck in {stage.Name} longer than its 75th percentile ({p75.Text})" + (opportunity is null ? "" : $": {opportunity.Text}"),
+            Stage = stage.Id,
+            When = new Condition { StuckInStage = stage.Id, StuckFor = p75 },
+            Then = new InterventionAction
+            {
+                Channel = ActionChannel.Email,
+                Template = opportunity?.Id ?? id,
+                Subject = pain is not null ? $"{opportunity!.Text} ({pain.Text})" : opportunity?.Text ?? $"Your next step: {next.Name}",
+            },
+            Goal = next.Entry,
+            Holdout = options.Holdout,
+        };
+        var basis = $"p75 of {spent.Count.ToString("N0", CultureInfo.InvariantCulture)} customers' time from {stage.Id} to {next.Id}" + (opportunity is null ? "" : $"; opportunity '{opportunity.Id}'");
+        return (rule, basis);
+    }
+
+    private static Opportunity? Best(IReadOnlyList<Opportunity> opportunities) =>
+        opportunities.Where(o => o.Status != OpportunityStatus.Done).OrderByDescending(o => o.Priority ?? Level.Low).FirstOrDefault();
+
+    private static string Unique(string id, HashSet<string> taken)
+    {
+        var candidate = id;
+        for (var n = 2; !taken.Add(candidate); n++)
+        {
+            candidate = $"{id}-{n}";
+        }
+
+        return candidate;
+    }
+
+    /// <summary>
+    /// The suggestions as an <c>interventions:</c> block, each preceded by a comment with its gap and backtest: the
+    /// journey writer's own output for them, so the block parses exactly as it would inside the journey.
+    /// </summary>
+    private static string Yaml(Journey journey, IReadOnlyList<Suggestion> ranked, EventLog log, DateTimeOffset from, DateTimeOffset to)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"# Suggested by 'trailmap suggest' for '{journey.Id}' from {log.EventCount:N0} events of {log.CustomerCount:N0} customers;\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# each rule backtested alone from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} (exclusive). Ranked by customers reached x the gap addressed.\n");
+        sb.Append("# Review each rule and write its template, then add the ones you keep under 'interventions:' in the journey.\n");
+        if (ranked.Count == 0)
+        {
+            return sb.Append("interventions: []\n").ToString();
+        }
+
+        var written = JourneyYamlWriter.Write(journey with { Interventions = [.. ranked.Select(s => s.Intervention)], Sequences = [] }).Split('\n');
+        var start = Array.FindIndex(written, l => l.StartsWith("interventions:", StringComparison.Ordinal));
+        var item = 0;
+        for (var i = start; i < written.Length && (i == start || written[i].StartsWith(' ')); i++)
+        {
+            if (written[i].StartsWith("  - ", StringComparison.Ordinal) && item < ranked.Count)
+            {
+                var s = ranked[item++];
+                sb.Append(CultureInfo.InvariantCulture, $"  # {item}. {s.Gap.What} (short by {s.Gap.Shortfall * 100:0.#} points). Based on {s.Basis}.\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  #    Backtest: {s.Triggered:N0} triggered, {s.HeldOut:N0} held out, {s.Messaged:N0} messaged; score {s.Score:0.##}.\n");
+            }
+
+            sb.Append(written[i]).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+}
