@@ -17,7 +17,8 @@ namespace Trailmap.Automation.Running;
 /// See docs/automation.md, "Running rules".
 /// </summary>
 /// <remarks>
-/// A rule is activated when a pass first sees it: triggers from before that moment are never decided, so switching
+/// A rule is activated when a pass first sees it, as of the save of the journey version that has it (at most
+/// <see cref="SaveGrace"/> before the pass): triggers from before that moment are never decided, so switching
 /// a rule on (or importing a year of history) does not flood customers with what the rule would have sent in the
 /// past; the backtest shows that instead.
 /// </remarks>
@@ -46,6 +47,14 @@ public sealed class AutomationRunner : IDisposable
     /// change to a journey or to a rule's state (activation, pause, resume) starts a new sweep at once.
     /// </summary>
     public static readonly TimeSpan FullPassInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How far back a rule's activation may reach: a rule a pass sees for the first time is active from the moment its
+    /// journey version was saved, so events between the save and that pass are decided too, but never from more than
+    /// this before the pass. Without the bound, the first pass after a long stop (or the first <c>automate --once</c>
+    /// on a journey saved months ago) would act on all the history since the save.
+    /// </summary>
+    public static readonly TimeSpan SaveGrace = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// How many customers a sweep adds to one pass. The default, all of them, makes every sweep one full pass (what
@@ -110,13 +119,13 @@ public sealed class AutomationRunner : IDisposable
 
         return state.Query(
             """
-            SELECT j.slug, v.yaml FROM journeys j
+            SELECT j.slug, v.yaml, v.created_at FROM journeys j
             JOIN journey_versions v ON v.journey_id = j.id
                 AND v.version = (SELECT max(version) FROM journey_versions WHERE journey_id = j.id)
             WHERE j.deleted_at IS NULL
             ORDER BY j.id
             """,
-            r => Parsed(r.GetString(0), r.GetString(1)));
+            r => Parsed(r.GetString(0), r.GetString(1)) with { SavedAt = AutomationState.FromDb(r, 2) });
     }
 
     /// <summary>
@@ -214,7 +223,7 @@ public sealed class AutomationRunner : IDisposable
                 {
                     state.Execute(
                         "INSERT INTO automation_rules (journey_id, rule_id, active_since) VALUES ($j, $r, $now) ON CONFLICT DO NOTHING",
-                        ("j", journey.Id), ("r", rule), ("now", AutomationState.ToDb(now)));
+                        ("j", journey.Id), ("r", rule), ("now", AutomationState.ToDb(ActivatedAt(journey, now))));
                 }
             }
 
@@ -230,7 +239,7 @@ public sealed class AutomationRunner : IDisposable
             // A dry run writes nothing, so rules it sees for the first time count as activated now.
             foreach (var rule in rules.Where(r => !rows.ContainsKey((journey.Id, r))))
             {
-                rows[(journey.Id, rule)] = new RuleRow(journey.Id, rule, now, null, null, null, null);
+                rows[(journey.Id, rule)] = new RuleRow(journey.Id, rule, ActivatedAt(journey, now), null, null, null, null);
             }
         }
 
@@ -392,6 +401,14 @@ public sealed class AutomationRunner : IDisposable
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+
+    /// <summary>
+    /// When a rule of <paramref name="journey"/> that a pass at <paramref name="now"/> sees for the first time becomes
+    /// active: at the save of the journey's version, so that events between the save and this pass are not lost, but
+    /// no earlier than <see cref="SaveGrace"/> before now; at now for journeys that were not saved (files).
+    /// </summary>
+    private static DateTimeOffset ActivatedAt(AutomatedJourney journey, DateTimeOffset now) =>
+        journey.SavedAt is { } saved && saved < now ? Max(saved, now - SaveGrace) : now;
 
     private static RulePass Add(RulePass a, RulePass b) => a with
     {
