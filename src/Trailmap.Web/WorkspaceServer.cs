@@ -113,7 +113,10 @@ public static class WorkspaceServer
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        // One line per request (hosting) or per outbound call (HttpClient) at Information would drown the product's own.
+        var framework = options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning;
+        builder.Logging.AddFilter("Microsoft", framework).AddFilter("System", framework);
         AddServices(builder.Services, options);
         var app = builder.Build();
         Configure(app);
