@@ -246,6 +246,23 @@ public sealed class Outbox : IDisposable
             }
         });
 
+    /// <summary>
+    /// Reads every key in the table again, after something other than this outbox rewrote keys in the file (the
+    /// running rules' one-time move to per-journey rule ids). Without it, an enqueue would take a rewritten key for a
+    /// new one and add the message twice.
+    /// </summary>
+    public void RefreshKeys() =>
+        Database.Write(() =>
+        {
+            keyHashes.Clear();
+            foreach (var key in Database.Query("SELECT idempotency_key FROM delivery_outbox", r => r.GetString(0)))
+            {
+                keyHashes.Add(KeyHash(key));
+            }
+
+            return 0;
+        });
+
     /// <summary>Where enqueues hand due messages straight to a running dispatcher loop (null when none runs).</summary>
     private DispatchHandoff? handoff;
 

@@ -100,7 +100,13 @@ public sealed class WebhookChannel : IDeliveryChannel
         {
             json.WriteStartObject();
             json.WriteString("id", entry.IdempotencyKey);
-            json.WriteString("rule", entry.RuleId);
+            var (journey, rule) = RuleKeys.Split(entry.RuleId);
+            json.WriteString("rule", rule);
+            if (journey is not null)
+            {
+                json.WriteString("journey", journey);
+            }
+
             json.WriteString("customer", entry.CustomerId);
             json.WriteString("due_at", entry.DueAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
             json.WriteNumber("attempt", entry.Attempts);
