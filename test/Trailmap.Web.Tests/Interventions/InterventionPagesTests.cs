@@ -57,7 +57,7 @@ public sealed class InterventionPagesTests : TrialWorkspaceTests
         var outbox = Factory.Service<Outbox>();
         outbox.Enqueue(TrialData.Message("nudge", customer, "event-1", TrialData.InApp(null)));
         (await TrialData.DispatchAsync(Factory, Cancel)).Dead.ShouldBe(1);
-        var key = "nudge:" + customer + ":event-1";
+        var key = "trial/nudge:" + customer + ":event-1";
 
         using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
         var html = await viewer.GetStringAsync("/automation/dead-letters", Cancel);
