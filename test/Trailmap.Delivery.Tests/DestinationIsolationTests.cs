@@ -83,8 +83,11 @@ public sealed class DestinationIsolationTests : IDisposable
         healthy.Requests.Count.ShouldBe(10);
         // The hanging destination held its 16 slots (the default DestinationParallelism) and no more.
         hungAtTheEnd.ShouldBe(16);
-        // None of the hung webhooks counted an attempt: stopping gave their claims back.
+        // Stopping gave every hung webhook's claim back. The 16 cut off mid-request count their attempt (the receiver
+        // may have them, so their next attempt says it is a later one); the 84 that waited for a slot count none.
         Enumerable.Range(1, 100).ShouldAllBe(i => outbox.Get($"hang:c{i:000}:e")!.State == OutboxState.Pending);
+        var attempts = Enumerable.Range(1, 100).Select(i => outbox.Get($"hang:c{i:000}:e")!.Attempts).ToList();
+        (attempts.Count(a => a == 1), attempts.Count(a => a == 0)).ShouldBe((16, 84));
     }
 
     /// <summary>A loopback HTTP "receiver" that accepts every connection and never answers.</summary>

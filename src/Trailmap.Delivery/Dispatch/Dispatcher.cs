@@ -149,6 +149,8 @@ public sealed class Dispatcher
         DateTimeOffset? nextDue = null;
         Task? sleep = null;
         var unfinished = new List<string>();
+        // Sends the stop cut off mid-way: the receiver may have the message, so giving them back counts the attempt.
+        var interrupted = new List<string>();
         var lanes = new SendLanes(options.Parallelism, options.DestinationParallelism);
         // Messages whose channel or destination had no free slot when their turn came, by lane, oldest first: they go
         // as soon as their lane frees up, while messages of other lanes pass them. Bounded, see Park.
@@ -179,7 +181,7 @@ public sealed class Dispatcher
                 {
                     if (await sends[i].ConfigureAwait(false) is { } key)
                     {
-                        unfinished.Add(key);
+                        interrupted.Add(key);
                     }
 
                     sends.RemoveAt(i);
@@ -301,8 +303,8 @@ public sealed class Dispatcher
             }
         }
 
-        // Stopping: sends see the token and give up; what they did not finish, what was claimed or handed over and
-        // never started, goes back to pending, in one statement.
+        // Stopping: sends see the token and give up; what they did not finish (attempt counted), what was claimed or
+        // handed over and never started (no attempt), goes back to pending.
         if (attached)
         {
             await outbox.DetachAsync(handoff).ConfigureAwait(false);
@@ -317,7 +319,7 @@ public sealed class Dispatcher
         {
             if (await send.ConfigureAwait(false) is { } key)
             {
-                unfinished.Add(key);
+                interrupted.Add(key);
             }
         }
 
@@ -328,11 +330,14 @@ public sealed class Dispatcher
 
         unfinished.AddRange(ready.Select(e => e.IdempotencyKey));
         unfinished.AddRange(parked.Values.SelectMany(q => q).Select(e => e.IdempotencyKey));
+        await outbox.ReleaseAsync(interrupted, countAttempt: true).ConfigureAwait(false);
         await outbox.ReleaseAsync(unfinished).ConfigureAwait(false);
         LogSummary("Delivery");
-        if (unfinished.Count > 0)
+        if (unfinished.Count + interrupted.Count > 0)
         {
-            Log.LogInformation("Delivery stopped: {Count} claimed messages not sent went back to pending", unfinished.Count);
+            Log.LogInformation(
+                "Delivery stopped: {Count} claimed messages not sent went back to pending, and {Interrupted} sends cut off mid-way (their attempt counts: the receiver may have them)",
+                unfinished.Count, interrupted.Count);
         }
     }
 

@@ -505,8 +505,12 @@ public sealed class Outbox : IDisposable
         Database.Execute("DELETE FROM delivery_outcome_batch");
     }
 
-    /// <summary>Gives back claims that were never attempted (the dispatcher was stopped).</summary>
-    internal Task ReleaseAsync(IReadOnlyCollection<string> keys) =>
+    /// <summary>
+    /// Gives back claims the dispatcher did not finish because it was stopped: never attempted, or with
+    /// <paramref name="countAttempt"/> cut off mid-send (the receiver may have the message, so the next attempt must
+    /// say it is a later one).
+    /// </summary>
+    internal Task ReleaseAsync(IReadOnlyCollection<string> keys, bool countAttempt = false) =>
         keys.Count == 0
             ? Task.CompletedTask
             : Database.WriteAsync(() =>
@@ -516,7 +520,7 @@ public sealed class Outbox : IDisposable
                     var parameters = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
                     Database.Execute(
                         $"""
-                        UPDATE delivery_outbox SET state = 'pending'
+                        UPDATE delivery_outbox SET state = 'pending'{(countAttempt ? ", attempts = attempts + 1" : "")}
                         WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'
                         """,
                         parameters);
