@@ -67,5 +67,12 @@ public sealed record WorkspaceOptions
     /// </summary>
     public bool RunAutomation { get; init; } = true;
 
+    /// <summary>
+    /// The least severe log messages written (default Information: passes that decided something, delivery summaries,
+    /// crash recovery, dead letters). The framework's own categories (Microsoft.*, System.*) stay at Warning or above
+    /// whatever this says, so a request log never floods the output.
+    /// </summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
     public string ResolvedSpoolPath => SpoolPath ?? DbPath + ".ingest";
 }

@@ -123,7 +123,10 @@ public static class WorkspaceServer
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        // One line per request (hosting) or per outbound call (HttpClient) at Information would drown the product's own.
+        var framework = options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning;
+        builder.Logging.AddFilter("Microsoft", framework).AddFilter("System", framework);
 
         // The key ring lives in the workspace file, as protected as everything else in it (members' hashes, keys'
         // hashes); the warning that it is stored unencrypted would only alarm.

@@ -75,8 +75,8 @@ public sealed class AutomateCommandTests : IDisposable
         third.Err.ShouldContain("0 triggers decided");
         using var outbox = Outbox.Open(P("s.duckdb"));
         var mail = outbox.List(OutboxState.Pending).Single();
-        (mail.RuleId, mail.Attempts).ShouldBe(("welcome-mail", 0));
-        outbox.List(OutboxState.Sent).Single().RuleId.ShouldBe("welcome-note");
+        (mail.RuleId, mail.Attempts).ShouldBe(("smoke/welcome-mail", 0));
+        outbox.List(OutboxState.Sent).Single().RuleId.ShouldBe("smoke/welcome-note");
     }
 
     public void Dispose()

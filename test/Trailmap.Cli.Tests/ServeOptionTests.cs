@@ -42,6 +42,18 @@ public sealed class ServeOptionTests
     }
 
     [Theory]
+    [InlineData("serve")]
+    [InlineData("automate", "--once")]
+    public async Task A_log_level_that_is_not_one_of_the_levels_is_a_usage_error_that_lists_them(params string[] command)
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"never-created-{Guid.NewGuid():N}.duckdb");
+        var run = await CliRun.RunAsync([.. command, "--log-level", "loud", "--db", db]);
+        run.ExitCode.ShouldBe(2, run.ToString());
+        run.Err.ShouldContain("--log-level 'loud' is not one of trace, debug, information, warning, error, critical, none");
+        File.Exists(db).ShouldBeFalse();
+    }
+
+    [Theory]
     [InlineData("serve", "--max-upload", "0")]
     [InlineData("serve", "--no-such-flag")]
     [InlineData("validate")] // the files argument is missing

@@ -61,6 +61,14 @@ public sealed class CrashTests : IDisposable
         messageIds.Count.ShouldBe(13);
         messageIds.Distinct().Count().ShouldBe(12);
         delivered[4].MessageIds.Distinct().ShouldHaveSingleItem().ShouldBe(Hash($"crash-{tag}:c05:e") + "@trailmap.test");
+
+        // The resend says what it is: c05's first copy went out as attempt 1, its second (after the crash) as attempt
+        // 2 and marked as a possible repeat. c06, claimed but never handed over, also counts the lost claim.
+        var fifth = SmtpServer.MessagesTo(maildir, recipients[4]);
+        fifth.Select(m => m.Headers["X-Trailmap-Attempt"]).ShouldBe(["1", "2"]);
+        fifth.Select(m => m.Headers["X-Trailmap-Redelivery"]).ShouldBe([null, "true"]);
+        SmtpServer.MessagesTo(maildir, recipients[5]).ShouldHaveSingleItem().Headers["X-Trailmap-Attempt"].ShouldBe("2");
+        SmtpServer.MessagesTo(maildir, recipients[10]).ShouldHaveSingleItem().Headers["X-Trailmap-Attempt"].ShouldBe("1");
     }
 
     [Fact]

@@ -38,6 +38,42 @@ public sealed class WebhookDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_claim_left_by_a_crash_is_resent_as_a_later_attempt_marked_as_a_redelivery()
+    {
+        await using var receiver = new WebhookReceiver();
+        var path = dir.File("crashed.duckdb");
+        using (var crashed = Outbox.Open(path, clock))
+        {
+            crashed.Enqueue(Make("upgrade", "c1", "evt-1", Webhook(receiver.Url)));
+            crashed.Enqueue(Make("upgrade", "c2", "evt-1", Webhook(receiver.Url)));
+            // A dispatcher claimed c1 and died before its outcome was recorded: the receiver may or may not have it.
+            (await crashed.ClaimAsync(Start, 1)).ShouldHaveSingleItem().IdempotencyKey.ShouldBe("upgrade:c1:evt-1");
+        }
+
+        using var reopened = Outbox.Open(path, clock);
+        reopened.RecoveredInFlight.ShouldBe(1);
+        var summary = await new Dispatcher(reopened, [new WebhookChannel(http, new WebhookOptions { Secret = Secret }, clock)], time: clock)
+            .RunOnceAsync(Start, TestContext.Current.CancellationToken);
+
+        summary.Sent.ShouldBe(2);
+        var byKey = receiver.Requests.ToDictionary(r => r.Headers["X-Trailmap-Idempotency-Key"]);
+        using (var resent = JsonDocument.Parse(byKey["upgrade:c1:evt-1"].Body))
+        {
+            resent.RootElement.GetProperty("attempt").GetInt32().ShouldBe(2);
+        }
+
+        byKey["upgrade:c1:evt-1"].Headers["X-Trailmap-Attempt"].ShouldBe("2");
+        byKey["upgrade:c1:evt-1"].Headers["X-Trailmap-Redelivery"].ShouldBe("true");
+        using (var first = JsonDocument.Parse(byKey["upgrade:c2:evt-1"].Body))
+        {
+            first.RootElement.GetProperty("attempt").GetInt32().ShouldBe(1);
+        }
+
+        byKey["upgrade:c2:evt-1"].Headers.ContainsKey("X-Trailmap-Redelivery").ShouldBeFalse();
+        reopened.Get("upgrade:c1:evt-1")!.Attempts.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Posts_signed_json_that_the_receiver_can_verify()
     {
         await using var receiver = new WebhookReceiver();

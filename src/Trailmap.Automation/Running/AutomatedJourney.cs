@@ -10,6 +10,12 @@ namespace Trailmap.Automation.Running;
 /// </summary>
 public sealed record AutomatedJourney(string Id, Journey? Journey, string? Error = null)
 {
+    /// <summary>
+    /// When this version of the journey was saved in the workspace (null for a file): rules a pass sees for the first
+    /// time act on events from this moment, not from the pass (see <see cref="AutomationRunner.SaveGrace"/>).
+    /// </summary>
+    public DateTimeOffset? SavedAt { get; init; }
+
     /// <summary>Parses <paramref name="yaml"/>; a file with errors becomes a journey that reports them.</summary>
     public static AutomatedJourney FromYaml(string id, string yaml, string source)
     {

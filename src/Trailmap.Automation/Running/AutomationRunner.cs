@@ -17,7 +17,8 @@ namespace Trailmap.Automation.Running;
 /// See docs/automation.md, "Running rules".
 /// </summary>
 /// <remarks>
-/// A rule is activated when a pass first sees it: triggers from before that moment are never decided, so switching
+/// A rule is activated when a pass first sees it, as of the save of the journey version that has it (at most
+/// <see cref="SaveGrace"/> before the pass): triggers from before that moment are never decided, so switching
 /// a rule on (or importing a year of history) does not flood customers with what the rule would have sent in the
 /// past; the backtest shows that instead.
 /// </remarks>
@@ -46,6 +47,14 @@ public sealed class AutomationRunner : IDisposable
     /// change to a journey or to a rule's state (activation, pause, resume) starts a new sweep at once.
     /// </summary>
     public static readonly TimeSpan FullPassInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How far back a rule's activation may reach: a rule a pass sees for the first time is active from the moment its
+    /// journey version was saved, so events between the save and that pass are decided too, but never from more than
+    /// this before the pass. Without the bound, the first pass after a long stop (or the first <c>automate --once</c>
+    /// on a journey saved months ago) would act on all the history since the save.
+    /// </summary>
+    public static readonly TimeSpan SaveGrace = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// How many customers a sweep adds to one pass. The default, all of them, makes every sweep one full pass (what
@@ -78,6 +87,11 @@ public sealed class AutomationRunner : IDisposable
         ArgumentNullException.ThrowIfNull(events);
         state = new AutomationState(path);
         this.outbox = outbox;
+        if (state.MoveToPerJourneyKeys())
+        {
+            outbox.RefreshKeys();
+        }
+
         this.events = events;
         this.changes = changes ?? new ChangesFromWholeLog(events);
         this.journeys = journeys;
@@ -110,13 +124,13 @@ public sealed class AutomationRunner : IDisposable
 
         return state.Query(
             """
-            SELECT j.slug, v.yaml FROM journeys j
+            SELECT j.slug, v.yaml, v.created_at FROM journeys j
             JOIN journey_versions v ON v.journey_id = j.id
                 AND v.version = (SELECT max(version) FROM journey_versions WHERE journey_id = j.id)
             WHERE j.deleted_at IS NULL
             ORDER BY j.id
             """,
-            r => Parsed(r.GetString(0), r.GetString(1)));
+            r => Parsed(r.GetString(0), r.GetString(1)) with { SavedAt = AutomationState.FromDb(r, 2) });
     }
 
     /// <summary>
@@ -193,28 +207,19 @@ public sealed class AutomationRunner : IDisposable
         problems.AddRange(all.Where(j => j.Error is not null).Select(j => new AutomationProblem(j.Id, null, j.Error!)));
         var rows = RuleRows();
         var runnable = new List<(AutomatedJourney Journey, List<string> Rules)>();
-        var claimed = rows.Values.GroupBy(r => r.RuleId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.ActiveSince).First().JourneyId, StringComparer.Ordinal);
         foreach (var journey in all.Where(j => j.Journey is not null))
         {
             var rules = new List<string>();
+            // Rules are keyed by (journey, rule id) everywhere, so two journeys made from one template run side by
+            // side, each with its own activation, pauses, decisions and messages.
             foreach (var rule in journey.RuleIds)
             {
-                if (claimed.TryGetValue(rule, out var owner) && owner != journey.Id)
-                {
-                    // The outbox keys messages and pauses by rule id, so two journeys cannot share one.
-                    problems.Add(new AutomationProblem(journey.Id, rule,
-                        $"rule id '{rule}' is already used by journey '{owner}'; rule ids must be unique across the workspace's journeys (the outbox keys messages by rule). Rename one of them"));
-                    continue;
-                }
-
-                claimed[rule] = journey.Id;
                 rules.Add(rule);
                 if (!rows.ContainsKey((journey.Id, rule)) && write)
                 {
                     state.Execute(
                         "INSERT INTO automation_rules (journey_id, rule_id, active_since) VALUES ($j, $r, $now) ON CONFLICT DO NOTHING",
-                        ("j", journey.Id), ("r", rule), ("now", AutomationState.ToDb(now)));
+                        ("j", journey.Id), ("r", rule), ("now", AutomationState.ToDb(ActivatedAt(journey, now))));
                 }
             }
 
@@ -230,7 +235,7 @@ public sealed class AutomationRunner : IDisposable
             // A dry run writes nothing, so rules it sees for the first time count as activated now.
             foreach (var rule in rules.Where(r => !rows.ContainsKey((journey.Id, r))))
             {
-                rows[(journey.Id, rule)] = new RuleRow(journey.Id, rule, now, null, null, null, null);
+                rows[(journey.Id, rule)] = new RuleRow(journey.Id, rule, ActivatedAt(journey, now), null, null, null, null);
             }
         }
 
@@ -238,7 +243,7 @@ public sealed class AutomationRunner : IDisposable
         {
             // Pausing records the pause here first and then in the outbox; should the process have died in between,
             // this puts the outbox back in step.
-            outbox.Pause(row.RuleId);
+            outbox.Pause(RuleKeys.Qualify(row.JourneyId, row.RuleId));
         }
 
         if (runnable.Count > 0)
@@ -393,6 +398,14 @@ public sealed class AutomationRunner : IDisposable
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
+    /// <summary>
+    /// When a rule of <paramref name="journey"/> that a pass at <paramref name="now"/> sees for the first time becomes
+    /// active: at the save of the journey's version, so that events between the save and this pass are not lost, but
+    /// no earlier than <see cref="SaveGrace"/> before now; at now for journeys that were not saved (files).
+    /// </summary>
+    private static DateTimeOffset ActivatedAt(AutomatedJourney journey, DateTimeOffset now) =>
+        journey.SavedAt is { } saved && saved < now ? Max(saved, now - SaveGrace) : now;
+
     private static RulePass Add(RulePass a, RulePass b) => a with
     {
         Triggered = a.Triggered + b.Triggered,
@@ -446,13 +459,15 @@ public sealed class AutomationRunner : IDisposable
             decided.UnionWith(RecoverUnrecorded(journeyId, rules, triggers, now));
         }
 
+        string Key(Trigger t) => RuleKeys.Qualify(journeyId, t.IdempotencyKey);
+
         var counts = rules.ToDictionary(r => r, _ => new int[6], StringComparer.Ordinal);
         const int Triggered = 0, Waiting = 1;
         var toPlan = new List<Trigger>();
         foreach (var t in triggers)
         {
             counts[t.RuleId][Triggered]++;
-            if (decided.Contains(t.IdempotencyKey))
+            if (decided.Contains(Key(t)))
             {
                 continue;
             }
@@ -481,7 +496,7 @@ public sealed class AutomationRunner : IDisposable
             // message that never reached the outbox and so would never be sent. (The outbox has its own
             // connection, so one transaction over both is not possible.)
             planned.AddRange(decisions.Where(d => d.Message is not null).Select(d => d.Message!));
-            var messages = decisions.Where(d => d.Message is not null).Select(d => ToOutbox(d.Message!)).ToList();
+            var messages = decisions.Where(d => d.Message is not null).Select(d => ToOutbox(journeyId, d.Message!)).ToList();
             if (!write)
             {
                 // A dry run stops here: nothing enqueued, nothing recorded.
@@ -493,7 +508,7 @@ public sealed class AutomationRunner : IDisposable
 
             if (write)
             {
-                Record(journeyId, decisions.Select(d => (d.Trigger.IdempotencyKey, d.Trigger.RuleId, d.Trigger.CustomerId, d.Trigger.At, Outcome(d.Outcome), d.Message?.DueAt)), now);
+                Record(journeyId, decisions.Select(d => (Key(d.Trigger), d.Trigger.RuleId, d.Trigger.CustomerId, d.Trigger.At, Outcome(d.Outcome), d.Message?.DueAt)), now);
             }
         }
 
@@ -517,7 +532,7 @@ public sealed class AutomationRunner : IDisposable
     }
 
     /// <summary>
-    /// The triggers' keys already decided: for a pass over everyone, the journey's decisions whole; otherwise only
+    /// The triggers' keys (with the journey: <see cref="RuleKeys"/>) already decided: for a pass over everyone, the journey's decisions whole; otherwise only
     /// those of the customers with triggers, so a short pass stays short on a workspace with millions of decisions.
     /// </summary>
     private HashSet<string> Decided(string journeyId, List<Trigger> triggers, bool everyone)
@@ -539,7 +554,7 @@ public sealed class AutomationRunner : IDisposable
     /// </summary>
     private List<string> RecoverUnrecorded(string journeyId, List<string> rules, List<Trigger> triggers, DateTimeOffset now)
     {
-        var ruleParams = rules.Select((r, i) => ("r" + AutomationState.N(i), (object?)r)).ToArray();
+        var ruleParams = rules.Select((r, i) => ("r" + AutomationState.N(i), (object?)RuleKeys.Qualify(journeyId, r))).ToArray();
         var orphans = state.Query(
             $"""
             SELECT o.idempotency_key, o.rule_id, o.customer_id, o.due_at FROM delivery_outbox o
@@ -553,8 +568,9 @@ public sealed class AutomationRunner : IDisposable
             return [];
         }
 
-        var at = triggers.GroupBy(t => t.IdempotencyKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().At, StringComparer.Ordinal);
-        Record(journeyId, orphans.Select(o => (o.Key, o.Rule, o.Customer, at.GetValueOrDefault(o.Key, o.Due), PlannedOutcome, (DateTimeOffset?)o.Due)), now);
+        var at = triggers.GroupBy(t => RuleKeys.Qualify(journeyId, t.IdempotencyKey), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().At, StringComparer.Ordinal);
+        Record(journeyId, orphans.Select(o => (o.Key, RuleKeys.Split(o.Rule).RuleId, o.Customer, at.GetValueOrDefault(o.Key, o.Due), PlannedOutcome, (DateTimeOffset?)o.Due)), now);
         return [.. orphans.Select(o => o.Key)];
     }
 
@@ -603,7 +619,7 @@ public sealed class AutomationRunner : IDisposable
             "UPDATE automation_rules SET paused_since = $now, paused_by = $actor WHERE journey_id = $j AND rule_id = $r AND paused_since IS NULL",
             ("j", journeyId), ("r", ruleId), ("now", now), ("actor", actor)) > 0;
         // Recorded here first, then in the outbox: a pass re-applies recorded pauses to the outbox (see PassAsync).
-        outbox.Pause(ruleId);
+        outbox.Pause(RuleKeys.Qualify(journeyId, ruleId));
         return changed;
     }
 
@@ -620,9 +636,10 @@ public sealed class AutomationRunner : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
         var journey = RequireKnown(journeyId, ruleId);
         var row = RuleRows().GetValueOrDefault((journeyId, ruleId));
+        var outboxRule = RuleKeys.Qualify(journeyId, ruleId);
         if (row?.PausedSince is null)
         {
-            outbox.Resume(ruleId);
+            outbox.Resume(outboxRule);
             return new ResumeResult(false, 0);
         }
 
@@ -633,10 +650,10 @@ public sealed class AutomationRunner : IDisposable
         // Outbox first, state last: should the process die in between, the rule still reads as paused, the next
         // pass re-pauses the outbox, and resuming again finishes the job (skipping is idempotent).
         var skipped = policy == ResumePolicy.Skip
-            ? outbox.SkipPending(ruleId, now, string.Create(CultureInfo.InvariantCulture,
+            ? outbox.SkipPending(outboxRule, now, string.Create(CultureInfo.InvariantCulture,
                 $"skipped on resume at {now:yyyy-MM-dd HH:mm:ss}Z: fell due while the rule was paused (on_resume: skip)"))
             : 0;
-        outbox.Resume(ruleId);
+        outbox.Resume(outboxRule);
         state.Execute(
             "UPDATE automation_rules SET paused_since = NULL, paused_by = NULL, resumed_at = $now, resumed_by = $actor WHERE journey_id = $j AND rule_id = $r",
             ("j", journeyId), ("r", ruleId), ("now", AutomationState.ToDb(now)), ("actor", actor));
@@ -710,8 +727,9 @@ public sealed class AutomationRunner : IDisposable
                 AutomationState.StringOrNull(r, 4), AutomationState.FromDbOrNull(r, 5), AutomationState.StringOrNull(r, 6)))
         .ToDictionary(r => (r.JourneyId, r.RuleId));
 
-    private static OutboxMessage ToOutbox(PlannedMessage m) =>
-        new(m.IdempotencyKey, m.RuleId, m.CustomerId, m.Action, m.DueAt, m.Data);
+    /// <summary>The outbox's message: rule id and key carry the journey (<see cref="RuleKeys"/>).</summary>
+    private static OutboxMessage ToOutbox(string journeyId, PlannedMessage m) =>
+        new(RuleKeys.Qualify(journeyId, m.IdempotencyKey), RuleKeys.Qualify(journeyId, m.RuleId), m.CustomerId, m.Action, m.DueAt, m.Data);
 
     /// <summary>The stored name of an outcome: planned, held_out, capped, skipped_overdue.</summary>
     public static string Outcome(PlanOutcome outcome) => outcome switch

@@ -40,7 +40,13 @@ internal sealed class AutomationState : IDisposable
             name VARCHAR PRIMARY KEY,
             value VARCHAR NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS automation_migrations (
+            name VARCHAR PRIMARY KEY,
+            applied_at TIMESTAMP NOT NULL
+        );
         """;
+
+    private const string PerJourneyKeys = "rule-keys-per-journey";
 
     public AutomationState(string path)
     {
@@ -165,6 +171,60 @@ internal sealed class AutomationState : IDisposable
                 ("j", journeyId));
             Execute("DELETE FROM automation_customer_batch");
             return keys;
+        }
+    }
+
+    /// <summary>
+    /// Once per file: moves state written when rule ids were workspace-wide to per-journey keys (see
+    /// <see cref="Trailmap.Delivery.RuleKeys"/>), in one transaction. Decisions get their journey in the key; each
+    /// outbox message gets the journey of its decision, else of the journey that ran its rule (the first activated:
+    /// a second journey with the same id was refused then); outbox pauses follow the rules' recorded pauses. Messages
+    /// no journey owned keep their key. True when it ran (the outbox must then reread its keys).
+    /// </summary>
+    public bool MoveToPerJourneyKeys()
+    {
+        lock (gate)
+        {
+            if (Scalar("SELECT count(*) FROM automation_migrations WHERE name = $name", ("name", PerJourneyKeys)) is long n && n > 0)
+            {
+                return false;
+            }
+
+            var outbox = HasTable("delivery_outbox") && HasTable("delivery_paused_rules");
+            InTransaction(() =>
+            {
+                Execute("CREATE TEMP TABLE rule_owner AS SELECT rule_id, arg_min(journey_id, active_since) AS journey_id FROM automation_rules GROUP BY rule_id");
+                if (outbox)
+                {
+                    Execute(
+                        """
+                        UPDATE delivery_outbox
+                        SET idempotency_key = m.journey_id || '/' || delivery_outbox.idempotency_key, rule_id = m.journey_id || '/' || delivery_outbox.rule_id
+                        FROM (
+                            SELECT o.idempotency_key AS key, coalesce(d.journey_id, w.journey_id) AS journey_id
+                            FROM delivery_outbox o
+                            LEFT JOIN automation_decisions d ON d.idempotency_key = o.idempotency_key
+                            LEFT JOIN rule_owner w ON w.rule_id = o.rule_id) AS m
+                        WHERE delivery_outbox.idempotency_key = m.key AND m.journey_id IS NOT NULL
+                        """);
+                    Execute("DELETE FROM delivery_paused_rules WHERE rule_id IN (SELECT rule_id FROM automation_rules)");
+                    Execute(
+                        """
+                        INSERT INTO delivery_paused_rules (rule_id, paused_since)
+                        SELECT journey_id || '/' || rule_id, paused_since FROM automation_rules WHERE paused_since IS NOT NULL
+                        ON CONFLICT DO NOTHING
+                        """);
+                }
+
+                // A primary key is not updated in place: copy, empty, insert back with the journey in the key.
+                Execute("CREATE TEMP TABLE decisions_per_journey AS SELECT * REPLACE (journey_id || '/' || idempotency_key AS idempotency_key) FROM automation_decisions");
+                Execute("DELETE FROM automation_decisions");
+                Execute("INSERT INTO automation_decisions SELECT * FROM decisions_per_journey");
+                Execute("DROP TABLE decisions_per_journey");
+                Execute("DROP TABLE rule_owner");
+                Execute("INSERT INTO automation_migrations (name, applied_at) VALUES ($name, now()::TIMESTAMP)", ("name", PerJourneyKeys));
+            });
+            return true;
         }
     }
 

@@ -38,6 +38,12 @@ public sealed record DeliverySettings
     /// <summary>The workspace's public address; unsubscribe links point at PUBLIC_URL/unsubscribe.</summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>
+    /// Lets webhook and Slack requests reach loopback, private, link-local, carrier-grade NAT and unspecified addresses
+    /// (see <see cref="DestinationGuard"/>). Default false; development and tests against local receivers need it.
+    /// </summary>
+    public bool AllowPrivateDestinations { get; init; }
+
     /// <summary>The path of the unsubscribe endpoint under <see cref="PublicUrl"/>.</summary>
     public const string UnsubscribePath = "/unsubscribe";
 
@@ -54,6 +60,7 @@ public sealed record DeliverySettings
         ["webhook-secret"] = "TRAILMAP_WEBHOOK_SECRET",
         ["slack-webhook-url"] = "TRAILMAP_SLACK_WEBHOOK_URL",
         ["public-url"] = "TRAILMAP_PUBLIC_URL",
+        ["allow-private-destinations"] = "TRAILMAP_ALLOW_PRIVATE_DESTINATIONS",
     };
 
     /// <summary>The settings the environment gives (TRAILMAP_SMTP_HOST and the others above).</summary>
@@ -75,8 +82,18 @@ public sealed record DeliverySettings
             WebhookSecret = Get("webhook-secret"),
             SlackWebhookUrl = Get("slack-webhook-url"),
             PublicUrl = Get("public-url"),
+            AllowPrivateDestinations = Get("allow-private-destinations") is { } allow && ParseSwitch(allow, Environment["allow-private-destinations"]),
         };
     }
+
+    /// <summary>true/1/yes or false/0/no, any case.</summary>
+    /// <exception cref="FormatException">Anything else.</exception>
+    public static bool ParseSwitch(string text, string source) => text.Trim().ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw new FormatException($"{source} '{text}' is not true or false"),
+    };
 
     public static int ParsePort(string text, string source) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
@@ -139,7 +156,12 @@ public sealed class DeliveryChannels : IAsyncDisposable
     public IReadOnlyDictionary<ActionChannel, string> Missing { get; }
 
     /// <exception cref="ArgumentException">A setting is present but wrong (a From that is no address, a short secret).</exception>
-    public static DeliveryChannels Create(DeliverySettings settings, Outbox outbox, UnsubscribeTokens tokens, HttpClient http, TimeProvider time)
+    /// <param name="settings">What is configured.</param>
+    /// <param name="outbox">The in-app channel's and the suppression list's store.</param>
+    /// <param name="tokens">Signs the emails' unsubscribe links.</param>
+    /// <param name="http">Makes the webhook and Slack channels' client (<see cref="OutboundHttp"/>), which applies <see cref="DeliverySettings.AllowPrivateDestinations"/>.</param>
+    /// <param name="time">The clock.</param>
+    public static DeliveryChannels Create(DeliverySettings settings, Outbox outbox, UnsubscribeTokens tokens, IHttpClientFactory http, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var channels = new List<IDeliveryChannel> { new InAppChannel(new InAppQueue(outbox)) };
@@ -175,8 +197,11 @@ public sealed class DeliveryChannels : IAsyncDisposable
     /// A dispatcher over these channels that leaves messages of unconfigured channels pending (no attempt counted),
     /// so they go out once the channel is configured instead of becoming dead letters.
     /// </summary>
-    public Dispatcher Dispatcher(Outbox outbox, TimeProvider time, DispatcherOptions? options = null) =>
-        new(outbox, Channels, (options ?? new DispatcherOptions()) with { LeaveUnconfiguredPending = true }, time);
+    public Dispatcher Dispatcher(Outbox outbox, TimeProvider time, DispatcherOptions? options = null, Microsoft.Extensions.Logging.ILogger? log = null) =>
+        new(outbox, Channels, (options ?? new DispatcherOptions()) with { LeaveUnconfiguredPending = true }, time)
+        {
+            Log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+        };
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Trailmap.Automation.Running;
 using Trailmap.Cli.Measure;
@@ -21,9 +22,10 @@ public static class AutomateCommand
         var journeyFiles = new Option<string[]>("--journey") { Description = "Journey files to run instead of the journeys saved in the workspace; repeat for several", AllowMultipleArgumentsPerToken = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Decide and print what would be sent; record, enqueue and send nothing" };
         var delivery = new AutomateDeliveryOptions();
+        var logLevel = LogLevelOption.Create();
         var command = new Command("automate", "Run the journeys' interventions and sequences: evaluate every rule as of now, decide each new trigger once (holdout, frequency cap, quiet hours, pauses), queue the messages and send everything due. For cron (`--once`); `trailmap serve` runs the rules continuously")
         {
-            once, db, journeyFiles, dryRun,
+            once, db, journeyFiles, dryRun, logLevel,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -41,8 +43,17 @@ public static class AutomateCommand
                 throw new UserError($"no journey file '{file}'");
             }
 
+            var log = new TerminalLogger(terminal, parse.GetValue(logLevel));
             using var store = EventSource.OpenExisting(path);
             using var outbox = Outbox.Open(path, time);
+            if (outbox.RecoveredInFlight > 0)
+            {
+                // The one at-least-once case (docs/delivery.md, "Crash safety"): say so, with the keys to look for.
+                log.LogWarning(
+                    "delivery recovery: {Count} messages were claimed by a dispatcher that stopped before recording their outcome; they are sent again as a later attempt, marked as redeliveries, and may reach their receivers twice (first keys: {Keys})",
+                    outbox.RecoveredInFlight, string.Join(", ", outbox.RecoveredKeys));
+            }
+
             var loaded = files.Select(AutomatedJourney.FromFile).ToList();
             using var runner = new AutomationRunner(
                 path,
@@ -79,20 +90,21 @@ public static class AutomateCommand
             }
 
             terminal.Info(pass.ToString());
-            await DispatchAsync(terminal, settings, outbox, runner, time, ct).ConfigureAwait(false);
+            await DispatchAsync(terminal, settings, outbox, runner, time, log, ct).ConfigureAwait(false);
             return pass.Problems.Count > 0 ? 1 : 0;
         });
         return command;
     }
 
     /// <summary>Sends everything due, pass after pass, until nothing due is left; says which channels are missing.</summary>
-    private static async Task DispatchAsync(Terminal terminal, DeliverySettings settings, Outbox outbox, AutomationRunner runner, TimeProvider time, CancellationToken ct)
+    private static async Task DispatchAsync(
+        Terminal terminal, DeliverySettings settings, Outbox outbox, AutomationRunner runner, TimeProvider time, ILogger log, CancellationToken ct)
     {
-        using var http = new HttpClient();
+        using var http = OutboundHttp.Create(settings.AllowPrivateDestinations);
         DeliveryChannels channels;
         try
         {
-            channels = DeliveryChannels.Create(settings, outbox, runner.UnsubscribeTokens, http, time);
+            channels = DeliveryChannels.Create(settings, outbox, runner.UnsubscribeTokens, http.Factory, time);
         }
         catch (ArgumentException e)
         {
@@ -110,7 +122,7 @@ public static class AutomateCommand
                 }
             }
 
-            var dispatcher = channels.Dispatcher(outbox, time);
+            var dispatcher = channels.Dispatcher(outbox, time, log: log);
             var total = DispatchSummary.Empty;
             while (true)
             {

@@ -29,12 +29,19 @@ public sealed class AutomateDeliveryOptions
 
     public Option<string?> PublicUrl { get; } = new("--public-url") { Description = "The workspace's public address; emails link to PUBLIC_URL/unsubscribe (env TRAILMAP_PUBLIC_URL)" };
 
+    public Option<bool> AllowPrivateDestinations { get; } = new("--allow-private-destinations")
+    {
+        Description = "Let webhook and Slack actions reach loopback, private, link-local and carrier-grade NAT addresses (refused by default, because journey YAML sets the URLs); for development and tests (env TRAILMAP_ALLOW_PRIVATE_DESTINATIONS=true)",
+    };
+
     public void AddTo(Command command)
     {
         foreach (var option in new[] { SmtpHost, SmtpPort, SmtpFrom, SmtpUser, SmtpPassword, SmtpTls, EmailTemplates, WebhookSecret, SlackWebhookUrl, PublicUrl })
         {
             command.Options.Add(option);
         }
+
+        command.Options.Add(AllowPrivateDestinations);
     }
 
     /// <summary>The settings from the flags, each missing one from its environment variable; checked for obvious mistakes.</summary>
@@ -63,6 +70,7 @@ public sealed class AutomateDeliveryOptions
             WebhookSecret = parse.GetValue(WebhookSecret) ?? env.WebhookSecret,
             SlackWebhookUrl = parse.GetValue(SlackWebhookUrl) ?? env.SlackWebhookUrl,
             PublicUrl = parse.GetValue(PublicUrl) ?? env.PublicUrl,
+            AllowPrivateDestinations = parse.GetValue(AllowPrivateDestinations) || env.AllowPrivateDestinations,
         };
         Check(settings);
         return settings;

@@ -58,14 +58,21 @@ public static class ServeCommand
                 return null;
             },
         };
+        var logLevel = LogLevelOption.Create();
         var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API, a Segment-compatible ingestion API, and the journeys' interventions and sequences (evaluated after every import and at least once a minute, delivered with the settings below)")
         {
-            db, urls, chromium, maxUpload, trustedProxy,
+            db, urls, chromium, maxUpload, trustedProxy, logLevel,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var options = new WorkspaceOptions { DbPath = parse.GetValue(db)!, ChromiumPath = parse.GetValue(chromium), Delivery = WithPublicUrl(delivery.Read(parse), parse.GetValue(urls)!) };
+            var options = new WorkspaceOptions
+            {
+                DbPath = parse.GetValue(db)!,
+                ChromiumPath = parse.GetValue(chromium),
+                Delivery = WithPublicUrl(delivery.Read(parse), parse.GetValue(urls)!),
+                LogLevel = parse.GetValue(logLevel),
+            };
             if (parse.GetValue(maxUpload) is { } bytes)
             {
                 options = options with { MaxImportBytes = bytes };

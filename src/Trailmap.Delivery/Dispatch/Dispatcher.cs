@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Delivery;
@@ -15,7 +18,18 @@ public sealed class Dispatcher
     private readonly DispatcherOptions options;
     private readonly TimeProvider time;
     private readonly TestCrashHook crashHook = TestCrashHook.FromEnvironment();
+    private readonly int[] tally = new int[5];
     private int sending;
+
+    /// <summary>How often the loop logs what it delivered (at Information), when it delivered anything.</summary>
+    public static readonly TimeSpan SummaryInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Where outcomes go: a summary per pass (<see cref="RunOnceAsync(DateTimeOffset, CancellationToken)"/>) or per
+    /// <see cref="SummaryInterval"/> (<see cref="RunAsync"/>) at Information, each dead letter at Warning with its
+    /// reason, each message at Debug. Default: nowhere.
+    /// </summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 
     public Dispatcher(Outbox outbox, IEnumerable<IDeliveryChannel> channels, DispatcherOptions? options = null, TimeProvider? time = null)
     {
@@ -26,6 +40,7 @@ public sealed class Dispatcher
         this.options.Retry.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(this.options.BatchSize, 1, nameof(DispatcherOptions.BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.options.Parallelism, 1, nameof(DispatcherOptions.Parallelism));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.options.DestinationParallelism, 1, nameof(DispatcherOptions.DestinationParallelism));
         this.time = time ?? outbox.Time;
         this.channels = [];
         foreach (var channel in channels)
@@ -58,17 +73,35 @@ public sealed class Dispatcher
 
         var counts = new int[4];
         var finished = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // Each channel sends with slots of its own, and each destination host waits on its own gate, so a receiver
+        // that hangs delays only its own messages (see SendLanes).
+        var gates = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.Ordinal);
         try
         {
-            await Parallel.ForEachAsync(
-                claimed,
+            await Task.WhenAll(claimed.GroupBy(e => e.Action.Channel).Select(channel => Parallel.ForEachAsync(
+                channel,
                 new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
                 async (entry, ct) =>
                 {
-                    var outcome = await DeliverAsync(entry, now, ct).ConfigureAwait(false);
-                    finished[entry.IdempotencyKey] = true;
-                    Interlocked.Increment(ref counts[(int)outcome]);
-                }).ConfigureAwait(false);
+                    var gate = SendLanes.Destination(entry) is { } destination
+                        ? gates.GetOrAdd(destination, _ => new SemaphoreSlim(options.DestinationParallelism))
+                        : null;
+                    if (gate is not null)
+                    {
+                        await gate.WaitAsync(ct).ConfigureAwait(false);
+                    }
+
+                    try
+                    {
+                        var outcome = await DeliverAsync(entry, now, ct).ConfigureAwait(false);
+                        finished[entry.IdempotencyKey] = true;
+                        Interlocked.Increment(ref counts[(int)outcome]);
+                    }
+                    finally
+                    {
+                        gate?.Release();
+                    }
+                }))).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -77,7 +110,15 @@ public sealed class Dispatcher
                 .ConfigureAwait(false);
             throw;
         }
+        finally
+        {
+            foreach (var gate in gates.Values)
+            {
+                gate.Dispose();
+            }
+        }
 
+        LogSummary("Delivery pass");
         return new DispatchSummary(
             claimed.Count,
             counts[(int)DeliveryOutcome.Sent],
@@ -88,7 +129,8 @@ public sealed class Dispatcher
 
     /// <summary>
     /// Dispatches until <paramref name="cancellationToken"/> is cancelled, as a pipeline rather than in passes: up to
-    /// <see cref="DispatcherOptions.Parallelism"/> sends are out at any time, and while they are, the next claim
+    /// <see cref="DispatcherOptions.Parallelism"/> sends per channel are out at any time (at most
+    /// <see cref="DispatcherOptions.DestinationParallelism"/> of them to one host), and while they are, the next claim
     /// (up to <see cref="DispatcherOptions.BatchSize"/> messages waiting) is already being written, so a slot that
     /// frees up is refilled at once instead of at the end of a pass. When nothing is due it sleeps until the next
     /// message falls due, an enqueue in this process arrives, or <see cref="DispatcherOptions.PollInterval"/>
@@ -107,14 +149,30 @@ public sealed class Dispatcher
         DateTimeOffset? nextDue = null;
         Task? sleep = null;
         var unfinished = new List<string>();
+        // Sends the stop cut off mid-way: the receiver may have the message, so giving them back counts the attempt.
+        var interrupted = new List<string>();
+        var lanes = new SendLanes(options.Parallelism, options.DestinationParallelism);
+        // Messages whose channel or destination had no free slot when their turn came, by lane, oldest first: they go
+        // as soon as their lane frees up, while messages of other lanes pass them. Bounded, see Park.
+        var parked = new Dictionary<string, Queue<OutboxEntry>>(StringComparer.Ordinal);
+        var parkedCount = 0;
+        var parkLimit = Math.Max(4096, options.BatchSize);
         // Fresh due messages come through the handoff, already claimed by their enqueue (see DispatchHandoff).
         // 4,096 handed-over messages may wait: four seconds at 1,000 a second, so a stall of the disk or the receiver
         // does not push fresh messages onto the slower claim path (a few megabytes at most).
         var handoff = new DispatchHandoff(Math.Max(4096, options.BatchSize), ClaimedChannels);
         var attached = outbox.Attach(handoff);
         var claimSignal = outbox.Enqueued;
+        var lastSummary = Stopwatch.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
+            if (Stopwatch.GetElapsedTime(lastSummary) >= SummaryInterval)
+            {
+                // Wall-clock on purpose: it paces the log, not the schedule.
+                lastSummary = Stopwatch.GetTimestamp();
+                LogSummary("Delivery");
+            }
+
             // Taken before looking at the handoff, so an enqueue after the look wakes the wait below.
             var signal = outbox.Enqueued;
             for (var i = sends.Count - 1; i >= 0; i--)
@@ -123,7 +181,7 @@ public sealed class Dispatcher
                 {
                     if (await sends[i].ConfigureAwait(false) is { } key)
                     {
-                        unfinished.Add(key);
+                        interrupted.Add(key);
                     }
 
                     sends.RemoveAt(i);
@@ -151,18 +209,56 @@ public sealed class Dispatcher
                 drained = false;
             }
 
+            // Handed-over messages first: once the handoff closes for a backlog, it holds the oldest messages, and the
+            // claims bring the backlog after them in order. (Retries, claimed too, wait for a gap in fresh messages.)
+            foreach (var lane in parked.Values)
+            {
+                while (lane.TryPeek(out var waiting) && lanes.TryEnter(waiting))
+                {
+                    lane.Dequeue();
+                    parkedCount--;
+                    sends.Add(SendInLoopAsync(waiting, lanes, cancellationToken));
+                }
+            }
+
+            var busy = new List<string>();
+            while (parkedCount < parkLimit && (handoff.TryTake(out var next) || ready.TryDequeue(out next)))
+            {
+                var lane = Lane(next);
+                if ((!parked.TryGetValue(lane, out var waiting) || waiting.Count == 0) && lanes.TryEnter(next))
+                {
+                    sends.Add(SendInLoopAsync(next, lanes, cancellationToken));
+                }
+                else if (waiting is null || waiting.Count < options.BatchSize)
+                {
+                    if (waiting is null)
+                    {
+                        parked[lane] = waiting = new Queue<OutboxEntry>();
+                    }
+
+                    waiting.Enqueue(next);
+                    parkedCount++;
+                }
+                else
+                {
+                    // Its lane is full and a batch already waits for it: back to the table for a while, no attempt
+                    // counted, so one slow receiver's backlog neither fills memory nor holds up the others.
+                    busy.Add(next.IdempotencyKey);
+                }
+            }
+
+            if (busy.Count > 0)
+            {
+                await outbox.DeferAsync(busy, now + options.PollInterval).ConfigureAwait(false);
+            }
+
+            // After the sends started: messages that went to a send slot or a destination's queue left room to claim
+            // more at once, not only after a send finishes (which, with a receiver that hangs, may be its timeout).
             if (claiming is null && !drained && ready.Count < options.BatchSize)
             {
                 claimSignal = outbox.Enqueued;
                 asked = options.BatchSize - ready.Count;
                 claiming = outbox.ClaimAsync(now, asked, ClaimedChannels);
-            }
-
-            // Handed-over messages first: once the handoff closes for a backlog, it holds the oldest messages, and the
-            // claims bring the backlog after them in order. (Retries, claimed too, wait for a gap in fresh messages.)
-            while (sends.Count < options.Parallelism && (handoff.TryTake(out var next) || ready.TryDequeue(out next)))
-            {
-                sends.Add(SendInLoopAsync(next, cancellationToken));
             }
 
             var waits = new List<Task>(4) { signal };
@@ -207,8 +303,8 @@ public sealed class Dispatcher
             }
         }
 
-        // Stopping: sends see the token and give up; what they did not finish, what was claimed or handed over and
-        // never started, goes back to pending, in one statement.
+        // Stopping: sends see the token and give up; what they did not finish (attempt counted), what was claimed or
+        // handed over and never started (no attempt), goes back to pending.
         if (attached)
         {
             await outbox.DetachAsync(handoff).ConfigureAwait(false);
@@ -223,7 +319,7 @@ public sealed class Dispatcher
         {
             if (await send.ConfigureAwait(false) is { } key)
             {
-                unfinished.Add(key);
+                interrupted.Add(key);
             }
         }
 
@@ -233,12 +329,43 @@ public sealed class Dispatcher
         }
 
         unfinished.AddRange(ready.Select(e => e.IdempotencyKey));
+        unfinished.AddRange(parked.Values.SelectMany(q => q).Select(e => e.IdempotencyKey));
+        await outbox.ReleaseAsync(interrupted, countAttempt: true).ConfigureAwait(false);
         await outbox.ReleaseAsync(unfinished).ConfigureAwait(false);
+        LogSummary("Delivery");
+        if (unfinished.Count + interrupted.Count > 0)
+        {
+            Log.LogInformation(
+                "Delivery stopped: {Count} claimed messages not sent went back to pending, and {Interrupted} sends cut off mid-way (their attempt counts: the receiver may have them)",
+                unfinished.Count, interrupted.Count);
+        }
     }
+
+    /// <summary>Logs and resets the counts since the last summary, if anything happened.</summary>
+    private void LogSummary(string what)
+    {
+        var n = new int[tally.Length];
+        for (var i = 0; i < n.Length; i++)
+        {
+            n[i] = Interlocked.Exchange(ref tally[i], 0);
+        }
+
+        if (n.Sum() - n[Redelivered] > 0)
+        {
+            Log.LogInformation(
+                "{What}: {Sent} sent, {Retried} to retry, {Dead} dead, {Suppressed} suppressed; {Redelivered} of them were later attempts (marked as redeliveries)",
+                what, n[(int)DeliveryOutcome.Sent], n[(int)DeliveryOutcome.Retry], n[(int)DeliveryOutcome.Failed], n[(int)DeliveryOutcome.Suppressed], n[Redelivered]);
+        }
+    }
+
+    private const int Redelivered = 4;
 #pragma warning restore VSTHRD003
 
-    /// <summary>One send of the loop; returns the key if the run was stopped before its outcome was known.</summary>
-    private async Task<string?> SendInLoopAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    /// <summary>The queue a message waits in when its slots are taken: its destination, else its channel.</summary>
+    private static string Lane(OutboxEntry entry) => SendLanes.Destination(entry) ?? entry.Action.Channel.ToString();
+
+    /// <summary>One send of the loop (holding its lane's slot); returns the key if the run was stopped before its outcome was known.</summary>
+    private async Task<string?> SendInLoopAsync(OutboxEntry entry, SendLanes lanes, CancellationToken cancellationToken)
     {
         try
         {
@@ -248,6 +375,10 @@ public sealed class Dispatcher
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return entry.IdempotencyKey;
+        }
+        finally
+        {
+            lanes.Leave(entry);
         }
     }
 
@@ -291,6 +422,22 @@ public sealed class Dispatcher
         if (Volatile.Read(ref sending) > 0 && options.RecordLinger > TimeSpan.Zero)
         {
             await Task.Delay(options.RecordLinger, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var final = result.Outcome == DeliveryOutcome.Retry && entry.Attempts >= options.Retry.MaxAttempts ? DeliveryOutcome.Failed : result.Outcome;
+        Interlocked.Increment(ref tally[(int)final]);
+        if (Redelivery.IsRedelivery(entry))
+        {
+            Interlocked.Increment(ref tally[Redelivered]);
+        }
+
+        if (final == DeliveryOutcome.Failed)
+        {
+            Log.LogWarning("Delivery: {Key} ({Channel}) is a dead letter after attempt {Attempt}: {Detail}", entry.IdempotencyKey, entry.Action.Channel, entry.Attempts, result.Detail);
+        }
+        else
+        {
+            Log.LogDebug("Delivery: {Key} ({Channel}) attempt {Attempt}: {Outcome}: {Detail}", entry.IdempotencyKey, entry.Action.Channel, entry.Attempts, result.Outcome, result.Detail);
         }
 
         switch (result.Outcome)

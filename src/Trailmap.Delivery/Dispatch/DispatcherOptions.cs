@@ -8,12 +8,24 @@ public sealed record DispatcherOptions
     public int BatchSize { get; init; } = 100;
 
     /// <summary>
-    /// How many messages are sent at once. Default 64. It is also how many messages a crash can leave accepted by a
-    /// channel but not yet recorded as sent, so the most that can be sent twice. A slot is held until the outcome is
+    /// How many messages of one channel are sent at once. Default 64. Each channel (email, webhook, Slack, in-app) has
+    /// slots of its own, so a channel whose receivers hang never holds up another. It is also how many messages of a
+    /// channel a crash can leave accepted but not yet recorded as sent, so the most that can be sent twice (per channel
+    /// in use). A slot is held until the outcome is
     /// committed, so throughput is about Parallelism / (send time + time to the next group commit): with a 7 ms disk
     /// flush, 32 slots fell behind 1,000 webhooks a second on the shared test machine and 64 kept up.
     /// </summary>
     public int Parallelism { get; init; } = 64;
+
+    /// <summary>
+    /// How many of a channel's slots one destination may hold: the host and port of a webhook or Slack URL. Default
+    /// 16. A receiver that hangs then holds at most this many slots for its timeout, and the channel's other slots keep
+    /// serving the other receivers. Messages for a destination with no free slot wait (up to
+    /// <see cref="BatchSize"/> of them in memory, the rest back in the outbox for <see cref="PollInterval"/>, with no
+    /// attempt counted) while messages for other destinations pass them. Email and in-app messages have one
+    /// destination each (the SMTP server, the workspace), limited by <see cref="Parallelism"/> alone.
+    /// </summary>
+    public int DestinationParallelism { get; init; } = 16;
 
     /// <summary>
     /// How long an outcome waits, while other sends are still out, before it is handed to the outbox's writer.

@@ -156,6 +156,14 @@ public sealed class EmailChannel : IDeliveryChannel, IAsyncDisposable
         // RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs to the link (one click).
         message.Headers.Add("List-Unsubscribe", "<" + unsubscribeUrl + ">");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        // A later attempt may repeat a message the server already took (a crash after its 250, a reply lost to a
+        // timeout): say so, beside the unchanged Message-ID, so a duplicate can be recognised.
+        message.Headers.Add(Redelivery.AttemptHeader, entry.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Redelivery.IsRedelivery(entry))
+        {
+            message.Headers.Add(Redelivery.Header, "true");
+        }
+
         message.Body = new BodyBuilder { TextBody = composed.Text, HtmlBody = composed.Html }.ToMessageBody();
         return message;
     }

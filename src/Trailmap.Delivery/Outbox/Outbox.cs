@@ -13,7 +13,8 @@ namespace Trailmap.Delivery;
 /// One process at a time may open a file (DuckDB takes a write lock on it), so on open every message still marked
 /// <see cref="OutboxState.Sending"/> was claimed by a process that died and goes back to pending. Most of those were
 /// never handed to a channel and go out once; the few a channel had accepted go out again, which is the one
-/// at-least-once case (see docs/delivery.md, "Crash safety").
+/// at-least-once case (see docs/delivery.md, "Crash safety"). Nothing records which of them a channel had taken, so
+/// each counts as an attempt: the resend carries a raised <see cref="OutboxEntry.Attempts"/>, which receivers see.
 /// </remarks>
 public sealed class Outbox : IDisposable
 {
@@ -36,6 +37,9 @@ public sealed class Outbox : IDisposable
     /// <summary>How many claimed messages (left in <see cref="OutboxState.Sending"/> by a crash) opening put back to pending.</summary>
     public int RecoveredInFlight { get; private set; }
 
+    /// <summary>The keys of those messages (the first 20, oldest claim first), for the recovery log line.</summary>
+    public IReadOnlyList<string> RecoveredKeys { get; private set; } = [];
+
     internal OutboxDatabase Database { get; }
 
     internal TimeProvider Time { get; }
@@ -56,10 +60,16 @@ public sealed class Outbox : IDisposable
                 outbox.keyHashes.Add(KeyHash(key));
             }
 
+            // The attempt counts: the channel may have taken the message before the crash, so the resend must not
+            // look like a first attempt to a receiver that deduplicates or audits by it.
+            outbox.RecoveredKeys = database.Query(
+                "SELECT idempotency_key FROM delivery_outbox WHERE state = 'sending' ORDER BY claimed_at, idempotency_key LIMIT 20",
+                r => r.GetString(0));
             outbox.RecoveredInFlight = database.Execute(
                 """
                 UPDATE delivery_outbox
-                SET state = 'pending', last_error = 'claimed by a dispatcher that stopped before recording the outcome; sending again'
+                SET state = 'pending', attempts = attempts + 1,
+                    last_error = 'claimed by a dispatcher that stopped before recording the outcome; sending again (it may have reached the receiver)'
                 WHERE state = 'sending'
                 """);
             return outbox;
@@ -234,6 +244,23 @@ public sealed class Outbox : IDisposable
                 row = claimedNow[i] ? row.AppendValue(now) : row.AppendNullValue();
                 row.AppendNullValue().AppendNullValue().AppendNullValue().AppendNullValue().EndRow();
             }
+        });
+
+    /// <summary>
+    /// Reads every key in the table again, after something other than this outbox rewrote keys in the file (the
+    /// running rules' one-time move to per-journey rule ids). Without it, an enqueue would take a rewritten key for a
+    /// new one and add the message twice.
+    /// </summary>
+    public void RefreshKeys() =>
+        Database.Write(() =>
+        {
+            keyHashes.Clear();
+            foreach (var key in Database.Query("SELECT idempotency_key FROM delivery_outbox", r => r.GetString(0)))
+            {
+                keyHashes.Add(KeyHash(key));
+            }
+
+            return 0;
         });
 
     /// <summary>Where enqueues hand due messages straight to a running dispatcher loop (null when none runs).</summary>
@@ -478,8 +505,12 @@ public sealed class Outbox : IDisposable
         Database.Execute("DELETE FROM delivery_outcome_batch");
     }
 
-    /// <summary>Gives back claims that were never attempted (the dispatcher was stopped).</summary>
-    internal Task ReleaseAsync(IReadOnlyCollection<string> keys) =>
+    /// <summary>
+    /// Gives back claims the dispatcher did not finish because it was stopped: never attempted, or with
+    /// <paramref name="countAttempt"/> cut off mid-send (the receiver may have the message, so the next attempt must
+    /// say it is a later one).
+    /// </summary>
+    internal Task ReleaseAsync(IReadOnlyCollection<string> keys, bool countAttempt = false) =>
         keys.Count == 0
             ? Task.CompletedTask
             : Database.WriteAsync(() =>
@@ -489,10 +520,33 @@ public sealed class Outbox : IDisposable
                     var parameters = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
                     Database.Execute(
                         $"""
-                        UPDATE delivery_outbox SET state = 'pending'
+                        UPDATE delivery_outbox SET state = 'pending'{(countAttempt ? ", attempts = attempts + 1" : "")}
                         WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'
                         """,
                         parameters);
+                }
+
+                return 0;
+            });
+
+    /// <summary>
+    /// Gives back claims that were not attempted because their destination was busy, due again at
+    /// <paramref name="until"/>: no attempt counted, and the loop does not claim them again at once.
+    /// </summary>
+    internal Task DeferAsync(IReadOnlyCollection<string> keys, DateTimeOffset until) =>
+        keys.Count == 0
+            ? Task.CompletedTask
+            : Database.WriteAsync(() =>
+            {
+                foreach (var chunk in keys.Chunk(500))
+                {
+                    var parameters = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+                    Database.Execute(
+                        $"""
+                        UPDATE delivery_outbox SET state = 'pending', next_attempt_at = greatest(next_attempt_at, $until)
+                        WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'
+                        """,
+                        [.. parameters, ("until", OutboxDatabase.ToDb(until))]);
                 }
 
                 return 0;

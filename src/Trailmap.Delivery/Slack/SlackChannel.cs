@@ -16,9 +16,33 @@ public sealed record SlackOptions
 /// Posts Slack actions to an incoming webhook as {"text": ...}: the action's message (else its subject) rendered
 /// with Liquid, customer data escaped for Slack so it cannot forge links or mentions. HTTP outcomes as for webhooks.
 /// </summary>
-public sealed class SlackChannel(HttpClient http, SlackOptions options, TimeProvider? time = null) : IDeliveryChannel
+public sealed class SlackChannel : IDeliveryChannel
 {
-    private readonly TimeProvider time = time ?? TimeProvider.System;
+    private readonly Func<HttpClient> http;
+    private readonly SlackOptions options;
+    private readonly TimeProvider time;
+
+    /// <summary>Sends with <paramref name="http"/>, which the caller owns and configures (tests).</summary>
+    public SlackChannel(HttpClient http, SlackOptions options, TimeProvider? time = null)
+        : this(() => http, options, time)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+    }
+
+    /// <summary>Sends with the factory's delivery client (<see cref="OutboundHttp"/>): guarded destinations, fresh DNS.</summary>
+    public SlackChannel(IHttpClientFactory clients, SlackOptions options, TimeProvider? time = null)
+        : this(() => clients.CreateClient(OutboundHttp.ClientName), options, time)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+    }
+
+    private SlackChannel(Func<HttpClient> http, SlackOptions options, TimeProvider? time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.http = http;
+        this.options = options;
+        this.time = time ?? TimeProvider.System;
+    }
 
     public ActionChannel Channel => ActionChannel.Slack;
 
@@ -56,7 +80,7 @@ public sealed class SlackChannel(HttpClient http, SlackOptions options, TimeProv
             json.WriteEndObject();
         }
 
-        return await HttpDelivery.PostAsync(http, url, HttpDelivery.Json(buffer.ToArray()), options.Timeout, time, cancellationToken)
+        return await HttpDelivery.PostAsync(http(), url, HttpDelivery.Json(buffer.ToArray()), options.Timeout, time, cancellationToken)
             .ConfigureAwait(false);
     }
 }

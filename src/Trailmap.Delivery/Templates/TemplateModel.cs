@@ -40,7 +40,9 @@ public static class TemplateModel
         }
 
         root["data"] = flat;
-        root["rule_id"] = entry.RuleId;
+        var (journey, rule) = RuleKeys.Split(entry.RuleId);
+        root["rule_id"] = rule;
+        root["journey_id"] = journey;
         root["customer_id"] = entry.CustomerId;
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

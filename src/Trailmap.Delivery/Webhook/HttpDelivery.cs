@@ -47,11 +47,29 @@ internal static class HttpDelivery
         {
             return DeliveryResult.Retry($"{url.GetLeftPart(UriPartial.Path)} did not answer within {timeout.TotalSeconds:0.#} s");
         }
+        catch (HttpRequestException e) when (Refused(e) is { } refused)
+        {
+            // The destination is inside the host's networks: waiting will not change that, the URL or the option must.
+            return DeliveryResult.Failed($"{url.GetLeftPart(UriPartial.Path)}: {refused.Message}");
+        }
         catch (HttpRequestException e)
         {
             // Refused, reset, DNS: the receiver may be back later.
             return DeliveryResult.Retry($"{url.GetLeftPart(UriPartial.Path)}: {e.Message}");
         }
+    }
+
+    private static DestinationRefusedException? Refused(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is DestinationRefusedException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
     }
 
     private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeProvider time) => header switch

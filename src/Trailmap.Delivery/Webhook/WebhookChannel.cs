@@ -21,14 +21,26 @@ public sealed class WebhookChannel : IDeliveryChannel
 {
     public const string IdempotencyHeader = "X-Trailmap-Idempotency-Key";
 
-    private readonly HttpClient http;
+    private readonly Func<HttpClient> http;
     private readonly WebhookOptions options;
     private readonly TimeProvider time;
 
-    /// <summary>Sends with <paramref name="http"/>, which the caller owns (one per process is best).</summary>
+    /// <summary>Sends with <paramref name="http"/>, which the caller owns and configures (tests).</summary>
     public WebhookChannel(HttpClient http, WebhookOptions options, TimeProvider? time = null)
+        : this(() => http, options, time)
     {
         ArgumentNullException.ThrowIfNull(http);
+    }
+
+    /// <summary>Sends with the factory's delivery client (<see cref="OutboundHttp"/>): guarded destinations, fresh DNS.</summary>
+    public WebhookChannel(IHttpClientFactory clients, WebhookOptions options, TimeProvider? time = null)
+        : this(() => clients.CreateClient(OutboundHttp.ClientName), options, time)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+    }
+
+    private WebhookChannel(Func<HttpClient> http, WebhookOptions options, TimeProvider? time)
+    {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.Secret) || options.Secret.Length < 16)
         {
@@ -70,7 +82,13 @@ public sealed class WebhookChannel : IDeliveryChannel
         content.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         content.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(options.Secret, timestamp, body));
         content.Headers.Add(IdempotencyHeader, entry.IdempotencyKey);
-        return await HttpDelivery.PostAsync(http, url, content, options.Timeout, time, cancellationToken).ConfigureAwait(false);
+        content.Headers.Add(Redelivery.AttemptHeader, entry.Attempts.ToString(CultureInfo.InvariantCulture));
+        if (Redelivery.IsRedelivery(entry))
+        {
+            content.Headers.Add(Redelivery.Header, "true");
+        }
+
+        return await HttpDelivery.PostAsync(http(), url, content, options.Timeout, time, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The JSON body: the message's identity, its rendered message and its data, in a fixed order.</summary>
@@ -82,7 +100,13 @@ public sealed class WebhookChannel : IDeliveryChannel
         {
             json.WriteStartObject();
             json.WriteString("id", entry.IdempotencyKey);
-            json.WriteString("rule", entry.RuleId);
+            var (journey, rule) = RuleKeys.Split(entry.RuleId);
+            json.WriteString("rule", rule);
+            if (journey is not null)
+            {
+                json.WriteString("journey", journey);
+            }
+
             json.WriteString("customer", entry.CustomerId);
             json.WriteString("due_at", entry.DueAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
             json.WriteNumber("attempt", entry.Attempts);

@@ -23,7 +23,8 @@ public sealed record AutomationStatus(
 /// what is due. Failures are logged and kept for the status; they never stop the server or the loop.
 /// </summary>
 public sealed class AutomationService(
-    AutomationRunner runner, Outbox outbox, EventData data, WorkspaceOptions options, ILogger<AutomationService> log) : BackgroundService
+    AutomationRunner runner, Outbox outbox, EventData data, WorkspaceOptions options, IHttpClientFactory http, ILogger<AutomationService> log)
+    : BackgroundService
 {
     /// <summary>The longest time between passes when no events arrive.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
@@ -59,7 +60,6 @@ public sealed class AutomationService(
         }
 
         await Task.Yield();
-        using var http = new HttpClient();
         DeliveryChannels? channels = null;
         try
         {
@@ -74,6 +74,14 @@ public sealed class AutomationService(
             {
                 log.LogInformation("Automation: {Reason}; those messages wait in the outbox", why);
             }
+
+            if (outbox.RecoveredInFlight > 0)
+            {
+                // The one at-least-once case (docs/delivery.md, "Crash safety"): say so, with the keys to look for.
+                log.LogWarning(
+                    "Delivery recovery: {Count} messages were claimed by a dispatcher that stopped before recording their outcome; they are sent again as a later attempt, marked as redeliveries, and may reach their receivers twice (first keys: {Keys})",
+                    outbox.RecoveredInFlight, string.Join(", ", outbox.RecoveredKeys));
+            }
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
@@ -83,7 +91,7 @@ public sealed class AutomationService(
         try
         {
             var evaluating = EvaluateAsync(stoppingToken);
-            var sending = channels is null ? Task.CompletedTask : DispatchAsync(channels.Dispatcher(outbox, options.Time), stoppingToken);
+            var sending = channels is null ? Task.CompletedTask : DispatchAsync(channels.Dispatcher(outbox, options.Time, log: log), stoppingToken);
             await Task.WhenAll(evaluating, sending).ConfigureAwait(false);
         }
         finally
@@ -119,6 +127,11 @@ public sealed class AutomationService(
                     if (pass.Decided > 0)
                     {
                         log.LogInformation("Automation pass: {Summary}", pass.ToString());
+                    }
+                    else
+                    {
+                        // Several a second under steady ingestion, so only at Debug when nothing was decided.
+                        log.LogDebug("Automation pass: {Summary}", pass.ToString());
                     }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)

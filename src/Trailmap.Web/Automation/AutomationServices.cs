@@ -37,6 +37,7 @@ public static class AutomationServices
             };
         });
         services.AddSingleton(sp => new SuppressionList(sp.GetRequiredService<Outbox>(), sp.GetRequiredService<AutomationRunner>().UnsubscribeTokens));
+        services.AddOutboundHttp(options.Delivery.AllowPrivateDestinations);
         services.AddSingleton<AutomationService>();
         services.AddHostedService(sp => sp.GetRequiredService<AutomationService>());
     }

@@ -46,16 +46,26 @@ public sealed record LiftReport(string Journey, int Version, DateTimeOffset AsOf
 /// </summary>
 public sealed record RuleStateInfo(string Id, string State, DateTimeOffset? PausedSince, bool Changed, int SkippedMessages);
 
-/// <summary>A message given up on, with the reason.</summary>
+/// <summary>A message given up on, with the reason; <see cref="Journey"/> is the journey whose rule sent it.</summary>
 public sealed record DeadLetterInfo(
-    string Key, string Rule, string Customer, ActionChannel Channel, int Attempts, string? LastError, DateTimeOffset EnqueuedAt, DateTimeOffset? FinishedAt)
+    string Key, string Rule, string Customer, ActionChannel Channel, int Attempts, string? LastError, DateTimeOffset EnqueuedAt, DateTimeOffset? FinishedAt,
+    string? Journey)
 {
-    public static DeadLetterInfo Of(OutboxEntry e) =>
-        new(e.IdempotencyKey, e.RuleId, e.CustomerId, e.Action.Channel, e.Attempts, e.LastError, e.EnqueuedAt, e.FinishedAt);
+    public static DeadLetterInfo Of(OutboxEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var (journey, rule) = RuleKeys.Split(e.RuleId);
+        return new(e.IdempotencyKey, rule, e.CustomerId, e.Action.Channel, e.Attempts, e.LastError, e.EnqueuedAt, e.FinishedAt, journey);
+    }
 }
 
 /// <summary>An unread in-app message for a customer. Texts are plain: escape them where you show them.</summary>
-public sealed record InAppMessageInfo(string Id, string Rule, string? Subject, string Message, DateTimeOffset CreatedAt)
+public sealed record InAppMessageInfo(string Id, string Rule, string? Subject, string Message, DateTimeOffset CreatedAt, string? Journey)
 {
-    public static InAppMessageInfo Of(InAppMessage m) => new(m.Id, m.RuleId, m.Subject, m.Message, m.CreatedAt);
+    public static InAppMessageInfo Of(InAppMessage m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var (journey, rule) = RuleKeys.Split(m.RuleId);
+        return new(m.Id, rule, m.Subject, m.Message, m.CreatedAt, journey);
+    }
 }

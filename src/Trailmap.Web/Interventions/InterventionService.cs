@@ -18,6 +18,6 @@ public sealed class InterventionService(JourneyStore journeys, AnalysisService a
 
         var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), cancel).ConfigureAwait(false);
         var lifted = await lift.MeasureAsync(measured, cancel).ConfigureAwait(false);
-        return RuleBoard.Build(measured, lifted, pauses.Paused(stored.Slug), counts.ByRule());
+        return RuleBoard.Build(measured, lifted, pauses.Paused(stored.Slug), counts.ByRule(stored.Slug));
     }
 }

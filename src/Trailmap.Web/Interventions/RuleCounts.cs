@@ -25,11 +25,18 @@ public sealed class OutboxCounts
         this.db = db;
     }
 
-    public IReadOnlyDictionary<string, RuleCounts> ByRule()
+    /// <summary>
+    /// The counts of <paramref name="journeySlug"/>'s rules, by rule id: the outbox names a running rule
+    /// <c>{journey}/{rule}</c> (<see cref="Trailmap.Delivery.RuleKeys"/>), so two journeys made from one template each
+    /// count only their own messages.
+    /// </summary>
+    public IReadOnlyDictionary<string, RuleCounts> ByRule(string journeySlug)
     {
+        var prefix = journeySlug + Trailmap.Delivery.RuleKeys.Separator;
         var rows = db.Query(
-            "SELECT rule_id, state, count(*) FROM delivery_outbox GROUP BY rule_id, state",
-            r => (Rule: r.GetString(0), State: r.GetString(1), Count: r.GetInt64(2)));
+            "SELECT substr(rule_id, $from), state, count(*) FROM delivery_outbox WHERE starts_with(rule_id, $prefix) GROUP BY rule_id, state",
+            r => (Rule: r.GetString(0), State: r.GetString(1), Count: r.GetInt64(2)),
+            ("prefix", prefix), ("from", (long)prefix.Length + 1));
         var counts = new Dictionary<string, RuleCounts>(StringComparer.Ordinal);
         foreach (var (rule, state, n) in rows)
         {

@@ -24,7 +24,7 @@ public sealed class AutomationRunnerTests
             {{extra}}
         """;
 
-    private static string Key(string customer, string at) => $"shared:{customer}:event-{at}";
+    private static string Key(string customer, string at) => $"j/shared:{customer}:event-{at}";
 
     [Fact]
     public async Task A_new_rule_ignores_history_decides_each_trigger_once_and_keeps_that_across_restarts()
@@ -77,7 +77,7 @@ public sealed class AutomationRunnerTests
         (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1);
         f.Runner.Pause("j", "shared", "ann@example.test").ShouldBeTrue();
         f.Runner.Pause("j", "shared", "bob@example.test").ShouldBeFalse();
-        f.Outbox.PausedRules().Single().RuleId.ShouldBe("shared");
+        f.Outbox.PausedRules().Single().RuleId.ShouldBe("j/shared");
 
         f.At("2026-01-12 12:00");
         var paused = await f.PassAsync();
@@ -185,7 +185,7 @@ public sealed class AutomationRunnerTests
         full.Full.ShouldBeTrue();
         full.Customers.ShouldBe(2);
         f.Messages().Keys.Order(StringComparer.Ordinal).ShouldBe(
-            [Key("c2", "20260110T000020.000000Z"), "quiet:c1:quiet-20260109T000010.000000Z"], ignoreOrder: true);
+            [Key("c2", "20260110T000020.000000Z"), "j/quiet:c1:quiet-20260109T000010.000000Z"], ignoreOrder: true);
 
         // Editing the journey makes the next pass a full one at once.
         f.Journeys["j"] = f.Journeys["j"].Replace("Still there?", "Still around?", StringComparison.Ordinal);
@@ -215,7 +215,7 @@ public sealed class AutomationRunnerTests
         f.At("2026-01-10 00:00:20");
         var second = await f.PassAsync(); // the slice: c2
         second.Customers.ShouldBe(1);
-        f.Messages().Keys.ShouldBe(["quiet:c2:quiet-20260109T000010.000000Z"]);
+        f.Messages().Keys.ShouldBe(["j/quiet:c2:quiet-20260109T000010.000000Z"]);
 
         // c3 shares a board: this pass takes c3 as changed, and c3 is also the sweep's last slice.
         f.Log = Tiny.Log([.. history, ("c3", "Board Shared", "2026-01-10 00:00:25")]);
@@ -224,14 +224,14 @@ public sealed class AutomationRunnerTests
         third.Customers.ShouldBe(1);
         f.Runner.Sweeping.ShouldBeFalse();
         f.Messages().Keys.ShouldBe(
-            ["quiet:c2:quiet-20260109T000010.000000Z", "quiet:c3:quiet-20260109T000010.000000Z", Key("c3", "20260110T000025.000000Z")], ignoreOrder: true);
+            ["j/quiet:c2:quiet-20260109T000010.000000Z", "j/quiet:c3:quiet-20260109T000010.000000Z", Key("c3", "20260110T000025.000000Z")], ignoreOrder: true);
 
         // c1 was the first pass's slice, when its spell had not ended yet: the next sweep, a minute on, decides it.
         f.At("2026-01-10 00:00:40");
         (await f.PassAsync()).Customers.ShouldBe(0);
         f.At("2026-01-10 00:01:00");
         (await f.PassAsync()).Customers.ShouldBe(1);
-        f.Messages().Keys.ShouldContain("quiet:c1:quiet-20260109T000010.000000Z");
+        f.Messages().Keys.ShouldContain("j/quiet:c1:quiet-20260109T000010.000000Z");
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class AutomationRunnerTests
         await f.PassAsync();
         var key = Key("c1", "20260110T100000.000000Z");
         // What the pass would have enqueued, due a minute later than the trigger so we can tell the copies apart.
-        f.Outbox.Enqueue(new OutboxMessage(key, "shared", "c1",
+        f.Outbox.Enqueue(new OutboxMessage(key, "j/shared", "c1",
             new Trailmap.Journeys.Model.InterventionAction { Channel = Trailmap.Journeys.Model.ActionChannel.InApp, Message = "x" },
             Tiny.T("2026-01-10 10:01"), new Dictionary<string, string?>()));
 
@@ -275,15 +275,38 @@ public sealed class AutomationRunnerTests
     }
 
     [Fact]
-    public async Task Two_journeys_cannot_share_a_rule_id_the_first_keeps_it()
+    public async Task Two_journeys_from_one_template_run_the_same_rule_id_side_by_side_each_with_its_own_pause()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 12:00"));
+        // The same YAML twice: what creating a journey from a template that is already in use gives.
         f.Journeys["a"] = SharedRule();
-        await f.PassAsync();
-        f.Journeys["b"] = SharedRule().Replace("id: j", "id: j2", StringComparison.Ordinal);
+        f.Journeys["b"] = SharedRule();
+        f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 13:00"));
+        (await f.PassAsync()).Problems.ShouldBeEmpty();
+        f.Runner.Pause("b", "shared", "ann@example.test").ShouldBeTrue();
+
+        f.At("2026-01-10 14:00");
         var pass = await f.PassAsync();
-        pass.Problems.Single().ShouldSatisfyAllConditions(p => p.JourneyId.ShouldBe("b"), p => p.Message.ShouldContain("already used by journey 'a'"));
-        pass.Rules.Single().JourneyId.ShouldBe("a");
+
+        pass.Problems.ShouldBeEmpty();
+        // a decides c1's share and plans the message; b is paused: its trigger waits, nothing planned.
+        pass.Rules.Select(r => (r.JourneyId, r.RuleId, r.Triggered, r.Planned, r.Waiting, r.Paused))
+            .ShouldBe([("a", "shared", 1, 1, 0, false), ("b", "shared", 1, 0, 1, true)], ignoreOrder: true);
+        f.Messages().Keys.ShouldBe(["a/shared:c1:event-20260110T130000.000000Z"]);
+        f.Outbox.PausedRules().Select(p => p.RuleId).ShouldBe(["b/shared"]);
+        f.Runner.Rules().Select(r => (r.JourneyId, r.RuleId, r.Paused, r.Planned))
+            .ShouldBe([("a", "shared", false, 1L), ("b", "shared", true, 0L)], ignoreOrder: true);
+
+        // Resuming b (on_resume: skip) drops b's own overdue trigger and leaves a's message alone; pausing a holds
+        // only a's.
+        f.Runner.Resume("b", "shared", "ann@example.test").WasPaused.ShouldBeTrue();
+        f.Runner.Pause("a", "shared", "ann@example.test").ShouldBeTrue();
+        f.At("2026-01-10 15:00");
+        var after = await f.PassAsync();
+        after.Rules.Single(r => r.JourneyId == "b").Skipped.ShouldBe(1);
+        f.Messages().Keys.ShouldBe(["a/shared:c1:event-20260110T130000.000000Z"]);
+        f.Messages()["a/shared:c1:event-20260110T130000.000000Z"].State.ShouldBe(OutboxState.Pending);
+        f.Outbox.PausedRules().Select(p => p.RuleId).ShouldBe(["a/shared"]);
     }
 
     [Fact]

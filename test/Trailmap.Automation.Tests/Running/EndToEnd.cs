@@ -17,7 +17,8 @@ namespace Trailmap.Automation.Tests.Running;
 internal sealed class EndToEnd : IAsyncDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("trailmap-e2e-test").FullName;
-    private readonly HttpClient http = new();
+    // The receivers are on loopback, which the delivery client refuses unless allowed.
+    private readonly OutboundClients http = OutboundHttp.Create(allowPrivateDestinations: true);
     private int files;
 
     private readonly IReadOnlyDictionary<string, string> journeys;
@@ -49,7 +50,7 @@ internal sealed class EndToEnd : IAsyncDisposable
         Runner = new AutomationRunner(
             Path, Outbox, (p, _) => Task.FromResult(Store.LoadEventLog(new EventLogQuery { Properties = [.. p] })), Clock,
             () => [.. journeys.Select(j => AutomatedJourney.FromYaml(j.Key, j.Value, j.Key))]);
-        Channels = DeliveryChannels.Create(settings, Outbox, Runner.UnsubscribeTokens, http, Clock);
+        Channels = DeliveryChannels.Create(settings, Outbox, Runner.UnsubscribeTokens, http.Factory, Clock);
         Dispatcher = Channels.Dispatcher(Outbox, Clock);
     }
 

@@ -178,11 +178,13 @@ public sealed class TemplateEndToEndTests
             headers["X-Trailmap-Signature"].ShouldBe(expected);
             using var json = JsonDocument.Parse(body);
             json.RootElement.GetProperty("rule").GetString().ShouldBe("health-below-60");
+            json.RootElement.GetProperty("journey").GetString().ShouldBe("b2b-customer-success");
             json.RootElement.GetProperty("message").GetString().ShouldBe("Acme GmbH dropped below 60 health - start the risk playbook");
             ids.Add(json.RootElement.GetProperty("id").GetString()!);
         }
 
-        ids.ShouldBe(["health-below-60:acme:metric-20260306T000000.000000Z", "health-below-60:acme:metric-20260313T000000.000000Z"]);
+        // The key carries the journey (rule ids are per journey); the body's rule is the bare id (checked above).
+        ids.ShouldBe(["b2b-customer-success/health-below-60:acme:metric-20260306T000000.000000Z", "b2b-customer-success/health-below-60:acme:metric-20260313T000000.000000Z"]);
 
         // The detractor escalation went to the Slack receiver for the 2 and the 1 (score < 7), once each.
         slack.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("text").GetString())
@@ -190,7 +192,7 @@ public sealed class TemplateEndToEndTests
 
         // SMTP is not configured: the onboarding emails (day 1, 3, 7, 14 after the contract) wait, pending, no attempt made.
         var emails = w.Outbox.List(OutboxState.Pending).Where(e => e.Action.Channel == ActionChannel.Email).ToList();
-        emails.Select(e => e.RuleId).ShouldBe(Enumerable.Repeat("onboarding-emails", 4));
+        emails.Select(e => e.RuleId).ShouldBe(Enumerable.Repeat("b2b-customer-success/onboarding-emails", 4));
         emails.ShouldAllBe(e => e.Attempts == 0);
         w.Outbox.DeadLetters().ShouldBeEmpty();
         w.Channels.Missing.Keys.ShouldBe([ActionChannel.Email]);

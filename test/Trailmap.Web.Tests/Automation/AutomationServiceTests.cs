@@ -35,7 +35,8 @@ public sealed class AutomationServiceTests
         // A saved journey is picked up by the next pass: at the latest a minute later by the workspace's clock.
         clock.Advance(AutomationService.Interval);
         await WaitAsync(() => runner.Rules().Single().ActiveSince is not null, ct);
-        runner.Rules().Single().ActiveSince.ShouldBe(new DateTimeOffset(2026, 3, 2, 9, 1, 0, TimeSpan.Zero));
+        // Active from the save (09:00), not from the pass that first saw it (09:01): nothing in between is lost.
+        runner.Rules().Single().ActiveSince.ShouldBe(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
         // A sign-up 10 minutes after the rule was activated, imported as the Data page would; the clock moves past it.
         var file = Path.Combine(factory.Dir, "signups.csv");
@@ -53,7 +54,7 @@ public sealed class AutomationServiceTests
 
         // Pausing through the runner the pages use holds the rule in the outbox too.
         factory.Service<AutomationRunner>().Pause("welcome", "welcome-note", "admin@example.test").ShouldBeTrue();
-        factory.Service<Outbox>().PausedRules().Single().RuleId.ShouldBe("welcome-note");
+        factory.Service<Outbox>().PausedRules().Single().RuleId.ShouldBe("welcome/welcome-note");
     }
 
     private static async Task WaitAsync(Func<bool> condition, CancellationToken ct)

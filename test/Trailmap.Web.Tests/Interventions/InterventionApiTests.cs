@@ -66,7 +66,7 @@ public sealed class InterventionApiTests : TrialWorkspaceTests
         var paused = await JsonAsync(await admin.PostAsync("/api/journeys/trial/interventions/nudge/pause", null, Cancel));
         (paused.GetProperty("state").GetString(), paused.GetProperty("changed").GetBoolean()).ShouldBe(("paused", true));
         paused.GetProperty("paused_since").GetDateTimeOffset().ShouldBe(TrialData.Now);
-        outbox.PausedRules().Select(p => p.RuleId).ShouldBe(["nudge"]);
+        outbox.PausedRules().Select(p => p.RuleId).ShouldBe(["trial/nudge"]);
         (await JsonAsync(await admin.PostAsync("/api/journeys/trial/interventions/nudge/pause", null, Cancel))).GetProperty("changed").GetBoolean().ShouldBeFalse();
 
         var listed = await JsonAsync(await reader.GetAsync("/api/journeys/trial/interventions", Cancel));
@@ -86,11 +86,33 @@ public sealed class InterventionApiTests : TrialWorkspaceTests
     }
 
     [Fact]
+    public async Task Two_journeys_from_one_template_each_show_and_pause_their_own_copy_of_a_rule()
+    {
+        var outbox = Factory.Service<Outbox>();
+        // The same YAML again, as creating a journey from a template already in use does: slug trial-2, same rule ids.
+        Factory.Service<Trailmap.Web.Journeys.JourneyStore>().Create(TrialData.Journey, "test").Slug.ShouldBe("trial-2");
+        outbox.Enqueue(TrialData.Message("nudge", "c1", "event-1", TrialData.InApp("Upgrade today")) with { DueAt = TrialData.Now.AddDays(1) });
+
+        var paused = await JsonAsync(await admin.PostAsync("/api/journeys/trial-2/interventions/nudge/pause", null, Cancel));
+        (paused.GetProperty("state").GetString(), paused.GetProperty("changed").GetBoolean()).ShouldBe(("paused", true));
+
+        // Only the copy is paused, in the runner and in the outbox; the original's message is not held.
+        outbox.PausedRules().Select(p => p.RuleId).ShouldBe(["trial-2/nudge"]);
+        var original = (await JsonAsync(await reader.GetAsync("/api/journeys/trial/interventions", Cancel))).EnumerateArray().First(r => r.GetProperty("id").GetString() == "nudge");
+        var copy = (await JsonAsync(await reader.GetAsync("/api/journeys/trial-2/interventions", Cancel))).EnumerateArray().First(r => r.GetProperty("id").GetString() == "nudge");
+        original.GetProperty("state").GetString().ShouldBe("active");
+        copy.GetProperty("state").GetString().ShouldBe("paused");
+        // Each copy counts its own messages: the pending one is the original's.
+        Counts(original).ShouldBe([1L, 0L, 0L, 0L, 0L]);
+        Counts(copy).ShouldBe([0L, 0L, 0L, 0L, 0L]);
+    }
+
+    [Fact]
     public async Task Dead_letters_are_listed_with_their_reason_and_requeued_by_editors_only()
     {
         var outbox = Factory.Service<Outbox>();
         // A sequence step's key holds a '/', which the path carries as %2F.
-        const string stepKey = "nudge:c7:entered-20260101T000000.000000Z/step-2";
+        const string stepKey = "trial/nudge:c7:entered-20260101T000000.000000Z/step-2";
         outbox.EnqueueMany(
         [
             TrialData.Message("nudge", "c2", "event-1", TrialData.InApp(null)),
@@ -102,9 +124,10 @@ public sealed class InterventionApiTests : TrialWorkspaceTests
         dead.GetArrayLength().ShouldBe(2);
         var step = dead.EnumerateArray().Single(d => d.GetProperty("key").GetString() == stepKey);
         (step.GetProperty("rule").GetString(), step.GetProperty("customer").GetString(), step.GetProperty("channel").GetString()).ShouldBe(("nudge", "c7", "in-app"));
+        step.GetProperty("journey").GetString().ShouldBe("trial");
         step.GetProperty("attempts").GetInt32().ShouldBe(1);
         // InAppChannel's reason for an action without text, as the dispatcher records a permanent failure.
-        step.GetProperty("last_error").GetString().ShouldBe("permanent failure: rule nudge: the in-app action has no message");
+        step.GetProperty("last_error").GetString().ShouldBe("permanent failure: rule trial/nudge: the in-app action has no message");
         step.GetProperty("finished_at").GetDateTimeOffset().ShouldBe(TrialData.Now);
 
         var path = "/api/dead-letters/" + Uri.EscapeDataString(stepKey) + "/requeue";
@@ -115,7 +138,7 @@ public sealed class InterventionApiTests : TrialWorkspaceTests
         requeued.GetProperty("key").GetString().ShouldBe(stepKey);
         requeued.GetProperty("attempts").GetInt32().ShouldBe(0);
         outbox.Get(stepKey)!.State.ShouldBe(OutboxState.Pending);
-        (await JsonAsync(await reader.GetAsync("/api/dead-letters", Cancel))).EnumerateArray().Select(d => d.GetProperty("key").GetString()).ShouldBe(["nudge:c2:event-1"]);
+        (await JsonAsync(await reader.GetAsync("/api/dead-letters", Cancel))).EnumerateArray().Select(d => d.GetProperty("key").GetString()).ShouldBe(["trial/nudge:c2:event-1"]);
 
         await JsonAsync(await admin.PostAsync(path, null, Cancel), HttpStatusCode.NotFound);
     }
@@ -123,7 +146,7 @@ public sealed class InterventionApiTests : TrialWorkspaceTests
     [Fact]
     public async Task In_app_messages_are_served_to_a_read_key_and_marked_read_once()
     {
-        const string key = "nudge:c5:entered-20260101T000000.000000Z/step-1";
+        const string key = "trial/nudge:c5:entered-20260101T000000.000000Z/step-1";
         Factory.Service<Outbox>().EnqueueMany(
         [
             TrialData.Message("nudge", "c5", "entered-20260101T000000.000000Z/step-1", TrialData.InApp("Upgrade today <b>now</b>") with { Subject = "Your trial" }),

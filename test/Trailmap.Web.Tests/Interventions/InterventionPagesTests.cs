@@ -31,7 +31,7 @@ public sealed class InterventionPagesTests : TrialWorkspaceTests
         var paused = await WorkspaceFactory.PostFormAsync(editor, page + "/nudge/pause", [], Cancel, formPage: page);
         paused.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         paused.Headers.Location!.OriginalString.ShouldStartWith(page + "?notice=");
-        outbox.PausedRules().ShouldHaveSingleItem().ShouldBe(new PausedRule("nudge", TrialData.Now));
+        outbox.PausedRules().ShouldHaveSingleItem().ShouldBe(new PausedRule("trial/nudge", TrialData.Now));
 
         // Razor writes the quotes as character references; read the text as a browser shows it.
         var after = WebUtility.HtmlDecode(await editor.GetStringAsync(paused.Headers.Location.OriginalString, Cancel));
@@ -57,11 +57,11 @@ public sealed class InterventionPagesTests : TrialWorkspaceTests
         var outbox = Factory.Service<Outbox>();
         outbox.Enqueue(TrialData.Message("nudge", customer, "event-1", TrialData.InApp(null)));
         (await TrialData.DispatchAsync(Factory, Cancel)).Dead.ShouldBe(1);
-        var key = "nudge:" + customer + ":event-1";
+        var key = "trial/nudge:" + customer + ":event-1";
 
         using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
         var html = await viewer.GetStringAsync("/automation/dead-letters", Cancel);
-        html.ShouldContain("permanent failure: rule nudge: the in-app action has no message");
+        html.ShouldContain("permanent failure: rule trial/nudge: the in-app action has no message");
         html.ShouldContain("2026-02-01 00:00 UTC");
         html.ShouldNotContain("<img src=x");
         html.ShouldContain("&lt;img src=x");

@@ -93,8 +93,9 @@ internal static class TrialData
         return position < share;
     }
 
+    /// <summary>A message of the trial journey's <paramref name="rule"/>, named as the running rules name it: "trial/RULE" (rule ids are per journey).</summary>
     public static OutboxMessage Message(string rule, string customer, string occurrence, InterventionAction action, Dictionary<string, string?>? data = null) =>
-        new($"{rule}:{customer}:{occurrence}", rule, customer, action, Now, data ?? new Dictionary<string, string?> { ["customer.id"] = customer });
+        new($"trial/{rule}:{customer}:{occurrence}", "trial/" + rule, customer, action, Now, data ?? new Dictionary<string, string?> { ["customer.id"] = customer });
 
     public static InterventionAction InApp(string? message) => new() { Channel = ActionChannel.InApp, Message = message };
 
