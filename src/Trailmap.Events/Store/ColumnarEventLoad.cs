@@ -145,6 +145,8 @@ internal static class ColumnarEventLoad
 
         var wanted = query.Properties.ToHashSet(StringComparer.Ordinal);
         using var command = store.Connection.CreateCommand();
+        // Streamed, not materialised: DuckDB.NET otherwise holds the whole result (32 bytes a row) before the first read.
+        command.UseStreamingMode = true;
         command.CommandText = "SELECT hash(customer_id), hash(event), epoch_us(ts), seq"
             + (wanted.Count > 0 ? ", CAST(properties AS VARCHAR)" : "")
             + " FROM events" + EventLogLoader.RangeAndNames(command, query)
