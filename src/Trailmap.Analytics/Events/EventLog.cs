@@ -6,7 +6,10 @@ namespace Trailmap.Analytics.Events;
 /// </summary>
 public sealed class EventLog
 {
-    private readonly IReadOnlyDictionary<string, object?>?[] properties;
+    // Null when the loader was asked for no properties or no arrival sequences: a column of ten million empty
+    // references or unused numbers is 80 MB a query never reads.
+    private readonly IReadOnlyDictionary<string, object?>?[]? properties;
+    private readonly long[]? sequences;
     private readonly Dictionary<string, int> nameIds;
 
     internal EventLog(
@@ -15,8 +18,8 @@ public sealed class EventLog
         string[] names,
         int[] nameIdColumn,
         long[] timestamps,
-        long[] sequences,
-        IReadOnlyDictionary<string, object?>?[] properties,
+        long[]? sequences,
+        IReadOnlyDictionary<string, object?>?[]? properties,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits)
     {
         Customers = customers;
@@ -24,7 +27,7 @@ public sealed class EventLog
         Names = names;
         NameIds = nameIdColumn;
         Timestamps = timestamps;
-        Sequences = sequences;
+        this.sequences = sequences;
         this.properties = properties;
         Traits = traits;
         nameIds = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -48,7 +51,12 @@ public sealed class EventLog
     /// <summary>Microseconds since the Unix epoch, UTC.</summary>
     public long[] Timestamps { get; }
 
-    public long[] Sequences { get; }
+    /// <summary>Arrival sequence numbers; a log loaded without them (see <see cref="HasSequences"/>) throws here.</summary>
+    public long[] Sequences => sequences ?? throw new InvalidOperationException(
+        "this event log was loaded without arrival sequences; load it with them to extend, subset or mark it");
+
+    /// <summary>Whether <see cref="Sequences"/> was loaded: one-shot queries leave it out, logs that are extended keep it.</summary>
+    public bool HasSequences => sequences is not null;
 
     /// <summary>Customer traits by customer id (plan, persona, ...), used for breakdowns.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Traits { get; }
@@ -56,6 +64,44 @@ public sealed class EventLog
     public int EventCount => Timestamps.Length;
 
     public int CustomerCount => Customers.Length;
+
+    /// <summary>
+    /// A log over columns a loader has already filled in (customer, timestamp, sequence) order, taken as they are
+    /// (no copy). Customer <c>c</c> owns events <c>offsets[c] .. offsets[c + 1] - 1</c>; <paramref name="sequences"/>
+    /// and <paramref name="properties"/> may be null when nobody will read them. Checks the shapes, not the order.
+    /// </summary>
+    public static EventLog FromColumns(
+        string[] customers,
+        int[] offsets,
+        string[] names,
+        int[] nameIds,
+        long[] timestamps,
+        long[]? sequences,
+        IReadOnlyDictionary<string, object?>?[]? properties,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentNullException.ThrowIfNull(offsets);
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(nameIds);
+        ArgumentNullException.ThrowIfNull(timestamps);
+        var n = timestamps.Length;
+        if (offsets.Length != customers.Length + 1 || offsets[0] != 0 || offsets[^1] != n || nameIds.Length != n
+            || (sequences is not null && sequences.Length != n) || (properties is not null && properties.Length != n))
+        {
+            throw new ArgumentException("the columns disagree: one offset per customer plus the total, and one entry per event in each column");
+        }
+
+        for (var c = 0; c < customers.Length; c++)
+        {
+            if (offsets[c + 1] <= offsets[c])
+            {
+                throw new ArgumentException($"customer {c} ('{customers[c]}') owns no events; a log holds only customers with events");
+            }
+        }
+
+        return new EventLog(customers, offsets, names, nameIds, timestamps, sequences, properties, traits);
+    }
 
     /// <summary>The highest arrival sequence number in the log (what landed last), or null for an empty log.</summary>
     public long? MaxSequence()
@@ -79,10 +125,10 @@ public sealed class EventLog
 
     /// <summary>A property of one event, or null when it is absent.</summary>
     public object? Property(int eventIndex, string property) =>
-        properties[eventIndex] is { } p && p.TryGetValue(property, out var v) ? v : null;
+        properties?[eventIndex] is { } p && p.TryGetValue(property, out var v) ? v : null;
 
     /// <summary>Every loaded property of one event (only those the loader was asked for), or null when it has none.</summary>
-    public IReadOnlyDictionary<string, object?>? PropertiesOf(int eventIndex) => properties[eventIndex];
+    public IReadOnlyDictionary<string, object?>? PropertiesOf(int eventIndex) => properties?[eventIndex];
 
     /// <summary>
     /// A log of only these customers (indexes into <see cref="Customers"/>, ascending), with all their events, the
@@ -108,8 +154,8 @@ public sealed class EventLog
         var offsets = new int[customers.Count + 1];
         var nameColumn = new int[events];
         var timestamps = new long[events];
-        var sequences = new long[events];
-        var props = new IReadOnlyDictionary<string, object?>?[events];
+        var sequenceColumn = sequences is null ? null : new long[events];
+        var props = properties is null ? null : new IReadOnlyDictionary<string, object?>?[events];
         var at = 0;
         for (var i = 0; i < customers.Count; i++)
         {
@@ -119,13 +165,21 @@ public sealed class EventLog
             offsets[i] = at;
             Array.Copy(NameIds, from, nameColumn, at, count);
             Array.Copy(Timestamps, from, timestamps, at, count);
-            Array.Copy(Sequences, from, sequences, at, count);
-            Array.Copy(properties, from, props, at, count);
+            if (sequenceColumn is not null)
+            {
+                Array.Copy(sequences!, from, sequenceColumn, at, count);
+            }
+
+            if (props is not null)
+            {
+                Array.Copy(properties!, from, props, at, count);
+            }
+
             at += count;
         }
 
         offsets[customers.Count] = at;
-        return new EventLog(ids, offsets, Names, nameColumn, timestamps, sequences, props, Traits);
+        return new EventLog(ids, offsets, Names, nameColumn, timestamps, sequenceColumn, props, Traits);
     }
 
     /// <summary>
@@ -160,8 +214,9 @@ public sealed class EventLog
         var total = EventCount + delta.EventCount;
         var nameColumn = new int[total];
         var timestamps = new long[total];
-        var sequences = new long[total];
-        var props = new IReadOnlyDictionary<string, object?>?[total];
+        var sequenceColumn = new long[total];
+        var props = properties is null && delta.properties is null ? null : new IReadOnlyDictionary<string, object?>?[total];
+        var (oldSequences, newSequences) = (Sequences, delta.Sequences);
         var ids = new List<string>(CustomerCount + delta.CustomerCount);
         var offsets = new List<int>(CustomerCount + delta.CustomerCount + 1);
         var merged = new bool[delta.CustomerCount];
@@ -173,8 +228,12 @@ public sealed class EventLog
             var count = to - copyFrom;
             Array.Copy(NameIds, copyFrom, nameColumn, at, count);
             Array.Copy(Timestamps, copyFrom, timestamps, at, count);
-            Array.Copy(Sequences, copyFrom, sequences, at, count);
-            Array.Copy(properties, copyFrom, props, at, count);
+            Array.Copy(oldSequences, copyFrom, sequenceColumn, at, count);
+            if (props is not null && properties is not null)
+            {
+                Array.Copy(properties, copyFrom, props, at, count);
+            }
+
             at += count;
             copyFrom = to;
         }
@@ -183,8 +242,12 @@ public sealed class EventLog
         {
             nameColumn[at] = nameMap[delta.NameIds[j]];
             timestamps[at] = delta.Timestamps[j];
-            sequences[at] = delta.Sequences[j];
-            props[at] = delta.properties[j];
+            sequenceColumn[at] = newSequences[j];
+            if (props is not null)
+            {
+                props[at] = delta.properties?[j];
+            }
+
             at++;
         }
 
@@ -205,7 +268,7 @@ public sealed class EventLog
             while (i < end || j < endNew)
             {
                 var takeOld = j >= endNew || (i < end && (Timestamps[i] < delta.Timestamps[j]
-                    || (Timestamps[i] == delta.Timestamps[j] && Sequences[i] <= delta.Sequences[j])));
+                    || (Timestamps[i] == delta.Timestamps[j] && oldSequences[i] <= newSequences[j])));
                 if (takeOld)
                 {
                     copyFrom = i;
@@ -236,7 +299,7 @@ public sealed class EventLog
         }
 
         offsets.Add(at);
-        return new EventLog([.. ids], [.. offsets], [.. names], nameColumn, timestamps, sequences, props, traits);
+        return new EventLog([.. ids], [.. offsets], [.. names], nameColumn, timestamps, sequenceColumn, props, traits);
     }
 
     /// <summary>A trait of one customer, or null when it is absent.</summary>

@@ -12,6 +12,10 @@ public static class JourneyAnalyzer
     /// <summary>"Unbounded" for a journey without a window: longer than any real event history.</summary>
     private static readonly Duration Unbounded = Duration.FromSeconds(200.0 * 365 * 86400);
 
+    /// <summary>Every customer trait the analysis reads (the personas' trait filters), so a loader can skip the rest.</summary>
+    public static IReadOnlySet<string> TraitsUsed(Journey journey) =>
+        journey.Personas.Where(p => p.Traits is not null).SelectMany(p => p.Traits!.Properties()).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Every event property the analysis reads, so a loader can skip parsing the rest.</summary>
     public static IReadOnlySet<string> PropertiesUsed(Journey journey)
     {

@@ -83,6 +83,15 @@ public static class FunnelQuery
         [.. spec.Steps.Concat(spec.Exclusions).Where(s => s.Where is not null).SelectMany(s => s.Where!.Properties())
             .Concat(spec.BreakdownProperty is { } b ? [b] : []).Distinct()];
 
+    /// <summary>
+    /// The event names the funnel reads: its steps and exclusions, or null (every event) under strict-order, where an
+    /// event that matches no step ends the scan and so must be seen.
+    /// </summary>
+    public static IReadOnlyList<string>? EventsUsed(FunnelSpec spec) =>
+        spec.Modes.HasFlag(FunnelModes.StrictOrder)
+            ? null
+            : [.. spec.Steps.Concat(spec.Exclusions).Select(s => s.Event).Distinct(StringComparer.Ordinal)];
+
     /// <summary>The documented JSON contract (docs/analytics-json.md): steps in order, each with name and customers.</summary>
     public static FunnelJson Json(FunnelResult result, FunnelSpec spec) => new(
         spec.Window.Text,

@@ -48,6 +48,10 @@ public static class RetentionQuery
     }
 
     /// <summary>The documented JSON contract: cohorts with cohort (ISO date), size and retained counts for periods 0..N.</summary>
+    /// <summary>The event names the retention table reads: the start and return events, or null (every event) when any event counts as a return.</summary>
+    public static IReadOnlyList<string>? EventsUsed(RetentionSpec spec) =>
+        spec.ReturnEvent is { } r ? [.. new[] { spec.StartEvent.Event, r.Event }.Distinct(StringComparer.Ordinal)] : null;
+
     public static RetentionJson Json(RetentionTable table) => new(
         table.Spec.Period.ToString().ToLowerInvariant(),
         table.Spec.Periods,

@@ -27,7 +27,8 @@ public static class AnalyzeCommand
         command.SetAction(async (parse, ct) =>
         {
             var journey = JourneyInput.LoadValid(parse.GetValue(file)!, terminal);
-            var log = source.Load(parse, terminal, JourneyAnalyzer.PropertiesUsed(journey).ToList(), ct);
+            var log = source.Load(parse, terminal, JourneyAnalyzer.PropertiesUsed(journey).ToList(), events: null,
+                JourneyAnalyzer.TraitsUsed(journey).ToList(), ct);
             if (log.EventCount == 0)
             {
                 terminal.Warn("there are no events to measure; every actual will read 'no data'");

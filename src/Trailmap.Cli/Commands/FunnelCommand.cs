@@ -34,7 +34,9 @@ public static class FunnelCommand
         {
             var spec = Query.Run(() => FunnelQuery.Spec(parse.GetValue(steps), parse.GetValue(window), parse.GetValue(mode), parse.GetValue(reentry),
                 parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? []));
-            var log = source.Load(parse, terminal, FunnelQuery.PropertiesUsed(spec), ct);
+            // A breakdown names an event property or, failing that, a trait: load that one trait and no other.
+            var log = source.Load(parse, terminal, FunnelQuery.PropertiesUsed(spec), FunnelQuery.EventsUsed(spec),
+                spec.BreakdownProperty is { } breakdown ? [breakdown] : [], ct);
             var result = FunnelEngine.Run(log, spec with
             {
                 From = EventSource.ParseTime(parse.GetValue(source.From), "--from"),

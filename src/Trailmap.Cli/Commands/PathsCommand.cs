@@ -28,7 +28,7 @@ public static class PathsCommand
         command.SetAction(async (parse, ct) =>
         {
             var spec = Query.Run(() => PathsQuery.Spec(parse.GetValue(from), parse.GetValue(to), parse.GetValue(depth), parse.GetValue(top)));
-            var log = source.Load(parse, terminal, [], ct);
+            var log = source.Load(parse, terminal, [], events: null, traits: [], ct);
             var paths = PathsEngine.Run(log, spec);
             if (parse.GetValue(format) == "json")
             {

@@ -34,7 +34,7 @@ public static class RetentionCommand
         {
             var spec = Query.Run(() => RetentionQuery.Spec(parse.GetValue(start), parse.GetValue(ret), parse.GetValue(period),
                 parse.GetValue(periods), parse.GetValue(bucket), parse.GetValue(calendar)));
-            var log = source.Load(parse, terminal, [], ct);
+            var log = source.Load(parse, terminal, [], RetentionQuery.EventsUsed(spec), [], ct);
             var table = RetentionEngine.Run(log, spec);
             Write(terminal, table, parse.GetValue(format)!);
             return Task.FromResult(0);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using DuckDB.NET.Data;
 using Trailmap.Analytics.Events;
@@ -16,7 +17,22 @@ public sealed record EventLogQuery
     /// <summary>Exclusive upper bound on event time.</summary>
     public DateTimeOffset? To { get; init; }
 
+    /// <summary>
+    /// Only events with these names (a funnel's steps and exclusions, a retention's start and return); null reads
+    /// every event. Names that no event has are fine: they match nothing.
+    /// </summary>
+    public IReadOnlyCollection<string>? Events { get; init; }
+
     public bool IncludeTraits { get; init; } = true;
+
+    /// <summary>With <see cref="IncludeTraits"/>: only these trait keys (a breakdown's, a persona's); null keeps every trait.</summary>
+    public IReadOnlyCollection<string>? TraitNames { get; init; }
+
+    /// <summary>
+    /// Whether the log keeps each event's arrival sequence number (<see cref="EventLog.Sequences"/>): logs that are
+    /// later extended, subset or marked need it; a one-shot query saves 8 bytes an event without it.
+    /// </summary>
+    public bool IncludeSequences { get; init; } = true;
 
     /// <summary>
     /// Only events stored after the one with this sequence number: what landed since a log was loaded, to extend it
@@ -44,6 +60,14 @@ public static class EventLogLoader
     public static EventLog LoadEventLog(this EventStore store, EventLogQuery? query = null, IProgress<long>? progress = null)
     {
         query ??= new EventLogQuery();
+        // A whole snapshot (not what landed since a mark) goes the columnar way: integer customers and event codes,
+        // no string per row. Incremental loads are small and keep the row-by-row reader below.
+        if (query.AfterSequence is null && query.ChangedAfterSequence is null
+            && ColumnarEventLoad.TryLoad(store, query, progress) is { } columnar)
+        {
+            return columnar;
+        }
+
         var total = query.AfterSequence is { } after
             ? store.Scalar<long>("SELECT count(*) FROM events WHERE seq > $after", new DuckDBParameter("after", after))
             : store.Scalar<long>("SELECT count(*) FROM events");
@@ -62,17 +86,8 @@ public static class EventLogLoader
             writer = Read(store, query, total, sorted: true, progress);
         }
 
-        if (query.IncludeTraits)
+        if (Traits(store, query) is { } traits)
         {
-            var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
-            var read = query.ChangedAfterSequence is { } changedAfter
-                ? store.ReadTraitsOfChanged(changedAfter, query.ChangedTraitsSince)
-                : store.ReadTraits(query.TraitsUpdatedSince);
-            foreach (var t in read)
-            {
-                traits[t.CustomerId] = Pick(t.Traits, wanted: null) ?? new Dictionary<string, object?>();
-            }
-
             writer.WithTraits(traits);
         }
 
@@ -80,11 +95,40 @@ public static class EventLogLoader
         return writer.Build();
     }
 
-    private static SortedEventLogWriter Read(EventStore store, EventLogQuery query, long total, bool sorted, IProgress<long>? progress)
+    /// <summary>The traits the query asks for (only the named keys when it names them), or null without <see cref="EventLogQuery.IncludeTraits"/>.</summary>
+    internal static Dictionary<string, IReadOnlyDictionary<string, object?>>? Traits(EventStore store, EventLogQuery query)
     {
-        var writer = new SortedEventLogWriter((int)Math.Min(Math.Max(total, 16), int.MaxValue));
-        var wanted = query.Properties.ToHashSet(StringComparer.Ordinal);
-        using var command = store.Connection.CreateCommand();
+        if (!query.IncludeTraits)
+        {
+            return null;
+        }
+
+        var wanted = query.TraitNames?.ToHashSet(StringComparer.Ordinal);
+        var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
+        var read = query.ChangedAfterSequence is { } changedAfter
+            ? store.ReadTraitsOfChanged(changedAfter, query.ChangedTraitsSince)
+            : store.ReadTraits(query.TraitsUpdatedSince);
+        foreach (var t in read)
+        {
+            if (Pick(t.Traits, wanted) is { } picked)
+            {
+                traits[t.CustomerId] = picked;
+            }
+            else if (wanted is null)
+            {
+                traits[t.CustomerId] = new Dictionary<string, object?>();
+            }
+        }
+
+        return traits;
+    }
+
+    /// <summary>
+    /// The WHERE clause (with a leading " WHERE ", or empty) for the query's time range and event names, its values
+    /// bound as parameters on <paramref name="command"/>.
+    /// </summary>
+    internal static string RangeAndNames(DuckDBCommand command, EventLogQuery query)
+    {
         var where = new List<string>();
         if (query.From is { } from)
         {
@@ -98,6 +142,30 @@ public static class EventLogLoader
             command.Parameters.Add(new DuckDBParameter("to", to.UtcDateTime));
         }
 
+        if (query.Events is { } names)
+        {
+            var placeholders = new List<string>();
+            foreach (var name in names.Distinct(StringComparer.Ordinal))
+            {
+                var p = "n" + placeholders.Count.ToString(CultureInfo.InvariantCulture);
+                placeholders.Add("$" + p);
+                command.Parameters.Add(new DuckDBParameter(p, name));
+            }
+
+            // No names asked for is no events: IN () is not SQL.
+            where.Add(placeholders.Count == 0 ? "false" : "event IN (" + string.Join(", ", placeholders) + ")");
+        }
+
+        return where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
+    }
+
+    private static SortedEventLogWriter Read(EventStore store, EventLogQuery query, long total, bool sorted, IProgress<long>? progress)
+    {
+        var writer = new SortedEventLogWriter((int)Math.Min(Math.Max(total, 16), int.MaxValue));
+        var wanted = query.Properties.ToHashSet(StringComparer.Ordinal);
+        using var command = store.Connection.CreateCommand();
+        var range = RangeAndNames(command, query);
+        var where = range.Length > 0 ? new List<string> { range[" WHERE ".Length..] } : [];
         if (query.AfterSequence is { } after)
         {
             where.Add("seq > $after");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using Trailmap.Analytics.Events;
 
 namespace Trailmap.Events;
 
@@ -7,7 +8,7 @@ namespace Trailmap.Events;
 /// Customer events and traits in one embedded DuckDB file. The events table is kept physically ordered by
 /// (customer_id, ts, seq) so per-customer scans (funnels, journeys) read it front to back.
 /// </summary>
-public sealed class EventStore : IDisposable
+public sealed class EventStore : IEventStore
 {
     /// <summary>The file a store opens when the caller names none.</summary>
     public const string DefaultPath = "trailmap.duckdb";
@@ -55,6 +56,13 @@ public sealed class EventStore : IDisposable
             throw;
         }
     }
+
+    /// <inheritdoc/>
+    public ImportSummary Import(IReadOnlyList<string> files, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancel = default) =>
+        EventImporter.Import(this, files, options, progress, cancel);
+
+    /// <inheritdoc/>
+    public EventLog Load(EventLogQuery query, IProgress<long>? progress = null) => this.LoadEventLog(query, progress);
 
     /// <summary>
     /// Calls <paramref name="each"/> for every event in (customer_id, ts, seq) order, optionally only the

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Shouldly;
 using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Queries;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 using Trailmap.Oracle.Tests.Oracle;
 using Xunit;
@@ -39,6 +41,7 @@ public sealed class FunnelComparisonTests(PostgresFixture database) : IClassFixt
         var window = random.Next(2) == 0 ? log.Unit * random.Next(0, 12) : Windows[random.Next(Windows.Length)];
         await database.LoadEventsAsync(log.Events, TestContext.Current.CancellationToken);
         var eventLog = log.ToEventLog();
+        using var store = StoredLog.Import(log.Events);
 
         var failures = new List<string>();
         foreach (var (mode, oracleMode) in new[] { (FunnelModes.None, OracleFunnelMode.Default), (FunnelModes.StrictOrder, OracleFunnelMode.StrictOrder) })
@@ -52,11 +55,25 @@ public sealed class FunnelComparisonTests(PostgresFixture database) : IClassFixt
                     Modes = mode,
                     Reentry = reentry,
                 };
-                var engine = FunnelEngine.Run(eventLog, spec).CustomerLevels()
-                    .Where(l => l.Value > 0).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+                var engine = Levels(eventLog, spec);
                 var expected = await oracle.FunnelLevelsAsync(
                     new OracleFunnel([.. steps.Select(s => (OracleStep)s)], window, oracleMode, oracleReentry),
                     TestContext.Current.CancellationToken);
+                // The path `trailmap funnel` takes: only the events the funnel names (all of them under strict-order).
+                var stored = Levels(store.LoadEventLog(new EventLogQuery
+                {
+                    Events = FunnelQuery.EventsUsed(spec),
+                    IncludeTraits = false,
+                    IncludeSequences = false,
+                }), spec);
+                var differingStored = stored.Keys.Union(expected.Keys).Order(StringComparer.Ordinal)
+                    .FirstOrDefault(c => stored.GetValueOrDefault(c) != expected.GetValueOrDefault(c));
+                if (differingStored is not null)
+                {
+                    failures.Add(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"seed {seed}, {FunnelModesParser.Format(mode)}, re-entry {reentry}, read through the store: customer {differingStored} engine {stored.GetValueOrDefault(differingStored)} oracle {expected.GetValueOrDefault(differingStored)}\n{log.Describe(differingStored)}"));
+                }
 
                 var differing = engine.Keys.Union(expected.Keys).Order(StringComparer.Ordinal)
                     .FirstOrDefault(c => engine.GetValueOrDefault(c) != expected.GetValueOrDefault(c));
@@ -72,6 +89,9 @@ public sealed class FunnelComparisonTests(PostgresFixture database) : IClassFixt
 
         failures.ShouldBeEmpty(string.Join("\n", failures));
     }
+
+    private static Dictionary<string, int> Levels(Trailmap.Analytics.Events.EventLog log, FunnelSpec spec) =>
+        FunnelEngine.Run(log, spec).CustomerLevels().Where(l => l.Value > 0).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
 
     private static int CountDifferences(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b) =>
         a.Keys.Union(b.Keys).Count(c => a.GetValueOrDefault(c) != b.GetValueOrDefault(c));
