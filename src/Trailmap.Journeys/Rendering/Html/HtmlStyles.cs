@@ -8,10 +8,20 @@ internal static class HtmlStyles
     /// <summary>How many persona colours the palette has; personas beyond that reuse them in order.</summary>
     public const int Tones = 6;
 
-    public static string Css(int stages) =>
-        Base
-        + string.Create(CultureInfo.InvariantCulture, $".map {{ grid-template-columns: 176px repeat({Math.Max(stages, 1)}, minmax(236px, 1fr)); }}\n")
-        + string.Create(CultureInfo.InvariantCulture, $"@media print {{ .map {{ grid-template-columns: 136px repeat({Math.Max(stages, 1)}, minmax(0, 1fr)); }} }}\n");
+    public static string Css(int stages, IEnumerable<int> blockSizes)
+    {
+        var css = new System.Text.StringBuilder(Base)
+            .Append(CultureInfo.InvariantCulture, $".map {{ grid-template-columns: 176px repeat({Math.Max(stages, 1)}, minmax(236px, 1fr)); }}\n")
+            .Append(CultureInfo.InvariantCulture, $"@media print {{ .map {{ grid-template-columns: {HtmlPrint.LabelWidth}px repeat({Math.Max(stages, 1)}, minmax(0, 1fr)); }} }}\n");
+        // A printed map in blocks: one grid per block, each as many columns as its stages.
+        foreach (var size in blockSizes.Distinct().Where(s => s != stages))
+        {
+            css.Append(CultureInfo.InvariantCulture, $".map.cols-{size} {{ grid-template-columns: 176px repeat({size}, minmax(236px, 1fr)); }}\n")
+                .Append(CultureInfo.InvariantCulture, $"@media print {{ .map.cols-{size} {{ grid-template-columns: {HtmlPrint.LabelWidth}px repeat({size}, minmax(0, 1fr)); }} }}\n");
+        }
+
+        return css.ToString();
+    }
 
     private const string Base = """
 :root {
@@ -28,7 +38,7 @@ internal static class HtmlStyles
 html { -webkit-text-size-adjust: 100%; }
 body {
   margin: 0; background: var(--bg); color: var(--ink);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif;
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", sans-serif;
 }
 code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; background: #f1f3f8; border-radius: 5px; padding: 1px 5px; color: #3b4257; overflow-wrap: anywhere; }
 h1, h2, h3, h4 { margin: 0; line-height: 1.25; }
@@ -82,7 +92,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 }
 .lane-name { font-size: 12px; font-weight: 700; letter-spacing: .07em; text-transform: uppercase; color: var(--ink); }
 .lane-hint { font-size: 12px; color: var(--ink-3); }
-.cell { padding: 12px 12px; border-top: 1px solid var(--line-2); border-left: 1px solid var(--line-2); min-width: 0; overflow-wrap: anywhere; }
+.cell { padding: 12px 12px; border-top: 1px solid var(--line-2); border-left: 1px solid var(--line-2); min-width: 0; overflow-wrap: break-word; hyphens: manual; }
 .lane-stage .lane-label, .lane-stage .cell { border-top: 0; }
 .lane-stage .lane-label { border-top-left-radius: 18px; }
 
@@ -224,6 +234,8 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .empty { color: var(--ink-3); }
 .footer { margin-top: 36px; font-size: 12px; color: var(--ink-3); text-align: center; }
 
+.map-block + .map-block { margin-top: 20px; }
+
 @page { size: A3 landscape; margin: 10mm; }
 @media print {
   body { background: #fff; font-size: 11px; }
@@ -235,7 +247,10 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
   .section { break-inside: auto; }
   .section > h2 { break-after: avoid; }
   .item, .card, .moment, .kpi-badge, .thought, .stage-head { break-inside: avoid; }
-  .cell { overflow-wrap: anywhere; }
+  .cell { overflow-wrap: break-word; }
+  .stage-name { font-size: 16px; }
+  .map-block { break-inside: avoid; }
+  .map-block + .map-block { break-before: page; margin-top: 0; }
 }
 
 """;
