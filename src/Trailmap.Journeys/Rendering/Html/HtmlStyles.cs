@@ -23,7 +23,10 @@ internal static class HtmlStyles
         return css.ToString();
     }
 
+    // "Trailmap Emoji" covers only emoji code points and comes first, so an emoji is drawn from a colour font even
+    // where the text font (DejaVu Sans on Debian) has a monochrome glyph for it, while text keeps the text font.
     private const string Base = """
+@font-face { font-family: "Trailmap Emoji"; src: local("Noto Color Emoji"), local("Apple Color Emoji"), local("Segoe UI Emoji"); unicode-range: U+203C, U+2049, U+2122, U+2139, U+2194-21AA, U+231A-23FF, U+24C2, U+25AA-25FE, U+2600-27BF, U+2934-2935, U+2B05-2B55, U+3030, U+303D, U+3297, U+3299, U+1F000-1FAFF, U+FE0F, U+200D; }
 :root {
   --ink: #1e2433; --ink-2: #4a5468; --ink-3: #7a8499; --line: #e4e7ee; --line-2: #eef0f5;
   --bg: #f3f4f8; --card: #ffffff; --accent: #4f5bd5; --accent-soft: #eef0fd;
@@ -38,7 +41,7 @@ internal static class HtmlStyles
 html { -webkit-text-size-adjust: 100%; }
 body {
   margin: 0; background: var(--bg); color: var(--ink);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", sans-serif;
+  font: 14px/1.45 "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", sans-serif;
 }
 code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; background: #f1f3f8; border-radius: 5px; padding: 1px 5px; color: #3b4257; overflow-wrap: anywhere; }
 h1, h2, h3, h4 { margin: 0; line-height: 1.25; }

@@ -429,8 +429,10 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
 
     private static string F(double v) => Math.Round(v, 2).ToString("0.##", CultureInfo.InvariantCulture);
 
+    // See HtmlStyles: an emoji-only face first, so emoji are drawn in colour rather than from the text font.
     private const string Css = """
-text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", sans-serif; font-size: 12px; fill: #1e2433; }
+@font-face { font-family: "Trailmap Emoji"; src: local("Noto Color Emoji"), local("Apple Color Emoji"), local("Segoe UI Emoji"); unicode-range: U+203C, U+2049, U+2122, U+2139, U+2194-21AA, U+231A-23FF, U+24C2, U+25AA-25FE, U+2600-27BF, U+2934-2935, U+2B05-2B55, U+3030, U+303D, U+3297, U+3299, U+1F000-1FAFF, U+FE0F, U+200D; }
+text { font-family: "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", sans-serif; font-size: 12px; fill: #1e2433; }
 .page { fill: #ffffff; }
 .title { font-size: 22px; font-weight: 700; }
 .subtitle { font-size: 13px; fill: #4a5468; }

@@ -75,7 +75,8 @@ public sealed partial class HtmlRendererTests
         html.ShouldContain("@page { size: A3 landscape; margin: 10mm; }");
         html.ShouldContain("@media print");
         html.ShouldContain("print-color-adjust: exact");
-        html.ShouldContain("font: 14px/1.45 system-ui");
+        html.ShouldContain("font: 14px/1.45 \"Trailmap Emoji\", system-ui");
+        html.ShouldContain("src: local(\"Noto Color Emoji\")");
     }
 
     [Fact]
