@@ -33,7 +33,7 @@ public static class ChromiumLocator
 
         return WellKnownPaths.FirstOrDefault(File.Exists)
             ?? throw new ChromiumNotFoundException(
-                "PNG and PDF export need Chromium, and none was found. Install it (Debian/Ubuntu: 'sudo apt-get install chromium'), " +
+                "PNG and PDF export need Chromium, and none was found. Install it (Debian/Ubuntu: 'sudo apt-get install chromium fonts-noto-color-emoji', the font for emoji in colour), " +
                 $"or set {EnvironmentVariable} or --chromium to its path. HTML and SVG export work without it.");
     }
 }

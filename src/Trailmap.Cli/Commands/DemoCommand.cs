@@ -66,8 +66,7 @@ public static class DemoCommand
                                 var path = Path.Combine(dir, template.Name + JourneyRenderer.FileExtension(format));
                                 if (JourneyRenderer.NeedsBrowser(format))
                                 {
-                                    var html = JourneyRenderer.Render(journey, RenderFormat.Html);
-                                    await RenderCommand.ExportAsync(browser!, html, format, path, "a3", ct).ConfigureAwait(false);
+                                    await RenderCommand.ExportAsync(browser!, journey, null, format, path, PdfPage.Default, ct).ConfigureAwait(false);
                                 }
                                 else
                                 {
@@ -167,11 +166,10 @@ public static class DemoCommand
             try
             {
                 await using var browser = await ChromiumExporter.StartAsync(chromium).ConfigureAwait(false);
-                var html = JourneyRenderer.Render(journey, RenderFormat.Html, actuals);
                 foreach (var format in new[] { RenderFormat.Png, RenderFormat.Pdf })
                 {
                     var path = Path.Combine(dir, name + JourneyRenderer.FileExtension(format));
-                    await RenderCommand.ExportAsync(browser, html, format, path, "a3", ct).ConfigureAwait(false);
+                    await RenderCommand.ExportAsync(browser, journey, actuals, format, path, PdfPage.Default, ct).ConfigureAwait(false);
                     written.Add((name, format.ToString().ToLowerInvariant(), path));
                 }
             }

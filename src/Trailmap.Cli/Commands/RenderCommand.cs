@@ -23,13 +23,15 @@ public static class RenderCommand
             Description = "File to write. Text formats go to stdout without it; PNG and PDF default to FILE's name with the format's extension",
         };
         var actuals = new Option<string?>("--actuals") { Description = "Measured actuals (JSON from 'trailmap analyze --format actuals') to show beside the targets" };
-        var pageSize = new Option<string>("--page-size") { Description = "PDF page: a3 or a4, landscape", DefaultValueFactory = _ => "a3" };
+        var pageSize = new Option<string>("--page-size") { Description = "PDF page: a3 or a4", DefaultValueFactory = _ => "a3" };
         pageSize.AcceptOnlyFromAmong("a3", "a4");
+        var orientation = new Option<string>("--orientation") { Description = "PDF page: landscape or portrait", DefaultValueFactory = _ => "landscape" };
+        orientation.AcceptOnlyFromAmong("landscape", "portrait");
         var chromium = new Option<string?>("--chromium") { Description = $"Path to Chromium for PNG/PDF (default: ${ChromiumLocator.EnvironmentVariable}, then /usr/bin/chromium)" };
 
         var command = new Command("render", "Render a journey map to HTML, SVG, PNG, PDF, Markdown, Mermaid, CSV or JSON")
         {
-            file, format, output, actuals, pageSize, chromium,
+            file, format, output, actuals, pageSize, orientation, chromium,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,7 +43,7 @@ public static class RenderCommand
             if (JourneyRenderer.NeedsBrowser(fmt))
             {
                 outPath ??= Path.GetFileNameWithoutExtension(path) + JourneyRenderer.FileExtension(fmt);
-                await RenderWithBrowserAsync(journey, measured, fmt, outPath, parse.GetValue(pageSize)!, parse.GetValue(chromium), ct).ConfigureAwait(false);
+                await RenderWithBrowserAsync(journey, measured, fmt, outPath, new PdfPage(parse.GetValue(pageSize)!, parse.GetValue(orientation)!), parse.GetValue(chromium), ct).ConfigureAwait(false);
                 terminal.Info($"wrote {outPath}");
                 return 0;
             }
@@ -60,11 +62,10 @@ public static class RenderCommand
         return command;
     }
 
-    public static async Task RenderWithBrowserAsync(Journey journey, JourneyActuals? actuals, RenderFormat format, string outPath, string pageSize, string? chromium, CancellationToken ct)
+    public static async Task RenderWithBrowserAsync(Journey journey, JourneyActuals? actuals, RenderFormat format, string outPath, PdfPage page, string? chromium, CancellationToken ct)
     {
-        var html = JourneyRenderer.Render(journey, RenderFormat.Html, actuals);
         await using var chromiumExporter = await StartChromiumAsync(chromium).ConfigureAwait(false);
-        await ExportAsync(chromiumExporter, html, format, outPath, pageSize, ct).ConfigureAwait(false);
+        await ExportAsync(chromiumExporter, journey, actuals, format, outPath, page, ct).ConfigureAwait(false);
     }
 
     public static async Task<ChromiumExporter> StartChromiumAsync(string? chromium)
@@ -83,18 +84,19 @@ public static class RenderCommand
         }
     }
 
-    public static async Task ExportAsync(ChromiumExporter exporter, string html, RenderFormat format, string outPath, string pageSize, CancellationToken ct)
+    public static async Task ExportAsync(ChromiumExporter exporter, Journey journey, JourneyActuals? actuals, RenderFormat format, string outPath, PdfPage page, CancellationToken ct)
     {
         try
         {
             if (format == RenderFormat.Png)
             {
-                await exporter.ExportPngAsync(html, outPath, ct).ConfigureAwait(false);
+                await exporter.ExportPngAsync(HtmlRenderer.Render(journey, actuals), outPath, ct).ConfigureAwait(false);
             }
             else
             {
-                var size = pageSize.Equals("a4", StringComparison.OrdinalIgnoreCase) ? PageSize.A4 : PageSize.A3;
-                await exporter.ExportPdfAsync(html, outPath, size, ct).ConfigureAwait(false);
+                var (size, orientation) = (page.Size, page.Orientation);
+                var html = HtmlRenderer.Render(journey, actuals, ChromiumExporter.StagesPerPage(size, orientation));
+                await exporter.ExportPdfAsync(html, outPath, size, orientation, ct).ConfigureAwait(false);
             }
         }
         catch (Microsoft.Playwright.PlaywrightException e)
@@ -102,4 +104,15 @@ public static class RenderCommand
             throw new UserError($"Chromium failed to render {format.ToString().ToUpperInvariant()}: {e.Message.Split('\n')[0]}");
         }
     }
+}
+
+/// <summary>The PDF page as the CLI options give it: <c>--page-size a3|a4</c> and <c>--orientation landscape|portrait</c>.</summary>
+public readonly record struct PdfPage(string PageSize, string PageOrientation)
+{
+    public static PdfPage Default { get; } = new("a3", "landscape");
+
+    public PageSize Size => PageSize.Equals("a4", StringComparison.OrdinalIgnoreCase) ? Export.PageSize.A4 : Export.PageSize.A3;
+
+    public PageOrientation Orientation =>
+        PageOrientation.Equals("portrait", StringComparison.OrdinalIgnoreCase) ? Export.PageOrientation.Portrait : Export.PageOrientation.Landscape;
 }

@@ -46,20 +46,27 @@ public static partial class MermaidImporter
         var title = d.Title ?? d.FrontMatterTitle ?? d.AccTitle ?? NameOf(sourceName) ?? "Imported journey";
         var personaIds = new UniqueIds();
         var personas = d.Sections.SelectMany(s => s.Tasks).SelectMany(t => t.Actors).Distinct(StringComparer.Ordinal)
-            .Select(actor => new Persona { Id = personaIds.For(actor), Name = actor })
+            .Select(actor => new Persona { Id = personaIds.For(actor, d.PersonaIds.GetValueOrDefault(actor)), Name = actor })
             .ToList();
         var idOf = personas.ToDictionary(p => p.Name, p => p.Id, StringComparer.Ordinal);
         var stageIds = new UniqueIds();
-        var stages = d.Sections.Select(s => new Stage
+        var stages = d.Sections.Select(s =>
         {
-            Id = stageIds.For(s.Name),
-            Name = s.Name,
-            Actions = [.. s.Tasks.Select(t => new CustomerAction { Name = t.Name, Score = t.Score, Personas = [.. t.Actors.Select(a => idOf[a])] })],
-            Emotion = s.Tasks.Count == 0 ? null : new Emotion { Score = Math.Round(s.Tasks.Average(t => t.Score), 2) },
+            // A Trailmap export marks tasks whose score it had to fill in, and the stand-in task of a stage without
+            // actions; they come back without a score, and without a task, rather than with an invented one.
+            var tasks = s.Tasks.Where(t => !t.Placeholder).ToList();
+            var scored = tasks.Where(t => t.Scored).ToList();
+            return new Stage
+            {
+                Id = stageIds.For(s.Name, s.Id),
+                Name = s.Name,
+                Actions = [.. tasks.Select(t => new CustomerAction { Name = t.Name, Score = t.Scored ? t.Score : null, Personas = [.. t.Actors.Select(a => idOf[a])] })],
+                Emotion = scored.Count == 0 ? null : new Emotion { Score = Math.Round(scored.Average(t => t.Score), 2) },
+            };
         }).ToList();
         return new Journey
         {
-            Id = Ids.Slug(title),
+            Id = d.Id ?? Ids.Slug(title),
             Title = title,
             Description = d.AccDescription,
             Personas = personas,
@@ -88,12 +95,18 @@ public static partial class MermaidImporter
     }
 
     /// <summary>Slug ids made unique with -2, -3... in order of first use.</summary>
-    private sealed class UniqueIds
+    internal sealed class UniqueIds
     {
         private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-        public string For(string name)
+        /// <summary>The id for <paramref name="name"/>: <paramref name="given"/> when there is one and it is still free, else its slug.</summary>
+        public string For(string name, string? given = null)
         {
+            if (given is not null && _used.Add(given))
+            {
+                return given;
+            }
+
             var slug = Ids.Slug(name);
             var id = slug;
             for (var n = 2; !_used.Add(id); n++)
@@ -106,12 +119,16 @@ public static partial class MermaidImporter
     }
 }
 
-internal sealed record DiagramTask(string Name, double Score, IReadOnlyList<string> Actors);
+internal sealed record DiagramTask(string Name, double Score, IReadOnlyList<string> Actors, bool Scored = true, bool Placeholder = false);
 
-internal sealed record DiagramSection(string Name, List<DiagramTask> Tasks);
+internal sealed record DiagramSection(string Name, List<DiagramTask> Tasks, string? Id = null);
 
 internal sealed class Diagram
 {
+    /// <summary>Ids a Trailmap export wrote in <c>%% trailmap:</c> comments, so a round trip keeps them.</summary>
+    public string? Id { get; set; }
+    public Dictionary<string, string> PersonaIds { get; } = new(StringComparer.Ordinal);
+
     public string? Title { get; set; }
     public string? FrontMatterTitle { get; set; }
     public string? AccTitle { get; set; }
@@ -142,8 +159,14 @@ internal sealed partial class DiagramReader(string file)
             var raw = lines[i];
             var lineNo = i + 1;
             var trimmed = raw.Trim();
-            if (trimmed.Length == 0 || trimmed.StartsWith("%%", StringComparison.Ordinal))
+            if (trimmed.Length == 0)
             {
+                continue;
+            }
+
+            if (trimmed.StartsWith("%%", StringComparison.Ordinal))
+            {
+                Directive(trimmed, diagram);
                 continue;
             }
 
@@ -193,6 +216,40 @@ internal sealed partial class DiagramReader(string file)
         return diagram;
     }
 
+    // What the last '%% trailmap:' comments said about the next section or task.
+    private string? _nextStageId;
+    private bool _nextUnscored;
+    private bool _nextPlaceholder;
+
+    /// <summary>
+    /// Reads a <c>%% trailmap: key=value</c> comment (see <see cref="MermaidExporter"/>); Mermaid ignores comments, so
+    /// the diagram renders the same while the round trip keeps ids and knows which scores were filled in.
+    /// Any other comment is skipped.
+    /// </summary>
+    private void Directive(string comment, Diagram diagram)
+    {
+        if (MermaidDirective.Parse(comment) is not { } d)
+        {
+            return;
+        }
+
+        switch (d.Key)
+        {
+            case MermaidDirective.Journey: diagram.Id = d.Value; break;
+            case MermaidDirective.Stage: _nextStageId = d.Value; break;
+            case MermaidDirective.Unscored: _nextUnscored = true; break;
+            case MermaidDirective.NoActions: _nextPlaceholder = true; break;
+            case MermaidDirective.Persona:
+                var colon = d.Value.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    diagram.PersonaIds[d.Value[(colon + 1)..].Trim()] = d.Value[..colon].Trim();
+                }
+
+                break;
+        }
+    }
+
     private void Statement(string line, int lineNo, int start, string content, Diagram diagram)
     {
         if (Keyword(content, "journey"))
@@ -237,7 +294,8 @@ internal sealed partial class DiagramReader(string file)
             }
             else
             {
-                diagram.Sections.Add(new DiagramSection(name, []));
+                diagram.Sections.Add(new DiagramSection(name, [], _nextStageId));
+                _nextStageId = null;
             }
         }
         else
@@ -297,7 +355,8 @@ internal sealed partial class DiagramReader(string file)
             diagram.Sections.Add(new DiagramSection(MermaidImporter.ImplicitSectionName, []));
         }
 
-        diagram.Sections[^1].Tasks.Add(new DiagramTask(name, score, actors));
+        diagram.Sections[^1].Tasks.Add(new DiagramTask(name, score, actors, Scored: !_nextUnscored, Placeholder: _nextPlaceholder));
+        (_nextUnscored, _nextPlaceholder) = (false, false);
     }
 
     /// <summary>Skips a leading <c>---</c> front matter block, keeping its title; returns the next line index or -1.</summary>

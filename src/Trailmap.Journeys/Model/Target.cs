@@ -25,7 +25,7 @@ public enum TargetStatus { Met, AtRisk, Missed, NoData }
 [JsonConverter(typeof(TargetJsonConverter))]
 public sealed partial record Target(TargetComparison Comparison, double Value, double? UpperValue, TargetUnit Unit, string Text)
 {
-    public const string Help = "write a target as a comparison and a value, e.g. '>= 65%', '< 30m', '> 40' or a range '2%..5%'";
+    public const string Help = "write a target as a comparison and a value, e.g. '>= 65%', '< 30m', '> 40' or a range '2%..5%' (a bare number or percentage such as '95%' means at least)";
 
     /// <summary>How close (relative to the bound) a miss must be to count as "at risk".</summary>
     public const double AtRiskMargin = 0.10;
@@ -69,6 +69,14 @@ public sealed partial record Target(TargetComparison Comparison, double Value, d
         var cmp = ComparisonPattern().Match(t);
         if (!cmp.Success)
         {
+            // Documents write "Signup completion (95%)": a bare number or percentage is a goal to reach, so at least.
+            // A bare duration is refused, since a time can be a ceiling (time to value) as often as a floor.
+            if (TryParseQuantity(t, out var bare, out var bareUnit, out _) && bareUnit != TargetUnit.Duration)
+            {
+                target = new Target(TargetComparison.AtLeast, bare, null, bareUnit, ">= " + t);
+                return true;
+            }
+
             error = $"'{t}' is not a target: {Help}";
             return false;
         }

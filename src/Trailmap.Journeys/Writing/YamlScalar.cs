@@ -35,7 +35,8 @@ internal static class YamlScalar
     /// <summary>
     /// Plain only for a letter followed by letters, digits, spaces and a few harmless marks. This rules out
     /// numbers-as-text, leading indicators (- ? : ! &amp; * # | &gt; ' " % @ `), ': ', ' #', flow indicators
-    /// (, [ ] { }) and trailing spaces, which is stricter than YAML needs but easy to trust.
+    /// (, [ ] { }) and trailing spaces, which is stricter than YAML needs but easy to trust. A '?' is quoted too:
+    /// YAML 1.1 readers (PyYAML) end a plain scalar at '?' inside a flow list, which the writer uses for short lists.
     /// </summary>
     private static bool IsPlainSafe(string value)
     {
@@ -46,7 +47,7 @@ internal static class YamlScalar
 
         foreach (var c in value)
         {
-            if (!(char.IsLetterOrDigit(c) || c is ' ' or '-' or '_' or '.' or '/' or '(' or ')' or '\'' or '&' or '+' or '?' or '!'))
+            if (!(char.IsLetterOrDigit(c) || c is ' ' or '-' or '_' or '.' or '/' or '(' or ')' or '\'' or '&' or '+' or '!'))
             {
                 return false;
             }

@@ -43,7 +43,6 @@ public sealed class ExportService(WorkspaceOptions options) : IAsyncDisposable
             return new ExportedFile(System.Text.Encoding.UTF8.GetBytes(text), ContentType(format), name);
         }
 
-        var html = JourneyRenderer.Render(measured.Journey, RenderFormat.Html, measured.Actuals);
         var temp = Path.Combine(Path.GetTempPath(), "trailmap-export-" + Guid.NewGuid().ToString("N") + JourneyRenderer.FileExtension(format));
         await gate.WaitAsync(cancel).ConfigureAwait(false);
         try
@@ -51,11 +50,13 @@ public sealed class ExportService(WorkspaceOptions options) : IAsyncDisposable
             browser ??= await StartAsync().ConfigureAwait(false);
             if (format == RenderFormat.Png)
             {
-                await browser.ExportPngAsync(html, temp, cancel).ConfigureAwait(false);
+                await browser.ExportPngAsync(HtmlRenderer.Render(measured.Journey, measured.Actuals), temp, cancel).ConfigureAwait(false);
             }
             else
             {
-                await browser.ExportPdfAsync(html, temp, size, cancel).ConfigureAwait(false);
+                // A wide map prints in blocks of whole stages, one block a page, rather than shrinking to fit.
+                var html = HtmlRenderer.Render(measured.Journey, measured.Actuals, ChromiumExporter.StagesPerPage(size, PageOrientation.Landscape));
+                await browser.ExportPdfAsync(html, temp, size, PageOrientation.Landscape, cancel).ConfigureAwait(false);
             }
 
             return new ExportedFile(await File.ReadAllBytesAsync(temp, cancel).ConfigureAwait(false), ContentType(format), name);

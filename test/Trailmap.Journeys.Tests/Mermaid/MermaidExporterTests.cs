@@ -36,15 +36,23 @@ public class MermaidExporterTests
 
         // Scores by hand on -2..2: 2 -> 1 + (4/4)*4 = 5; no score, stage emotion -1 -> 1 + (1/4)*4 = 2;
         // -0.5 -> 1 + (1.5/4)*4 = 2.5, rounded away from zero = 3; an empty stage takes the midpoint 0 -> 3.
+        // The filled-in scores are marked, and every id the names would not give back is written down.
         MermaidExporter.Export(journey).ShouldBe(
             """
             journey
                 title Fix No.1 - the, flow
+                %% trailmap: journey=fix
+                %% trailmap: stage=start
                 section Step No.1 - start
+                  %% trailmap: persona=ann: Ann - admin
+                  %% trailmap: persona=bob: Bob， the No.2
                   Open app, log in: 5: Ann - admin, Bob， the No.2
+                  %% trailmap: unscored
                   Read - docs: 2
                   Pay 5％ ‹b›now‹/b›: 3
+                %% trailmap: stage=wait
                 section Wait here
+                  %% trailmap: no-actions
                   Wait here: 3
 
             """.ReplaceLineEndings("\n"));
@@ -85,12 +93,15 @@ public class MermaidExporterTests
             """
             journey
                 title Ten
+                %% trailmap: stage=s
                 section Only
+                  %% trailmap: persona=p: Pat
                   Best: 5: Pat
                   Worst: 1
                   - title fight: 3
                   - Section 2 review: 4
                   - Journey end: 2: ghost
+                  %% trailmap: unscored
                   Unscored: 4
 
             """.ReplaceLineEndings("\n"));

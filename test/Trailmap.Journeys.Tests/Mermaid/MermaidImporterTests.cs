@@ -148,7 +148,7 @@ public class MermaidImporterTests
     }
 
     [Fact]
-    public void Import_of_an_export_keeps_sections_tasks_scores_and_actors()
+    public void Import_of_an_export_keeps_sections_tasks_scores_actors_and_ids_and_invents_no_scores()
     {
         var exported = MermaidExporter.Export(TextFormatFiles.CompleteSample());
 
@@ -159,19 +159,41 @@ public class MermaidImporterTests
         var names = result.Journey.Personas.ToDictionary(p => p.Id, p => p.Name);
         var tasks = stages.SelectMany(s => s.Actions.Select(a =>
             $"{s.Name} / {a.Name}: {a.Score}: {string.Join(", ", a.Personas.Select(p => names[p]))}")).ToList();
-        // From samples/complete.yaml: actions without a score take their stage's emotion (sign up 4, pay 4).
+        // From samples/complete.yaml: the actions of sign up and pay have no score, and come back without one
+        // (Mermaid shows them at their stage's emotion, 4, which the export marks as filled in).
         tasks.ShouldBe(
         [
             "Discover / Reads a comparison post: 3: Maya the team lead, Sam the solo maker",
             "Discover / Visits pricing: 3: Maya the team lead",
-            "Sign up / Creates an account: 4: ",
-            "Sign up / Invites two teammates: 4: ",
+            "Sign up / Creates an account: : ",
+            "Sign up / Invites two teammates: : ",
             "Activate / Imports issues: 2: Maya the team lead",
             "Activate / Shares a board: 4: Maya the team lead",
-            "Pay / Compares plans: 4: ",
-            "Pay / Enters card: 4: ",
+            "Pay / Compares plans: : ",
+            "Pay / Enters card: : ",
         ]);
+        // The ids of samples/complete.yaml, which the names alone would have turned into sign-up, maya-the-team-lead...
+        result.Journey.Id.ShouldBe("team-trial");
+        stages.Select(s => s.Id).ShouldBe(["discover", "signup", "activate", "pay"]);
+        result.Journey.Personas.Select(p => p.Id).ShouldBe(["maya", "sam"]);
+        // Emotion is the mean of the scored tasks only: discover (3 + 3) / 2, activate (2 + 4) / 2; none elsewhere.
+        stages.Select(s => s.Emotion?.Score).ShouldBe([3.0, null, 3.0, null]);
         JourneyFile.FromText(result.Yaml!, "complete-from-mermaid.yaml").HasErrors.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_stage_without_actions_comes_back_without_the_stand_in_task()
+    {
+        var journey = new Journey { Id = "j", Title = "J", Stages = [new() { Id = "quiet", Name = "Quiet stage" }] };
+
+        var exported = MermaidExporter.Export(journey);
+        var back = MermaidImporter.Import(exported, "j.mmd").Journey!;
+
+        // Mermaid still draws a task for the stage, at the middle of the scale (3).
+        exported.ShouldContain("Quiet stage: 3");
+        back.Stages.Single().Id.ShouldBe("quiet");
+        back.Stages.Single().Actions.ShouldBeEmpty();
+        back.Stages.Single().Emotion.ShouldBeNull();
     }
 
     [Fact]

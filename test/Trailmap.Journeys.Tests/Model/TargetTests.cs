@@ -38,8 +38,31 @@ public sealed class TargetTests
     }
 
     [Theory]
+    // A bare number or percentage reads as "at least", and says so wherever the target is printed.
+    [InlineData("95%", 0.95, TargetUnit.Percent, ">= 95%")]
+    [InlineData("40", 40.0, TargetUnit.Number, ">= 40")]
+    [InlineData("0.4", 0.4, TargetUnit.Number, ">= 0.4")]
+    [InlineData("115%", 1.15, TargetUnit.Percent, ">= 115%")]
+    [InlineData("2x", 2.0, TargetUnit.Number, ">= 2x")]
+    public void A_bare_number_or_percentage_means_at_least(string text, double value, TargetUnit unit, string shown)
+    {
+        var t = Target.Parse(text);
+        t.Comparison.ShouldBe(TargetComparison.AtLeast);
+        t.Value.ShouldBe(value, 1e-12);
+        t.Unit.ShouldBe(unit);
+        t.Text.ShouldBe(shown);
+        // 95%: 96% meets it, 90% is within 10% of it (at risk down to 85.5%), 80% misses it.
+        if (text == "95%")
+        {
+            t.Evaluate(0.96).ShouldBe(TargetStatus.Met);
+            t.Evaluate(0.90).ShouldBe(TargetStatus.AtRisk);
+            t.Evaluate(0.80).ShouldBe(TargetStatus.Missed);
+        }
+    }
+
+    [Theory]
     [InlineData("", "empty")]
-    [InlineData("65%", "is not a target")]
+    [InlineData("2d", "is not a target")]
     [InlineData("at least 40", "is not a target")]
     [InlineData(">= lots", "neither a number")]
     [InlineData("5%..2%", "runs backwards")]

@@ -64,6 +64,13 @@ internal static class JourneyGrid
         _ => "no data",
     };
 
+    /// <summary>
+    /// The status in words; a KPI measured without a target has nothing to meet, so it reads "no target" rather than
+    /// "no data" beside its printed actual.
+    /// </summary>
+    public static string Status(Metric kpi, KpiActual? actual) =>
+        kpi.Target is null && actual?.Actual is not null ? "no target" : Status(actual?.Status ?? TargetStatus.NoData);
+
     /// <summary>A KPI's measured value in its target's unit; plain number when it has no target.</summary>
     public static string? Actual(Metric kpi, KpiActual? actual) =>
         actual?.Actual is not { } v ? null : kpi.Target is { } t ? t.FormatValue(v) : Number(v);
@@ -73,7 +80,7 @@ internal static class JourneyGrid
         var text = k.Target is null ? k.Name : $"{k.Name}: {k.Target.Text}";
         if (actuals?.ForKpi(k.Id) is { } a)
         {
-            text += Actual(k, a) is { } value ? $", actual {value} ({Status(a.Status)})" : $" ({Status(a.Status)})";
+            text += Actual(k, a) is { } value ? $", actual {value} ({Status(k, a)})" : $" ({Status(k, a)})";
         }
 
         return text;

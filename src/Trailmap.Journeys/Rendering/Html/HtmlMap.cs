@@ -13,7 +13,7 @@ internal static class HtmlMap
 {
     private sealed record Lane(string Name, string Label, string Hint, Func<Stage, bool> HasContent, Action<StringBuilder, Stage> Cell);
 
-    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals)
+    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals, IReadOnlyList<(int Start, int Count)> blocks, bool print)
     {
         html.Append("<section class=\"section map-section\" aria-labelledby=\"map-title\">\n")
             .Append("<h2 id=\"map-title\">The journey</h2>\n");
@@ -23,8 +23,22 @@ internal static class HtmlMap
             return;
         }
 
-        html.Append("<div class=\"map-scroll\">\n<div class=\"map\">\n");
-        StageRow(html, journey, actuals);
+        foreach (var (start, count) in blocks)
+        {
+            var part = count == journey.Stages.Count ? journey : journey with { Stages = journey.Stages.Skip(start).Take(count).ToList() };
+            // In print every block is a .map-block, which the PDF export measures to fit each on one page.
+            html.Append(print ? "<div class=\"map-scroll map-block\">\n" : "<div class=\"map-scroll\">\n")
+                .Append(blocks.Count == 1 ? "<div class=\"map\">\n" : "<div class=\"map cols-" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\">\n");
+            Grid(html, part, actuals, start);
+            html.Append("</div>\n</div>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
+    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep)
+    {
+        StageRow(html, journey, actuals, firstStep);
         foreach (var lane in Lanes(journey, actuals))
         {
             if (lane.Name == "emotion")
@@ -50,8 +64,6 @@ internal static class HtmlMap
 
             html.Append("</div>\n");
         }
-
-        html.Append("</div>\n</div>\n</section>\n");
     }
 
     public static void OpenCell(StringBuilder html, Stage stage, string lane, string extraClass = "") =>
@@ -84,7 +96,7 @@ internal static class HtmlMap
         yield return new("entry", "Entry criterion", "Puts a customer here", s => s.Entry is not null, Entry);
     }
 
-    private static void StageRow(StringBuilder html, Journey journey, JourneyActuals? actuals)
+    private static void StageRow(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep)
     {
         html.Append("<div class=\"lane lane-stage\">\n<div class=\"lane-label\"><span class=\"lane-name\">Stage</span>")
             .Append("<span class=\"lane-hint\">").Append(actuals is null ? "Goal and mindset" : "Reached and converted")
@@ -95,7 +107,7 @@ internal static class HtmlMap
             var bottleneck = actuals?.Bottleneck is { } b && b == stage.Id;
             OpenCell(html, stage, "stage", bottleneck ? " stage-head bottleneck" : " stage-head");
             html.Append("<div class=\"stage-top\"><span class=\"step\">")
-                .Append((i + 1).ToString("00", System.Globalization.CultureInfo.InvariantCulture)).Append("</span>");
+                .Append((firstStep + i + 1).ToString("00", System.Globalization.CultureInfo.InvariantCulture)).Append("</span>");
             if (stage.Timeframe is { } timeframe)
             {
                 html.Append("<span class=\"timeframe\">").Append(E(timeframe)).Append("</span>");

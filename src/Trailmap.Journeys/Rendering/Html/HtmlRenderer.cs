@@ -11,20 +11,35 @@ namespace Trailmap.Journeys.Rendering;
 /// </summary>
 public static class HtmlRenderer
 {
-    /// <summary>The page for <paramref name="journey"/>; with <paramref name="actuals"/> it shows measured numbers beside targets.</summary>
-    public static string Render(Journey journey, JourneyActuals? actuals = null)
+    /// <summary>
+    /// The page for <paramref name="journey"/>; with <paramref name="actuals"/> it shows measured numbers beside targets.
+    /// With <paramref name="stagesPerBlock"/> above zero the page is laid out for print: the map comes right after the
+    /// header and is cut into blocks of at most that many stages, one block a page (see <see cref="HtmlPrint"/>).
+    /// </summary>
+    public static string Render(Journey journey, JourneyActuals? actuals = null, int stagesPerBlock = 0)
     {
         ArgumentNullException.ThrowIfNull(journey);
+        var blocks = HtmlPrint.Blocks(journey.Stages.Count, stagesPerBlock);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"generator\" content=\"Trailmap\">\n")
             .Append("<title>").Append(E(journey.Title)).Append(" · Journey map</title>\n")
-            .Append("<style>\n").Append(HtmlStyles.Css(journey.Stages.Count)).Append("</style>\n</head>\n<body>\n")
+            .Append("<style>\n").Append(HtmlStyles.Css(journey.Stages.Count, blocks.Select(b => b.Count))).Append("</style>\n</head>\n<body>\n")
             .Append("<main class=\"page\">\n");
         Header(html, journey, actuals);
-        Personas(html, journey);
-        HtmlMap.Write(html, journey, actuals);
+        // On paper the map leads: personas first would push its first block to a new page and leave this one half empty.
+        if (stagesPerBlock > 0)
+        {
+            HtmlMap.Write(html, journey, actuals, blocks, print: true);
+            Personas(html, journey);
+        }
+        else
+        {
+            Personas(html, journey);
+            HtmlMap.Write(html, journey, actuals, blocks, print: false);
+        }
+
         HtmlSections.Write(html, journey, actuals);
         html.Append("<footer class=\"footer\">Journey <code>").Append(E(journey.Id))
             .Append("</code> · rendered by Trailmap</footer>\n</main>\n</body>\n</html>\n");

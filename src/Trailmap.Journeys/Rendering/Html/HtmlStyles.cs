@@ -8,12 +8,25 @@ internal static class HtmlStyles
     /// <summary>How many persona colours the palette has; personas beyond that reuse them in order.</summary>
     public const int Tones = 6;
 
-    public static string Css(int stages) =>
-        Base
-        + string.Create(CultureInfo.InvariantCulture, $".map {{ grid-template-columns: 176px repeat({Math.Max(stages, 1)}, minmax(236px, 1fr)); }}\n")
-        + string.Create(CultureInfo.InvariantCulture, $"@media print {{ .map {{ grid-template-columns: 136px repeat({Math.Max(stages, 1)}, minmax(0, 1fr)); }} }}\n");
+    public static string Css(int stages, IEnumerable<int> blockSizes)
+    {
+        var css = new System.Text.StringBuilder(Base)
+            .Append(CultureInfo.InvariantCulture, $".map {{ grid-template-columns: 176px repeat({Math.Max(stages, 1)}, minmax(236px, 1fr)); }}\n")
+            .Append(CultureInfo.InvariantCulture, $"@media print {{ .map {{ grid-template-columns: {HtmlPrint.LabelWidth}px repeat({Math.Max(stages, 1)}, minmax(0, 1fr)); }} }}\n");
+        // A printed map in blocks: one grid per block, each as many columns as its stages.
+        foreach (var size in blockSizes.Distinct().Where(s => s != stages))
+        {
+            css.Append(CultureInfo.InvariantCulture, $".map.cols-{size} {{ grid-template-columns: 176px repeat({size}, minmax(236px, 1fr)); }}\n")
+                .Append(CultureInfo.InvariantCulture, $"@media print {{ .map.cols-{size} {{ grid-template-columns: {HtmlPrint.LabelWidth}px repeat({size}, minmax(0, 1fr)); }} }}\n");
+        }
 
+        return css.ToString();
+    }
+
+    // "Trailmap Emoji" covers only emoji code points and comes first, so an emoji is drawn from a colour font even
+    // where the text font (DejaVu Sans on Debian) has a monochrome glyph for it, while text keeps the text font.
     private const string Base = """
+@font-face { font-family: "Trailmap Emoji"; src: local("Noto Color Emoji"), local("Apple Color Emoji"), local("Segoe UI Emoji"); unicode-range: U+203C, U+2049, U+2122, U+2139, U+2194-21AA, U+231A-23FF, U+24C2, U+25AA-25FE, U+2600-27BF, U+2934-2935, U+2B05-2B55, U+3030, U+303D, U+3297, U+3299, U+1F000-1FAFF, U+FE0F, U+200D; }
 :root {
   --ink: #1e2433; --ink-2: #4a5468; --ink-3: #7a8499; --line: #e4e7ee; --line-2: #eef0f5;
   --bg: #f3f4f8; --card: #ffffff; --accent: #4f5bd5; --accent-soft: #eef0fd;
@@ -28,7 +41,7 @@ internal static class HtmlStyles
 html { -webkit-text-size-adjust: 100%; }
 body {
   margin: 0; background: var(--bg); color: var(--ink);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif;
+  font: 14px/1.45 "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", sans-serif;
 }
 code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; background: #f1f3f8; border-radius: 5px; padding: 1px 5px; color: #3b4257; overflow-wrap: anywhere; }
 h1, h2, h3, h4 { margin: 0; line-height: 1.25; }
@@ -82,7 +95,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 }
 .lane-name { font-size: 12px; font-weight: 700; letter-spacing: .07em; text-transform: uppercase; color: var(--ink); }
 .lane-hint { font-size: 12px; color: var(--ink-3); }
-.cell { padding: 12px 12px; border-top: 1px solid var(--line-2); border-left: 1px solid var(--line-2); min-width: 0; overflow-wrap: anywhere; }
+.cell { padding: 12px 12px; border-top: 1px solid var(--line-2); border-left: 1px solid var(--line-2); min-width: 0; overflow-wrap: break-word; hyphens: manual; }
 .lane-stage .lane-label, .lane-stage .cell { border-top: 0; }
 .lane-stage .lane-label { border-top-left-radius: 18px; }
 
@@ -224,6 +237,8 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .empty { color: var(--ink-3); }
 .footer { margin-top: 36px; font-size: 12px; color: var(--ink-3); text-align: center; }
 
+.map-block + .map-block { margin-top: 20px; }
+
 @page { size: A3 landscape; margin: 10mm; }
 @media print {
   body { background: #fff; font-size: 11px; }
@@ -235,7 +250,10 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
   .section { break-inside: auto; }
   .section > h2 { break-after: avoid; }
   .item, .card, .moment, .kpi-badge, .thought, .stage-head { break-inside: avoid; }
-  .cell { overflow-wrap: anywhere; }
+  .cell { overflow-wrap: break-word; }
+  .stage-name { font-size: 16px; }
+  .map-block { break-inside: avoid; }
+  .map-block + .map-block { break-before: page; margin-top: 0; }
 }
 
 """;

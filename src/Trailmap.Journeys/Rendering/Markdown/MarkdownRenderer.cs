@@ -153,7 +153,7 @@ public static class MarkdownRenderer
             {
                 var actual = actuals.ForKpi(kpi.Id);
                 cells.Add(E(JourneyGrid.Actual(kpi, actual)));
-                cells.Add(E(JourneyGrid.Status(actual?.Status ?? TargetStatus.NoData)));
+                cells.Add(E(JourneyGrid.Status(kpi, actual)));
             }
 
             Row(md, cells);

@@ -4,7 +4,7 @@ using Trailmap.Journeys.Model;
 namespace Trailmap.Journeys.Rendering;
 
 /// <summary>A KPI as a map shows it: its target, and with actuals the measured value and whether it meets the target.</summary>
-internal sealed record KpiReading(Metric Kpi, double? Actual, TargetStatus? Status)
+internal sealed record KpiReading(Metric Kpi, double? Actual, TargetStatus? Status, bool Measured = false)
 {
     public static KpiReading For(Metric kpi, JourneyActuals? actuals)
     {
@@ -16,9 +16,12 @@ internal sealed record KpiReading(Metric Kpi, double? Actual, TargetStatus? Stat
         var measured = actuals.ForKpi(kpi.Id);
         var actual = measured?.Actual;
         // The colour must agree with the target printed beside it, so the journey's target decides; the
-        // status stored in the actuals file only counts when the KPI has no target to compare with.
-        var status = kpi.Target is { } target ? target.Evaluate(actual) : measured?.Status ?? TargetStatus.NoData;
-        return new KpiReading(kpi, actual, status);
+        // status stored in the actuals file only counts when the KPI has no target to compare with. A KPI
+        // measured without a target has nothing to meet: it shows its actual with no status, never "no data".
+        var status = kpi.Target is { } target ? target.Evaluate(actual)
+            : actual is null ? TargetStatus.NoData
+            : measured!.Status == TargetStatus.NoData ? (TargetStatus?)null : measured.Status;
+        return new KpiReading(kpi, actual, status, Measured: true);
     }
 
     /// <summary>"61% / >= 65%" with actuals, the bare target without them.</summary>
@@ -27,7 +30,7 @@ internal sealed record KpiReading(Metric Kpi, double? Actual, TargetStatus? Stat
         get
         {
             var target = Kpi.Target?.Text;
-            if (Status is null)
+            if (!Measured)
             {
                 return target ?? "no target";
             }

@@ -28,7 +28,10 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     public const int TitleHeight = 72;
     public const int LabelWidth = 132;
     public const int ColumnWidth = 232;
+    /// <summary>The stage header's height when its goal takes two lines and it has no description.</summary>
     public const int StageHeaderHeight = 112;
+    private const int HeaderLineHeight = 15;
+    private const int HeaderTextChars = 31;
     public const int EmotionLaneHeight = 150;
     /// <summary>Distance from the emotion lane's top to the line of the scale's maximum.</summary>
     public const int PlotTopOffset = 34;
@@ -53,6 +56,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     }
 
     private readonly StringBuilder svg = new();
+    private int headerHeight = StageHeaderHeight;
     private readonly EmotionScale scale = journey.EmotionScale;
 
     private int Columns => Math.Max(journey.Stages.Count, 1);
@@ -77,7 +81,11 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         }
 
         var mapTop = Margin + TitleHeight;
-        var y = mapTop + StageHeaderHeight;
+        headerHeight = journey.Stages.Count == 0 ? StageHeaderHeight
+            : Math.Max(StageHeaderHeight, 66 + (HeaderLineHeight * (journey.Stages.Max(s => HeaderLines(s).Count) - 1)) + 17 + 14);
+        var feelingLines = journey.Stages.Count == 0 ? 0 : journey.Stages.Max(s => FeelingLines(s).Count);
+        var emotionHeight = EmotionLaneHeight + (feelingLines * LineHeight);
+        var y = mapTop + headerHeight;
         var emotionTop = -1;
         var placed = new List<(string Name, string Label, List<List<LaidOutItem>> Cells, int Top, int Height)>();
         foreach (var name in order)
@@ -85,7 +93,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             if (name == Emotion)
             {
                 emotionTop = y;
-                y += EmotionLaneHeight;
+                y += emotionHeight;
                 continue;
             }
 
@@ -117,8 +125,9 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
 
         if (emotionTop >= 0)
         {
-            LaneBand("Emotion", emotionTop, EmotionLaneHeight, width, Emotion);
+            LaneBand("Emotion", emotionTop, emotionHeight, width, Emotion);
             EmotionCurves(series, emotionTop);
+            Feelings(emotionTop + EmotionLaneHeight);
         }
 
         StageHeaders(mapTop);
@@ -263,7 +272,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             var bottleneck = actuals?.Bottleneck is { } b && b == stage.Id;
             svg.Append("<g class=\"stage").Append(bottleneck ? " bottleneck" : "").Append("\" data-stage=\"").Append(X(stage.Id)).Append("\">")
                 .Append("<rect class=\"stage-box\" x=\"").Append(x + 4).Append("\" y=\"").Append(top + 4).Append("\" width=\"").Append(ColumnWidth - 8)
-                .Append("\" height=\"").Append(StageHeaderHeight - 8).Append("\" rx=\"10\"/>")
+                .Append("\" height=\"").Append(headerHeight - 8).Append("\" rx=\"10\"/>")
                 .Append("<rect class=\"stage-accent\" x=\"").Append(x + 4).Append("\" y=\"").Append(top + 4).Append("\" width=\"").Append(ColumnWidth - 8)
                 .Append("\" height=\"4\" rx=\"2\"/>");
             var tx = x + 16;
@@ -279,11 +288,11 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
 
             svg.Append("<text class=\"stage-name\" x=\"").Append(tx).Append("\" y=\"").Append(top + 47).Append("\">")
                 .Append(X(TextWrap.Truncate(stage.Name, 22))).Append("</text>");
-            var goalLines = TextWrap.Wrap(stage.Goal ?? stage.Mindset ?? "", 31, 2);
-            for (var l = 0; l < goalLines.Count; l++)
+            var lines = HeaderLines(stage);
+            for (var l = 0; l < lines.Count; l++)
             {
-                svg.Append("<text class=\"goal\" x=\"").Append(tx).Append("\" y=\"").Append(top + 66 + (l * 15)).Append("\">")
-                    .Append(X(goalLines[l])).Append("</text>");
+                svg.Append("<text class=\"").Append(lines[l].Css).Append("\" x=\"").Append(tx).Append("\" y=\"").Append(top + 66 + (l * HeaderLineHeight)).Append("\">")
+                    .Append(X(lines[l].Text)).Append("</text>");
             }
 
             if (actuals?.ForStage(stage.Id) is { } measured)
@@ -291,11 +300,36 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
                 var funnel = measured.Conversion is { } c
                     ? $"{Html.Count(measured.Reached)} reached · {Target.FormatValue(c, TargetUnit.Percent)} conv."
                     : $"{Html.Count(measured.Reached)} reached";
-                svg.Append("<text class=\"funnel\" x=\"").Append(tx).Append("\" y=\"").Append(top + 98).Append("\">")
+                svg.Append("<text class=\"funnel\" x=\"").Append(tx).Append("\" y=\"").Append(top + headerHeight - 14).Append("\">")
                     .Append(X(TextWrap.Truncate(funnel, 28))).Append("</text>");
             }
 
             svg.Append("</g>\n");
+        }
+    }
+
+    /// <summary>The header's text under the stage name: its goal (or mindset) in two lines, then its description in up to four.</summary>
+    private static List<(string Text, string Css)> HeaderLines(Stage stage) =>
+        TextWrap.Wrap(stage.Goal ?? stage.Mindset ?? "", HeaderTextChars, 2).Select(l => (l, "goal"))
+            .Concat(TextWrap.Wrap(stage.Description ?? "", HeaderTextChars, 4).Select(l => (l, "desc")))
+            .ToList();
+
+    /// <summary>A stage's feelings as lines under the curve, so they show even where no score is written.</summary>
+    private static IReadOnlyList<string> FeelingLines(Stage stage) =>
+        stage.Emotion?.Feelings is { Count: > 0 } feelings
+            ? TextWrap.Wrap(string.Join(", ", feelings), (int)((ColumnWidth - (2 * CellPadding)) / CharWidth), 2)
+            : [];
+
+    private void Feelings(int top)
+    {
+        for (var i = 0; i < journey.Stages.Count; i++)
+        {
+            var lines = FeelingLines(journey.Stages[i]);
+            for (var l = 0; l < lines.Count; l++)
+            {
+                svg.Append("<text class=\"feelings\" x=\"").Append(Margin + LabelWidth + (i * ColumnWidth) + CellPadding).Append("\" y=\"")
+                    .Append(top + (l * LineHeight)).Append("\">").Append(X(lines[l])).Append("</text>\n");
+            }
         }
     }
 
@@ -338,8 +372,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
                         .Append("\" r=\"").Append(s.Kind == "designed" ? "5" : "4").Append("\"/>");
                     if (s.Kind == "designed")
                     {
-                        var feelings = journey.Stages[stage].Emotion?.Feelings ?? [];
-                        var label = feelings.Count == 0 ? Html.Num(score) : $"{Html.Num(score)} · {string.Join(", ", feelings)}";
+                        var label = Html.Num(score);
                         svg.Append("<text class=\"pt-label\" x=\"").Append(cx).Append("\" y=\"").Append(F(EmotionSeries.LabelCrowded(series, stage, v => ScoreY(laneTop, v), 24) ? cy + 19 : cy - 11))
                             .Append("\" text-anchor=\"middle\">")
                             .Append(X(TextWrap.Truncate(label, 30))).Append("</text>");
@@ -396,8 +429,10 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
 
     private static string F(double v) => Math.Round(v, 2).ToString("0.##", CultureInfo.InvariantCulture);
 
+    // See HtmlStyles: an emoji-only face first, so emoji are drawn in colour rather than from the text font.
     private const string Css = """
-text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 12px; fill: #1e2433; }
+@font-face { font-family: "Trailmap Emoji"; src: local("Noto Color Emoji"), local("Apple Color Emoji"), local("Segoe UI Emoji"); unicode-range: U+203C, U+2049, U+2122, U+2139, U+2194-21AA, U+231A-23FF, U+24C2, U+25AA-25FE, U+2600-27BF, U+2934-2935, U+2B05-2B55, U+3030, U+303D, U+3297, U+3299, U+1F000-1FAFF, U+FE0F, U+200D; }
+text { font-family: "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", sans-serif; font-size: 12px; fill: #1e2433; }
 .page { fill: #ffffff; }
 .title { font-size: 22px; font-weight: 700; }
 .subtitle { font-size: 13px; fill: #4a5468; }
@@ -413,6 +448,8 @@ text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neu
 .step { font-size: 11px; font-weight: 700; fill: #4f5bd5; letter-spacing: .06em; }
 .stage-name { font-size: 16px; font-weight: 700; }
 .goal { font-size: 12px; fill: #4a5468; }
+.desc { font-size: 12px; fill: #7a8499; }
+.feelings { font-size: 12px; font-weight: 600; fill: #4a5468; }
 .funnel { font-size: 12px; font-weight: 700; fill: #1e2433; }
 .txt { font-weight: 500; }
 .meta, .kpi-name { font-size: 11px; fill: #7a8499; }

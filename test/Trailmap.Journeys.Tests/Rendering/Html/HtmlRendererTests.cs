@@ -75,7 +75,8 @@ public sealed partial class HtmlRendererTests
         html.ShouldContain("@page { size: A3 landscape; margin: 10mm; }");
         html.ShouldContain("@media print");
         html.ShouldContain("print-color-adjust: exact");
-        html.ShouldContain("font: 14px/1.45 system-ui");
+        html.ShouldContain("font: 14px/1.45 \"Trailmap Emoji\", system-ui");
+        html.ShouldContain("src: local(\"Noto Color Emoji\")");
     }
 
     [Fact]
@@ -102,6 +103,32 @@ public sealed partial class HtmlRendererTests
         actualCss.ShouldBe(css);
         actualValue.ShouldBe(value);
         actualWord.ShouldBe(word);
+    }
+
+    [Fact]
+    public void A_kpi_without_a_target_shows_its_actual_and_no_status()
+    {
+        var journey = new Journey
+        {
+            Id = "free",
+            Title = "Free",
+            Stages =
+            [
+                new()
+                {
+                    Id = "only", Name = "Only",
+                    Kpis = [new() { Id = "sessions", Name = "Sessions per user", Type = MetricType.Ratio }, new() { Id = "unmeasured", Name = "Unmeasured", Type = MetricType.Ratio }],
+                },
+            ],
+        };
+        // The actuals file marks a KPI without a target "no data" (analyze has nothing to compare it with).
+        var actuals = new JourneyActuals { Journey = "free", Kpis = [new() { Id = "sessions", Actual = 3.25, Status = TargetStatus.NoData }] };
+
+        var html = HtmlRenderer.Render(journey, actuals);
+
+        Badge(html, "sessions").ShouldBe(("target", "3.25", null));
+        Badge(html, "unmeasured").ShouldBe(("no-data", "n/a", "no data"));
+        MarkdownRenderer.Render(journey, actuals).ShouldContain("| 3.25 | no target |");
     }
 
     [Fact]

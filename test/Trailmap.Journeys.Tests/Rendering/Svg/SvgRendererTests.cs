@@ -45,6 +45,36 @@ public sealed class SvgRendererTests
     }
 
     [Fact]
+    public void StageDescriptionsAndFeelings_AreDrawn_EvenWithoutAScore()
+    {
+        var journey = new Journey
+        {
+            Id = "j",
+            Title = "Feelings only",
+            Stages =
+            [
+                new() { Id = "a", Name = "Awareness", Description = "Sees the launch post", Emotion = new() { Feelings = ["🤔 Curious", "😐 Overwhelmed"] } },
+                new() { Id = "b", Name = "Onboarding", Description = "Creates the first project" },
+            ],
+        };
+        var doc = XDocument.Parse(SvgRenderer.Render(journey));
+        Texts(doc, "desc").ShouldBe(["Sees the launch post", "Creates the first project"]);
+        Texts(doc, "feelings").ShouldBe(["🤔 Curious, 😐 Overwhelmed"]);
+        // 20 stages: 2 * 24 margin + 132 label + 20 * 232 columns = 4820 wide, every header inside it.
+        var wide = XDocument.Parse(SvgRenderer.Render(journey with
+        {
+            Stages = Enumerable.Range(0, 20).Select(i => new Stage { Id = "s" + i.ToString(CultureInfo.InvariantCulture), Name = "Stage " + i.ToString(CultureInfo.InvariantCulture) }).ToList(),
+        }));
+        wide.Root!.Attribute("width")!.Value.ShouldBe("4820");
+        wide.Root.Descendants(Ns + "rect").Where(r => r.Attribute("class")?.Value == "stage-box")
+            .Select(r => double.Parse(r.Attribute("x")!.Value, CultureInfo.InvariantCulture) + double.Parse(r.Attribute("width")!.Value, CultureInfo.InvariantCulture))
+            .ShouldAllBe(right => right <= 4820 - 24);
+    }
+
+    private static List<string> Texts(XDocument doc, string css) =>
+        doc.Descendants(Ns + "text").Where(t => t.Attribute("class")?.Value == css).Select(t => t.Value).ToList();
+
+    [Fact]
     public void EmotionCurve_HasAPointPerScoredStage_HigherScoresHigherUp()
     {
         var journey = Tiny(2, 5, 1);
