@@ -42,7 +42,8 @@ public static class DiscoverCommand
                 throw new UserError($"'{path}' already exists; choose another file with -o or pass --force to overwrite it");
             }
 
-            var log = source.Load(parse, terminal, [], ct);
+            // Discovery weighs every event and segments by every trait, so it asks for all of both.
+            var log = source.Load(parse, terminal, [], events: null, traits: null, ct);
             DiscoveredJourney found;
             try
             {

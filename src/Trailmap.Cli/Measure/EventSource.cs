@@ -35,21 +35,21 @@ public sealed class EventSource
     /// <summary>
     /// Loads only what a one-shot query reads: the <paramref name="events"/> it names (null: every event), the
     /// <paramref name="properties"/> its filters use, the <paramref name="traits"/> a breakdown may use (none: no
-    /// traits are read at all), and no arrival sequences.
+    /// traits are read at all; null: every trait), and no arrival sequences.
     /// </summary>
     public EventLog Load(
         ParseResult parse,
         Terminal terminal,
         IReadOnlyCollection<string> properties,
         IReadOnlyCollection<string>? events,
-        IReadOnlyCollection<string> traits,
+        IReadOnlyCollection<string>? traits,
         CancellationToken ct)
     {
         var query = new EventLogQuery
         {
             Properties = properties,
             Events = events,
-            IncludeTraits = traits.Count > 0,
+            IncludeTraits = traits is null || traits.Count > 0,
             TraitNames = traits,
             IncludeSequences = false,
             From = ParseTime(parse.GetValue(From), "--from"),
