@@ -85,6 +85,7 @@ public sealed partial class AuthorizationMatrixTests
         new("POST", "/templates/create", Least.Editor),
         new("GET", "/journeys/new", Least.Editor),
         new("POST", "/journeys/new", Least.Editor),
+        new("POST", "/journeys/new/discover", Least.Editor),
 
         // The editor and versions.
         new("GET", "/journeys/{slug}/edit", Least.Viewer),
