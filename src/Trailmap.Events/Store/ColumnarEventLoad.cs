@@ -6,14 +6,16 @@ namespace Trailmap.Events;
 
 /// <summary>
 /// Loads a whole snapshot of the events a query asks for into an <see cref="EventLog"/> without a managed string per
-/// row. One read transaction (one snapshot) runs three queries: the event names and their hashes, then each customer
-/// with its hash, its row count and how many of its rows carry a wanted name (GROUP BY, so one string per customer),
-/// then the rows themselves as four numbers: hash(customer), hash(event), epoch microseconds and arrival sequence,
-/// keeping those with a wanted name. The rows are read in the table's physical
-/// order, which imports keep as (customer, ts, seq); every row is checked against the customer the counts say comes
-/// next and against the time order, and on the first mismatch the rows are read again with ORDER BY. A 64-bit hash
-/// standing for a customer or a name could only mislead if two of them collided exactly where one was expected in
-/// place of the other; the names' own hashes are checked to be distinct.
+/// row. One read transaction (one snapshot) runs three queries: the event names and their hashes, a count of the
+/// wanted rows (so the columns are allocated once, at their final size), then the rows themselves as
+/// hash(customer), hash(event), epoch microseconds and arrival sequence, keeping those with a wanted name. The rows are
+/// read in the table's physical order, which imports keep as (customer, ts, seq): a customer's run starts where the
+/// customer hash changes, and only there is the customer string read, checked to sort after the previous run's (so
+/// every customer is one run, in customer order), and kept when the run holds a wanted row. The time order is checked
+/// row by row; on the first mismatch the rows are read again with ORDER BY. There is no GROUP BY customer_id: its hash
+/// table cost more time and memory than the rows. A 64-bit hash standing for a customer or a name could only mislead if
+/// two of them collided exactly where one was expected in place of the other (two adjacent customers); the names' own
+/// hashes are checked to be distinct.
 /// </summary>
 internal static class ColumnarEventLoad
 {
@@ -29,15 +31,16 @@ internal static class ColumnarEventLoad
             return null;
         }
 
-        var runs = Customers(store, query);
-        var total = runs.Offsets[^1];
-        LoadTrace.Mark($"{runs.Customers.Count} customers, {total} events");
+        var total = Count(store, query);
+        LoadTrace.Mark($"{total} events");
         var columns = new Columns(total, query.IncludeSequences, query.Properties.Count > 0);
+        var runs = new Runs();
         if (!Read(store, query, sorted: false, names, runs, columns, progress))
         {
             // Rows appended out of order (the ingestion spool appends, only imports sort): sort this once.
             LoadTrace.Mark("rows out of order: reading them again sorted");
             columns = new Columns(total, query.IncludeSequences, query.Properties.Count > 0);
+            runs = new Runs();
             if (!Read(store, query, sorted: true, names, runs, columns, progress))
             {
                 throw new InvalidOperationException("the event store changed under a read transaction; this is a bug in the store");
@@ -45,7 +48,7 @@ internal static class ColumnarEventLoad
         }
 
         snapshot.Commit();
-        LoadTrace.Mark("rows");
+        LoadTrace.Mark($"rows, {runs.Customers.Count} customers");
         var traits = EventLogLoader.Traits(store, query);
         progress?.Report(total);
         return EventLog.FromColumns([.. runs.Customers], [.. runs.Offsets], names.Names, columns.NameIds, columns.Timestamps, columns.Sequences, columns.Properties, traits);
@@ -55,6 +58,8 @@ internal static class ColumnarEventLoad
 
     private sealed class Columns(int total, bool sequences, bool properties)
     {
+        public int Total { get; } = total;
+
         public int[] NameIds { get; } = new int[total];
 
         public long[] Timestamps { get; } = new long[total];
@@ -62,6 +67,14 @@ internal static class ColumnarEventLoad
         public long[]? Sequences { get; } = sequences ? new long[total] : null;
 
         public IReadOnlyDictionary<string, object?>?[]? Properties { get; } = properties ? new IReadOnlyDictionary<string, object?>?[total] : null;
+    }
+
+    /// <summary>The customers with a wanted event, in customer order, and where each one's events end.</summary>
+    private sealed class Runs
+    {
+        public List<string> Customers { get; } = [];
+
+        public List<int> Offsets { get; } = [0];
     }
 
     /// <summary>The event names the query can see (the ones it names, or every stored name in order) with DuckDB's hash of each.</summary>
@@ -105,69 +118,20 @@ internal static class ColumnarEventLoad
         return new NameCodes([.. all], [.. hashes]);
     }
 
-    /// <summary>
-    /// Every customer with an event in the query's time range, in customer_id order, with hash(customer_id), the
-    /// length of its run of rows (every name) and how many of those rows the query wants (its names only).
-    /// </summary>
-    private static Runs Customers(EventStore store, EventLogQuery query)
+    /// <summary>How many rows in the query's time range carry a wanted name: the size of every column.</summary>
+    private static int Count(EventStore store, EventLogQuery query)
     {
         using var command = store.Connection.CreateCommand();
-        var wanted = "count(*)";
-        if (query.Events is { } names)
-        {
-            var placeholders = names.Distinct(StringComparer.Ordinal).Select((name, i) =>
-            {
-                var p = "w" + i.ToString(CultureInfo.InvariantCulture);
-                command.Parameters.Add(new DuckDBParameter(p, name));
-                return "$" + p;
-            }).ToList();
-            wanted = placeholders.Count == 0 ? "0" : "count(*) FILTER (WHERE event IN (" + string.Join(", ", placeholders) + "))";
-        }
-
-        command.CommandText = $"SELECT customer_id, hash(customer_id), count(*), {wanted} FROM events"
-            + EventLogLoader.RangeAndNames(command, query with { Events = null }) + " GROUP BY customer_id ORDER BY customer_id";
-        var runs = new Runs();
-        using var reader = command.ExecuteReader();
-        long rows = 0, kept = 0;
-        while (reader.Read())
-        {
-            runs.Hashes.Add(reader.GetFieldValue<ulong>(1));
-            rows += reader.GetInt64(2);
-            runs.RunEnds.Add(Checked(rows));
-            var keep = reader.GetInt64(3);
-            runs.Wanted.Add((int)keep);
-            if (keep > 0)
-            {
-                kept += keep;
-                runs.Customers.Add(reader.GetString(0));
-                runs.Offsets.Add(Checked(kept));
-            }
-        }
-
-        return runs;
+        command.CommandText = "SELECT count(*) FROM events" + EventLogLoader.RangeAndNames(command, query);
+        var count = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        return count <= Array.MaxLength ? (int)count
+            : throw new InvalidOperationException($"more than {Array.MaxLength:N0} events match; narrow the query with a time range or event names");
     }
-
-    private static int Checked(long count) => count <= Array.MaxLength ? (int)count
-        : throw new InvalidOperationException($"more than {Array.MaxLength:N0} events match; narrow the query with a time range or event names");
 
     /// <summary>
-    /// Each customer's run of rows in the time range (every name, as the rows arrive) and, for the customers with an
-    /// event the query wants, the log's customer list and offsets.
+    /// Fills <paramref name="columns"/> and <paramref name="runs"/>; false when the rows do not arrive in
+    /// (customer, ts, seq) order (or, which a snapshot rules out, not as many as counted).
     /// </summary>
-    private sealed class Runs
-    {
-        public List<ulong> Hashes { get; } = [];
-
-        public List<int> RunEnds { get; } = [];
-
-        public List<int> Wanted { get; } = [];
-
-        public List<string> Customers { get; } = [];
-
-        public List<int> Offsets { get; } = [0];
-    }
-
-    /// <summary>Fills <paramref name="columns"/>; false when the rows do not arrive in (customer, ts, seq) order.</summary>
     private static bool Read(
         EventStore store,
         EventLogQuery query,
@@ -177,7 +141,7 @@ internal static class ColumnarEventLoad
         Columns columns,
         IProgress<long>? progress)
     {
-        if (runs.Offsets[^1] == 0)
+        if (columns.Total == 0)
         {
             return true;
         }
@@ -186,7 +150,7 @@ internal static class ColumnarEventLoad
         using var command = store.Connection.CreateCommand();
         // Streamed, not materialised: DuckDB.NET otherwise holds the whole result (32 bytes a row) before the first read.
         command.UseStreamingMode = true;
-        command.CommandText = "SELECT hash(customer_id), hash(event), epoch_us(ts), seq"
+        command.CommandText = "SELECT hash(customer_id), hash(event), epoch_us(ts), seq, customer_id"
             + (wanted.Count > 0 ? ", CAST(properties AS VARCHAR)" : "")
             // Every name, filtered here rather than in SQL: a filtered parallel scan does not keep the table's order,
             // an unfiltered one does, and the order is what spares the sort.
@@ -195,42 +159,52 @@ internal static class ColumnarEventLoad
         var nameHashes = names.Hashes;
         var lookup = nameHashes.Length > 8 ? nameHashes.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i) : null;
         var (nameIds, timestamps, sequences, properties) = (columns.NameIds, columns.Timestamps, columns.Sequences, columns.Properties);
+        var (customers, offsets, total) = (runs.Customers, runs.Offsets, columns.Total);
         using var reader = command.ExecuteReader();
-        var (hashes, runEnds, wantedCounts) = (runs.Hashes, runs.RunEnds, runs.Wanted);
-        var totalRows = runEnds.Count == 0 ? 0 : runEnds[^1];
-        var customer = -1;
-        var nextStart = 0;
-        var expected = 0UL;
+        string? customer = null;
+        var customerHash = 0UL;
         var (lastTs, lastSeq) = (long.MinValue, long.MinValue);
-        var (row, i) = (0, 0);
+        var (i, runStart) = (0, 0);
         while (reader.Read())
         {
-            if (row == totalRows)
+            var hash = reader.GetFieldValue<ulong>(0);
+            if (customer is null || hash != customerHash)
             {
-                return false;
-            }
+                if (i > runStart)
+                {
+                    customers.Add(customer!);
+                    offsets.Add(i);
+                }
 
-            if (row == nextStart)
-            {
-                customer++;
-                nextStart = runEnds[customer];
-                expected = hashes[customer];
+                var next = reader.GetString(4);
+                // Under ORDER BY, DuckDB's order is the order; otherwise a customer that sorts at or before the previous
+                // one means its rows are not one run in customer order.
+                if (!sorted && customer is not null && CompareAsUtf8(customer, next) >= 0)
+                {
+                    return false;
+                }
+
+                (customer, customerHash, runStart) = (next, hash, i);
                 (lastTs, lastSeq) = (long.MinValue, long.MinValue);
             }
 
-            row++;
             var ts = reader.GetInt64(2);
             var seq = reader.GetInt64(3);
-            if (reader.GetFieldValue<ulong>(0) != expected || ts < lastTs || (ts == lastTs && seq < lastSeq))
+            if (ts < lastTs || (ts == lastTs && seq < lastSeq))
             {
                 return false;
             }
 
             (lastTs, lastSeq) = (ts, seq);
             var code = Code(reader.GetFieldValue<ulong>(1), nameHashes, lookup);
-            if (code < 0 || wantedCounts[customer] == 0)
+            if (code < 0)
             {
                 continue;
+            }
+
+            if (i == total)
+            {
+                return false;
             }
 
             nameIds[i] = code;
@@ -240,9 +214,9 @@ internal static class ColumnarEventLoad
                 sequences[i] = seq;
             }
 
-            if (properties is not null && !reader.IsDBNull(4))
+            if (properties is not null && !reader.IsDBNull(5))
             {
-                properties[i] = EventLogLoader.Pick(reader.GetString(4), wanted);
+                properties[i] = EventLogLoader.Pick(reader.GetString(5), wanted);
             }
 
             i++;
@@ -252,8 +226,34 @@ internal static class ColumnarEventLoad
             }
         }
 
-        return row == totalRows && i == runs.Offsets[^1];
+        if (i > runStart)
+        {
+            customers.Add(customer!);
+            offsets.Add(i);
+        }
+
+        return i == total;
     }
+
+    /// <summary>
+    /// Ordinal order of the strings' code points, which is DuckDB's VARCHAR order (the UTF-8 bytes): UTF-16 code units
+    /// agree with it except that surrogates (code points above U+FFFF) sort after U+E000..U+FFFF.
+    /// </summary>
+    internal static int CompareAsUtf8(string a, string b)
+    {
+        var n = Math.Min(a.Length, b.Length);
+        for (var k = 0; k < n; k++)
+        {
+            if (a[k] != b[k])
+            {
+                return CodePointRank(a[k]) - CodePointRank(b[k]);
+            }
+        }
+
+        return a.Length - b.Length;
+    }
+
+    private static int CodePointRank(char c) => c >= '\uE000' ? c - 0x800 : c >= '\uD800' ? c + 0x2000 : c;
 
     /// <summary>The code of a name the query wants, or -1 for a name it does not (read only to keep the rows in order).</summary>
     private static int Code(ulong hash, ulong[] hashes, Dictionary<ulong, int>? lookup)
