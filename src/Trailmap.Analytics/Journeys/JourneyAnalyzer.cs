@@ -1,3 +1,4 @@
+using System.Globalization;
 using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Retention;
@@ -295,6 +296,9 @@ public static class JourneyAnalyzer
             case MetricType.Sum when m.Event is not null && m.Property is not null:
                 (actual, detail) = Sum(log, m);
                 break;
+            case MetricType.Frequency when m.Event is not null && m.Period is { } per:
+                (actual, detail) = Frequency(log, m.Event, per);
+                break;
             case MetricType.Score when string.Equals(m.Property, "health", StringComparison.Ordinal) && health?.Average is { } avg:
                 actual = avg;
                 detail = $"average health of {health.Scored:N0} customers";
@@ -458,6 +462,50 @@ public static class JourneyAnalyzer
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// Matching events per customer with at least one, per period: events / customers / periods. The periods are the
+    /// span of the data (first to last event of the log) in days, weeks (7 days) or months (30 days), at least one,
+    /// so a week of data is never extrapolated into a higher weekly rate.
+    /// </summary>
+    private static (double?, string?) Frequency(EventLog log, EventCondition condition, Trailmap.Journeys.Model.RetentionPeriod period)
+    {
+        var matcher = new EventMatcher(log, condition);
+        if (!matcher.Exists)
+        {
+            return (null, "no matching events");
+        }
+
+        long events = 0;
+        long customers = 0;
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            long mine = 0;
+            for (var i = log.Offsets[c]; i < log.Offsets[c + 1]; i++)
+            {
+                mine += matcher.Matches(i) ? 1 : 0;
+            }
+
+            events += mine;
+            customers += mine > 0 ? 1 : 0;
+        }
+
+        if (customers == 0)
+        {
+            return (null, "no matching events");
+        }
+
+        const double MicrosPerDay = 86_400_000_000d;
+        var (days, word) = period switch
+        {
+            Trailmap.Journeys.Model.RetentionPeriod.Day => (1, "days"),
+            Trailmap.Journeys.Model.RetentionPeriod.Week => (7, "weeks"),
+            _ => (30, "months"),
+        };
+        var periods = Math.Max(1, (log.Timestamps.Max() - log.Timestamps.Min()) / (days * MicrosPerDay));
+        return ((double)events / customers / periods,
+            string.Create(CultureInfo.InvariantCulture, $"{events:N0} events by {customers:N0} customers over {periods:0.##} {word}"));
     }
 
     /// <summary>Share of the customers who reached stage <c>of</c> (all customers without it) with a matching event at or after entering.</summary>

@@ -187,7 +187,7 @@ public static class JourneyValidator
     {
         MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate => TargetUnit.Percent,
         MetricType.TimeBetween => TargetUnit.Duration,
-        MetricType.Nps => TargetUnit.Number,
+        MetricType.Nps or MetricType.Frequency => TargetUnit.Number,
         _ => null,
     };
 
