@@ -106,7 +106,7 @@ public sealed record KpiAnalysis
 
     internal static TargetUnit UnitOf(MetricType type) => type switch
     {
-        MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate => TargetUnit.Percent,
+        MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate or MetricType.Nrr => TargetUnit.Percent,
         MetricType.TimeBetween => TargetUnit.Duration,
         _ => TargetUnit.Number,
     };
