@@ -145,6 +145,26 @@ public sealed class MeasureCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Analyze_prints_the_actual_of_a_kpi_without_a_target_and_no_target()
+    {
+        var (_, db) = await ImportedAsync();
+        var journey = Path("j.yaml");
+        await File.WriteAllTextAsync(journey, """
+            id: shop
+            title: Shop
+            stages:
+              - { id: view, name: View, entry: View, kpis: [{ id: views, name: Views, type: count, event: View }] }
+            """, TestContext.Current.CancellationToken);
+        var table = await CliRun.RunAsync("analyze", journey, "--db", db);
+        table.ExitCode.ShouldBe(0, table.ToString());
+        // u1, u2 and u3 each viewed once: 3 View events, with no target to meet.
+        var row = table.Out.Split('\n').Single(l => l.Contains("Views", StringComparison.Ordinal));
+        row.ShouldContain(" 3 ");
+        row.ShouldContain("no target");
+        table.Out.ShouldNotContain("no data");
+    }
+
+    [Fact]
     public async Task A_row_with_a_bad_timestamp_is_rejected_with_its_line()
     {
         var csv = Path("bad.csv");

@@ -39,7 +39,7 @@ public static class AnalysisMarkdown
         md.Append("\n## KPIs\n\n| KPI | Stage | Target | Actual | Status | How |\n|---|---|---|---:|---|---|\n");
         foreach (var k in a.Kpis)
         {
-            md.Append(CultureInfo.InvariantCulture, $"| {E(k.Name)} | {E(k.Stage ?? "journey")} | {E(k.Target?.Text ?? "-")} | {E(k.Display)} | {Status(k.Status)} | {E(k.Detail ?? "")} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {E(k.Name)} | {E(k.Stage ?? "journey")} | {E(k.Target?.Text ?? "-")} | {E(k.Display)} | {k.StatusWord} | {E(k.Detail ?? "")} |\n");
         }
 
         if (a.Bottleneck is { } b)

@@ -85,9 +85,28 @@ public sealed record KpiAnalysis
 
     public string Display => Actual is { } a ? Target?.FormatValue(a) ?? Trailmap.Journeys.Model.Target.FormatValue(a, UnitOf(Type)) : "no data";
 
+    /// <summary>
+    /// The status in words for every table that prints the actual beside it. A KPI measured without a target has
+    /// nothing to meet, so it reads "no target"; "no data" would contradict the actual printed next to it.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string StatusWord => Target is null && Actual is not null ? NoTargetWord : Status switch
+    {
+        TargetStatus.Met => "met",
+        TargetStatus.AtRisk => "at risk",
+        TargetStatus.Missed => "missed",
+        _ => "no data",
+    };
+
+    /// <summary>True when the KPI has an actual but no target to compare it with.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool MeasuredWithoutTarget => Target is null && Actual is not null;
+
+    public const string NoTargetWord = "no target";
+
     internal static TargetUnit UnitOf(MetricType type) => type switch
     {
-        MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate => TargetUnit.Percent,
+        MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate or MetricType.Nrr => TargetUnit.Percent,
         MetricType.TimeBetween => TargetUnit.Duration,
         _ => TargetUnit.Number,
     };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Retention;
@@ -295,6 +296,12 @@ public static class JourneyAnalyzer
             case MetricType.Sum when m.Event is not null && m.Property is not null:
                 (actual, detail) = Sum(log, m);
                 break;
+            case MetricType.Nrr when m.Event is not null && m.Property is not null && m.Period is { } nrrPeriod:
+                (actual, detail) = NetRevenueRetention(log, m, nrrPeriod);
+                break;
+            case MetricType.Frequency when m.Event is not null && m.Period is { } per:
+                (actual, detail) = Frequency(log, m.Event, per);
+                break;
             case MetricType.Score when string.Equals(m.Property, "health", StringComparison.Ordinal) && health?.Average is { } avg:
                 actual = avg;
                 detail = $"average health of {health.Scored:N0} customers";
@@ -460,6 +467,50 @@ public static class JourneyAnalyzer
         return n;
     }
 
+    /// <summary>
+    /// Matching events per customer with at least one, per period: events / customers / periods. The periods are the
+    /// span of the data (first to last event of the log) in days, weeks (7 days) or months (30 days), at least one,
+    /// so a week of data is never extrapolated into a higher weekly rate.
+    /// </summary>
+    private static (double?, string?) Frequency(EventLog log, EventCondition condition, Trailmap.Journeys.Model.RetentionPeriod period)
+    {
+        var matcher = new EventMatcher(log, condition);
+        if (!matcher.Exists)
+        {
+            return (null, "no matching events");
+        }
+
+        long events = 0;
+        long customers = 0;
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            long mine = 0;
+            for (var i = log.Offsets[c]; i < log.Offsets[c + 1]; i++)
+            {
+                mine += matcher.Matches(i) ? 1 : 0;
+            }
+
+            events += mine;
+            customers += mine > 0 ? 1 : 0;
+        }
+
+        if (customers == 0)
+        {
+            return (null, "no matching events");
+        }
+
+        const double MicrosPerDay = 86_400_000_000d;
+        var (days, word) = period switch
+        {
+            Trailmap.Journeys.Model.RetentionPeriod.Day => (1, "days"),
+            Trailmap.Journeys.Model.RetentionPeriod.Week => (7, "weeks"),
+            _ => (30, "months"),
+        };
+        var periods = Math.Max(1, (log.Timestamps.Max() - log.Timestamps.Min()) / (days * MicrosPerDay));
+        return ((double)events / customers / periods,
+            string.Create(CultureInfo.InvariantCulture, $"{events:N0} events by {customers:N0} customers over {periods:0.##} {word}"));
+    }
+
     /// <summary>Share of the customers who reached stage <c>of</c> (all customers without it) with a matching event at or after entering.</summary>
     private static (double?, string?) Rate(Journey journey, EventLog log, Metric m)
     {
@@ -487,6 +538,59 @@ public static class JourneyAnalyzer
         }
 
         return population > 0 ? ((double)hits / population, $"{hits:N0} of {population:N0} customers") : (null, "no customers reached the stage");
+    }
+
+    /// <summary>
+    /// Net revenue retention over the last two whole periods before the data's last event: this period is
+    /// (end - P, end], the base period (end - 2P, end - P]. The customers with revenue in the base period; their
+    /// revenue this period (expansion, contraction and churn included, new customers not) over their base revenue.
+    /// </summary>
+    private static (double?, string?) NetRevenueRetention(EventLog log, Metric m, Trailmap.Journeys.Model.RetentionPeriod period)
+    {
+        if (log.EventCount == 0)
+        {
+            return (null, "no events");
+        }
+
+        var matcher = new EventMatcher(log, m.Event!);
+        var length = (period switch { Trailmap.Journeys.Model.RetentionPeriod.Day => 1L, Trailmap.Journeys.Model.RetentionPeriod.Week => 7L, _ => 30L }) * 86_400_000_000L;
+        var end = log.Timestamps.Max();
+        double baseRevenue = 0;
+        double kept = 0;
+        long customers = 0;
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            double before = 0;
+            double now = 0;
+            for (var i = log.Offsets[c]; i < log.Offsets[c + 1]; i++)
+            {
+                if (!matcher.Matches(i) || Number(log.Property(i, m.Property!)) is not { } v)
+                {
+                    continue;
+                }
+
+                var t = log.Timestamps[i];
+                if (t > end - length)
+                {
+                    now += v;
+                }
+                else if (t > end - (2 * length))
+                {
+                    before += v;
+                }
+            }
+
+            if (before > 0)
+            {
+                baseRevenue += before;
+                kept += now;
+                customers++;
+            }
+        }
+
+        return baseRevenue > 0
+            ? (kept / baseRevenue, string.Create(CultureInfo.InvariantCulture, $"{kept:0.##} of {baseRevenue:0.##} from {customers:N0} customers"))
+            : (null, "no revenue in the base period");
     }
 
     private static (double?, string?) Sum(EventLog log, Metric m)

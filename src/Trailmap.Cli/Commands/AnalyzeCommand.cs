@@ -92,8 +92,7 @@ public static class AnalyzeCommand
         foreach (var k in a.Kpis)
         {
             var colour = k.Status switch { TargetStatus.Met => "green", TargetStatus.AtRisk => "yellow", TargetStatus.Missed => "red", _ => "grey" };
-            var word = k.Status switch { TargetStatus.Met => "met", TargetStatus.AtRisk => "at risk", TargetStatus.Missed => "missed", _ => "no data" };
-            kpis.AddRow(Markup.Escape(k.Name), Markup.Escape(k.Target?.Text ?? "-"), Markup.Escape(k.Display), $"[{colour}]{word}[/]", Markup.Escape(k.Detail ?? ""));
+            kpis.AddRow(Markup.Escape(k.Name), Markup.Escape(k.Target?.Text ?? "-"), Markup.Escape(k.Display), $"[{colour}]{k.StatusWord}[/]", Markup.Escape(k.Detail ?? ""));
         }
 
         o.Write(kpis);

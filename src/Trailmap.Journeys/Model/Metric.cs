@@ -21,6 +21,10 @@ public enum MetricType
     Ratio,
     /// <summary>Sum of a numeric property over matching events.</summary>
     Sum,
+    /// <summary>Matching events per customer with one, per period (sessions per user per week).</summary>
+    Frequency,
+    /// <summary>Net revenue retention: revenue of last period's paying customers this period over last period.</summary>
+    Nrr,
     /// <summary>A value computed elsewhere (e.g. health score) and only compared with its target.</summary>
     Score,
 }

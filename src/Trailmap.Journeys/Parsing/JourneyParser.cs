@@ -678,6 +678,15 @@ public static partial class JourneyParser
                     Need(m.Event is not null, "event", "the numerator event");
                     Need(m.Denominator is not null, "denominator", "the denominator event");
                     break;
+                case MetricType.Frequency:
+                    Need(m.Event is not null, "event", "the event counted per customer, e.g. Session Started");
+                    Need(m.Period is not null, "period", "day, week or month: the period the frequency is per");
+                    break;
+                case MetricType.Nrr:
+                    Need(m.Event is not null, "event", "the revenue event, e.g. Invoice Paid");
+                    Need(m.Property is not null, "property", "the numeric event property holding the amount");
+                    Need(m.Period is not null, "period", "day, week or month: the length of the two periods compared");
+                    break;
                 case MetricType.Sum:
                     Need(m.Event is not null, "event", "the event whose property is summed");
                     Need(m.Property is not null, "property", "the numeric event property to sum");

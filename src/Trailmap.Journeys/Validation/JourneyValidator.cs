@@ -185,9 +185,9 @@ public static class JourneyValidator
 
     private static TargetUnit? ExpectedUnit(MetricType type) => type switch
     {
-        MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate => TargetUnit.Percent,
+        MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate or MetricType.Nrr => TargetUnit.Percent,
         MetricType.TimeBetween => TargetUnit.Duration,
-        MetricType.Nps => TargetUnit.Number,
+        MetricType.Nps or MetricType.Frequency => TargetUnit.Number,
         _ => null,
     };
 

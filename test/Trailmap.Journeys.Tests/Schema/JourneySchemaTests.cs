@@ -100,6 +100,29 @@ public sealed class JourneySchemaTests
     }
 
     [Fact]
+    public void A_frequency_kpi_needs_its_event_and_period()
+    {
+        Check("""
+            id: j
+            title: T
+            stages: [{ id: a, name: A, kpis: [{ id: f, name: F, type: frequency, event: Session Started, period: week }] }]
+            """).ShouldBeEmpty();
+        Check("""
+            id: j
+            title: T
+            stages: [{ id: a, name: A, kpis: [{ id: f, name: F, type: frequency, event: Session Started }] }]
+            """).ShouldContain(e => e.Contains("missing required 'period'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_nrr_kpi_needs_its_event_property_and_period() =>
+        Check("""
+            id: j
+            title: T
+            stages: [{ id: a, name: A, kpis: [{ id: n, name: NRR, type: nrr, event: Invoice Paid, target: "115%" }] }]
+            """).ShouldContain(e => e.Contains("missing required 'property'", StringComparison.Ordinal));
+
+    [Fact]
     public void One_file_with_all_three_mistakes_reports_each()
     {
         var errors = Check("""

@@ -33,6 +33,23 @@ public sealed class KpiRetentionTests
     }
 
     [Fact]
+    public async Task A_kpi_measured_without_a_target_shows_its_actual_and_no_target()
+    {
+        using var factory = new WorkspaceFactory();
+        var yaml = TrialYaml + "\n  - { id: signups, name: Signups, type: count, event: Signed Up }";
+        var stored = await SeedAsync(factory, yaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var html = await client.GetStringAsync($"/journeys/{stored.Slug}/kpis", Cancel);
+
+        // Signed Up events: a, b, c, d twice, e = 6; no target to meet, so "no target", not "no data".
+        Row(html, "data-kpi=\"signups\"").ShouldBe("Signups count · 6 events journey – 6 no target –");
+        html.ShouldContain("<strong class=\"count-target\">1</strong>");
+        // Revenue still has nothing to measure: the only "no data".
+        html.ShouldContain("<strong class=\"count-no-data\">1</strong>");
+    }
+
+    [Fact]
     public async Task Retention_groups_customers_by_the_week_of_their_first_stage_entry()
     {
         using var factory = new WorkspaceFactory();
