@@ -103,10 +103,12 @@ internal sealed class TrackingParser(IParser inner, int textLength) : IParser
                 $"the alias '*{name}' stands inside the list or mapping '&{name}' it names, so it would contain itself without end; copy the text it should repeat instead");
         }
 
-        // An alias of an anchor not (yet) defined is YamlDotNet's error to report.
+        // YAML defines an anchor before its aliases. YamlDotNet's tree builder instead keeps a placeholder for a
+        // forward alias, and a placeholder used as a mapping key recurses in Equals until the stack overflows.
         if (!_anchorSizes.TryGetValue(name, out var size))
         {
-            return;
+            throw new JourneyLimitException(Codes.YamlSyntax, At(alias),
+                $"the file is not valid YAML: the alias '*{name}' comes before any anchor '&{name}'; define the anchor first, or write the text out");
         }
 
         _expanded += size;

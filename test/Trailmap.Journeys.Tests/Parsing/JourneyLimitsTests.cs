@@ -31,6 +31,20 @@ public sealed class JourneyLimitsTests
     }
 
     [Fact]
+    public void An_alias_before_its_anchor_is_a_located_TM001_not_a_stack_overflow()
+    {
+        // Found by the mutated-YAML test: YamlDotNet keeps a placeholder for a forward alias, and two such
+        // placeholders as keys of one mapping compare each other in Equals until the process dies (exit 134).
+        var yaml = Head + "a: {*x : 1, *x : 2}\nb: &x y\n";
+
+        var d = JourneyFile.FromText(yaml).Diagnostics.ShouldHaveSingleItem();
+
+        // Line 4 after the three of Head; "a: {" fills columns 1-4, so the first '*x' starts at column 5.
+        (d.Code, d.Location.Line, d.Location.Column).ShouldBe(("TM001", 4, 5), d.ToString());
+        d.Message.ShouldContain("comes before any anchor '&x'");
+    }
+
+    [Fact]
     public void Deep_block_nesting_is_refused_like_flow_nesting()
     {
         // "- - - x" nests a list in a list per dash, 2 bytes a level.
