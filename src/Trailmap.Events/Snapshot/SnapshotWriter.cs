@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
@@ -224,6 +226,7 @@ internal static class SnapshotWriter
         long[] timestamps,
         long[] sequences)
     {
+        RemoveAbandoned(path);
         var temp = path + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
@@ -275,6 +278,41 @@ internal static class SnapshotWriter
             if (File.Exists(temp))
             {
                 File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Deletes the temporary files of builds whose process is gone (killed mid-write): nothing ever reads them.</summary>
+    private static void RemoveAbandoned(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var prefix = Path.GetFileName(path) + ".tmp-";
+        foreach (var file in Directory.EnumerateFiles(folder, prefix + "*"))
+        {
+            var pid = Path.GetFileName(file)[prefix.Length..].Split('-')[0];
+            if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && !IsRunning(id))
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Left for the next build; it is never read.
+                }
+            }
+        }
+
+        static bool IsRunning(int id)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(id);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
             }
         }
     }
