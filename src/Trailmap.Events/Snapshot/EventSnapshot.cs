@@ -42,7 +42,11 @@ internal static class EventSnapshot
         return new StoreVersion(reader.GetInt64(0), reader.GetInt64(1), (long)SnapshotFormat.Checksum(System.Text.Encoding.UTF8.GetBytes(reader.GetString(2))));
     }
 
-    /// <summary>Rebuilds the snapshot after an import; a failure to write it only costs speed, never the import.</summary>
+    /// <summary>
+    /// Brings the snapshot up to date after an import: rebuilt only when it is missing, foreign, damaged or the
+    /// rows since it exceed what a load merges as a tail, so a small import into a big store costs what it imports,
+    /// not a pass over the whole store. A failure to write it only costs speed, never the import.
+    /// </summary>
     public static void Refresh(EventStore store)
     {
         if (!Enabled || PathFor(store) is not { } path)
@@ -52,6 +56,12 @@ internal static class EventSnapshot
 
         try
         {
+            if (StillServes(store, path))
+            {
+                LoadTrace.Mark("snapshot kept: the new rows are a tail a load merges");
+                return;
+            }
+
             SnapshotWriter.Write(store, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -115,12 +125,7 @@ internal static class EventSnapshot
         Tail tail;
         using (var transaction = store.Connection.BeginTransaction())
         {
-            var version = StoreVersion(store);
-            var tailRows = version.Rows - header.Rows;
-            if (version.StoreId != header.StoreId || tailRows < 0 || version.MaxSequence < header.MaxSequence
-                || tailRows > Math.Max(SmallTail, header.Rows / 4)
-                || (tailRows > 0 && CountUpTo(store, header.MaxSequence) != header.Rows)
-                || (tailRows == 0 && version.MaxSequence != header.MaxSequence))
+            if (TailRows(store, header) is not { } tailRows)
             {
                 return null;
             }
@@ -133,6 +138,48 @@ internal static class EventSnapshot
         var log = Load(snapshot, query, tail, EventLogLoader.Traits(store, query), progress);
         LoadTrace.Mark($"snapshot rows read, {log.CustomerCount} customers");
         return log;
+    }
+
+    /// <summary>Whether the snapshot at <paramref name="path"/> is whole and serves the table with at most a mergeable tail.</summary>
+    private static bool StillServes(EventStore store, string path)
+    {
+        try
+        {
+            using var snapshot = SnapshotReader.Open(path);
+            if (snapshot is null)
+            {
+                return false;
+            }
+
+            using var transaction = store.Connection.BeginTransaction();
+            var serves = TailRows(store, snapshot.Header) is not null;
+            transaction.Commit();
+            return serves;
+        }
+        catch (SnapshotDamagedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The rows stored after the snapshot when it is this store's and they are few enough to merge at load time
+    /// (at most a quarter of the snapshot, or <see cref="SmallTail"/>); null when it must be rebuilt: another store's,
+    /// rows missing below its sequence (the table was rewritten), or too far behind. Call inside a read transaction.
+    /// </summary>
+    private static long? TailRows(EventStore store, SnapshotHeader header)
+    {
+        var version = StoreVersion(store);
+        var tailRows = version.Rows - header.Rows;
+        if (version.StoreId != header.StoreId || tailRows < 0 || version.MaxSequence < header.MaxSequence
+            || tailRows > Math.Max(SmallTail, header.Rows / 4)
+            || (tailRows > 0 && CountUpTo(store, header.MaxSequence) != header.Rows)
+            || (tailRows == 0 && version.MaxSequence != header.MaxSequence))
+        {
+            return null;
+        }
+
+        return tailRows;
     }
 
     private static long CountUpTo(EventStore store, long maxSequence)

@@ -243,4 +243,38 @@ public sealed class SnapshotTests : IDisposable
         Describe(Load(store, new EventLogQuery { IncludeSequences = false }))
             .ShouldBe(["u1|a|1772323201000000|", "u2|a|1772323201000000|", "u2|b|1772323202000000|"]);
     }
+
+    [Fact]
+    public void A_small_import_into_a_store_keeps_its_snapshot_and_a_large_one_rebuilds_it()
+    {
+        var first = Path.Combine(folder, "first.csv");
+        File.WriteAllText(first, "customer_id,event,timestamp\nu2,b,2026-03-01T00:00:02Z\nu1,a,2026-03-01T00:00:01Z\nu2,a,2026-03-01T00:00:01Z\n");
+        var second = Path.Combine(folder, "second.csv");
+        File.WriteAllText(second, "customer_id,event,timestamp\nu0,c,2026-03-01T00:00:03Z\nu2,c,2026-03-01T00:00:01Z\n");
+        using var store = EventStore.Open(StorePath);
+        store.Import([first], cancel: TestContext.Current.CancellationToken);
+        var built = File.GetLastWriteTimeUtc(SnapshotPath);
+
+        store.Import([second], cancel: TestContext.Current.CancellationToken);
+
+        // Two rows are a tail the load merges: the snapshot is not rewritten, and the load still has all five.
+        Header(SnapshotPath).Rows.ShouldBe(3);
+        File.GetLastWriteTimeUtc(SnapshotPath).ShouldBe(built);
+        Describe(Load(store, new EventLogQuery { IncludeSequences = false })).ShouldBe([
+            "u0|c|1772323203000000|",
+            "u1|a|1772323201000000|",
+            "u2|a|1772323201000000|", "u2|c|1772323201000000|", "u2|b|1772323202000000|",
+        ]);
+
+        // 60,000 distinct rows (one a second) exceed the 50,000-row tail a small snapshot takes: the import rebuilds it.
+        var large = Path.Combine(folder, "large.csv");
+        File.WriteAllLines(large, ["customer_id,event,timestamp",
+            .. Enumerable.Range(0, 60_000).Select(i => string.Create(CultureInfo.InvariantCulture, $"v{i % 997},d,2026-03-02T{i / 3600:00}:{i / 60 % 60:00}:{i % 60:00}Z"))]);
+        store.Import([large], cancel: TestContext.Current.CancellationToken);
+
+        Header(SnapshotPath).Rows.ShouldBe(60_005);
+        var d = Load(store, new EventLogQuery { Events = ["d"] });
+        d.Timestamps.Length.ShouldBe(60_000);
+        d.CustomerCount.ShouldBe(997);
+    }
 }
