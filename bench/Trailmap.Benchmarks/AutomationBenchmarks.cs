@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Trailmap.Analytics.Events;
 using Trailmap.Automation.Rules;
+using Trailmap.Events;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Model;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Benchmarks;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Shouldly;
-using Trailmap.Analytics.Events;
+using Trailmap.Events;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Model;
 

@@ -64,7 +64,7 @@ public sealed class ImportKillTests : IDisposable
         return lines;
     }
 
-    private static List<string> Describe(Trailmap.Analytics.Events.EventLog log)
+    private static List<string> Describe(Trailmap.Events.EventLog log)
     {
         var lines = new List<string>();
         for (var c = 0; c < log.CustomerCount; c++)

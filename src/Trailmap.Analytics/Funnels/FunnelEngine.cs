@@ -1,5 +1,5 @@
 using System.Globalization;
-using Trailmap.Analytics.Events;
+using Trailmap.Events;
 
 namespace Trailmap.Analytics.Funnels;
 

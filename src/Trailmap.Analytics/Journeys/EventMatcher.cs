@@ -1,4 +1,4 @@
-using Trailmap.Analytics.Events;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Analytics.Journeys;

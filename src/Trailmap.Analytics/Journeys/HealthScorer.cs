@@ -6,11 +6,11 @@ namespace Trailmap.Analytics.Journeys;
 public sealed class HealthScorer
 {
     private readonly HealthModel _model;
-    private readonly Analytics.Events.EventLog _log;
+    private readonly Trailmap.Events.EventLog _log;
     private readonly EventMatcher?[] _matchers;
     private readonly int[][] _adoptionNames;
 
-    public HealthScorer(HealthModel model, Analytics.Events.EventLog log)
+    public HealthScorer(HealthModel model, Trailmap.Events.EventLog log)
     {
         _model = model;
         _log = log;

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Retention;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Analytics.Journeys;

@@ -1,4 +1,4 @@
-using Trailmap.Analytics.Events;
+using Trailmap.Events;
 
 namespace Trailmap.Analytics.Retention;
 

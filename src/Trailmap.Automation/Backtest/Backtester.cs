@@ -1,6 +1,6 @@
-using Trailmap.Analytics.Events;
 using Trailmap.Automation.Planning;
 using Trailmap.Automation.Rules;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Automation.Backtest;

@@ -1,7 +1,7 @@
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Automation.Planning;
 using Trailmap.Automation.Rules;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Automation.Lift;

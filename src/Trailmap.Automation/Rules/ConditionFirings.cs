@@ -1,6 +1,6 @@
 using System.Globalization;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Automation.Rules;

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using Trailmap.Analytics.Events;
 using Trailmap.Automation.Planning;
 using Trailmap.Automation.Rules;
 using Trailmap.Delivery;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Automation.Running;

@@ -83,14 +83,14 @@ public static class BacktestCommand
         return command;
     }
 
-    private static Analytics.Events.EventLog LoadFile(string file, EventLogQuery query, Terminal terminal, CancellationToken ct)
+    private static Trailmap.Events.EventLog LoadFile(string file, EventLogQuery query, Terminal terminal, CancellationToken ct)
     {
         using var scratch = EventStore.Open(":memory:");
         ImportCommand.RunImport(scratch, [file], new ImportOptions(), terminal, ct);
         return scratch.LoadEventLog(query);
     }
 
-    private static Analytics.Events.EventLog LoadStore(string path, EventLogQuery query, Terminal terminal)
+    private static Trailmap.Events.EventLog LoadStore(string path, EventLogQuery query, Terminal terminal)
     {
         using var store = EventSource.OpenExisting(path);
         return terminal.Err.Status().Start("loading events", _ => store.LoadEventLog(query));

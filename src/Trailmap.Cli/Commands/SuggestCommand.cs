@@ -44,7 +44,7 @@ public static class SuggestCommand
 
             var properties = AutomationProperties.Used(journey).Concat(JourneyAnalyzer.PropertiesUsed(journey)).Distinct(StringComparer.Ordinal).ToList();
             var query = new EventLogQuery { Properties = properties, To = options.To };
-            Analytics.Events.EventLog log;
+            Trailmap.Events.EventLog log;
             if (parse.GetValue(source.Events) is { } events)
             {
                 using var scratch = EventStore.Open(":memory:");

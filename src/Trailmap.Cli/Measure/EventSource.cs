@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using Trailmap.Analytics.Events;
 using Trailmap.Cli.Commands;
 using Trailmap.Events;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Events;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Writing;

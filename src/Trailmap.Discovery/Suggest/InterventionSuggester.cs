@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Automation.Backtest;
 using Trailmap.Discovery.Discover;
+using Trailmap.Events;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Validation;

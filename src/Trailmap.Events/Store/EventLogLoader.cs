@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using DuckDB.NET.Data;
-using Trailmap.Analytics.Events;
 
 namespace Trailmap.Events;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using DuckDB.NET.Data;
-using Trailmap.Analytics.Events;
 
 namespace Trailmap.Events;
 

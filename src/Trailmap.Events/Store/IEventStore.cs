@@ -1,4 +1,3 @@
-using Trailmap.Analytics.Events;
 
 namespace Trailmap.Events;
 

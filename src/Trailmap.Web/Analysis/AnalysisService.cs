@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Events;
 using Trailmap.Journeys.Actuals;
 using Trailmap.Journeys.Model;
 using Trailmap.Web.Journeys;

@@ -1,4 +1,3 @@
-using Trailmap.Analytics.Events;
 using Trailmap.Events;
 
 namespace Trailmap.Web.Analysis;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Analytics.Paths;

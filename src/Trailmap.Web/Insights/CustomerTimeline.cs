@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Events;
 using Trailmap.Web.Analysis;
 
 namespace Trailmap.Web.Insights;

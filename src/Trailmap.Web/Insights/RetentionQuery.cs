@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Retention;
+using Trailmap.Events;
 using EventCondition = Trailmap.Journeys.Model.EventCondition;
 
 namespace Trailmap.Web.Insights;

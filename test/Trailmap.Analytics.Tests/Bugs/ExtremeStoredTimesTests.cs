@@ -1,6 +1,6 @@
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Retention;
+using Trailmap.Events;
 
 namespace Trailmap.Analytics.Tests.Bugs;
 

@@ -1,5 +1,5 @@
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Analytics.Tests.Funnels;

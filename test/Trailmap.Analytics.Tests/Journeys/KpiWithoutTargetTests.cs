@@ -1,5 +1,5 @@
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Events;
 using Trailmap.Journeys;
 
 namespace Trailmap.Analytics.Tests.Journeys;

@@ -1,5 +1,5 @@
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Events;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Model;
 

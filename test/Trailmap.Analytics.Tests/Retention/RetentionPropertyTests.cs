@@ -1,8 +1,8 @@
 using CsCheck;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Retention;
 using Trailmap.Analytics.Tests.Funnels;
+using Trailmap.Events;
 
 namespace Trailmap.Analytics.Tests.Retention;
 

@@ -1,8 +1,8 @@
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Trailmap.Automation.Lift;
 using Trailmap.Automation.Planning;
 using Trailmap.Automation.Rules;
+using Trailmap.Events;
 using Xunit;
 using static Trailmap.Automation.Tests.Tiny;
 

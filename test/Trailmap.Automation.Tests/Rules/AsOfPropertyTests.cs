@@ -1,7 +1,7 @@
 using CsCheck;
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Trailmap.Automation.Rules;
+using Trailmap.Events;
 using Xunit;
 using static Trailmap.Automation.Tests.Tiny;
 

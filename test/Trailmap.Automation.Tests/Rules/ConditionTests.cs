@@ -1,7 +1,7 @@
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Automation.Rules;
+using Trailmap.Events;
 using Xunit;
 using static Trailmap.Automation.Tests.Tiny;
 

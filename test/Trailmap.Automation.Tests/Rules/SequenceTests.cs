@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Trailmap.Automation.Rules;
+using Trailmap.Events;
 using Xunit;
 using static Trailmap.Automation.Tests.Tiny;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Trailmap.Analytics.Events;
 using Trailmap.Automation.Running;
 using Trailmap.Delivery;
+using Trailmap.Events;
 using Xunit;
 
 namespace Trailmap.Automation.Tests.Running;

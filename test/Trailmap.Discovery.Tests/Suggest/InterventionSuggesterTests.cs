@@ -1,5 +1,5 @@
-using Trailmap.Analytics.Events;
 using Trailmap.Discovery.Suggest;
+using Trailmap.Events;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Generation;
 using Trailmap.Journeys.Templates;

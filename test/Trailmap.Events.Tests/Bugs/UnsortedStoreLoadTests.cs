@@ -1,5 +1,4 @@
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Xunit;
 
 namespace Trailmap.Events.Tests.Bugs;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Xunit;
 
 namespace Trailmap.Events.Tests.Contract;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Xunit;
 
 namespace Trailmap.Events.Tests.Store;

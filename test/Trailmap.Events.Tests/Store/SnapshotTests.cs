@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Xunit;
 
 namespace Trailmap.Events.Tests.Store;

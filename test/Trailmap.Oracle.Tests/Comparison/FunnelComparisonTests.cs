@@ -90,7 +90,7 @@ public sealed class FunnelComparisonTests(PostgresFixture database) : IClassFixt
         failures.ShouldBeEmpty(string.Join("\n", failures));
     }
 
-    private static Dictionary<string, int> Levels(Trailmap.Analytics.Events.EventLog log, FunnelSpec spec) =>
+    private static Dictionary<string, int> Levels(Trailmap.Events.EventLog log, FunnelSpec spec) =>
         FunnelEngine.Run(log, spec).CustomerLevels().Where(l => l.Value > 0).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
 
     private static int CountDifferences(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b) =>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Shouldly;
-using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Events;
 using Trailmap.Journeys;
 using Trailmap.Oracle.Tests.Oracle;
 using Xunit;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Trailmap.Analytics.Events;
+using Trailmap.Events;
 using Trailmap.Oracle.Tests.Oracle;
 
 namespace Trailmap.Oracle.Tests.Comparison;

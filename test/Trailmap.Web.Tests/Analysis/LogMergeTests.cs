@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Trailmap.Analytics.Events;
 using Trailmap.Events;
 using Trailmap.Web.Analysis;
 

@@ -1,4 +1,4 @@
-namespace Trailmap.Analytics.Events;
+namespace Trailmap.Events;
 
 /// <summary>
 /// An immutable, columnar event log sorted by (customer, timestamp, arrival sequence).

@@ -1,4 +1,4 @@
-namespace Trailmap.Analytics.Events;
+namespace Trailmap.Events;
 
 /// <summary>
 /// Builds an <see cref="EventLog"/> from events that already arrive in (customer, timestamp, sequence) order, as the

@@ -1,4 +1,4 @@
-namespace Trailmap.Analytics.Events;
+namespace Trailmap.Events;
 
 /// <summary>Collects events in any order; <see cref="Build"/> sorts them into an <see cref="EventLog"/>.</summary>
 public sealed class EventLogBuilder
