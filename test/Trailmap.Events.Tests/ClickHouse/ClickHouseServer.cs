@@ -7,7 +7,7 @@ namespace Trailmap.Events.Tests.ClickHouse;
 /// <summary>
 /// The ClickHouse cluster the tests run on, from <c>TRAILMAP_CLICKHOUSE</c> (a clickhouse://HOST:PORT URL that
 /// <c>eng/test.sh</c> sets by running <c>eng/clickhouse.sh start</c>). Each caller gets a fresh database of its own,
-/// dropped on every shard when disposed. Without the variable, tests skip and say how to get a cluster.
+/// dropped on every shard when disposed. Without the variable, tests skip and say how to get a cluster (fail, when CI is set).
 /// </summary>
 public sealed class ClickHouseServer : IDisposable
 {
@@ -24,6 +24,11 @@ public sealed class ClickHouseServer : IDisposable
         var url = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrWhiteSpace(url))
         {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail($"no ClickHouse cluster: {Variable} is not set, and CI is: eng/test.sh could not start eng/clickhouse.sh.");
+            }
+
             Assert.Skip($"no ClickHouse cluster: {Variable} is not set. Run ./eng/test.sh, or `export \"$(eng/clickhouse.sh start | tail -n 1)\"` and then dotnet test.");
         }
 
