@@ -3,13 +3,13 @@
 #
 #   eng/clickhouse.sh start   installs Debian's clickhouse-server if it is missing, starts two servers on 127.0.0.1
 #                             with data in a temp dir, both knowing a cluster "trailmap" of two shards (one per
-#                             server), and prints, as its last line, TRAILMAP_CLICKHOUSE=clickhouse://127.0.0.1:PORT
+#                             server), and prints, as its last line, the cluster's URL clickhouse://127.0.0.1:PORT
 #                             (the first server's HTTP port; running it again while both are up prints the same line)
-#   eng/clickhouse.sh env     prints that line for the running cluster (exit 1 when none runs)
+#   eng/clickhouse.sh env     prints that URL for the running cluster (exit 1 when none runs)
 #   eng/clickhouse.sh stop    stops both servers and deletes the temp dir
 #
-# Use:  export "$(eng/clickhouse.sh start)"
-# Only the TRAILMAP_CLICKHOUSE line goes to stdout; progress and errors go to stderr.
+# Use:  export TRAILMAP_CLICKHOUSE="$(eng/clickhouse.sh start)"   (the variable the tests read)
+# Only the URL goes to stdout; progress and errors go to stderr.
 # Each server declares its HTTP address in the macro trailmap_http, which is how Trailmap finds every shard's HTTP
 # endpoint to create its tables on (docs/clickhouse.md). The cluster is for tests: no password, loopback only.
 set -euo pipefail
@@ -52,7 +52,7 @@ answers() {
 }
 
 print_env() {
-  echo "TRAILMAP_CLICKHOUSE=clickhouse://127.0.0.1:${http_ports[0]}"
+  echo "clickhouse://127.0.0.1:${http_ports[0]}"
 }
 
 # write_config SHARD: the server's config.xml, with the cluster of every shard's TCP port.

@@ -48,9 +48,9 @@ fi
 # A throwaway two-shard ClickHouse cluster for the ClickHouse engine's tests, unless one is already configured.
 if [[ -z "${TRAILMAP_CLICKHOUSE:-}" ]]; then
   echo "== ClickHouse cluster (2 shards) for the ClickHouse engine tests"
-  if ch_line="$("$root/eng/clickhouse.sh" start | tail -n 1)"; then
+  if ch_url="$("$root/eng/clickhouse.sh" start | tail -n 1)"; then
     started_ch=1
-    export "$ch_line"
+    export TRAILMAP_CLICKHOUSE="$ch_url"
   else
     echo "could not start ClickHouse: the ClickHouse engine tests will skip (or fail where CI is set)"
   fi

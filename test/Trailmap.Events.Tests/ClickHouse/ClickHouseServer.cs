@@ -29,7 +29,7 @@ public sealed class ClickHouseServer : IDisposable
                 Assert.Fail($"no ClickHouse cluster: {Variable} is not set, and CI is: eng/test.sh could not start eng/clickhouse.sh.");
             }
 
-            Assert.Skip($"no ClickHouse cluster: {Variable} is not set. Run ./eng/test.sh, or `export \"$(eng/clickhouse.sh start | tail -n 1)\"` and then dotnet test.");
+            Assert.Skip($"no ClickHouse cluster: {Variable} is not set. Run ./eng/test.sh, or `export TRAILMAP_CLICKHOUSE=\"$(eng/clickhouse.sh start | tail -n 1)\"` and then dotnet test.");
         }
 
         var root = ClickHouseAddress.Parse(url);
