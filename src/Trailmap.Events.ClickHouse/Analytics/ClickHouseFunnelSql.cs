@@ -46,8 +46,14 @@ internal static class ClickHouseFunnelSql
             sql.Append(i, $"a{k}[toUInt64(ceil(0.5 * length(a{k})))], a{k}[toUInt64(ceil(0.9 * length(a{k})))], ");
         }
 
+        // Each event's step number: one per event when the step names are distinct (a plain multiIf), else one row per
+        // step the name matches (an ARRAY JOIN, lambda-free: 18.16 cannot capture a column there).
+        var distinct = names.Count == n;
+        var step = !distinct ? "step" : n == 1 ? "1"
+            : "multiIf(" + string.Join(", ", spec.Steps.Take(n - 1).Select((s, k) => $"event = {ClickHouseSql.Literal(s.Event)}, {k + 1}")) + $", {n})";
         sql.Append("count() FROM (SELECT customer_id, ");
-        sql.Append("arraySort(x -> (x.1, x.2, x.3), groupArray((ts_us, step, seq))) AS pairs, ");
+        // Tuples sort by (time, step, arrival) as they compare, with no lambda.
+        sql.Append(i, $"arraySort(groupArray((ts_us, {step}, seq))) AS pairs, ");
         sql.Append("arrayMap(x -> x.1, pairs) AS ts, arrayMap(x -> x.2, pairs) AS st, arrayEnumerate(arrayConcat(pairs, pairs)) AS idx2, ");
         sql.Append("arrayMap((s, j) -> if(s = 1, j, 0), st, arrayEnumerate(pairs)) AS u1, ");
         for (var k = 1; k <= n; k++)
@@ -57,8 +63,9 @@ internal static class ClickHouseFunnelSql
                 sql.Append(i, $"arrayMap((t, s, p) -> if(s = {k} AND p != 0 AND t <= ts[p] + {window}, p, 0), ts, st, arrayPushFront(arrayPopBack(s{k - 1}), 0)) AS u{k}, ");
             }
 
-            // Forward fill of u{k} naming u{k} once (two references would double the query text at every step): each
-            // element becomes [reset, value], and a cumulative sum that resets below zero keeps the last value set.
+            // Forward fill of u{k} naming u{k} once: ClickHouse expands aliases in the query's syntax tree, so two
+            // references per step would double it at every step (a 10-step funnel then exceeds max_expanded_ast_elements).
+            // Each element becomes [reset, value], and a cumulative sum that resets below zero keeps the last value set.
             sql.Append(i, $"arrayFilter((x, j) -> j % 2 = 0, arrayCumSumNonNegative(arrayReduce('groupArrayArray', arrayMap(u -> [if(u != 0, {Reset}, 0), toInt64(u)], u{k}))), idx2) AS s{k}, ");
         }
 
@@ -68,9 +75,13 @@ internal static class ClickHouseFunnelSql
         sql.Append("arrayDifference(arrayMap(r -> if(r = 0, 0, ts[r]), [")
             .Append(string.Join(", ", Enumerable.Range(1, n).Select(k => $"arrayFirstIndex(x -> x = chain, s{k})"))).Append("])) AS d");
 
-        // The step numbers an event's name matches, as a lambda-free array (18.16 cannot capture a column in ARRAY JOIN).
-        var matches = string.Join(", ", spec.Steps.Select((s, k) => $"if(event = {ClickHouseSql.Literal(s.Event)}, {k + 1}, 0)"));
-        sql.Append(i, $" FROM {database}.events ARRAY JOIN arrayFilter(x -> x != 0, [{matches}]) AS step");
+        sql.Append(i, $" FROM {database}.events");
+        if (!distinct)
+        {
+            var matches = string.Join(", ", spec.Steps.Select((s, k) => $"if(event = {ClickHouseSql.Literal(s.Event)}, {k + 1}, 0)"));
+            sql.Append(i, $" ARRAY JOIN arrayFilter(x -> x != 0, [{matches}]) AS step");
+        }
+
         sql.Append(" WHERE event IN (").Append(ClickHouseSql.List(names)).Append(')');
         if (spec.From is { } from)
         {
