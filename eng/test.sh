@@ -12,11 +12,15 @@ export DOTNET_USE_POLLING_FILE_WATCHER=1
 results="$(mktemp -d -t trailmap-tests.XXXXXX)"
 started_pg=0
 started_smtp=0
+started_ch=0
 # Quiet on success: the summary line must stay the last line this script prints.
 cleanup() {
   rm -rf "$results"
   if ((started_pg)); then
     "$root/eng/postgres.sh" stop >/dev/null 2>&1 || echo "warning: could not stop the test PostgreSQL" >&2
+  fi
+  if ((started_ch)); then
+    "$root/eng/clickhouse.sh" stop >/dev/null 2>&1 || echo "warning: could not stop the test ClickHouse cluster" >&2
   fi
   if ((started_smtp)); then
     "$root/eng/smtp.sh" stop >/dev/null 2>&1 || echo "warning: could not stop the test SMTP server" >&2
@@ -38,6 +42,17 @@ if [[ -z "${TRAILMAP_PG:-}" ]]; then
     export "$pg_line"
   else
     echo "could not start PostgreSQL: the oracle tests will skip (or fail where CI is set)"
+  fi
+fi
+
+# A throwaway two-shard ClickHouse cluster for the ClickHouse engine's tests, unless one is already configured.
+if [[ -z "${TRAILMAP_CLICKHOUSE:-}" ]]; then
+  echo "== ClickHouse cluster (2 shards) for the ClickHouse engine tests"
+  if ch_url="$("$root/eng/clickhouse.sh" start | tail -n 1)"; then
+    started_ch=1
+    export TRAILMAP_CLICKHOUSE="$ch_url"
+  else
+    echo "could not start ClickHouse: the ClickHouse engine tests will skip (or fail where CI is set)"
   fi
 fi
 

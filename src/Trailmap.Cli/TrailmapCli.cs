@@ -74,6 +74,12 @@ public static class TrailmapCli
             terminal.Error(e.Message);
             return e.ExitCode;
         }
+        catch (Trailmap.Events.ClickHouse.ClickHouseStoreException e)
+        {
+            // A ClickHouse store that cannot be reached or refused a query mid-command: the message names the server.
+            terminal.Error(e.Message);
+            return 1;
+        }
         catch (Trailmap.Events.StoreLocationException e)
         {
             // --db names something that is not a store: a value the option refuses, so a usage error.

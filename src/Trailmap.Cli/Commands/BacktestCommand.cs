@@ -92,8 +92,8 @@ public static class BacktestCommand
 
     private static Trailmap.Events.EventLog LoadStore(string path, EventLogQuery query, Terminal terminal)
     {
-        using var store = EventSource.OpenExisting(path);
-        return terminal.Err.Status().Start("loading events", _ => store.LoadEventLog(query));
+        using var store = EventSource.OpenExistingAny(path);
+        return terminal.Err.Status().Start("loading events", _ => store.Load(query));
     }
 
     /// <summary>Shows the day being replayed in the status line (a long backtest takes a while per day).</summary>

@@ -34,14 +34,13 @@ public static class FunnelCommand
         {
             var spec = Query.Run(() => FunnelQuery.Spec(parse.GetValue(steps), parse.GetValue(window), parse.GetValue(mode), parse.GetValue(reentry),
                 parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? []));
-            // A breakdown names an event property or, failing that, a trait: load that one trait and no other.
-            var log = source.Load(parse, terminal, FunnelQuery.PropertiesUsed(spec), FunnelQuery.EventsUsed(spec),
-                spec.BreakdownProperty is { } breakdown ? [breakdown] : [], ct);
-            var result = FunnelEngine.Run(log, spec with
+            // Only the events, properties and breakdown trait the funnel names are read (in memory), or it runs inside ClickHouse.
+            var ranged = spec with
             {
                 From = EventSource.ParseTime(parse.GetValue(source.From), "--from"),
                 To = EventSource.ParseTime(parse.GetValue(source.To), "--to"),
-            });
+            };
+            var result = source.Ask(parse, terminal, analytics => analytics.Funnel(ranged), ct);
             Write(terminal, result, spec, parse.GetValue(format)!);
             return Task.FromResult(0);
         });

@@ -11,7 +11,7 @@ public static class ImportCommand
     public static Command Create(Terminal terminal)
     {
         var files = new Argument<string[]>("files") { Description = "CSV, JSONL (plain or Segment messages) or Parquet files", Arity = ArgumentArity.OneOrMore };
-        var db = StoreOption.Create("The event store file (created if missing)");
+        var db = StoreOption.Create("The event store: a DuckDB file (created if missing) or clickhouse://HOST:PORT/DATABASE (see docs/clickhouse.md)");
         var format = new Option<string>("--format") { Description = "csv, jsonl or parquet; by default from the extension and content", DefaultValueFactory = _ => "auto" };
         format.AcceptOnlyFromAmong("auto", "csv", "jsonl", "parquet");
         var map = new Option<string?>("--map") { Description = "Which columns hold what, e.g. customer_id=visitorid,event=event_type,timestamp=ts (message_id= too)" };
@@ -32,7 +32,7 @@ public static class ImportCommand
                 TraitsFile = parse.GetValue(traits),
                 RejectsPath = parse.GetValue(rejects),
             };
-            using var store = EventSource.Open(parse.GetValue(db)!);
+            using var store = EventSource.OpenAny(parse.GetValue(db)!);
             var summary = RunImport(store, parse.GetValue(files)!, options, terminal, ct);
             var s = store.Summary();
             terminal.Info($"store {store.Path}: {s.Events:N0} events of {s.Customers:N0} customers");
@@ -54,7 +54,7 @@ public static class ImportCommand
     }
 
     /// <summary>Runs an import with a progress bar (rows and rows/s) and prints the summary and the first rejects.</summary>
-    public static ImportSummary RunImport(EventStore store, IReadOnlyList<string> files, ImportOptions options, Terminal terminal, CancellationToken ct)
+    public static ImportSummary RunImport(IEventStore store, IReadOnlyList<string> files, ImportOptions options, Terminal terminal, CancellationToken ct)
     {
         ImportSummary? summary = null;
         try
@@ -68,7 +68,7 @@ public static class ImportCommand
                     task.IsIndeterminate = true;
                     var reporter = new Progress<ImportProgress>(p =>
                         task.Description = $"importing {Markup.Escape(Path.GetFileName(p.File))} ({p.FileIndex + 1}/{p.FileCount}): {p.Rows:N0} rows, {p.RowsPerSecond:N0} rows/s");
-                    summary = EventImporter.Import(store, files, options, reporter, ct);
+                    summary = store.Import(files, options, reporter, ct);
                     task.StopTask();
                 });
         }

@@ -34,8 +34,9 @@ public static class RetentionCommand
         {
             var spec = Query.Run(() => RetentionQuery.Spec(parse.GetValue(start), parse.GetValue(ret), parse.GetValue(period),
                 parse.GetValue(periods), parse.GetValue(bucket), parse.GetValue(calendar)));
-            var log = source.Load(parse, terminal, [], RetentionQuery.EventsUsed(spec), [], ct);
-            var table = RetentionEngine.Run(log, spec);
+            var from = EventSource.ParseTime(parse.GetValue(source.From), "--from");
+            var to = EventSource.ParseTime(parse.GetValue(source.To), "--to");
+            var table = source.Ask(parse, terminal, analytics => analytics.Retention(spec, from, to), ct);
             Write(terminal, table, parse.GetValue(format)!);
             return Task.FromResult(0);
         });

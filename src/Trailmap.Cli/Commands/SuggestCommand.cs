@@ -53,8 +53,8 @@ public static class SuggestCommand
             }
             else
             {
-                using var store = EventSource.OpenExisting(parse.GetValue(source.Db)!);
-                log = terminal.Err.Status().Start("loading events", _ => store.LoadEventLog(query));
+                using var store = EventSource.OpenExistingAny(parse.GetValue(source.Db)!);
+                log = terminal.Err.Status().Start("loading events", _ => store.Load(query));
             }
 
             if (log.EventCount == 0)

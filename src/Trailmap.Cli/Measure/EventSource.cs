@@ -3,6 +3,8 @@ using System.Globalization;
 using Spectre.Console;
 using Trailmap.Cli.Commands;
 using Trailmap.Events;
+using Trailmap.Events.Analytics;
+using Trailmap.Events.ClickHouse;
 
 namespace Trailmap.Cli.Measure;
 
@@ -12,7 +14,7 @@ namespace Trailmap.Cli.Measure;
 /// </summary>
 public sealed class EventSource
 {
-    public Option<string> Db { get; } = StoreOption.Create("The event store file");
+    public Option<string> Db { get; } = StoreOption.Create("The event store: a DuckDB file or clickhouse://HOST:PORT/DATABASE (see docs/clickhouse.md)");
 
     public Option<string?> Events { get; } = new("--events") { Description = "Read this events file (CSV, JSONL or Parquet) directly instead of the store; nothing is saved" };
 
@@ -54,15 +56,55 @@ public sealed class EventSource
             From = ParseTime(parse.GetValue(From), "--from"),
             To = ParseTime(parse.GetValue(To), "--to"),
         };
+        using var store = OpenSource(parse, terminal, ct);
+        return terminal.Err.Status().Start("loading events", _ => store.Load(query));
+    }
+
+    /// <summary>
+    /// Answers <paramref name="question"/> where the events are: inside ClickHouse for a clickhouse:// store, in memory
+    /// otherwise (see <see cref="EventEngines.Analytics"/>).
+    /// </summary>
+    public T Ask<T>(ParseResult parse, Terminal terminal, Func<IAnalytics, T> question, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        using var store = OpenSource(parse, terminal, ct);
+        var analytics = EventEngines.Analytics(store);
+        return terminal.Err.Status().Start("computing", _ => question(analytics));
+    }
+
+    /// <summary>The store <c>--db</c> names, or a scratch in-memory store holding the <c>--events</c> file.</summary>
+    private IEventStore OpenSource(ParseResult parse, Terminal terminal, CancellationToken ct)
+    {
         if (parse.GetValue(Events) is { } file)
         {
-            using var scratch = EventStore.Open(":memory:");
+            var scratch = EventStore.Open(":memory:");
             ImportCommand.RunImport(scratch, [file], new ImportOptions(), terminal, ct);
-            return scratch.LoadEventLog(query);
+            return scratch;
         }
 
-        using var store = OpenExisting(parse.GetValue(Db)!);
-        return terminal.Err.Status().Start("loading events", _ => store.LoadEventLog(query));
+        return OpenExistingAny(parse.GetValue(Db)!);
+    }
+
+    /// <summary>An existing store of either engine: a DuckDB file that must exist, or a ClickHouse address.</summary>
+    public static IEventStore OpenExistingAny(string path) =>
+        ClickHouseAddress.IsClickHouse(path) ? OpenAny(path) : OpenExisting(path);
+
+    /// <summary>The store <paramref name="path"/> names, of either engine, created if missing.</summary>
+    public static IEventStore OpenAny(string path)
+    {
+        if (!ClickHouseAddress.IsClickHouse(path))
+        {
+            return Open(path);
+        }
+
+        try
+        {
+            return EventEngines.Open(path);
+        }
+        catch (ClickHouseStoreException e)
+        {
+            throw new UserError($"cannot open the event store '{path}': {e.Message}");
+        }
     }
 
     public static EventStore OpenExisting(string path)

@@ -38,6 +38,13 @@ public sealed record StoreLocation
             throw new StoreLocationException($"the store path is empty; name the store file, such as {EventStore.DefaultPath}");
         }
 
+        if (text.StartsWith("clickhouse://", StringComparison.OrdinalIgnoreCase))
+        {
+            // Reached only by what opens DuckDB directly (EventEngines opens ClickHouse addresses before this).
+            throw new StoreLocationException(
+                $"'{text}' is a ClickHouse store, and this command works on a DuckDB store file only; see docs/clickhouse.md for the commands that take a ClickHouse --db");
+        }
+
         if (text == InMemory)
         {
             return new StoreLocation(text, exists: false);

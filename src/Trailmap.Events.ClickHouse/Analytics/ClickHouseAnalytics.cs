@@ -1,0 +1,83 @@
+using System.Globalization;
+using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Retention;
+using Trailmap.Events.Analytics;
+
+namespace Trailmap.Events.ClickHouse;
+
+/// <summary>
+/// Analytics inside ClickHouse: the query runs per customer on every shard and Trailmap receives one row of
+/// aggregates. What is computed in SQL is listed in docs/clickhouse.md (<see cref="ComputesInSql"/>); any other
+/// question goes to <see cref="InMemoryAnalytics"/> over just the events it names, so every answer is the same as on
+/// DuckDB either way.
+/// </summary>
+public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
+{
+    private readonly InMemoryAnalytics fallback = new(store);
+
+    /// <summary>
+    /// Whether <paramref name="spec"/> is answered by SQL: the default mode with latest re-entry, steps without
+    /// property filters, no exclusions and no breakdown.
+    /// </summary>
+    public static bool ComputesInSql(FunnelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Modes == FunnelModes.None && spec.Reentry == FunnelReentry.Latest && spec.Exclusions.Count == 0
+            && spec.BreakdownProperty is null && spec.Steps.All(s => s.Where is null);
+    }
+
+    public FunnelResult Funnel(FunnelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!ComputesInSql(spec))
+        {
+            return fallback.Funnel(spec);
+        }
+
+        // The same checks as the in-memory engine (step count, window), so a bad spec fails the same way.
+        FunnelEngine.Run(new Trailmap.Analytics.Events.SortedEventLogWriter().Build(), spec);
+        var row = store.Http.Query(ClickHouseFunnelSql.Build(store.Address.Database, spec, store.Shards.Count > 1)).Single();
+        var n = spec.Steps.Count;
+        var reached = new long[n];
+        for (var k = 0; k < n; k++)
+        {
+            reached[k] = long.Parse(row[k], CultureInfo.InvariantCulture);
+        }
+
+        var steps = new List<FunnelStepResult>(n);
+        for (var k = 0; k < n; k++)
+        {
+            var previous = k == 0 ? reached[0] : reached[k - 1];
+            TimeToConvert? time = null;
+            if (k > 0)
+            {
+                // count, sum of seconds (summed in ascending order, as the in-memory engine does), median, p90 in microseconds.
+                var at = n + ((k - 1) * 4);
+                var count = int.Parse(row[at], CultureInfo.InvariantCulture);
+                if (count > 0)
+                {
+                    var sum = double.Parse(row[at + 1], CultureInfo.InvariantCulture);
+                    time = new TimeToConvert(
+                        sum / count,
+                        long.Parse(row[at + 2], CultureInfo.InvariantCulture) / 1_000_000.0,
+                        long.Parse(row[at + 3], CultureInfo.InvariantCulture) / 1_000_000.0,
+                        count);
+                }
+            }
+
+            steps.Add(new FunnelStepResult(
+                spec.Steps[k].Name,
+                reached[k],
+                reached[0] == 0 ? 0 : (double)reached[k] / reached[0],
+                previous == 0 ? 0 : (double)reached[k] / previous,
+                previous - reached[k],
+                time));
+        }
+
+        // Aggregates only: no per-customer levels come back from the cluster.
+        return new FunnelResult(steps, null, [], []);
+    }
+
+    public RetentionTable Retention(RetentionSpec spec, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+        fallback.Retention(spec, from, to);
+}

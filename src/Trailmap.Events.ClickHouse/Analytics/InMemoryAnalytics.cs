@@ -1,0 +1,44 @@
+using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Queries;
+using Trailmap.Analytics.Retention;
+
+namespace Trailmap.Events.Analytics;
+
+/// <summary>
+/// Answers by loading just the events, properties and traits a question names from <paramref name="store"/> into
+/// memory and running the in-process engines: the DuckDB path, and the fallback of the ClickHouse engine for what
+/// it does not compute in SQL.
+/// </summary>
+public sealed class InMemoryAnalytics(IEventStore store) : IAnalytics
+{
+    public FunnelResult Funnel(FunnelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var log = store.Load(new EventLogQuery
+        {
+            Properties = FunnelQuery.PropertiesUsed(spec),
+            Events = FunnelQuery.EventsUsed(spec),
+            IncludeTraits = spec.BreakdownProperty is not null,
+            TraitNames = spec.BreakdownProperty is { } breakdown ? [breakdown] : [],
+            IncludeSequences = false,
+            From = spec.From,
+            To = spec.To,
+        });
+        return FunnelEngine.Run(log, spec);
+    }
+
+    public RetentionTable Retention(RetentionSpec spec, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var log = store.Load(new EventLogQuery
+        {
+            Properties = [.. new[] { spec.StartEvent.Where, spec.ReturnEvent?.Where }.Where(w => w is not null).SelectMany(w => w!.Properties()).Distinct(StringComparer.Ordinal)],
+            Events = RetentionQuery.EventsUsed(spec),
+            IncludeTraits = false,
+            IncludeSequences = false,
+            From = from,
+            To = to,
+        });
+        return RetentionEngine.Run(log, spec);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
+using Shouldly;
+using Trailmap.Events.ClickHouse;
+using Xunit;
+
+namespace Trailmap.Events.Tests.ClickHouse;
+
+/// <summary>What the ClickHouse engine adds beyond the storage contract: sharding, cross-file idempotency, traits merging, quoting.</summary>
+public sealed class ClickHouseEventStoreTests : IDisposable
+{
+    private readonly TempDir dir = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly ClickHouseServer server = ClickHouseServer.FreshDatabase();
+
+    private ImportSummary Import(ClickHouseEventStore store, string name, params string[] lines) =>
+        store.Import([dir.Write(name, string.Join("\n", lines))], cancel: TestContext.Current.CancellationToken);
+
+    private static string Track(string customer, string evt, string messageId, int minute) =>
+        $$"""{"type":"track","userId":"{{customer}}","event":"{{evt}}","messageId":"{{messageId}}","timestamp":"2026-01-01T10:{{minute:00}}:00Z"}""";
+
+    [Fact]
+    public void Each_customers_events_sit_on_one_shard_and_both_shards_hold_customers()
+    {
+        using var store = ClickHouseEventStore.Open(server.Address, clock);
+        store.Shards.Count.ShouldBe(2, "eng/clickhouse.sh starts two shards");
+        // 40 customers with 3 events each: cityHash64 puts all of one customer's rows on one shard.
+        var lines = Enumerable.Range(0, 40).SelectMany(c => Enumerable.Range(0, 3).Select(e => Track("c" + c, "E" + e, $"m{c}-{e}", e))).ToArray();
+        Import(store, "many.jsonl", lines).Imported.ShouldBe(120);
+
+        var perShard = store.Shards.Select(endpoint =>
+        {
+            var colon = endpoint.LastIndexOf(':');
+            using var shard = new ClickHouseHttp(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture), server.Address);
+            return shard.Query($"SELECT customer_id, count() FROM {server.Address.Database}.events_local GROUP BY customer_id")
+                .ToDictionary(r => r[0], r => int.Parse(r[1], CultureInfo.InvariantCulture));
+        }).ToList();
+
+        perShard.ShouldAllBe(s => s.Count > 0);
+        perShard[0].Keys.Intersect(perShard[1].Keys).ShouldBeEmpty();
+        perShard.SelectMany(s => s.Keys).Order(StringComparer.Ordinal).ShouldBe(Enumerable.Range(0, 40).Select(c => "c" + c).Order(StringComparer.Ordinal));
+        perShard.SelectMany(s => s.Values).ShouldAllBe(n => n == 3);
+    }
+
+    [Fact]
+    public void A_message_id_already_stored_by_an_earlier_file_is_a_duplicate()
+    {
+        using var store = ClickHouseEventStore.Open(server.Address, clock);
+        Import(store, "a.jsonl", Track("u1", "A", "m1", 0), Track("u2", "A", "m2", 1)).Imported.ShouldBe(2);
+
+        var second = Import(store, "b.jsonl", Track("u1", "A", "m1", 0), Track("u3", "B", "m3", 2));
+
+        (second.Imported, second.Duplicates).ShouldBe((1L, 1L));
+        store.Summary().Events.ShouldBe(3);
+        store.Summary().Imports.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Traits_of_a_later_import_merge_key_by_key_into_the_stored_ones()
+    {
+        using var store = ClickHouseEventStore.Open(server.Address, clock);
+        Import(store, "a.jsonl", """{"type":"identify","userId":"u1","traits":{"plan":"team","seats":3,"email":"a@x"}}""");
+        clock.Advance(TimeSpan.FromHours(1));
+
+        Import(store, "b.jsonl", """{"type":"identify","userId":"u1","traits":{"plan":"pro","email":null}}""");
+
+        var traits = store.ReadTraits().ShouldHaveSingleItem();
+        traits.Traits.ShouldBe("""{"plan":"pro","seats":3}""");
+        store.TraitsWatermark().ShouldBe(clock.GetUtcNow());
+        store.ReadTraits(clock.GetUtcNow().AddMinutes(1)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Ids_and_names_with_quotes_backslashes_tabs_and_newlines_round_trip()
+    {
+        using var store = ClickHouseEventStore.Open(server.Address, clock);
+        const string Customer = "o'brien\\\t\"x\"\nü";
+        var line = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["type"] = "track", ["userId"] = Customer, ["event"] = "it's \\ done", ["messageId"] = "q'1", ["timestamp"] = "2026-01-01T10:00:00Z",
+            ["properties"] = new Dictionary<string, object> { ["note"] = "tab\there" },
+        });
+        Import(store, "q.jsonl", line);
+
+        var row = store.ReadCustomer(Customer, 10).ShouldHaveSingleItem();
+        (row.CustomerId, row.Event, row.MessageId).ShouldBe((Customer, "it's \\ done", "q'1"));
+        row.Properties.ShouldContain("tab\\there");
+        store.Load(new EventLogQuery { Events = ["it's \\ done"], IncludeTraits = false }).Customers.ShouldBe([Customer]);
+        store.ReadCustomer("o'brien", 10).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Microsecond_timestamps_survive_the_round_trip()
+    {
+        using var store = ClickHouseEventStore.Open(server.Address, clock);
+        Import(store, "t.jsonl", """{"type":"track","userId":"u","event":"A","messageId":"m","timestamp":"2026-01-01T10:00:00.123456Z"}""");
+
+        store.ReadCustomer("u", 1).ShouldHaveSingleItem().Timestamp.ShouldBe(new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc).AddTicks(1234560));
+    }
+
+    public void Dispose()
+    {
+        dir.Dispose();
+        server.Dispose();
+    }
+}
