@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Trailmap.Analytics.Events;
 
 namespace Trailmap.Events.ClickHouse;
 
