@@ -100,6 +100,7 @@ public static class WorkspaceServer
         Editing.EditingEndpoints.Map(routes);
         Gallery.GalleryEndpoints.Map(routes);
         Gallery.DiscoverEndpoints.Map(routes);
+        Suggestions.SuggestEndpoints.Map(routes);
         DataImport.ImportEndpoints.Map(routes);
         Sharing.ShareEndpoints.Map(routes);
         Exports.ExportEndpoints.Map(routes);

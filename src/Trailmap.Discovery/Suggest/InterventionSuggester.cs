@@ -200,11 +200,14 @@ public static class InterventionSuggester
     }
 
     /// <summary>
-    /// The suggestions as an <c>interventions:</c> block, each preceded by a comment with its gap and backtest: the
+    /// The suggestions (all ranked, or the ones a reviewer chose) as an <c>interventions:</c> block, each preceded by a comment with its gap and backtest: the
     /// journey writer's own output for them, so the block parses exactly as it would inside the journey.
     /// </summary>
-    private static string Yaml(Journey journey, IReadOnlyList<Suggestion> ranked, EventLog log, DateTimeOffset from, DateTimeOffset to)
+    public static string Yaml(Journey journey, IReadOnlyList<Suggestion> ranked, EventLog log, DateTimeOffset from, DateTimeOffset to)
     {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(ranked);
+        ArgumentNullException.ThrowIfNull(log);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"# Suggested by 'trailmap suggest' for '{journey.Id}' from {log.EventCount:N0} events of {log.CustomerCount:N0} customers;\n");
         sb.Append(CultureInfo.InvariantCulture, $"# each rule backtested alone from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} (exclusive). Ranked by customers reached x the gap addressed.\n");

@@ -86,6 +86,8 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/journeys/new", Least.Editor),
         new("POST", "/journeys/new", Least.Editor),
         new("POST", "/journeys/new/discover", Least.Editor),
+        new("GET", "/journeys/{slug}/suggest/", Least.Editor),
+        new("POST", "/journeys/{slug}/suggest/", Least.Editor),
 
         // The editor and versions.
         new("GET", "/journeys/{slug}/edit", Least.Viewer),
