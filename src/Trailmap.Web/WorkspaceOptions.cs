@@ -55,6 +55,15 @@ public sealed record WorkspaceOptions
     /// </summary>
     public TimeSpan FreshWait { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The chat model "Draft from a brief" uses (<c>serve --model-url/--model/--model-key</c> or the TRAILMAP_MODEL_*
+    /// variables); null when none is configured, and the draft page says how to configure one. Never set from a browser.
+    /// </summary>
+    public Trailmap.Drafting.Draft.ModelEndpoint? Model { get; init; }
+
+    /// <summary>How many drafts may run at once; each holds a model request open for up to a few minutes.</summary>
+    public int MaxConcurrentDrafts { get; init; } = 2;
+
     /// <summary>The time the workspace reads; tests pass a FakeTimeProvider.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -56,6 +56,7 @@ public static class WorkspaceServer
         services.AddSingleton<Exports.ExportService>();
         services.AddSingleton<Sharing.ShareLinkStore>();
         services.AddSingleton<DataImport.ImportJobs>();
+        services.AddSingleton<Drafting.DraftJobs>();
         services.AddSingleton<Ingestion.Spool>();
         services.AddSingleton<Ingestion.IngestPump>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
@@ -100,6 +101,8 @@ public static class WorkspaceServer
         Editing.EditingEndpoints.Map(routes);
         Gallery.GalleryEndpoints.Map(routes);
         Gallery.DiscoverEndpoints.Map(routes);
+        Drafting.DraftEndpoints.Map(routes);
+        Suggestions.SuggestEndpoints.Map(routes);
         DataImport.ImportEndpoints.Map(routes);
         Sharing.ShareEndpoints.Map(routes);
         Exports.ExportEndpoints.Map(routes);

@@ -102,4 +102,88 @@ public sealed class DraftCommandTests : IDisposable
         run.Err.ShouldContain("is the server running?");
         run.Err.ShouldNotContain("   at ");
     }
+
+    [Fact]
+    public async Task Notes_and_survey_answers_go_to_the_model_fenced_as_data()
+    {
+        await using var server = ScriptedChatServer.Start(
+            new ScriptedAnswer.Text("Segments."), new ScriptedAnswer.Text("Personas."), new ScriptedAnswer.Text(Journey));
+        var brief = await BriefAsync("A project tool for small agencies.");
+        var notes1 = PathOf("interview-ana.txt");
+        var notes2 = PathOf("interview-bo.txt");
+        var survey = PathOf("survey.csv");
+        await File.WriteAllTextAsync(notes1, "Ana: we lose a day a week chasing approvals.", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(notes2, "Bo: invoices are the worst part.", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(survey, "respondent,biggest_pain\nr1,approvals\nr2,invoicing\n", TestContext.Current.CancellationToken);
+
+        var run = await CliRun.RunAsync("draft", brief, "-o", PathOf("journey.yaml"), "--notes", notes1, "--notes", notes2, "--survey", survey,
+            "--model-url", server.Url.ToString(), "--model", "scripted");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var first = UserText(server.Requests[0]);
+        first.ShouldContain("<<<INTERVIEW NOTES interview-ana.txt\nAna: we lose a day a week chasing approvals.\n>>>");
+        first.ShouldContain("<<<INTERVIEW NOTES interview-bo.txt\nBo: invoices are the worst part.\n>>>");
+        first.ShouldContain("<<<SURVEY ANSWERS (CSV) survey.csv\nrespondent,biggest_pain\nr1,approvals\nr2,invoicing\n>>>");
+        first.IndexOf("<<<BRIEF", StringComparison.Ordinal).ShouldBeLessThan(first.IndexOf("<<<INTERVIEW NOTES", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Extending_a_journey_sends_it_and_a_draft_that_drops_its_ids_is_repaired()
+    {
+        // The original has the persona 'lead', the stages 'signup' and 'pay' and the KPIs 'signups' and 'trial-to-paid'.
+        // The first answer renames the stage 'pay' to 'purchase' (and so drops 'pay'): it validates, but it is not an
+        // extension, so it goes back with the missing id. The second keeps every id and adds a stage.
+        var original = PathOf("original.yaml");
+        await File.WriteAllTextAsync(original, Journey, TestContext.Current.CancellationToken);
+        var dropsPay = Journey.Replace("\"id\": \"pay\", \"name\": \"Pay\"", "\"id\": \"purchase\", \"name\": \"Purchase\"", StringComparison.Ordinal);
+        dropsPay.ShouldNotBe(Journey);
+        var extended = Journey.Replace("\">= 20%\" } ] } ] }", "\">= 20%\" } ] },\n    { \"id\": \"refer\", \"name\": \"Refer\", \"entry\": \"Referral Sent\", \"kpis\": [ { \"id\": \"referrals\", \"name\": \"Referrals\", \"type\": \"count\", \"event\": \"Referral Sent\", \"target\": \">= 5\" } ] } ] }", StringComparison.Ordinal);
+        extended.ShouldNotBe(Journey);
+        await using var server = ScriptedChatServer.Start(
+            new ScriptedAnswer.Text("Segments."), new ScriptedAnswer.Text("Personas."), new ScriptedAnswer.Text(dropsPay), new ScriptedAnswer.Text(extended));
+        var brief = await BriefAsync("Add referrals to the agency trial.");
+        var output = PathOf("journey.yaml");
+
+        var run = await CliRun.RunAsync("draft", brief, "-o", output, "--extend", original, "--model-url", server.Url.ToString(), "--model", "scripted");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        UserText(server.Requests[0]).ShouldContain("<<<EXISTING JOURNEY TO EXTEND (YAML) original.yaml\n" + Journey.TrimEnd() + "\n>>>");
+        UserText(server.Requests[2]).ShouldContain("keep every persona, stage and KPI id");
+        server.Requests.Count.ShouldBe(4);
+        var repair = UserText(server.Requests[3]);
+        repair.ShouldContain("the stage 'pay' of original.yaml");
+        repair.ShouldNotContain("'signup'");
+        var journey = JourneyFile.Load(output).Journey!;
+        journey.Personas.Select(p => p.Id).ShouldBe(["lead"]);
+        journey.Stages.Select(s => s.Id).ShouldBe(["signup", "pay", "refer"]);
+        journey.AllMetrics().Select(m => m.Id).ShouldBe(["signups", "trial-to-paid", "referrals"]);
+    }
+
+    [Fact]
+    public async Task A_stream_that_stalls_midway_ends_at_the_timeout_with_a_clear_error()
+    {
+        await using var server = ScriptedChatServer.Start(new ScriptedAnswer.Stall("Segments: agency leads who run many client projects at once.", TimeSpan.FromSeconds(60)));
+        var brief = await BriefAsync("A project tool for small agencies.");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = await CliRun.RunAsync("draft", brief, "-o", PathOf("journey.yaml"), "--model-url", server.Url.ToString(), "--model", "scripted",
+            "--timeout", "2s", "--retries", "0");
+
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), run.ToString());
+        run.ExitCode.ShouldBe(1, run.ToString());
+        run.Err.ShouldContain("audience analysis: the model at");
+        run.Err.ShouldContain("did not answer within 2s");
+        run.Err.ShouldContain("--timeout");
+        run.Err.ShouldNotContain("   at ");
+        File.Exists(PathOf("journey.yaml")).ShouldBeFalse();
+    }
+
+    /// <summary>The text of a request's last user message, whether sent as a string or as text parts.</summary>
+    private static string UserText(System.Text.Json.Nodes.JsonObject request)
+    {
+        var content = request["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "user")!["content"];
+        return content is System.Text.Json.Nodes.JsonArray parts
+            ? string.Concat(parts.Select(p => p?["text"]?.GetValue<string>() ?? ""))
+            : content!.GetValue<string>();
+    }
 }

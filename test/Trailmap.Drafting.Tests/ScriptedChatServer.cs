@@ -17,6 +17,9 @@ internal abstract record ScriptedAnswer
 
     /// <summary>No answer for this long (the client's timeout should fire first).</summary>
     public sealed record Silence(TimeSpan For) : ScriptedAnswer;
+
+    /// <summary>A stream that sends the first half of <paramref name="Content"/> and then nothing for <paramref name="For"/>.</summary>
+    public sealed record Stall(string Content, TimeSpan For) : ScriptedAnswer;
 }
 
 /// <summary>
@@ -113,6 +116,11 @@ internal sealed class ScriptedChatServer : IAsyncDisposable
                         ["error"] = new JsonObject { ["message"] = $"scripted {status.Code}", ["type"] = status.Code == 429 ? "rate_limit_error" : "server_error" },
                     });
                     break;
+                case ScriptedAnswer.Stall stall:
+                    await StreamAsync(response, stall.Content[..(stall.Content.Length / 2)], end: false);
+                    await Task.Delay(stall.For, stop.Token);
+                    response.Abort();
+                    break;
                 case ScriptedAnswer.Silence silence:
                     await Task.Delay(silence.For, stop.Token);
                     response.Abort();
@@ -152,7 +160,7 @@ internal sealed class ScriptedChatServer : IAsyncDisposable
         ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["completion_tokens"] = 1, ["total_tokens"] = 2 },
     };
 
-    private async Task StreamAsync(HttpListenerResponse response, string content)
+    private async Task StreamAsync(HttpListenerResponse response, string content, bool end = true)
     {
         response.StatusCode = 200;
         response.ContentType = "text/event-stream";
@@ -169,6 +177,11 @@ internal sealed class ScriptedChatServer : IAsyncDisposable
         for (var i = 0; i < content.Length; i += 64)
         {
             await SendAsync(Chunk(new JsonObject { ["content"] = content.Substring(i, Math.Min(64, content.Length - i)) }, null).ToJsonString());
+        }
+
+        if (!end)
+        {
+            return;
         }
 
         await SendAsync(Chunk([], "stop").ToJsonString());

@@ -59,9 +59,13 @@ public static class ServeCommand
             },
         };
         var logLevel = LogLevelOption.Create();
+        var modelUrl = new Option<string?>("--model-url") { Description = $"Base URL of the OpenAI-compatible chat endpoint the workspace's \"Draft from a brief\" uses, e.g. http://127.0.0.1:11434/v1 for Ollama (else ${Trailmap.Drafting.Draft.ModelEndpoint.UrlVariable}; without one the page says how to set it)" };
+        var model = new Option<string?>("--model") { Description = $"The model name at that endpoint (else ${Trailmap.Drafting.Draft.ModelEndpoint.ModelVariable})" };
+        var modelKey = new Option<string?>("--model-key") { Description = $"The endpoint's API key, if it needs one (else ${Trailmap.Drafting.Draft.ModelEndpoint.KeyVariable})" };
+        var modelTimeout = new Option<string>("--model-timeout") { Description = "How long one request of a draft to the model may take: 90s, 5m", DefaultValueFactory = _ => "120s" };
         var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API, a Segment-compatible ingestion API, and the journeys' interventions and sequences (evaluated after every import and at least once a minute, delivered with the settings below)")
         {
-            db, urls, chromium, maxUpload, trustedProxy, logLevel,
+            db, urls, chromium, maxUpload, trustedProxy, logLevel, modelUrl, model, modelKey, modelTimeout,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -76,6 +80,23 @@ public static class ServeCommand
             if (parse.GetValue(maxUpload) is { } bytes)
             {
                 options = options with { MaxImportBytes = bytes };
+            }
+
+            if (!Trailmap.Journeys.Model.Duration.TryParse(parse.GetValue(modelTimeout), out var limit) || limit.Span <= TimeSpan.Zero)
+            {
+                throw new UserError($"--model-timeout '{parse.GetValue(modelTimeout)}' is not a duration; {Trailmap.Journeys.Model.Duration.Help}");
+            }
+
+            try
+            {
+                options = options with
+                {
+                    Model = Trailmap.Drafting.Draft.ModelEndpoint.Resolve(parse.GetValue(modelUrl), parse.GetValue(model), parse.GetValue(modelKey), limit.Span, retries: 2, Environment.GetEnvironmentVariable),
+                };
+            }
+            catch (Trailmap.Drafting.Draft.DraftException e)
+            {
+                throw new UserError(e.Message);
             }
 
             if (parse.GetValue(trustedProxy) is { Length: > 0 } proxies)

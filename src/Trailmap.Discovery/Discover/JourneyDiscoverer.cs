@@ -191,6 +191,10 @@ public static class JourneyDiscoverer
         return Target.Parse(">= " + percent.ToString("0.#", CultureInfo.InvariantCulture) + "%");
     }
 
+    /// <summary>A volume target: the baseline count improved by <see cref="TargetImprovement"/>, rounded up to a whole event.</summary>
+    internal static Target VolumeTarget(double baseline) =>
+        Target.Parse(">= " + Math.Ceiling((baseline * TargetImprovement) - 1e-9).ToString("0", CultureInfo.InvariantCulture));
+
     private static Journey Build(
         IReadOnlyList<DiscoveredStage> stages,
         IReadOnlyList<MomentCandidate> moments,
@@ -212,6 +216,17 @@ public static class JourneyDiscoverer
             return (target, $"Baseline {Pct(actual)} ({b.Detail}); suggested target {target.Text} (10% better than the baseline, at most halfway to 100%).");
         }
 
+        (Target? Target, string Text) Volume(string kpi, string eventName)
+        {
+            if (baselines is null || !baselines.TryGetValue(kpi, out var b) || b.Actual is not { } actual || actual <= 0)
+            {
+                return (null, $"no baseline: no '{eventName}' events");
+            }
+
+            var target = VolumeTarget(actual);
+            return (target, $"Baseline {N((long)actual)} '{eventName}' events in {Period(basis)}; suggested target {target.Text} over a period as long (10% more). A count grows with the period it is measured over: compare it over periods of the same length.");
+        }
+
         var based = $"{N(basis.Customers)} customers, {N(basis.Events)} events, {Period(basis)}";
         var built = new List<Stage>();
         for (var s = 0; s < stages.Count; s++)
@@ -230,14 +245,16 @@ public static class JourneyDiscoverer
             Metric kpi;
             if (s == 0)
             {
-                var id = $"{stage.Id}-to-{stages[1].Id}";
-                var (target, text) = Share(id);
+                // The first stage's own volume: the step from it to the second stage is already the second stage's
+                // conversion KPI, and a rate of its customers reaching the second event would measure that step twice.
+                var id = $"{stage.Id}-volume";
+                var (target, text) = Volume(id, stage.Event);
                 kpi = new Metric
                 {
                     Id = id,
-                    Name = $"'{stage.Event}' customers who go on to '{stages[1].Event}'",
-                    Type = MetricType.Rate,
-                    Event = new EventCondition { Event = stages[1].Event },
+                    Name = $"'{stage.Event}' events",
+                    Type = MetricType.Count,
+                    Event = new EventCondition { Event = stage.Event },
                     Target = target,
                     Description = text,
                 };

@@ -101,27 +101,20 @@ public static class InterventionSuggester
         return (from, to < from ? from.AddDays(1) : to);
     }
 
-    /// <summary>The bottleneck first, then every missed KPI that runs between two stages, each pair once.</summary>
+    /// <summary>
+    /// The bottleneck first, then every missed KPI that runs between two stages, each pair once. A bottleneck that is
+    /// only the largest drop-off (no conversion target on it) is measured against the KPIs of its step instead: when
+    /// they meet their targets the drop-off is as planned (a top-of-funnel step where most visitors never sign up, by
+    /// design), so its gap is zero and its rule ranks last, below the rules for targets actually missed.
+    /// </summary>
     internal static List<ConversionGap> Gaps(Journey journey, JourneyAnalysis analysis)
     {
         var gaps = new List<ConversionGap>();
-        if (analysis.Bottleneck is { } b)
+        var missed = new List<(KpiAnalysis Kpi, string From, string To, double Shortfall)>();
+        var met = new List<(KpiAnalysis Kpi, string From, string To)>();
+        foreach (var kpi in analysis.Kpis.Where(k => k.Actual is not null && k.Target is not null))
         {
-            var shortfall = b.Target is { } t && b.Conversion is { } c ? Math.Max(0, t.Value - c) : 1 - (b.Conversion ?? 0);
-            gaps.Add(new ConversionGap($"bottleneck {b.FromStage} -> {b.ToStage}: {b.Reason}", b.FromStage, b.ToStage, shortfall));
-        }
-
-        foreach (var kpi in analysis.Kpis.Where(k => k.Status == TargetStatus.Missed && k.Actual is not null && k.Target is not null))
-        {
-            var metric = journey.AllMetrics().First(m => m.Id == kpi.Id);
-            var owner = journey.Stages.FirstOrDefault(s => s.Kpis.Contains(metric));
-            var ownerIndex = owner is null ? -1 : journey.Stages.ToList().IndexOf(owner);
-            // A stage's conversion KPI runs from the previous stage to its own; any other KPI of a stage is about
-            // moving on from it, to the next stage.
-            var conversionInto = metric.Type == MetricType.Conversion && ownerIndex > 0;
-            var fromStage = metric.From ?? (conversionInto ? journey.Stages[ownerIndex - 1].Id : owner?.Id);
-            var toStage = metric.To ?? (conversionInto || ownerIndex < 0 || ownerIndex + 1 >= journey.Stages.Count ? owner?.Id : journey.Stages[ownerIndex + 1].Id);
-            if (fromStage is null || toStage is null || gaps.Any(g => g.FromStage == fromStage && g.ToStage == toStage))
+            if (Step(journey, journey.AllMetrics().First(m => m.Id == kpi.Id)) is not (string fromStage, string toStage))
             {
                 continue;
             }
@@ -129,10 +122,65 @@ public static class InterventionSuggester
             // How far the actual is from the target, as a share for rates and relative to the target otherwise.
             var distance = Math.Abs(kpi.Target!.Value - kpi.Actual!.Value);
             var shortfall = kpi.Target.Unit == TargetUnit.Percent ? distance : kpi.Target.Value == 0 ? 0 : distance / Math.Abs(kpi.Target.Value);
-            gaps.Add(new ConversionGap($"missed KPI {kpi.Id}: {kpi.Display} against {kpi.Target.Text}", fromStage, toStage, shortfall));
+            if (kpi.Status == TargetStatus.Missed)
+            {
+                missed.Add((kpi, fromStage, toStage, shortfall));
+            }
+            else if (kpi.Status == TargetStatus.Met && kpi.Target.Unit == TargetUnit.Percent)
+            {
+                met.Add((kpi, fromStage, toStage));
+            }
+        }
+
+        if (analysis.Bottleneck is { } b)
+        {
+            var what = $"bottleneck {b.FromStage} -> {b.ToStage}: {b.Reason}";
+            double shortfall;
+            if (b.Target is { } t && b.Conversion is { } c)
+            {
+                shortfall = Math.Max(0, t.Value - c);
+            }
+            else if (missed.FirstOrDefault(m => m.From == b.FromStage && m.To == b.ToStage) is { Kpi: not null } own)
+            {
+                shortfall = own.Shortfall;
+                what += $"; its KPI {own.Kpi.Id} misses its target ({own.Kpi.Display} against {own.Kpi.Target!.Text})";
+            }
+            else if (met.FirstOrDefault(m => m.From == b.FromStage && m.To == b.ToStage) is { Kpi: not null } fine)
+            {
+                shortfall = 0;
+                what += $"; but its KPI {fine.Kpi.Id} meets its target ({fine.Kpi.Display} against {fine.Kpi.Target!.Text}), so the drop-off is as planned and addresses no gap";
+            }
+            else
+            {
+                shortfall = 1 - (b.Conversion ?? 0);
+            }
+
+            gaps.Add(new ConversionGap(what, b.FromStage, b.ToStage, shortfall));
+        }
+
+        foreach (var (kpi, fromStage, toStage, shortfall) in missed)
+        {
+            if (!gaps.Any(g => g.FromStage == fromStage && g.ToStage == toStage))
+            {
+                gaps.Add(new ConversionGap($"missed KPI {kpi.Id}: {kpi.Display} against {kpi.Target!.Text}", fromStage, toStage, shortfall));
+            }
         }
 
         return gaps;
+    }
+
+    /// <summary>
+    /// The two stages a KPI runs between: its <c>from</c>/<c>to</c>; else a stage's conversion KPI runs from the
+    /// previous stage into its own, and any other KPI of a stage is about moving on from it, to the next stage.
+    /// </summary>
+    private static (string From, string To)? Step(Journey journey, Metric metric)
+    {
+        var owner = journey.Stages.FirstOrDefault(s => s.Kpis.Contains(metric));
+        var ownerIndex = owner is null ? -1 : journey.Stages.ToList().IndexOf(owner);
+        var conversionInto = metric.Type == MetricType.Conversion && ownerIndex > 0;
+        var fromStage = metric.From ?? (conversionInto ? journey.Stages[ownerIndex - 1].Id : owner?.Id);
+        var toStage = metric.To ?? (conversionInto || ownerIndex < 0 || ownerIndex + 1 >= journey.Stages.Count ? owner?.Id : journey.Stages[ownerIndex + 1].Id);
+        return fromStage is null || toStage is null ? null : (fromStage, toStage);
     }
 
     /// <summary>"Stuck in stage X longer than its 75th percentile": the time customers who moved on spent in X.</summary>
@@ -200,11 +248,14 @@ public static class InterventionSuggester
     }
 
     /// <summary>
-    /// The suggestions as an <c>interventions:</c> block, each preceded by a comment with its gap and backtest: the
+    /// The suggestions (all ranked, or the ones a reviewer chose) as an <c>interventions:</c> block, each preceded by a comment with its gap and backtest: the
     /// journey writer's own output for them, so the block parses exactly as it would inside the journey.
     /// </summary>
-    private static string Yaml(Journey journey, IReadOnlyList<Suggestion> ranked, EventLog log, DateTimeOffset from, DateTimeOffset to)
+    public static string Yaml(Journey journey, IReadOnlyList<Suggestion> ranked, EventLog log, DateTimeOffset from, DateTimeOffset to)
     {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(ranked);
+        ArgumentNullException.ThrowIfNull(log);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"# Suggested by 'trailmap suggest' for '{journey.Id}' from {log.EventCount:N0} events of {log.CustomerCount:N0} customers;\n");
         sb.Append(CultureInfo.InvariantCulture, $"# each rule backtested alone from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} (exclusive). Ranked by customers reached x the gap addressed.\n");

@@ -35,6 +35,10 @@ internal static class DraftSteps
         "(id, name, stage, condition event, deadline such as 'within 7d of signup', impact). Ids are lowercase letters, digits and dashes, " +
         "unique, and every reference points at an id you defined. Answer with the JSON object only, no prose and no code fence.";
 
+    public const string KeepIds =
+        " This journey extends the existing journey in the material: keep every persona, stage and KPI id it defines (you may reword, reorder and add), " +
+        "so what already links to them still holds.";
+
     public static string Repair(IEnumerable<string> diagnostics) =>
         "The Trailmap validator found these errors in your JSON (file:line:column: severity code: message). Return the complete corrected " +
         "journey as one JSON object, changing only what the errors require. Answer with the JSON object only.\n" + string.Join('\n', diagnostics);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Trailmap.Journeys;
+using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Schema;
 using Trailmap.Journeys.Validation;
 using Trailmap.Journeys.Writing;
@@ -62,7 +63,8 @@ public static class JourneyDrafter
             Temperature = 0.2f,
             ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), "trailmap_journey", "A Trailmap journey map (format version 1)"),
         };
-        messages.Add(new ChatMessage(ChatRole.User, DraftSteps.JourneyPrompt));
+        messages.Add(new ChatMessage(ChatRole.User, DraftSteps.JourneyPrompt + (input.Extend is null ? "" : DraftSteps.KeepIds)));
+        var kept = KeptIds(input);
         for (var round = 0; ; round++)
         {
             var step = round == 0 ? DraftSteps.JourneyName : $"{DraftSteps.JourneyName}, repair {round} of {repairs}";
@@ -70,6 +72,12 @@ public static class JourneyDrafter
             messages.Add(new ChatMessage(ChatRole.Assistant, text));
             var file = JourneyFile.FromText(text, draftPath);
             var errors = file.Diagnostics.Where(d => d.Severity == Severity.Error).ToList();
+            if (file.Journey is { } drafted && errors.Count == 0 && kept.Count > 0 && Dropped(kept, drafted, input.Extend?.Name ?? "", draftPath) is { Count: > 0 } dropped)
+            {
+                errors = dropped;
+                file = file with { Diagnostics = [.. file.Diagnostics, .. dropped] };
+            }
+
             if (file.Journey is { } journey && errors.Count == 0)
             {
                 return new DraftResult(JourneyYamlWriter.Write(journey), text, file.Diagnostics, round);
@@ -83,6 +91,28 @@ public static class JourneyDrafter
             messages.Add(new ChatMessage(ChatRole.User, DraftSteps.Repair(errors.Select(d => d.ToString()))));
         }
     }
+
+    /// <summary>The ids a journey being extended defines (personas, stages, KPIs): an extension keeps them, so links, rules and measurements of the original still hold.</summary>
+    private static List<(string Kind, string Id)> KeptIds(DraftInput input)
+    {
+        if (input.Extend is not { } extend || JourneyFile.FromText(extend.Yaml, extend.Name).Journey is not { } original)
+        {
+            return [];
+        }
+
+        return [.. original.Personas.Select(p => ("persona", p.Id)), .. original.Stages.Select(s => ("stage", s.Id)), .. original.AllMetrics().Select(m => ("KPI", m.Id))];
+    }
+
+    /// <summary>An error for each id of the extended journey that the draft no longer defines, at the top of the draft.</summary>
+    private static List<Diagnostic> Dropped(List<(string Kind, string Id)> kept, Journey drafted, string originalName, string draftPath)
+    {
+        var have = drafted.Personas.Select(p => ("persona", p.Id)).Concat(drafted.Stages.Select(s => ("stage", s.Id))).Concat(drafted.AllMetrics().Select(m => ("KPI", m.Id))).ToHashSet();
+        return [.. kept.Where(k => !have.Contains(k)).Select(k => new Diagnostic(
+            Severity.Error, ExtendCode, $"the {k.Kind} '{k.Id}' of {originalName}, the journey this draft extends, is missing; keep every persona, stage and KPI id of the original and add to it", draftPath, new SourceLocation(1, 1)))];
+    }
+
+    /// <summary>The code of a draft that drops an id of the journey it extends (not a validator code: only drafts extend).</summary>
+    public const string ExtendCode = "extend";
 
     /// <summary>Strips a Markdown code fence that some models put around JSON even when told not to.</summary>
     internal static string Unfence(string text)

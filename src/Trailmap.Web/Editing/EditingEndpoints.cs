@@ -234,7 +234,7 @@ public static class EditingEndpoints
         }).RequireAuthorization(Policies.Editor);
     }
 
-    private static IResult Editor(
+    internal static IResult Editor(
         HttpContext context, StoredJourney stored, string yaml, int baseVersion, string message = "", JourneyFile? file = null,
         EditConflict? conflict = null, string? error = null, int status = StatusCodes.Status200OK)
     {

@@ -1,6 +1,7 @@
 using Trailmap.Discovery.Discover;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Generation;
+using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Templates;
 using Trailmap.Journeys.Validation;
 using Trailmap.Testing;
@@ -38,6 +39,45 @@ public sealed class JourneyDiscovererTests
         found.Diagnostics.Where(d => d.Severity == Severity.Error).ShouldBeEmpty();
         found.Basis.Customers.ShouldBe(3);
         found.Basis.Events.ShouldBe(12);
+    }
+
+    [Fact]
+    public void The_first_two_kpis_measure_different_things()
+    {
+        // Four customers go A -> B, one of them twice; a fifth only reaches A. The A -> B step is the second stage's
+        // conversion (4 of 5); the first stage's KPI is its own volume: 6 A events, target 10% more, 6.6 rounded up to 7.
+        var events = new List<NaiveEvent>();
+        for (var c = 0; c < 5; c++)
+        {
+            var id = $"c{c}";
+            events.Add(new NaiveEvent(id, "A", T0.AddMinutes(c), events.Count));
+            if (c < 4)
+            {
+                events.Add(new NaiveEvent(id, "B", T0.AddMinutes(c + 10), events.Count));
+            }
+        }
+
+        events.Add(new NaiveEvent("c0", "A", T0.AddMinutes(20), events.Count));
+
+        var found = JourneyDiscoverer.Discover(NaiveLog.ToLog(events), new DiscoveryOptions { MinCustomers = 1 });
+
+        found.Stages.Select(s => s.Event).ShouldBe(["A", "B"]);
+        var first = found.Journey.Stages[0].Kpis.ShouldHaveSingleItem();
+        (first.Id, first.Type, first.Event!.Event, first.Target!.Text).ShouldBe(("a-volume", MetricType.Count, "A", ">= 7"));
+        found.Baselines["a-volume"]!.Value.ShouldBe(6.0);
+        var second = found.Journey.Stages[1].Kpis.ShouldHaveSingleItem();
+        (second.Type, second.From, second.To).ShouldBe((MetricType.Conversion, "a", "b"));
+        found.Baselines["b-conversion"]!.Value.ShouldBe(0.8, 1e-12);
+
+        // No two stage KPIs measure the same step from one stage's customers to another's event.
+        var steps = found.Journey.Stages.SelectMany(s => s.Kpis).Select(k => k.Type switch
+        {
+            MetricType.Conversion => $"{k.From}->{k.To}",
+            MetricType.Rate => $"{k.Of ?? found.Journey.Stages[0].Id}->{found.Journey.Stages.FirstOrDefault(s => s.Entry?.Event == k.Event?.Event)?.Id}",
+            _ => k.Id,
+        }).ToList();
+        steps.ShouldBeUnique();
+        found.Diagnostics.Where(d => d.Severity == Severity.Error).ShouldBeEmpty(found.Yaml);
     }
 
     [Fact]
@@ -154,6 +194,7 @@ public sealed class JourneyDiscovererTests
         found.Baselines["purchase-conversion"]!.Value.ShouldBe((double)x / n, 1e-12);
         var (n2, x2) = NaiveLog.Conversion(events, "view", "purchase", window);
         found.Baselines["end-to-end"]!.Value.ShouldBe((double)x2 / n2, 1e-12);
+        found.Baselines["view-volume"]!.Value.ShouldBe(events.Count(e => e.Event == "view"));
         found.Journey.FindStage("purchase")!.Kpis.Single().Target!.Value.ShouldBe(Math.Round(Math.Min(1.1 * x / n, (x / (double)n) + ((1 - (x / (double)n)) / 2)) * 100, 1) / 100, 1e-9);
         found.Diagnostics.Where(d => d.Severity == Severity.Error).ShouldBeEmpty(found.Yaml);
     }

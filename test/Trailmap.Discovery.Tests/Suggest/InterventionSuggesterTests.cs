@@ -75,6 +75,78 @@ public sealed class InterventionSuggesterTests
         withSuggestions.Journey!.Interventions.Select(i => (i.Id, i.Holdout)).ShouldBe([("suggest-stuck-browse", 0.1), ("suggest-missed-first-buy", 0.1)]);
     }
 
+    private const string Funnel = """
+        version: 1
+        id: trial
+        title: Trial
+        window: 30d
+        stages:
+          - id: visit
+            name: Visit
+            entry: Visit
+            kpis:
+              - { id: visit-to-signup, name: Visitors who sign up, type: rate, event: Signed Up, target: ">= 40%" }
+          - id: signup
+            name: Sign up
+            entry: Signed Up
+            kpis:
+              - { id: signup-to-paid, name: Signups who pay, type: rate, of: signup, event: Paid, target: ">= 80%" }
+          - id: pay
+            name: Pay
+            entry: Paid
+        """;
+
+    [Fact]
+    public void A_drop_off_that_meets_its_kpi_ranks_below_the_rule_for_the_target_actually_missed()
+    {
+        // 20 customers visit at T0; c00..c09 sign up 1.5h..10.5h later, c00..c03 pay 1.5h..4.5h after signing up.
+        // No conversion KPI has a target (both KPIs are rates, as in the saas-trial template), so the analyzer's bottleneck
+        // is the largest drop-off, visit -> signup (10 lost, against 6 from signup to pay). But its KPI, visitors who sign
+        // up, meets ">= 40%" (10 of 20), so that drop-off addresses no gap: score 0. The missed KPI signup-to-paid, 4 of
+        // 10 signups against ">= 80%", leaves
+        // a gap of 0.8 - 0.4 = 0.4. Stuck in signup: the p75 (nearest rank of 4) of 1.5, 2.5, 3.5, 4.5h is 3.5h,
+        // rounded up to 4h; it fires for c03 (4.5h) and the 6 who never pay: 7, score 7 x 0.4 = 2.8. Stuck in visit:
+        // the p75 of 1.5..10.5h is the 8th, 8.5h, rounded up to 9h; it fires for c08, c09 and the 10 who never sign
+        // up: 12, score 0 (ranked by the old gap of 1 - 10/20, it came first with 6).
+        var builder = new EventLogBuilder();
+        for (var c = 0; c < 20; c++)
+        {
+            var id = $"c{c:00}";
+            builder.Add(id, "Visit", T0);
+            if (c < 10)
+            {
+                var signup = T0.AddHours(c + 1.5);
+                builder.Add(id, "Signed Up", signup);
+                if (c < 4)
+                {
+                    builder.Add(id, "Paid", signup.AddHours(c + 1.5));
+                }
+            }
+        }
+
+        builder.Add("c00", "Ping", T0.AddDays(3));
+        var journey = JourneyFile.FromText(Funnel).Journey!;
+        var log = builder.Build();
+        var bottleneck = Trailmap.Analytics.Journeys.JourneyAnalyzer.Analyze(journey, log).Bottleneck!;
+        (bottleneck.FromStage, bottleneck.ToStage, bottleneck.Target).ShouldBe(("visit", "signup", null));
+
+        var report = InterventionSuggester.Suggest(journey, log, cancellationToken: TestContext.Current.CancellationToken);
+
+        report.Suggestions.Select(s => s.Intervention.Id).ShouldBe(["suggest-stuck-signup", "suggest-stuck-visit"]);
+        var missed = report.Suggestions[0];
+        missed.Gap.What.ShouldStartWith("missed KPI signup-to-paid");
+        missed.Gap.Shortfall.ShouldBe(0.4, 1e-9);
+        missed.Intervention.When.StuckFor!.Value.Text.ShouldBe("4h");
+        missed.Triggered.ShouldBe(7);
+        missed.Score.ShouldBe(2.8, 1e-9);
+        var dropOff = report.Suggestions[1];
+        dropOff.Gap.What.ShouldStartWith("bottleneck visit -> signup");
+        dropOff.Gap.What.ShouldContain("its KPI visit-to-signup meets its target");
+        dropOff.Intervention.When.StuckFor!.Value.Text.ShouldBe("9h");
+        dropOff.Triggered.ShouldBe(12);
+        dropOff.Score.ShouldBe(0);
+    }
+
     [Fact]
     public void The_demo_journey_gets_backtested_rules_for_its_bottleneck()
     {
@@ -91,9 +163,17 @@ public sealed class InterventionSuggesterTests
         var report = InterventionSuggester.Suggest(journey, log, cancellationToken: TestContext.Current.CancellationToken);
 
         report.Suggestions.ShouldNotBeEmpty();
-        var first = report.Suggestions.First(s => s.Gap.What.StartsWith("bottleneck", StringComparison.Ordinal));
-        first.Intervention.When.StuckInStage.ShouldBe(bottleneck.FromStage);
-        first.Triggered.ShouldBeGreaterThan(0);
+        var forBottleneck = report.Suggestions.First(s => s.Gap.What.StartsWith("bottleneck", StringComparison.Ordinal));
+        forBottleneck.Intervention.When.StuckInStage.ShouldBe(bottleneck.FromStage);
+        forBottleneck.Triggered.ShouldBeGreaterThan(0);
+
+        // The demo's bottleneck is its largest drop-off, visitors who never sign up; its KPI (visitors who start a
+        // trial, ">= 3%") is met, so the rules for the targets it misses come first and that one last.
+        (bottleneck.FromStage, bottleneck.Target).ShouldBe(("discover", null));
+        forBottleneck.Gap.What.ShouldContain("its KPI visit-to-signup meets its target");
+        forBottleneck.Score.ShouldBe(0);
+        report.Suggestions[0].Gap.What.ShouldStartWith("missed KPI");
+        report.Suggestions[^1].ShouldBe(forBottleneck);
         report.Suggestions.ShouldAllBe(s => s.Intervention.Holdout == 0.1);
         report.Suggestions.Select(s => s.Score).ShouldBe(report.Suggestions.Select(s => s.Score).OrderDescending().ToList());
         report.Diagnostics.Where(d => d.Severity == Severity.Error).ShouldBeEmpty();

@@ -86,6 +86,12 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/journeys/new", Least.Editor),
         new("POST", "/journeys/new", Least.Editor),
         new("POST", "/journeys/new/discover", Least.Editor),
+        new("GET", "/journeys/new/draft/", Least.Editor),
+        new("POST", "/journeys/new/draft/", Least.Editor),
+        new("GET", "/journeys/new/draft/{id}", Least.Editor),
+        new("GET", "/journeys/new/draft/{id}/status", Least.Editor),
+        new("GET", "/journeys/{slug}/suggest/", Least.Editor),
+        new("POST", "/journeys/{slug}/suggest/", Least.Editor),
 
         // The editor and versions.
         new("GET", "/journeys/{slug}/edit", Least.Viewer),
