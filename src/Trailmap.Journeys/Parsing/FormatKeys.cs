@@ -16,7 +16,7 @@ public static class FormatKeys
         ["emotion"] = ["score", "feelings"],
         ["pain_point"] = ["id", "text", "severity"],
         ["opportunity"] = ["id", "text", "type", "priority", "status", "owner", "addresses"],
-        ["metric"] = ["id", "name", "type", "target", "description", "from", "to", "event", "return_event", "denominator", "period", "period_number", "property", "of", "window"],
+        ["metric"] = ["id", "name", "type", "target", "description", "from", "to", "event", "return_event", "denominator", "signup", "period", "period_number", "property", "of", "window"],
         ["event_condition"] = ["event", "where"],
         ["ideal"] = ["emotion", "description", "targets"],
         ["moment_of_truth"] = ["id", "name", "stage", "condition", "deadline", "impact", "action", "kpi"],

@@ -631,6 +631,7 @@ public static partial class JourneyParser
                 Event = f.Node("event") is { } e ? EventCondition(e, $"the event of {what}") : null,
                 ReturnEvent = f.Node("return_event") is { } r ? EventCondition(r, $"the return event of {what}") : null,
                 Denominator = f.Node("denominator") is { } d ? EventCondition(d, $"the denominator of {what}") : null,
+                Signup = f.Node("signup") is { } su ? EventCondition(su, $"the invited signup of {what}") : null,
                 Period = f.Enum<RetentionPeriod>("period"),
                 PeriodNumber = f.Integer("period_number"),
                 Property = f.Text("property"),
@@ -686,6 +687,10 @@ public static partial class JourneyParser
                     Need(m.Event is not null, "event", "the revenue event, e.g. Invoice Paid");
                     Need(m.Property is not null, "property", "the numeric event property holding the amount");
                     Need(m.Period is not null, "period", "day, week or month: the length of the two periods compared");
+                    break;
+                case MetricType.ViralCoefficient:
+                    Need(m.Event is not null, "event", "the invite event, e.g. Invite Sent");
+                    Need(m.Signup is not null, "signup", "the signup that came from an invite, e.g. { event: Signed Up, where: 'invited_by exists' }");
                     break;
                 case MetricType.Sum:
                     Need(m.Event is not null, "event", "the event whose property is summed");

@@ -187,7 +187,7 @@ public static class JourneyValidator
     {
         MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate or MetricType.Nrr => TargetUnit.Percent,
         MetricType.TimeBetween => TargetUnit.Duration,
-        MetricType.Nps or MetricType.Frequency => TargetUnit.Number,
+        MetricType.Nps or MetricType.Frequency or MetricType.ViralCoefficient => TargetUnit.Number,
         _ => null,
     };
 

@@ -145,6 +145,7 @@ public static class JourneyYamlWriter
         .Optional("event", Event(m.Event))
         .Optional("return_event", Event(m.ReturnEvent))
         .Optional("denominator", Event(m.Denominator))
+        .Optional("signup", Event(m.Signup))
         .Text("period", Kebab(m.Period))
         .Number("period_number", m.PeriodNumber)
         .Text("property", m.Property)
