@@ -321,7 +321,7 @@ public static class JourneyAnalyzer
             Type = m.Type,
             Target = m.Target,
             Actual = actual,
-            Status = m.Target?.Evaluate(actual) ?? TargetStatus.NoData,
+            Status = m.Target?.Evaluate(actual) ?? (actual is null ? TargetStatus.NoData : TargetStatus.NoTarget),
             Detail = detail,
             IdealTarget = ideal,
             IdealStatus = ideal?.Evaluate(actual),

@@ -61,6 +61,7 @@ internal static class JourneyGrid
         TargetStatus.Met => "met",
         TargetStatus.AtRisk => "at risk",
         TargetStatus.Missed => "missed",
+        TargetStatus.NoTarget => "no target",
         _ => "no data",
     };
 
