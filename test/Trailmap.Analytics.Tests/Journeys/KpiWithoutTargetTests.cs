@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
-using System.Text.Json;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Actuals;
 using Trailmap.Journeys.Rendering;
