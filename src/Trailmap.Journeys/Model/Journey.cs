@@ -9,6 +9,8 @@ public sealed record Journey
     public string? Owner { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public EmotionScale EmotionScale { get; init; } = EmotionScale.Default;
+    /// <summary>Feeling words and emoji with their score on the journey's scale, over the built-in lexicon.</summary>
+    public IReadOnlyDictionary<string, double> EmotionLexicon { get; init; } = new Dictionary<string, double>();
     /// <summary>Conversion window between consecutive stages; null means unbounded.</summary>
     public Duration? Window { get; init; }
     public IReadOnlyList<Persona> Personas { get; init; } = [];
@@ -111,6 +113,13 @@ public sealed record Emotion
 {
     public double? Score { get; init; }
     public IReadOnlyList<string> Feelings { get; init; } = [];
+    /// <summary>
+    /// The score derived from the feelings through the emotion lexicon when no score is written; never the
+    /// written score, so renders keep the two apart.
+    /// </summary>
+    public double? DerivedScore { get; init; }
+    /// <summary>The lexicon terms (words and emoji) the derived score averages.</summary>
+    public IReadOnlyList<string> DerivedFrom { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

@@ -16,7 +16,9 @@ public static partial class JourneyParser
 {
     public const int FormatVersion = 1;
 
-    public static ParseResult Parse(string yaml, string file = "journey.yaml")
+    /// <summary>Reads journey text. <paramref name="baseDirectory"/> is the journey file's directory, where a referenced
+    /// emotion lexicon file is read; null where the journey is not a file on disk (the workspace) refuses such files.</summary>
+    public static ParseResult Parse(string yaml, string file = "journey.yaml", string? baseDirectory = null)
     {
         var ctx = new ParseContext(file);
         if (TooLarge(yaml) is { } size)
@@ -80,7 +82,7 @@ public static partial class JourneyParser
             return new ParseResult(null, ctx.Diagnostics);
         }
 
-        var journey = new Reader(ctx).Journey(root);
+        var journey = new Reader(ctx, baseDirectory).Journey(root);
         return new ParseResult(journey, ctx.Diagnostics);
     }
 
@@ -116,7 +118,7 @@ public static partial class JourneyParser
         return text.Trim();
     }
 
-    private sealed class Reader(ParseContext ctx)
+    private sealed partial class Reader(ParseContext ctx, string? baseDirectory)
     {
         public Journey? Journey(Fields f)
         {
@@ -141,6 +143,9 @@ public static partial class JourneyParser
                 ctx.Report(Codes.MissingField, f.Location, "the journey needs 'stages': a list of the phases customers pass through");
             }
 
+            var lexicon = f.Node("emotion_lexicon") is { } lexiconNode ? EmotionLexiconOf(lexiconNode, scale) : new Dictionary<string, double>();
+            stages = DeriveEmotions(stages, lexicon, scale);
+
             var journey = new Journey
             {
                 Id = id ?? "journey",
@@ -149,6 +154,7 @@ public static partial class JourneyParser
                 Owner = f.Text("owner"),
                 Tags = f.TextList("tags"),
                 EmotionScale = scale,
+                EmotionLexicon = lexicon,
                 Window = f.Duration("window"),
                 Personas = f.List("personas", (n, _) => Persona(n)),
                 Stages = stages,

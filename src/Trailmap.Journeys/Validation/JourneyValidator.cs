@@ -57,6 +57,12 @@ public static class JourneyValidator
         foreach (var stage in journey.Stages)
         {
             CheckScore(stage.Emotion?.Score, stage.Emotion is { } emotion ? emotion.ValueLocations.Of("score", emotion.Location) : stage.Location, $"the emotion of stage '{stage.Id}'");
+            if (stage.Emotion is { Score: null, DerivedScore: null, Feelings.Count: > 0 } unscored)
+            {
+                Report(Codes.FeelingsNotInLexicon, unscored.ValueLocations.Of("feelings", unscored.Location),
+                    $"stage '{stage.Id}' feels '{string.Join(", ", unscored.Feelings)}', and the emotion lexicon knows none of these words or emoji, so its curve point is missing; write a 'score' or add a word to 'emotion_lexicon', e.g. emotion_lexicon: {{ \"{Trailmap.Journeys.Emotions.EmotionLexicon.Terms(unscored.Feelings[0]).FirstOrDefault() ?? "word"}\": 3 }}");
+            }
+
             CheckScore(stage.Ideal?.Emotion, stage.Ideal is { } idealState ? idealState.ValueLocations.Of("emotion", idealState.Location) : stage.Location, $"the ideal emotion of stage '{stage.Id}'");
             foreach (var action in stage.Actions)
             {

@@ -20,6 +20,8 @@ public static class JourneyYamlWriter
         .Text("owner", j.Owner)
         .Texts("tags", j.Tags)
         .Add("emotion_scale", new YamlRaw(YamlScalar.Text(j.EmotionScale.ToString())))
+        .Optional("emotion_lexicon", j.EmotionLexicon.Count == 0 ? null
+            : new YamlMap([.. j.EmotionLexicon.Select(e => new KeyValuePair<string, YamlValue>(YamlScalar.Text(e.Key), new YamlRaw(YamlScalar.Number(e.Value))))]))
         .Text("window", j.Window?.Text)
         .Maps("personas", j.Personas, Persona)
         .Add("stages", new YamlList([.. j.Stages.Select(Stage)]))

@@ -111,6 +111,8 @@ internal static class JourneyGrid
         null => null,
         { Score: { } s, Feelings.Count: > 0 } => $"{Number(s)} ({string.Join(", ", e.Feelings)})",
         { Score: { } s } => Number(s),
+        // A derived score is marked as such, so it is never read as one the author wrote.
+        { DerivedScore: { } d } => $"~{Number(d)} (derived from feelings: {string.Join(", ", e.Feelings)})",
         { Feelings.Count: > 0 } => string.Join(", ", e.Feelings),
         _ => null,
     };

@@ -480,13 +480,16 @@ text { font-family: "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Robo
 .curve.designed { stroke: #4f5bd5; stroke-width: 3; }
 .curve.ideal { stroke: #1a9a8a; stroke-width: 2; stroke-dasharray: 7 5; }
 .curve.measured { stroke: #e0703a; stroke-width: 2.5; stroke-dasharray: 1 5; }
+.curve.derived { stroke: #8a5cc7; stroke-width: 2.5; stroke-dasharray: 4 4; }
 .pt { stroke: #ffffff; stroke-width: 2; }
 .pt.designed { fill: #4f5bd5; }
 .pt.ideal { fill: #ffffff; stroke: #1a9a8a; }
 .pt.measured { fill: #e0703a; }
+.pt.derived { fill: #ffffff; stroke: #8a5cc7; stroke-width: 2; }
 .pt-label { font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #f7f8fe; stroke-width: 4px; stroke-linejoin: round; }
 .pt-label.ideal { fill: #1a9a8a; }
 .pt-label.measured { fill: #e0703a; }
+.pt-label.derived { fill: #8a5cc7; }
 .legend { font-size: 11px; fill: #4a5468; }
 """;
 }
