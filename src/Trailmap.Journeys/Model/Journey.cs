@@ -21,6 +21,11 @@ public sealed record Journey
     public IReadOnlyList<Metric> Metrics { get; init; } = [];
     public IReadOnlyList<Intervention> Interventions { get; init; } = [];
     public IReadOnlyList<Sequence> Sequences { get; init; } = [];
+    public IReadOnlyList<JourneyTrigger> Triggers { get; init; } = [];
+    public IReadOnlyList<JourneyProgram> Programs { get; init; } = [];
+    public IReadOnlyList<ActivationPath> ActivationPaths { get; init; } = [];
+    public IReadOnlyList<CohortTarget> CohortTargets { get; init; } = [];
+    public IReadOnlyList<RoadmapItem> Roadmap { get; init; } = [];
     /// <summary>Frequency cap and quiet hours for the journey's interventions and sequences.</summary>
     public AutomationSettings? Automation { get; init; }
     /// <summary>The health scorecard, when the journey declares one.</summary>
@@ -90,6 +95,16 @@ public sealed record Touchpoint
     public string? Channel { get; init; }
     public TouchpointLayer Layer { get; init; } = TouchpointLayer.Frontstage;
     public string? Owner { get; init; }
+    /// <summary>What the touchpoint is for.</summary>
+    public string? Goal { get; init; }
+    /// <summary>How it works today.</summary>
+    public string? Current { get; init; }
+    /// <summary>How it should work.</summary>
+    public string? Ideal { get; init; }
+    /// <summary>The change that gets it from current to ideal.</summary>
+    public string? Fix { get; init; }
+    /// <summary>Further stages the touchpoint spans, besides the one it is written in.</summary>
+    public IReadOnlyList<string> Stages { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -148,6 +163,7 @@ public sealed record Opportunity
     public required string Id { get; init; }
     public required string Text { get; init; }
     public OpportunityType? Type { get; init; }
+    public OpportunityKind? Kind { get; init; }
     public Level? Priority { get; init; }
     public OpportunityStatus? Status { get; init; }
     public string? Owner { get; init; }

@@ -21,6 +21,11 @@ public static class JourneyValidator
         CheckUnique(journey.MomentsOfTruth.Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "moment of truth", Report);
         CheckUnique(journey.Milestones.Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "milestone", Report);
         CheckUnique(journey.Interventions.Select(i => (i.Id, IdAt(i.ValueLocations, i.Location))).Concat(journey.Sequences.Select(s => (s.Id, IdAt(s.ValueLocations, s.Location)))), "intervention or sequence", Report);
+        CheckUnique(journey.Triggers.Select(t => (t.Id, IdAt(t.ValueLocations, t.Location))), "trigger", Report);
+        CheckUnique(journey.Programs.Select(p => (p.Id, IdAt(p.ValueLocations, p.Location))), "program", Report);
+        CheckUnique(journey.ActivationPaths.Select(a => (a.Id, IdAt(a.ValueLocations, a.Location))), "activation path", Report);
+        CheckUnique(journey.CohortTargets.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "cohort target", Report);
+        CheckUnique(journey.Roadmap.Select(r => (r.Id, IdAt(r.ValueLocations, r.Location))), "roadmap item", Report);
 
         var stages = journey.Stages.Select(s => s.Id).ToHashSet();
         var personas = journey.Personas.Select(p => p.Id).ToHashSet();
@@ -149,6 +154,8 @@ public static class JourneyValidator
             Resolve(ct.Touchpoint, touchpoints, "touchpoint", ct.ValueLocations.Of("touchpoint", ct.Location), "a critical touchpoint");
         }
 
+        StructureRules.Check(journey, stages, metrics, (r, k, kind, at, w) => Resolve(r, k, kind, at, w), Report);
+
         void CheckCondition(Condition c, string where)
         {
             Resolve(c.EnteredStage, stages, "stage", c.ValueLocations.Of("entered_stage", c.Location), where);
@@ -201,7 +208,7 @@ public static class JourneyValidator
         locations.Of("id", fallback);
 
     /// <summary>Item i of a list key; a single value written instead of a list is located at the key's value.</summary>
-    private static SourceLocation ItemAt(IReadOnlyDictionary<string, SourceLocation> locations, string key, int i, SourceLocation fallback) =>
+    internal static SourceLocation ItemAt(IReadOnlyDictionary<string, SourceLocation> locations, string key, int i, SourceLocation fallback) =>
         locations.Of($"{key}[{i}]", locations.Of(key, fallback));
 
     private static string Short(string text) => text.Length <= 40 ? $"\"{text}\"" : $"\"{text[..37]}...\"";

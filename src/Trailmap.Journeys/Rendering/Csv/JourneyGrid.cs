@@ -30,7 +30,7 @@ internal static class JourneyGrid
         Lane("Thoughts", s => s.Thoughts);
         Lane("Emotion", s => [Emotion(s.Emotion)]);
         Lane("Pain points", s => s.PainPoints.Select(p => WithDetails(p.Text, Kebab(p.Severity))));
-        Lane("Opportunities", s => s.Opportunities.Select(o => WithDetails(o.Text, Kebab(o.Type), Kebab(o.Priority), Kebab(o.Status), o.Owner)));
+        Lane("Opportunities", s => s.Opportunities.Select(o => WithDetails(o.Text, Kebab(o.Type), Kebab(o.Kind), Kebab(o.Priority), Kebab(o.Status), o.Owner)));
         Lane("Entry", s => [s.Entry is null ? null : Event(s.Entry)]);
         Lane("KPIs", s => s.Kpis.Select(k => Kpi(k, actuals)));
         Lane("Ideal", s => Ideal(s.Ideal));

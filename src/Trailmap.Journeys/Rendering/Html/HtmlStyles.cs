@@ -211,7 +211,10 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .section-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 20px; margin-top: 8px; align-items: start; }
 .panel > h2 { margin-bottom: 12px; }
 .panel .card + .card { margin-top: 12px; }
-.moment-card, .rule { padding: 14px 16px; break-inside: avoid; }
+.moment-card, .rule, .structure-card { padding: 14px 16px; break-inside: avoid; }
+.structure .card-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 12px; }
+.structure .card-grid .card + .card { margin-top: 0; }
+.structure-card h3 { font-size: 15px; margin-bottom: 8px; overflow-wrap: anywhere; }
 .moment-card h3, .rule h3 { font-size: 15px; margin-bottom: 8px; overflow-wrap: anywhere; }
 .moment-card h3::before { content: "◆ "; color: #d08a1c; }
 .kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; font-size: 13px; }
