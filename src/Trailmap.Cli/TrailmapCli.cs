@@ -16,7 +16,7 @@ public static class TrailmapCli
     {
         var root = new RootCommand("trailmap: customer journeys as code. Map the journey in YAML, validate and render it, and measure it against customer events.");
         root.Subcommands.Add(ValidateCommand.Create(terminal));
-        root.Subcommands.Add(RenderCommand.Create(terminal));
+        root.Subcommands.Add(RenderCommand.Create(terminal, time));
         root.Subcommands.Add(TemplatesCommand.Create(terminal));
         root.Subcommands.Add(InitCommand.Create(terminal));
         root.Subcommands.Add(SchemaCommand.Create(terminal));

@@ -29,12 +29,14 @@ public sealed record JourneyFile(string Path, Journey? Journey, IReadOnlyList<Di
             return new JourneyFile(path, null, [d]);
         }
 
-        return FromText(text, path);
+        return FromText(text, path, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
     }
 
-    public static JourneyFile FromText(string yaml, string path = "journey.yaml")
+    /// <summary>Parses and validates journey text; <paramref name="baseDirectory"/> is where files the journey refers to
+    /// (an emotion lexicon) are read, and null refuses them.</summary>
+    public static JourneyFile FromText(string yaml, string path = "journey.yaml", string? baseDirectory = null)
     {
-        var parsed = JourneyParser.Parse(yaml, path);
+        var parsed = JourneyParser.Parse(yaml, path, baseDirectory);
         var diagnostics = parsed.Diagnostics.ToList();
         if (parsed.Journey is { } journey)
         {

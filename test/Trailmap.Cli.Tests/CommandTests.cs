@@ -149,6 +149,18 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_zip_into_a_missing_folder_says_so_and_writes_nothing()
+    {
+        var target = Temp(Path.Combine("no-such-folder", "map.zip"));
+        var run = await CliRun.RunAsync("render", RepoPaths.Sample("complete.yaml"), "--format", "zip", "-o", target);
+        run.ExitCode.ShouldBe(1, run.ToString());
+        run.Err.ShouldContain("cannot write");
+        run.Err.ShouldContain("does not exist");
+        run.Err.ShouldNotContain("   at ");
+        Directory.Exists(Temp("no-such-folder")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Render_with_actuals_of_another_journey_says_so()
     {
         var actuals = Write("a.json", "{\"journey\": \"other\", \"stages\": []}");

@@ -20,6 +20,7 @@ public static class AnalysisMarkdown
             TargetStatus.Met => "met",
             TargetStatus.AtRisk => "at risk",
             TargetStatus.Missed => "missed",
+            TargetStatus.NoTarget => "no target",
             _ => "no data",
         };
 

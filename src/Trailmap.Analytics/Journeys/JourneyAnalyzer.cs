@@ -39,6 +39,7 @@ public static class JourneyAnalyzer
             Add(m.Event);
             Add(m.ReturnEvent);
             Add(m.Denominator);
+            Add(m.Signup);
             if (m.Property is { } p)
             {
                 used.Add(p);
@@ -299,6 +300,9 @@ public static class JourneyAnalyzer
             case MetricType.Nrr when m.Event is not null && m.Property is not null && m.Period is { } nrrPeriod:
                 (actual, detail) = NetRevenueRetention(log, m, nrrPeriod);
                 break;
+            case MetricType.ViralCoefficient when m.Event is not null && m.Signup is not null:
+                (actual, detail) = ViralCoefficient(log, m.Event, m.Signup);
+                break;
             case MetricType.Frequency when m.Event is not null && m.Period is { } per:
                 (actual, detail) = Frequency(log, m.Event, per);
                 break;
@@ -317,7 +321,7 @@ public static class JourneyAnalyzer
             Type = m.Type,
             Target = m.Target,
             Actual = actual,
-            Status = m.Target?.Evaluate(actual) ?? TargetStatus.NoData,
+            Status = m.Target?.Evaluate(actual) ?? (actual is null ? TargetStatus.NoData : TargetStatus.NoTarget),
             Detail = detail,
             IdealTarget = ideal,
             IdealStatus = ideal?.Evaluate(actual),
@@ -465,6 +469,46 @@ public static class JourneyAnalyzer
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// Viral coefficient K = i × c: i = invites per existing customer, c = invited signups per invite, so K = invited
+    /// signups / existing customers. Existing customers are those in the data without an invited signup of their own
+    /// (the invitees are what K counts, not who it counts per); invites sent by invitees still count.
+    /// </summary>
+    private static (double?, string?) ViralCoefficient(EventLog log, EventCondition invite, EventCondition signup)
+    {
+        var invites = CountEvents(log, invite);
+        if (invites == 0)
+        {
+            return (null, "no invites");
+        }
+
+        var signupMatcher = new EventMatcher(log, signup);
+        long invited = 0;
+        long existing = 0;
+        for (var c = 0; c < log.CustomerCount; c++)
+        {
+            var joined = false;
+            for (var i = log.Offsets[c]; i < log.Offsets[c + 1] && !joined; i++)
+            {
+                joined = signupMatcher.Exists && signupMatcher.Matches(i);
+            }
+
+            invited += joined ? 1 : 0;
+            existing += joined ? 0 : 1;
+        }
+
+        if (existing == 0)
+        {
+            return (null, "no customers besides the invited ones");
+        }
+
+        var perCustomer = (double)invites / existing;
+        var conversion = (double)invited / invites;
+        // i × c written as its quotient, so 4 / 10 is exactly 0.4 rather than 1.2 × 0.333... rounded twice.
+        return ((double)invited / existing, string.Create(CultureInfo.InvariantCulture,
+            $"{invites:N0} invites by {existing:N0} customers ({perCustomer:0.##} each), {invited:N0} signed up ({conversion:0.#%})"));
     }
 
     /// <summary>

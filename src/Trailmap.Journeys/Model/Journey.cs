@@ -9,6 +9,8 @@ public sealed record Journey
     public string? Owner { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public EmotionScale EmotionScale { get; init; } = EmotionScale.Default;
+    /// <summary>Feeling words and emoji with their score on the journey's scale, over the built-in lexicon.</summary>
+    public IReadOnlyDictionary<string, double> EmotionLexicon { get; init; } = new Dictionary<string, double>();
     /// <summary>Conversion window between consecutive stages; null means unbounded.</summary>
     public Duration? Window { get; init; }
     public IReadOnlyList<Persona> Personas { get; init; } = [];
@@ -19,6 +21,11 @@ public sealed record Journey
     public IReadOnlyList<Metric> Metrics { get; init; } = [];
     public IReadOnlyList<Intervention> Interventions { get; init; } = [];
     public IReadOnlyList<Sequence> Sequences { get; init; } = [];
+    public IReadOnlyList<JourneyTrigger> Triggers { get; init; } = [];
+    public IReadOnlyList<JourneyProgram> Programs { get; init; } = [];
+    public IReadOnlyList<ActivationPath> ActivationPaths { get; init; } = [];
+    public IReadOnlyList<CohortTarget> CohortTargets { get; init; } = [];
+    public IReadOnlyList<RoadmapItem> Roadmap { get; init; } = [];
     /// <summary>Frequency cap and quiet hours for the journey's interventions and sequences.</summary>
     public AutomationSettings? Automation { get; init; }
     /// <summary>The health scorecard, when the journey declares one.</summary>
@@ -88,6 +95,16 @@ public sealed record Touchpoint
     public string? Channel { get; init; }
     public TouchpointLayer Layer { get; init; } = TouchpointLayer.Frontstage;
     public string? Owner { get; init; }
+    /// <summary>What the touchpoint is for.</summary>
+    public string? Goal { get; init; }
+    /// <summary>How it works today.</summary>
+    public string? Current { get; init; }
+    /// <summary>How it should work.</summary>
+    public string? Ideal { get; init; }
+    /// <summary>The change that gets it from current to ideal.</summary>
+    public string? Fix { get; init; }
+    /// <summary>Further stages the touchpoint spans, besides the one it is written in.</summary>
+    public IReadOnlyList<string> Stages { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -111,6 +128,13 @@ public sealed record Emotion
 {
     public double? Score { get; init; }
     public IReadOnlyList<string> Feelings { get; init; } = [];
+    /// <summary>
+    /// The score derived from the feelings through the emotion lexicon when no score is written; never the
+    /// written score, so renders keep the two apart.
+    /// </summary>
+    public double? DerivedScore { get; init; }
+    /// <summary>The lexicon terms (words and emoji) the derived score averages.</summary>
+    public IReadOnlyList<string> DerivedFrom { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -139,6 +163,7 @@ public sealed record Opportunity
     public required string Id { get; init; }
     public required string Text { get; init; }
     public OpportunityType? Type { get; init; }
+    public OpportunityKind? Kind { get; init; }
     public Level? Priority { get; init; }
     public OpportunityStatus? Status { get; init; }
     public string? Owner { get; init; }

@@ -25,6 +25,8 @@ public enum MetricType
     Frequency,
     /// <summary>Net revenue retention: revenue of last period's paying customers this period over last period.</summary>
     Nrr,
+    /// <summary>Viral coefficient: signups from invites per existing customer (invites per customer times invite conversion).</summary>
+    ViralCoefficient,
     /// <summary>A value computed elsewhere (e.g. health score) and only compared with its target.</summary>
     Score,
 }
@@ -51,6 +53,8 @@ public sealed record Metric
     public EventCondition? Event { get; init; }
     public EventCondition? ReturnEvent { get; init; }
     public EventCondition? Denominator { get; init; }
+    /// <summary>For a viral coefficient: the signup that came from an invite (the invite is <see cref="Event"/>).</summary>
+    public EventCondition? Signup { get; init; }
     public RetentionPeriod? Period { get; init; }
     public int? PeriodNumber { get; init; }
     /// <summary>The event property holding the value for NPS, CSAT and sums.</summary>

@@ -18,8 +18,11 @@ public enum TargetUnit
 
 public enum TargetComparison { AtLeast, MoreThan, AtMost, LessThan, Equal, Between }
 
-/// <summary>Whether an actual meets its target. "At risk" is within 10% (relative) of the bound.</summary>
-public enum TargetStatus { Met, AtRisk, Missed, NoData }
+/// <summary>
+/// Whether an actual meets its target. "At risk" is within 10% (relative) of the bound. NoData: nothing was measured. NoTarget: measured, but the KPI has no
+/// target to compare with, so its actual stands alone.
+/// </summary>
+public enum TargetStatus { Met, AtRisk, Missed, NoData, NoTarget }
 
 /// <summary>A comparison such as <c>&gt;= 65%</c>, <c>&lt; 30m</c> or <c>2%..5%</c>.</summary>
 [JsonConverter(typeof(TargetJsonConverter))]

@@ -16,7 +16,9 @@ public static partial class JourneyParser
 {
     public const int FormatVersion = 1;
 
-    public static ParseResult Parse(string yaml, string file = "journey.yaml")
+    /// <summary>Reads journey text. <paramref name="baseDirectory"/> is the journey file's directory, where a referenced
+    /// emotion lexicon file is read; null where the journey is not a file on disk (the workspace) refuses such files.</summary>
+    public static ParseResult Parse(string yaml, string file = "journey.yaml", string? baseDirectory = null)
     {
         var ctx = new ParseContext(file);
         if (TooLarge(yaml) is { } size)
@@ -80,7 +82,7 @@ public static partial class JourneyParser
             return new ParseResult(null, ctx.Diagnostics);
         }
 
-        var journey = new Reader(ctx).Journey(root);
+        var journey = new Reader(ctx, baseDirectory).Journey(root);
         return new ParseResult(journey, ctx.Diagnostics);
     }
 
@@ -116,7 +118,7 @@ public static partial class JourneyParser
         return text.Trim();
     }
 
-    private sealed class Reader(ParseContext ctx)
+    private sealed partial class Reader(ParseContext ctx, string? baseDirectory)
     {
         public Journey? Journey(Fields f)
         {
@@ -141,6 +143,9 @@ public static partial class JourneyParser
                 ctx.Report(Codes.MissingField, f.Location, "the journey needs 'stages': a list of the phases customers pass through");
             }
 
+            var lexicon = f.Node("emotion_lexicon") is { } lexiconNode ? EmotionLexiconOf(lexiconNode, scale) : new Dictionary<string, double>();
+            stages = DeriveEmotions(stages, lexicon, scale);
+
             var journey = new Journey
             {
                 Id = id ?? "journey",
@@ -149,6 +154,7 @@ public static partial class JourneyParser
                 Owner = f.Text("owner"),
                 Tags = f.TextList("tags"),
                 EmotionScale = scale,
+                EmotionLexicon = lexicon,
                 Window = f.Duration("window"),
                 Personas = f.List("personas", (n, _) => Persona(n)),
                 Stages = stages,
@@ -158,6 +164,11 @@ public static partial class JourneyParser
                 Metrics = f.List("metrics", (n, _) => Metric(n, "a journey metric", defaultStage: null, previousStage: null)),
                 Interventions = f.List("interventions", (n, _) => Intervention(n)),
                 Sequences = f.List("sequences", (n, _) => Sequence(n)),
+                Triggers = f.List("triggers", (n, _) => Trigger(n)),
+                Programs = f.List("programs", (n, _) => Program(n)),
+                ActivationPaths = f.List("activation_paths", (n, _) => ActivationPath(n)),
+                CohortTargets = f.List("cohort_targets", (n, i) => CohortTarget(n, i)),
+                Roadmap = f.List("roadmap", (n, _) => RoadmapItem(n)),
                 Health = f.Node("health") is { } h ? Health(h) : null,
                 Automation = f.Node("automation") is { } a ? Automation(a) : null,
                 Location = f.Location,
@@ -491,6 +502,11 @@ public static partial class JourneyParser
                 Channel = f.Text("channel"),
                 Layer = f.Enum<TouchpointLayer>("layer") ?? TouchpointLayer.Frontstage,
                 Owner = f.Text("owner"),
+                Goal = f.Text("goal"),
+                Current = f.Text("current"),
+                Ideal = f.Text("ideal"),
+                Fix = f.Text("fix"),
+                Stages = f.TextList("stages"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -580,6 +596,7 @@ public static partial class JourneyParser
                 Id = f.Id(required: false) ?? $"{stageId}-opportunity-{index}",
                 Text = t,
                 Type = f.Enum<OpportunityType>("type"),
+                Kind = f.Enum<OpportunityKind>("kind"),
                 Priority = f.Enum<Level>("priority"),
                 Status = f.Enum<OpportunityStatus>("status"),
                 Owner = f.Text("owner"),
@@ -631,6 +648,7 @@ public static partial class JourneyParser
                 Event = f.Node("event") is { } e ? EventCondition(e, $"the event of {what}") : null,
                 ReturnEvent = f.Node("return_event") is { } r ? EventCondition(r, $"the return event of {what}") : null,
                 Denominator = f.Node("denominator") is { } d ? EventCondition(d, $"the denominator of {what}") : null,
+                Signup = f.Node("signup") is { } su ? EventCondition(su, $"the invited signup of {what}") : null,
                 Period = f.Enum<RetentionPeriod>("period"),
                 PeriodNumber = f.Integer("period_number"),
                 Property = f.Text("property"),
@@ -686,6 +704,10 @@ public static partial class JourneyParser
                     Need(m.Event is not null, "event", "the revenue event, e.g. Invoice Paid");
                     Need(m.Property is not null, "property", "the numeric event property holding the amount");
                     Need(m.Period is not null, "period", "day, week or month: the length of the two periods compared");
+                    break;
+                case MetricType.ViralCoefficient:
+                    Need(m.Event is not null, "event", "the invite event, e.g. Invite Sent");
+                    Need(m.Signup is not null, "signup", "the signup that came from an invite, e.g. { event: Signed Up, where: 'invited_by exists' }");
                     break;
                 case MetricType.Sum:
                     Need(m.Event is not null, "event", "the event whose property is summed");

@@ -21,6 +21,11 @@ public static class JourneyValidator
         CheckUnique(journey.MomentsOfTruth.Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "moment of truth", Report);
         CheckUnique(journey.Milestones.Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "milestone", Report);
         CheckUnique(journey.Interventions.Select(i => (i.Id, IdAt(i.ValueLocations, i.Location))).Concat(journey.Sequences.Select(s => (s.Id, IdAt(s.ValueLocations, s.Location)))), "intervention or sequence", Report);
+        CheckUnique(journey.Triggers.Select(t => (t.Id, IdAt(t.ValueLocations, t.Location))), "trigger", Report);
+        CheckUnique(journey.Programs.Select(p => (p.Id, IdAt(p.ValueLocations, p.Location))), "program", Report);
+        CheckUnique(journey.ActivationPaths.Select(a => (a.Id, IdAt(a.ValueLocations, a.Location))), "activation path", Report);
+        CheckUnique(journey.CohortTargets.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "cohort target", Report);
+        CheckUnique(journey.Roadmap.Select(r => (r.Id, IdAt(r.ValueLocations, r.Location))), "roadmap item", Report);
 
         var stages = journey.Stages.Select(s => s.Id).ToHashSet();
         var personas = journey.Personas.Select(p => p.Id).ToHashSet();
@@ -57,6 +62,12 @@ public static class JourneyValidator
         foreach (var stage in journey.Stages)
         {
             CheckScore(stage.Emotion?.Score, stage.Emotion is { } emotion ? emotion.ValueLocations.Of("score", emotion.Location) : stage.Location, $"the emotion of stage '{stage.Id}'");
+            if (stage.Emotion is { Score: null, DerivedScore: null, Feelings.Count: > 0 } unscored)
+            {
+                Report(Codes.FeelingsNotInLexicon, unscored.ValueLocations.Of("feelings", unscored.Location),
+                    $"stage '{stage.Id}' feels '{string.Join(", ", unscored.Feelings)}', and the emotion lexicon knows none of these words or emoji, so its curve point is missing; write a 'score' or add a word to 'emotion_lexicon', e.g. emotion_lexicon: {{ \"{Trailmap.Journeys.Emotions.EmotionLexicon.Terms(unscored.Feelings[0]).FirstOrDefault() ?? "word"}\": 3 }}");
+            }
+
             CheckScore(stage.Ideal?.Emotion, stage.Ideal is { } idealState ? idealState.ValueLocations.Of("emotion", idealState.Location) : stage.Location, $"the ideal emotion of stage '{stage.Id}'");
             foreach (var action in stage.Actions)
             {
@@ -143,6 +154,8 @@ public static class JourneyValidator
             Resolve(ct.Touchpoint, touchpoints, "touchpoint", ct.ValueLocations.Of("touchpoint", ct.Location), "a critical touchpoint");
         }
 
+        StructureRules.Check(journey, stages, metrics, (r, k, kind, at, w) => Resolve(r, k, kind, at, w), Report);
+
         void CheckCondition(Condition c, string where)
         {
             Resolve(c.EnteredStage, stages, "stage", c.ValueLocations.Of("entered_stage", c.Location), where);
@@ -187,7 +200,7 @@ public static class JourneyValidator
     {
         MetricType.Conversion or MetricType.Retention or MetricType.Csat or MetricType.Rate or MetricType.Nrr => TargetUnit.Percent,
         MetricType.TimeBetween => TargetUnit.Duration,
-        MetricType.Nps or MetricType.Frequency => TargetUnit.Number,
+        MetricType.Nps or MetricType.Frequency or MetricType.ViralCoefficient => TargetUnit.Number,
         _ => null,
     };
 
@@ -195,7 +208,7 @@ public static class JourneyValidator
         locations.Of("id", fallback);
 
     /// <summary>Item i of a list key; a single value written instead of a list is located at the key's value.</summary>
-    private static SourceLocation ItemAt(IReadOnlyDictionary<string, SourceLocation> locations, string key, int i, SourceLocation fallback) =>
+    internal static SourceLocation ItemAt(IReadOnlyDictionary<string, SourceLocation> locations, string key, int i, SourceLocation fallback) =>
         locations.Of($"{key}[{i}]", locations.Of(key, fallback));
 
     private static string Short(string text) => text.Length <= 40 ? $"\"{text}\"" : $"\"{text[..37]}...\"";

@@ -39,6 +39,7 @@ public static class Formats
         TargetStatus.Met => "met",
         TargetStatus.AtRisk => "at risk",
         TargetStatus.Missed => "missed",
+        TargetStatus.NoTarget => "no target",
         _ => "no data",
     };
 

@@ -73,7 +73,7 @@ public static class SuggestEndpoints
         });
     }
 
-    private sealed record Run(SuggestionReport? Report, string? Error, Trailmap.Journeys.Model.Journey? Journey, Trailmap.Analytics.Events.EventLog? Log);
+    private sealed record Run(SuggestionReport? Report, string? Error, Trailmap.Journeys.Model.Journey? Journey, Trailmap.Events.EventLog? Log);
 
     private static async Task<Run> RunAsync(JourneyStore journeys, StoredJourney stored, EventData data, CancellationToken cancel)
     {

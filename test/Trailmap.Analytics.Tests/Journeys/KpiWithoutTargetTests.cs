@@ -1,6 +1,9 @@
+using System.Text.Json;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Events;
 using Trailmap.Journeys;
+using Trailmap.Journeys.Actuals;
+using Trailmap.Journeys.Rendering;
 
 namespace Trailmap.Analytics.Tests.Journeys;
 
@@ -57,5 +60,21 @@ public sealed class KpiWithoutTargetTests
         rows.Single(r => r.StartsWith("| Visits |", StringComparison.Ordinal)).ShouldBe("| Visits | visit | \\- | 3 | no target | 3 events |");
         rows.Single(r => r.StartsWith("| Payments |", StringComparison.Ordinal)).ShouldBe("| Payments | visit | &gt;= 1 | 0 | missed | 0 events |");
         md.ShouldNotContain("no data");
+    }
+
+    [Fact]
+    public void The_json_status_of_a_measured_kpi_without_a_target_is_no_target_and_survives_the_actuals_file()
+    {
+        var analysis = Analyze();
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(analysis, TrailmapJson.Options));
+        var kpis = json.RootElement.GetProperty("kpis").EnumerateArray().ToDictionary(k => k.GetProperty("id").GetString()!);
+        // Visits was measured (3) with nothing to compare: no-target, not no-data.
+        kpis["visits"].GetProperty("status").GetString().ShouldBe("no-target");
+        kpis["visits"].GetProperty("actual").GetDouble().ShouldBe(3);
+        kpis["paid"].GetProperty("status").GetString().ShouldBe("missed");
+
+        var actuals = JourneyActuals.Read(JsonSerializer.Serialize(analysis.ToActuals(T0), TrailmapJson.Options));
+        actuals.ForKpi("visits")!.Status.ShouldBe(Trailmap.Journeys.Model.TargetStatus.NoTarget);
+        actuals.ForKpi("visits")!.Actual.ShouldBe(3);
     }
 }

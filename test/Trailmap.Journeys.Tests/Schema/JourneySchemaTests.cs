@@ -123,6 +123,14 @@ public sealed class JourneySchemaTests
             """).ShouldContain(e => e.Contains("missing required 'property'", StringComparison.Ordinal));
 
     [Fact]
+    public void A_viral_coefficient_kpi_needs_its_invite_and_signup_events() =>
+        Check("""
+            id: j
+            title: T
+            stages: [{ id: a, name: A, kpis: [{ id: k, name: K, type: viral-coefficient, event: Invite Sent, target: "0.4" }] }]
+            """).ShouldContain(e => e.Contains("missing required 'signup'", StringComparison.Ordinal));
+
+    [Fact]
     public void One_file_with_all_three_mistakes_reports_each()
     {
         var errors = Check("""

@@ -38,6 +38,9 @@ public sealed class BadFileTests
         { "TM104-kpi-without-target.yaml", "TM104", 8, 9 },
         { "TM105-unreachable-stage.yaml", "TM105", 4, 5 },
         { "TM106-target-unit-mismatch.yaml", "TM106", 13, 53 },
+        { "TM107-feelings-not-in-lexicon.yaml", "TM107", 7, 26 },
+        { "TM108-roadmap-item-unlinked.yaml", "TM108", 10, 5 },
+        { "TM109-activation-path-without-target.yaml", "TM109", 10, 5 },
     };
 
     /// <summary>Codes whose bad file would be over a megabyte; JourneyLimitsTests writes theirs on the fly.</summary>

@@ -19,6 +19,15 @@ public static class CsvRenderer
             Row(sb, [lane.Name, .. lane.Cells.Select(items => string.Join("\n", items))]);
         }
 
+        // The journey-wide parts follow the grid, one row per card: "Section: title", then its fields one per line.
+        foreach (var section in StructureCards.Build(journey))
+        {
+            foreach (var card in section.Cards)
+            {
+                Row(sb, [$"{section.Title}: {card.Title}", string.Join("\n", card.Rows.Select(r => $"{r.Label}: {r.Value}"))]);
+            }
+        }
+
         return sb.ToString();
     }
 

@@ -30,7 +30,7 @@ internal static class JourneyGrid
         Lane("Thoughts", s => s.Thoughts);
         Lane("Emotion", s => [Emotion(s.Emotion)]);
         Lane("Pain points", s => s.PainPoints.Select(p => WithDetails(p.Text, Kebab(p.Severity))));
-        Lane("Opportunities", s => s.Opportunities.Select(o => WithDetails(o.Text, Kebab(o.Type), Kebab(o.Priority), Kebab(o.Status), o.Owner)));
+        Lane("Opportunities", s => s.Opportunities.Select(o => WithDetails(o.Text, Kebab(o.Type), Kebab(o.Kind), Kebab(o.Priority), Kebab(o.Status), o.Owner)));
         Lane("Entry", s => [s.Entry is null ? null : Event(s.Entry)]);
         Lane("KPIs", s => s.Kpis.Select(k => Kpi(k, actuals)));
         Lane("Ideal", s => Ideal(s.Ideal));
@@ -61,6 +61,7 @@ internal static class JourneyGrid
         TargetStatus.Met => "met",
         TargetStatus.AtRisk => "at risk",
         TargetStatus.Missed => "missed",
+        TargetStatus.NoTarget => "no target",
         _ => "no data",
     };
 
@@ -110,6 +111,8 @@ internal static class JourneyGrid
         null => null,
         { Score: { } s, Feelings.Count: > 0 } => $"{Number(s)} ({string.Join(", ", e.Feelings)})",
         { Score: { } s } => Number(s),
+        // A derived score is marked as such, so it is never read as one the author wrote.
+        { DerivedScore: { } d } => $"~{Number(d)} (derived from feelings: {string.Join(", ", e.Feelings)})",
         { Feelings.Count: > 0 } => string.Join(", ", e.Feelings),
         _ => null,
     };

@@ -261,6 +261,11 @@ internal static class HtmlMap
                 html.Append("<span class=\"chip type\">").Append(Kebab(type)).Append("</span>");
             }
 
+            if (o.Kind is { } kind)
+            {
+                html.Append("<span class=\"chip kind kind-").Append(Kebab(kind)).Append("\">").Append(Kebab(kind)).Append("</span>");
+            }
+
             if (o.Priority is { } priority)
             {
                 html.Append("<span class=\"chip priority prio-").Append(Kebab(priority)).Append("\">").Append(Kebab(priority)).Append(" priority</span>");

@@ -25,12 +25,35 @@ internal static class HtmlSections
         }
 
         Metrics(html, journey, actuals);
+        Structure(html, journey);
         if (journey.Interventions.Count > 0 || journey.Sequences.Count > 0)
         {
             html.Append("<div class=\"section-row\">\n");
             Interventions(html, journey, StageName, actuals);
             Sequences(html, journey, StageName, actuals);
             html.Append("</div>\n");
+        }
+    }
+
+    /// <summary>Touchpoints in detail, triggers, programs, activation paths, cohort targets and the roadmap, as cards.</summary>
+    private static void Structure(StringBuilder html, Journey journey)
+    {
+        foreach (var section in StructureCards.Build(journey))
+        {
+            Open(html, "structure " + section.Css, section.Title);
+            html.Append("<div class=\"card-grid\">\n");
+            foreach (var card in section.Cards)
+            {
+                html.Append("<article class=\"card structure-card\" data-id=\"").Append(E(card.Id)).Append("\">\n<h3>").Append(E(card.Title)).Append("</h3>\n<dl class=\"kv\">");
+                foreach (var row in card.Rows)
+                {
+                    Row(html, row.Label, row.Value);
+                }
+
+                html.Append("</dl>\n</article>\n");
+            }
+
+            html.Append("</div>\n</section>\n");
         }
     }
 

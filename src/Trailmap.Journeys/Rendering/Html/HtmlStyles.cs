@@ -32,7 +32,7 @@ internal static class HtmlStyles
   --bg: #f3f4f8; --card: #ffffff; --accent: #4f5bd5; --accent-soft: #eef0fd;
   --met: #177245; --met-bg: #e3f5ea; --risk: #9a5b00; --risk-bg: #fdf1d8;
   --miss: #b4232c; --miss-bg: #fde7e8; --nodata: #5b6477; --nodata-bg: #eceef3;
-  --designed: #4f5bd5; --ideal: #1a9a8a; --measured: #e0703a;
+  --designed: #4f5bd5; --ideal: #1a9a8a; --measured: #e0703a; --derived: #8a5cc7;
   --radius: 14px;
   --shadow: 0 1px 2px rgba(24, 32, 56, .06), 0 4px 16px rgba(24, 32, 56, .06);
   -webkit-print-color-adjust: exact; print-color-adjust: exact;
@@ -190,26 +190,31 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .line.designed { stroke: var(--designed); stroke-width: 3; }
 .line.ideal { stroke: var(--ideal); stroke-width: 2; stroke-dasharray: 7 5; }
 .line.measured { stroke: var(--measured); stroke-width: 2.5; stroke-dasharray: 1 5; }
+.line.derived { stroke: var(--derived); stroke-width: 2.5; stroke-dasharray: 4 4; }
 .pt { stroke: #fff; stroke-width: 2; }
 .pt.designed { fill: var(--designed); }
 .pt.ideal { fill: #fff; stroke: var(--ideal); stroke-width: 2; }
 .pt.measured { fill: var(--measured); }
+.pt.derived { fill: #fff; stroke: var(--derived); stroke-width: 2; }
 .pt-label { font-size: 12px; font-weight: 600; fill: var(--ink); paint-order: stroke; stroke: #fbfbff; stroke-width: 4px; stroke-linejoin: round; }
 .pt-label.minor { font-size: 11px; }
-.pt-label.ideal { fill: var(--ideal); } .pt-label.measured { fill: var(--measured); }
+.pt-label.ideal { fill: var(--ideal); } .pt-label.measured { fill: var(--measured); } .pt-label.derived { fill: var(--derived); }
 .legend { display: flex; flex-direction: column; gap: 3px; margin-top: 8px; font-size: 12px; color: var(--ink-2); }
 .legend li { display: flex; align-items: center; gap: 6px; }
 .emotion-cell { border-top: 0; background: #f7f8fe; padding-top: 4px; }
 .scores { display: flex; flex-wrap: wrap; gap: 4px 10px; font-size: 12px; color: var(--ink-3); }
 .score b { color: var(--ink); font-variant-numeric: tabular-nums; }
-.score.designed b { color: var(--designed); } .score.ideal b { color: var(--ideal); } .score.measured b { color: var(--measured); }
+.score.designed b { color: var(--designed); } .score.ideal b { color: var(--ideal); } .score.measured b { color: var(--measured); } .score.derived b { color: var(--derived); }
 .feelings { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
 .feelings li { font-size: 11px; font-weight: 600; background: #fff; border: 1px solid var(--line); border-radius: 999px; padding: 1px 8px; color: var(--ink-2); }
 
 .section-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 20px; margin-top: 8px; align-items: start; }
 .panel > h2 { margin-bottom: 12px; }
 .panel .card + .card { margin-top: 12px; }
-.moment-card, .rule { padding: 14px 16px; break-inside: avoid; }
+.moment-card, .rule, .structure-card { padding: 14px 16px; break-inside: avoid; }
+.structure .card-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 12px; }
+.structure .card-grid .card + .card { margin-top: 0; }
+.structure-card h3 { font-size: 15px; margin-bottom: 8px; overflow-wrap: anywhere; }
 .moment-card h3, .rule h3 { font-size: 15px; margin-bottom: 8px; overflow-wrap: anywhere; }
 .moment-card h3::before { content: "◆ "; color: #d08a1c; }
 .kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; font-size: 13px; }

@@ -23,6 +23,7 @@ public static class MarkdownRenderer
         Moments(md, journey, actuals);
         Milestones(md, journey);
         CriticalTouchpoints(md, journey);
+        Structure(md, journey);
         Interventions(md, journey);
         Sequences(md, journey);
         return md.ToString();
@@ -228,6 +229,24 @@ public static class MarkdownRenderer
         }
 
         md.Append('\n');
+    }
+
+    private static void Structure(StringBuilder md, Journey j)
+    {
+        foreach (var section in StructureCards.Build(j))
+        {
+            md.Append("## ").Append(section.Title).Append("\n\n");
+            foreach (var card in section.Cards)
+            {
+                md.Append("### ").Append(E(card.Title)).Append("\n\n");
+                foreach (var row in card.Rows)
+                {
+                    md.Append("- **").Append(row.Label).Append(":** ").Append(E(row.Value)).Append('\n');
+                }
+
+                md.Append('\n');
+            }
+        }
     }
 
     private static void Interventions(StringBuilder md, Journey j)

@@ -8,12 +8,16 @@ internal sealed record EmotionSeries(string Kind, string Label, IReadOnlyList<do
 {
     public bool HasAny => Scores.Any(s => s is not null);
 
-    /// <summary>The curves to draw: designed always, ideal where any stage has one, measured when actuals have any.</summary>
+    /// <summary>
+    /// The curves to draw: designed (written scores), derived (from feelings, only where no score is written), ideal
+    /// and measured, each where any stage has one. Derived points are a curve of their own, never joined to written ones.
+    /// </summary>
     public static IReadOnlyList<EmotionSeries> For(Journey journey, JourneyActuals? actuals)
     {
         var all = new List<EmotionSeries>
         {
             new("designed", "Designed", journey.Stages.Select(s => s.Emotion?.Score).ToList()),
+            new("derived", "Derived", journey.Stages.Select(s => s.Emotion is { Score: null } e ? e.DerivedScore : null).ToList()),
             new("ideal", "Ideal", journey.Stages.Select(s => s.Ideal?.Emotion).ToList()),
         };
         if (actuals is not null)

@@ -20,7 +20,7 @@ internal sealed record KpiReading(Metric Kpi, double? Actual, TargetStatus? Stat
         // measured without a target has nothing to meet: it shows its actual with no status, never "no data".
         var status = kpi.Target is { } target ? target.Evaluate(actual)
             : actual is null ? TargetStatus.NoData
-            : measured!.Status == TargetStatus.NoData ? (TargetStatus?)null : measured.Status;
+            : measured!.Status is TargetStatus.NoData or TargetStatus.NoTarget ? (TargetStatus?)null : measured.Status;
         return new KpiReading(kpi, actual, status, Measured: true);
     }
 

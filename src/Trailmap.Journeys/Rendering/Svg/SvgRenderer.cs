@@ -106,12 +106,15 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         var legendTop = y + 20;
         var width = (2 * Margin) + LabelWidth + (Columns * ColumnWidth);
         var legend = LegendItems(series, width);
-        var height = legendTop + (legend.Count == 0 ? 0 : legend.Max(l => l.Row) * LegendRowHeight) + 12 + Margin;
+        var cards = StructureCards.Build(journey);
+        var legendBottom = legendTop + (legend.Count == 0 ? 0 : legend.Max(l => l.Row) * LegendRowHeight) + 12;
+        var cardsTop = legendBottom + 24;
+        var height = legendBottom + (cards.Count == 0 ? 0 : 24 + SvgCards.Place(cards, Margin, cardsTop, width, svg: null)) + Margin;
 
         svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(width).Append("\" height=\"").Append(height)
             .Append("\" viewBox=\"0 0 ").Append(width).Append(' ').Append(height).Append("\" role=\"img\" aria-label=\"")
             .Append(X(journey.Title)).Append("\">\n");
-        svg.Append("<title>").Append(X(journey.Title)).Append("</title>\n<style>").Append(Css).Append("</style>\n");
+        svg.Append("<title>").Append(X(journey.Title)).Append("</title>\n<style>").Append(Css).Append(cards.Count > 0 ? SvgCards.Css : "").Append("</style>\n");
         svg.Append("<rect class=\"page\" x=\"0\" y=\"0\" width=\"").Append(width).Append("\" height=\"").Append(height).Append("\"/>\n");
         Title(width);
         foreach (var lane in placed)
@@ -132,6 +135,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
 
         StageHeaders(mapTop);
         Legend(legend, legendTop);
+        SvgCards.Place(cards, Margin, cardsTop, width, svg);
         svg.Append("</svg>\n");
         return svg.ToString();
     }
@@ -151,7 +155,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             [new(p.Text, "txt", 4), new(p.Severity is { } sev ? $"{Html.Kebab(sev)} severity" : "severity unrated", "meta", 1)],
             Marker: "sev-" + (p.Severity is { } v ? Html.Kebab(v) : "unrated"))).ToList());
         yield return ("opportunities", "Opportunities", s => s.Opportunities.Select(o => new Item(
-            [new(o.Text, "txt", 4), new(Join(o.Type is { } t ? Html.Kebab(t) : null, o.Priority is { } p ? $"{Html.Kebab(p)} priority" : null,
+            [new(o.Text, "txt", 4), new(Join(o.Type is { } t ? Html.Kebab(t) : null, o.Kind is { } kind ? Html.Kebab(kind) : null, o.Priority is { } p ? $"{Html.Kebab(p)} priority" : null,
                 o.Status is { } st ? Html.Kebab(st).Replace('-', ' ') : null, o.Owner), "meta", 2)],
             Marker: "opportunity")).ToList());
         yield return ("kpis", "KPIs", s => s.Kpis.Select(k =>
@@ -480,13 +484,16 @@ text { font-family: "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Robo
 .curve.designed { stroke: #4f5bd5; stroke-width: 3; }
 .curve.ideal { stroke: #1a9a8a; stroke-width: 2; stroke-dasharray: 7 5; }
 .curve.measured { stroke: #e0703a; stroke-width: 2.5; stroke-dasharray: 1 5; }
+.curve.derived { stroke: #8a5cc7; stroke-width: 2.5; stroke-dasharray: 4 4; }
 .pt { stroke: #ffffff; stroke-width: 2; }
 .pt.designed { fill: #4f5bd5; }
 .pt.ideal { fill: #ffffff; stroke: #1a9a8a; }
 .pt.measured { fill: #e0703a; }
+.pt.derived { fill: #ffffff; stroke: #8a5cc7; stroke-width: 2; }
 .pt-label { font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #f7f8fe; stroke-width: 4px; stroke-linejoin: round; }
 .pt-label.ideal { fill: #1a9a8a; }
 .pt-label.measured { fill: #e0703a; }
+.pt-label.derived { fill: #8a5cc7; }
 .legend { font-size: 11px; fill: #4a5468; }
 """;
 }

@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+
+namespace Trailmap.Journeys.Model;
+
+/// <summary>What an opportunity does for the customer: delight them, fix something broken, or optimize what works.</summary>
+public enum OpportunityKind { Delight, Fix, Optimization }
+
+/// <summary>Natural triggers happen in the customer's life or work; engineered ones are set up by the company.</summary>
+public enum TriggerKind { Natural, Engineered }
+
+public enum ProgramKind { Referral, Loyalty, Community, Other }
+
+/// <summary>Something that prompts the customer to start or move on ("a new hire joins", "a usage report email").</summary>
+public sealed record JourneyTrigger
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required TriggerKind Kind { get; init; }
+    /// <summary>The stages it moves customers into or through.</summary>
+    public IReadOnlyList<string> Stages { get; init; } = [];
+    public string? Description { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+}
+
+/// <summary>What one side of a program gets, e.g. the referrer a month free and the friend 20% off.</summary>
+public sealed record ProgramReward
+{
+    public required string To { get; init; }
+    public required string Reward { get; init; }
+}
+
+/// <summary>A referral, loyalty or community program: how it runs, who gets what, and how it is tracked.</summary>
+public sealed record JourneyProgram
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public ProgramKind? Kind { get; init; }
+    public IReadOnlyList<string> Stages { get; init; } = [];
+    public IReadOnlyList<string> Steps { get; init; } = [];
+    public IReadOnlyList<ProgramReward> Rewards { get; init; } = [];
+    /// <summary>How it is tracked, in words (events, codes, reports).</summary>
+    public IReadOnlyList<string> Tracking { get; init; } = [];
+    /// <summary>Ids of the KPIs that measure it.</summary>
+    public IReadOnlyList<string> Kpis { get; init; } = [];
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+}
+
+/// <summary>The path to a customer's first value: what counts as activated, how fast and how many, and where they get stuck.</summary>
+public sealed record ActivationPath
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public string? Definition { get; init; }
+    public string? Stage { get; init; }
+    /// <summary>Target for the time to first value, a duration such as <c>&lt;= 14d</c>.</summary>
+    public Target? TimeToValue { get; init; }
+    /// <summary>Target for the share of customers who activate, a percentage such as <c>&gt;= 60%</c>.</summary>
+    public Target? Rate { get; init; }
+    public IReadOnlyList<string> ChokePoints { get; init; } = [];
+    public IReadOnlyList<string> Kpis { get; init; } = [];
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+}
+
+/// <summary>One row of a cohort table: a cohort, what it should reach, and the action that drives it.</summary>
+public sealed record CohortTarget
+{
+    public required string Id { get; init; }
+    public required string Cohort { get; init; }
+    /// <summary>What is measured in words, e.g. "returns in week 4".</summary>
+    public string? Measure { get; init; }
+    public Target? Target { get; init; }
+    public string? Action { get; init; }
+    public string? Kpi { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+}
+
+/// <summary>A dated next step with an owner, linked to the opportunities it delivers and the KPIs it should move.</summary>
+public sealed partial record RoadmapItem
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary>A date (2026-09-30, 2026-09, 2026-Q3) or a time relative to the start of the work (Week 2, Month 1-3).</summary>
+    public required string Due { get; init; }
+    public string? Owner { get; init; }
+    public OpportunityStatus? Status { get; init; }
+    public IReadOnlyList<string> Opportunities { get; init; } = [];
+    public IReadOnlyList<string> Kpis { get; init; } = [];
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+
+    public static bool IsValidDue(string due) => DuePattern().IsMatch(due.Trim());
+
+    [GeneratedRegex(@"^(\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|\d{4}-Q[1-4]|(day|week|month|quarter)\s+\d{1,3}(\s*-\s*\d{1,3})?)$", RegexOptions.IgnoreCase)]
+    private static partial Regex DuePattern();
+}

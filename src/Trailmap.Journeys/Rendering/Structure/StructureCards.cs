@@ -1,0 +1,100 @@
+using System.Globalization;
+using Trailmap.Journeys.Model;
+using Trailmap.Journeys.Parsing;
+
+namespace Trailmap.Journeys.Rendering;
+
+/// <summary>One labelled value of a card, plain unescaped text; each renderer escapes it for its format.</summary>
+internal sealed record CardRow(string Label, string Value);
+
+/// <summary>A card below the map: a touchpoint in detail, a trigger, a program, an activation path, a cohort or a roadmap item.</summary>
+internal sealed record Card(string Id, string Title, IReadOnlyList<CardRow> Rows);
+
+/// <summary>A titled group of cards; <see cref="Css"/> names it in HTML and SVG.</summary>
+internal sealed record CardSection(string Css, string Title, IReadOnlyList<Card> Cards);
+
+/// <summary>
+/// The journey-wide parts as titled cards, the one shape every render shares so they all show the same fields:
+/// touchpoints with their goal, current and ideal state and fix (critical ones first, by rank), triggers, programs,
+/// activation paths, cohort targets and the roadmap.
+/// </summary>
+internal static class StructureCards
+{
+    public static IReadOnlyList<CardSection> Build(Journey journey)
+    {
+        var stageNames = journey.Stages.GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.First().Name);
+        var kpiNames = journey.AllMetrics().GroupBy(m => m.Id).ToDictionary(g => g.Key, g => g.First().Name);
+        var opportunities = journey.Stages.SelectMany(s => s.Opportunities).GroupBy(o => o.Id).ToDictionary(g => g.Key, g => g.First().Text);
+        string Names(IEnumerable<string> ids, Dictionary<string, string> names) => string.Join("; ", ids.Select(i => names.GetValueOrDefault(i, i)));
+        static string? Kebab<T>(T? v)
+            where T : struct, Enum => v is { } x ? EnumNames.Kebab(x.ToString()) : null;
+
+        var sections = new List<CardSection>();
+        void Section(string css, string title, IEnumerable<Card> cards)
+        {
+            var list = cards.ToList();
+            if (list.Count > 0)
+            {
+                sections.Add(new CardSection(css, title, list));
+            }
+        }
+
+        static List<CardRow> Rows(params (string Label, string? Value)[] rows) =>
+            [.. rows.Where(r => !string.IsNullOrWhiteSpace(r.Value)).Select(r => new CardRow(r.Label, r.Value!))];
+
+        var critical = journey.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
+        var detailed = journey.Stages
+            .SelectMany(s => s.Touchpoints.Select(t => (Stage: s, Touchpoint: t)))
+            // A critical touchpoint with nothing more than its rank is already in the critical list; a card adds nothing.
+            .Where(x => x.Touchpoint.Goal is not null || x.Touchpoint.Current is not null
+                || x.Touchpoint.Ideal is not null || x.Touchpoint.Fix is not null || x.Touchpoint.Stages.Count > 0)
+            .OrderBy(x => critical.TryGetValue(x.Touchpoint.Id, out var c) ? c.Rank : int.MaxValue)
+            .ToList();
+        Section("touchpoint-details", "Touchpoints in detail", detailed.Select(x =>
+        {
+            var t = x.Touchpoint;
+            var rank = critical.TryGetValue(t.Id, out var c)
+                ? $"critical #{c.Rank.ToString(CultureInfo.InvariantCulture)}{(c.Why is { } why ? $": {why}" : "")}"
+                : null;
+            return new Card(t.Id, t.Name, Rows(
+                ("Critical", rank),
+                ("Stages", Names([x.Stage.Id, .. t.Stages.Where(s => s != x.Stage.Id)], stageNames)),
+                ("Channel", t.Channel),
+                ("Owner", t.Owner),
+                ("Goal", t.Goal),
+                ("Current", t.Current),
+                ("Ideal", t.Ideal),
+                ("Fix", t.Fix)));
+        }));
+        Section("triggers", "Triggers", journey.Triggers.Select(t => new Card(t.Id, t.Name, Rows(
+            ("Kind", Kebab<TriggerKind>(t.Kind)),
+            ("Stages", Names(t.Stages, stageNames)),
+            ("About", t.Description)))));
+        Section("programs", "Programs", journey.Programs.Select(p => new Card(p.Id, p.Name, Rows(
+            ("Kind", Kebab(p.Kind)),
+            ("Stages", Names(p.Stages, stageNames)),
+            ("Steps", string.Join("; ", p.Steps.Select((s, i) => $"{i + 1}. {s}"))),
+            ("Rewards", string.Join("; ", p.Rewards.Select(r => $"{r.To}: {r.Reward}"))),
+            ("Tracking", string.Join("; ", p.Tracking)),
+            ("KPIs", Names(p.Kpis, kpiNames))))));
+        Section("activation-paths", "Activation paths", journey.ActivationPaths.Select(a => new Card(a.Id, a.Name, Rows(
+            ("Definition", a.Definition),
+            ("Stage", a.Stage is null ? null : stageNames.GetValueOrDefault(a.Stage, a.Stage)),
+            ("Time to value", a.TimeToValue?.ToString()),
+            ("Rate", a.Rate?.ToString()),
+            ("Choke points", string.Join("; ", a.ChokePoints)),
+            ("KPIs", Names(a.Kpis, kpiNames))))));
+        Section("cohort-targets", "Cohort targets", journey.CohortTargets.Select(c => new Card(c.Id, c.Cohort, Rows(
+            ("Measure", c.Measure),
+            ("Target", c.Target?.ToString()),
+            ("Action", c.Action),
+            ("KPI", c.Kpi is null ? null : kpiNames.GetValueOrDefault(c.Kpi, c.Kpi))))));
+        Section("roadmap", "Roadmap", journey.Roadmap.Select(r => new Card(r.Id, r.Name, Rows(
+            ("Due", r.Due),
+            ("Owner", r.Owner),
+            ("Status", Kebab(r.Status)?.Replace('-', ' ')),
+            ("Opportunities", Names(r.Opportunities, opportunities)),
+            ("KPIs", Names(r.Kpis, kpiNames))))));
+        return sections;
+    }
+}
