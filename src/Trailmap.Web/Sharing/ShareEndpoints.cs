@@ -78,14 +78,16 @@ public static class ShareEndpoints
             return (IResult)new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<SharedMapPage>(new { Measured = measured, Token = token });
         });
 
-        shared.MapGet("/embed", async (HttpContext context, string token, ShareLinkStore links, JourneyStore journeys, AnalysisService analysis) =>
+        shared.MapGet("/embed", async (HttpContext context, string token, ShareLinkStore links, JourneyStore journeys, AnalysisService analysis, Interventions.LiftService lift) =>
         {
             if (Open(context, token, links, journeys) is not { } stored)
             {
                 return Dead();
             }
 
+            // The same map as the signed-in one, the interventions' lift included.
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
+            measured = await lift.WithLiftAsync(measured, context.RequestAborted).ConfigureAwait(false);
             return Results.Content(HtmlRenderer.Render(measured.Journey, measured.Actuals), "text/html; charset=utf-8");
         }).WithMetadata(new FramingAttribute(anySite: true));
     }
