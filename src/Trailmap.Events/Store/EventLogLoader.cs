@@ -62,6 +62,12 @@ public static class EventLogLoader
         query ??= new EventLogQuery();
         // A whole snapshot (not what landed since a mark) goes the columnar way: integer customers and event codes,
         // no string per row. Incremental loads are small and keep the row-by-row reader below.
+        // A file store's snapshot (a customer-ordered, integer-coded copy beside it) serves it without any SQL scan.
+        if (EventSnapshot.TryLoad(store, query, progress) is { } fromSnapshot)
+        {
+            return fromSnapshot;
+        }
+
         if (query.AfterSequence is null && query.ChangedAfterSequence is null
             && ColumnarEventLoad.TryLoad(store, query, progress) is { } columnar)
         {
