@@ -182,7 +182,7 @@ public static class EventImporter
             var rest = header.Where(h => h != roles.Customer && h != roles.Event && h != roles.Timestamp && h != roles.MessageId).ToList();
             var properties = rest.Count == 0
                 ? "CAST('{}' AS JSON)"
-                : "json_object(" + string.Join(", ", rest.Select(h => SqlText.Literal(h) + ", " + EventSql.JsonValue(Text(h)))) + ")";
+                : EventSql.WithoutNulls("json_object(" + string.Join(", ", rest.Select(h => SqlText.Literal(h) + ", " + EventSql.JsonValue(Text(h)))) + ")");
             return $"SELECT CAST(NULL AS BIGINT) AS line, {Text(roles.Customer)} AS customer_id, "
                 + $"{eventExpr} AS event, {Text(roles.Timestamp)} AS ts_raw, "
                 + (roles.MessageId is null ? "CAST(NULL AS VARCHAR)" : Text(roles.MessageId)) + " AS message_id, "

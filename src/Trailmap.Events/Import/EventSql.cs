@@ -42,6 +42,12 @@ internal static class EventSql
         """(CASE WHEN @v IS NULL THEN NULL WHEN regexp_full_match(@v, '-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?') THEN CAST(@v AS JSON) ELSE to_json(@v) END)""".Replace("@v", v, StringComparison.Ordinal);
 
     /// <summary>
+    /// A JSON object without its null-valued keys: an empty CSV cell says nothing about the event, so it stores no
+    /// property. A JSON merge patch (RFC 7396) onto an empty object drops exactly the keys whose value is null.
+    /// </summary>
+    public static string WithoutNulls(string jsonObject) => "json_merge_patch('{}', " + jsonObject + ")";
+
+    /// <summary>
     /// A row of tm_rows (alias r) that can be imported; <see cref="Reason"/> says why another cannot. The time must
     /// lie in <see cref="EventTimeRange"/> (the bounds are constants, not user values).
     /// </summary>

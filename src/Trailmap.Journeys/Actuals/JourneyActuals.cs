@@ -128,6 +128,18 @@ public sealed record InterventionActual
         return string.Join(", ", parts);
     }
 
+    /// <summary>
+    /// Whether the lift is significant, in plain words: the 95% interval lies wholly above zero (it helps), wholly
+    /// below (it hurts), or includes zero (the data cannot tell it from no effect); null while there is no interval.
+    /// </summary>
+    public string? Verdict() => (LiftLow, LiftHigh) switch
+    {
+        ({ } low, _) when low > 0 => "Significant: customers reach the goal more often with it (the 95% interval lies above zero).",
+        (_, { } high) when high < 0 => "Significant, and harmful: customers reach the goal less often with it (the 95% interval lies below zero).",
+        ({ }, { }) => "Not significant yet: the 95% interval includes zero, so this could be no effect at all. More customers narrow it.",
+        _ => null,
+    };
+
     private static string Points(double share) =>
         (share * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
 

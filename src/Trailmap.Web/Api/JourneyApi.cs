@@ -214,7 +214,8 @@ internal static class JourneyApi
             [Description("The version to render; the latest when absent")] int? version,
             JourneyStore journeys,
             AnalysisService analysis,
-            ExportService exports) =>
+            ExportService exports,
+            Interventions.LiftService lift) =>
         {
             if (ExportService.ParseFormat(format ?? "html") is not { } f)
             {
@@ -226,6 +227,7 @@ internal static class JourneyApi
                 return NotFound(slug, version, journeys);
             }
 
+            measured = await lift.WithLiftAsync(measured, context.RequestAborted).ConfigureAwait(false);
             try
             {
                 var file = await exports.ExportAsync(measured, f, PageSize.A3, context.RequestAborted).ConfigureAwait(false);

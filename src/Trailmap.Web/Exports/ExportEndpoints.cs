@@ -36,7 +36,7 @@ public static class ExportEndpoints
                 : JourneyPages.NotFound(context, slug));
 
         // GET, so a plain link downloads; exports change nothing. ?size=a4 picks the PDF page size (A3 by default).
-        pages.MapGet("/{format}", async (HttpContext context, string slug, string format, string? size, JourneyStore journeys, AnalysisService analysis, ExportService exports) =>
+        pages.MapGet("/{format}", async (HttpContext context, string slug, string format, string? size, JourneyStore journeys, AnalysisService analysis, ExportService exports, Interventions.LiftService lift) =>
         {
             if (journeys.Find(slug) is not { } stored)
             {
@@ -55,6 +55,7 @@ public static class ExportEndpoints
             }
 
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
+            measured = await lift.WithLiftAsync(measured, context.RequestAborted).ConfigureAwait(false);
             try
             {
                 var file = await exports.ExportAsync(measured, parsed, pageSize, context.RequestAborted).ConfigureAwait(false);

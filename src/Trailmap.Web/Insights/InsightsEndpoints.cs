@@ -57,11 +57,34 @@ public static class InsightsEndpoints
 
             var query = RetentionQuery.Parse(context.Request.Query, measured.Log);
             var first = measured.Journey.Stages.FirstOrDefault(s => s.Entry is not null);
-            var table = first is not null && query.Errors.Count == 0 ? RetentionEngine.Run(measured.Log, query.Spec(first.Entry!)) : null;
+            var start = first?.Entry;
+
+            // A KPI's actual links here with its id: the view then uses the KPI's own definition and shows its figure.
+            Trailmap.Journeys.Model.Metric? kpi = null;
+            if (query.Kpi is { } kpiId)
+            {
+                kpi = measured.Journey.AllMetrics().FirstOrDefault(m => m.Id == kpiId && RetentionQuery.Drawable(m));
+                if (kpi is null)
+                {
+                    query = query with { Errors = [.. query.Errors, $"kpi: this journey has no retention KPI \"{kpiId}\" with an event, period and period_number; open the view from the KPI board, or leave kpi out to see cohorts by the first stage."] };
+                }
+                else
+                {
+                    query = query.For(kpi);
+                    start = kpi.Event;
+                }
+            }
+
+            var table = start is not null && query.Errors.Count == 0 ? RetentionEngine.Run(measured.Log, query.Spec(start)) : null;
             var end = DateOnly.FromDateTime((measured.Analysis.To ?? DateTimeOffset.UnixEpoch).UtcDateTime);
+            var figure = kpi is not null && table is not null ? RetentionKpiFigure.Of(table, query, kpi.PeriodNumber!.Value, end) : null;
             return Page.Render<RetentionPage>(
                 context,
-                new { Measured = measured, Reading = reading, Query = query, Start = first?.Entry, FirstStage = first?.Name ?? "", Table = table, End = end },
+                new
+                {
+                    Measured = measured, Reading = reading, Query = query, Start = start, FirstStage = first?.Name ?? "", Table = table, End = end,
+                    Kpi = kpi, KpiFigure = figure,
+                },
                 query.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
 

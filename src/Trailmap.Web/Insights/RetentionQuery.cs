@@ -4,12 +4,15 @@ using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Retention;
 using Trailmap.Events;
 using EventCondition = Trailmap.Journeys.Model.EventCondition;
+using Metric = Trailmap.Journeys.Model.Metric;
+using MetricType = Trailmap.Journeys.Model.MetricType;
 
 namespace Trailmap.Web.Insights;
 
 /// <summary>
 /// The retention page's choices from its query string: <c>period</c> (day, week, month; default week),
-/// <c>return</c> (an event name; empty for any event), <c>periods</c> (1-52) and <c>bucket</c> (on, on-or-after).
+/// <c>return</c> (an event name; empty for any event), <c>periods</c> (1-52) and <c>bucket</c> (on, on-or-after);
+/// or <c>kpi</c>, a retention KPI's id, whose own start event, return event and period replace the others.
 /// Every bad value is reported by field with what is allowed, never silently replaced by a default.
 /// </summary>
 public sealed record RetentionQuery
@@ -20,6 +23,13 @@ public sealed record RetentionQuery
     public string? ReturnEvent { get; init; }
     public int Periods { get; init; } = 8;
     public RetentionBucket Bucket { get; init; } = RetentionBucket.On;
+
+    /// <summary>The retention KPI whose definition the view shows, as asked for by <c>kpi</c>.</summary>
+    public string? Kpi { get; init; }
+
+    /// <summary>The return event with its property filter, when a KPI's definition sets it.</summary>
+    public EventCondition? ReturnCondition { get; init; }
+
     public IReadOnlyList<string> Errors { get; init; } = [];
 
     /// <summary>The raw values as typed, so the form shows them back next to their errors.</summary>
@@ -89,14 +99,47 @@ public sealed record RetentionQuery
             errors.Add($"return: no event is named \"{returnEvent}\" in this workspace's data; pick one from the list, or any event.");
         }
 
-        return new RetentionQuery { Period = period, Periods = periods, Bucket = bucket, ReturnEvent = returnEvent, Errors = errors, Raw = raw };
+        return new RetentionQuery { Period = period, Periods = periods, Bucket = bucket, ReturnEvent = returnEvent, Kpi = Get("kpi"), Errors = errors, Raw = raw };
     }
+
+    /// <summary>
+    /// The view of a retention KPI's own definition: its return event and period, counted in the period as the KPI
+    /// counts (<see cref="RetentionBucket.On"/>), with at least its period number shown. The start event is the KPI's.
+    /// </summary>
+    public RetentionQuery For(Metric kpi)
+    {
+        ArgumentNullException.ThrowIfNull(kpi);
+        return this with
+        {
+            Period = kpi.Period switch
+            {
+                Trailmap.Journeys.Model.RetentionPeriod.Day => RetentionPeriod.Day,
+                Trailmap.Journeys.Model.RetentionPeriod.Week => RetentionPeriod.Week,
+                _ => RetentionPeriod.Month,
+            },
+            Periods = Math.Max(Raw.ContainsKey("periods") ? Periods : DefaultPeriodsFor(kpi), kpi.PeriodNumber ?? 0),
+            ReturnEvent = kpi.ReturnEvent?.Event,
+            ReturnCondition = kpi.ReturnEvent,
+            Bucket = RetentionBucket.On,
+        };
+    }
+
+    /// <summary>Whether <paramref name="metric"/> is a retention KPI the view can draw: start event, period and period number set.</summary>
+    public static bool Drawable(Metric metric) =>
+        metric.Type == MetricType.Retention && metric.Event is not null && metric.Period is not null && metric.PeriodNumber is not null;
+
+    private static int DefaultPeriodsFor(Metric kpi) => kpi.Period switch
+    {
+        Trailmap.Journeys.Model.RetentionPeriod.Day => DefaultPeriods(RetentionPeriod.Day),
+        Trailmap.Journeys.Model.RetentionPeriod.Week => DefaultPeriods(RetentionPeriod.Week),
+        _ => DefaultPeriods(RetentionPeriod.Month),
+    };
 
     /// <summary>The engine's spec: cohorts by the first stage's entry event, rolling periods as the analysis uses.</summary>
     public RetentionSpec Spec(EventCondition start) => new()
     {
         StartEvent = new FunnelStep(start.Event, start.Where),
-        ReturnEvent = ReturnEvent is { } r ? new FunnelStep(r) : null,
+        ReturnEvent = ReturnCondition is { } rc ? new FunnelStep(rc.Event, rc.Where) : ReturnEvent is { } r ? new FunnelStep(r) : null,
         Period = Period,
         Periods = Periods,
         Bucket = Bucket,

@@ -38,6 +38,26 @@ public sealed record TimeHistogram(double BucketSeconds, IReadOnlyList<long> Cou
         return new TimeHistogram(width, counts, NearestRank(sorted, 0.5), NearestRank(sorted, 0.9), sorted.Length);
     }
 
+    /// <summary>
+    /// The axis label at the start of bucket <paramref name="index"/>, in the unit of the bucket width, so one axis
+    /// reads in one unit: "0d 1d … 8d" rather than "6d 1w 1.1w".
+    /// </summary>
+    public string Tick(int index)
+    {
+        var (size, unit) = BucketSeconds switch
+        {
+            < Minute => (1d, "s"),
+            < Hour => (Minute, "m"),
+            < Day => (Hour, "h"),
+            < 7 * Day => (Day, "d"),
+            < 30 * Day => (7 * Day, "w"),
+            < 365 * Day => (Day, "d"),
+            _ => (365 * Day, "y"),
+        };
+        var value = index * BucketSeconds / size;
+        return value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + unit;
+    }
+
     /// <summary>The value at rank ceil(p * n) of the sorted values, as <c>TimeToConvert</c> computes it.</summary>
     internal static double NearestRank(double[] sorted, double p) =>
         sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];

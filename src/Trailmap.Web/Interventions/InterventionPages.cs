@@ -23,9 +23,9 @@ internal static class InterventionPages
         var journey = routes.MapGroup("/journeys/{slug}/interventions").RequireAuthorization(Policies.Viewer).ExcludeFromDescription()
             .AddEndpointFilter(RequireAntiforgeryOnPost);
 
-        journey.MapGet("/", async (HttpContext context, string slug, InterventionService service) =>
+        journey.MapGet("/", async (HttpContext context, string slug, InterventionService service, WorkspaceOptions options) =>
             await service.BoardAsync(slug, context.RequestAborted).ConfigureAwait(false) is { } board
-                ? Page.Render<InterventionsPage>(context, new { Board = board })
+                ? Page.Render<InterventionsPage>(context, new { Board = board, Warnings = ChannelWarnings.For(board.Measured.Journey, options.Delivery) })
                 : JourneyPages.NotFound(context, slug));
 
         journey.MapPost("/{rule}/pause", (HttpContext context, string slug, string rule, InterventionService service) =>

@@ -49,6 +49,22 @@ public sealed class LiftService(EventData data, TimeProvider time, ILogger<LiftS
     private readonly Dictionary<(long Journey, int Version), Task<MeasuredLift>> running = [];
     private readonly Lock gate = new();
 
+    /// <summary>
+    /// The measured journey with each rule's lift in its actuals, so every rendering of it (the signed-in map, a
+    /// share link, an embed, an export) draws what the signed-in map draws.
+    /// </summary>
+    public async Task<MeasuredJourney> WithLiftAsync(MeasuredJourney measured, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(measured);
+        if (measured.Journey.Interventions.Count == 0 && measured.Journey.Sequences.Count == 0)
+        {
+            return measured;
+        }
+
+        var lifted = await MeasureAsync(measured, cancel).ConfigureAwait(false);
+        return measured with { Actuals = measured.Actuals with { Interventions = lifted.ToActuals() } };
+    }
+
     public async Task<MeasuredLift> MeasureAsync(MeasuredJourney measured, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(measured);

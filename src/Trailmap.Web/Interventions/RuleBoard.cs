@@ -26,6 +26,9 @@ public sealed record RuleRow(
 
     /// <summary>The lift in one line, or why there is none; see <see cref="Trailmap.Journeys.Actuals.InterventionActual.Summary"/>.</summary>
     public string LiftSummary => Lift is { } l ? MeasuredLift.ToActual(l).Summary() : "no goal, so no lift measured";
+
+    /// <summary>Whether the lift is significant, in plain words; null while there is no interval.</summary>
+    public string? Verdict => Lift is { } l ? MeasuredLift.ToActual(l).Verdict() : null;
 }
 
 /// <summary>A journey's rules with their pause state, outbox counts and lift, for the interventions page and API.</summary>

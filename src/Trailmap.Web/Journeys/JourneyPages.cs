@@ -20,10 +20,11 @@ public static class JourneyPages
             Page.Render<JourneyListPage>(context, new { Journeys = journeys.All() }));
 
         // Pages show the last finished measurement at once and say how fresh it is; see AnalysisService.
-        pages.MapGet("/{slug}", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
+        pages.MapGet("/{slug}", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis, WorkspaceOptions options) =>
         {
             var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis).ConfigureAwait(false);
-            return read.Instead ?? Page.Render<JourneyMapPage>(context, new { read.Measured, read.Reading });
+            return read.Instead ?? Page.Render<JourneyMapPage>(
+                context, new { read.Measured, read.Reading, Warnings = Interventions.ChannelWarnings.For(read.Measured!.Journey, options.Delivery) });
         });
 
         // The map document the journey page frames: the CLI's own HTML renderer, with the actuals filled in.
@@ -41,9 +42,8 @@ public static class JourneyPages
             }
 
             // The interventions' lift goes into the actuals, so the renderer draws it in each rule's stage column.
-            var lifted = await lift.MeasureAsync(measured, context.RequestAborted).ConfigureAwait(false);
-            var actuals = measured.Actuals with { Interventions = lifted.ToActuals() };
-            return Results.Content(HtmlRenderer.Render(measured.Journey, actuals), "text/html; charset=utf-8");
+            var lifted = await lift.WithLiftAsync(measured, context.RequestAborted).ConfigureAwait(false);
+            return Results.Content(HtmlRenderer.Render(lifted.Journey, lifted.Actuals), "text/html; charset=utf-8");
         }).WithMetadata(new FramingAttribute(anySite: false));
     }
 

@@ -32,7 +32,8 @@ public static class ShareEndpoints
                 : JourneyPages.NotFound(context, slug))
             .RequireAuthorization(Policies.Viewer);
 
-        share.MapPost("/", (HttpContext context, string slug, JourneyStore journeys, ShareLinkStore links, [FromForm] string? expires, [FromForm] string? label) =>
+        share.MapPost("/", (HttpContext context, string slug, JourneyStore journeys, ShareLinkStore links, [FromForm] string? expires, [FromForm] string? label,
+            [FromForm(Name = "reveal-owners")] string? owners, [FromForm(Name = "reveal-traits")] string? traits, [FromForm(Name = "reveal-messages")] string? messages) =>
         {
             if (journeys.Find(slug) is not { } stored)
             {
@@ -44,7 +45,11 @@ public static class ShareEndpoints
                 return SharePage(context, stored, links, error: $"The expiry must be a number of days from 1 to {ShareLinkStore.MaxExpiryDays}, or 0 for never; got \"{expires}\".", status: StatusCodes.Status400BadRequest);
             }
 
-            var (link, token) = links.Create(stored.Id, Actor.Of(context.User), label, days == 0 ? null : TimeSpan.FromDays(days));
+            // Unticked boxes are absent from the form: everything beyond the map's structure stays hidden unless asked for.
+            var reveals = (owners is null ? ShareReveal.None : ShareReveal.Owners)
+                | (traits is null ? ShareReveal.None : ShareReveal.TraitFilters)
+                | (messages is null ? ShareReveal.None : ShareReveal.Messages);
+            var (link, token) = links.Create(stored.Id, Actor.Of(context.User), label, days == 0 ? null : TimeSpan.FromDays(days), reveals);
 
             // The token exists only in this response: it is rendered here, not put in a redirect's query string,
             // where it would land in the browser history and any proxy's log.
@@ -69,23 +74,27 @@ public static class ShareEndpoints
 
         shared.MapGet("/", async (HttpContext context, string token, ShareLinkStore links, JourneyStore journeys, AnalysisService analysis) =>
         {
-            if (Open(context, token, links, journeys) is not { } stored)
+            if (Open(context, token, links, journeys) is not ({ } stored, var reveals))
             {
                 return Dead();
             }
 
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
+            measured = measured with { Journey = ShareRedaction.Apply(measured.Journey, reveals) };
             return (IResult)new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<SharedMapPage>(new { Measured = measured, Token = token });
         });
 
-        shared.MapGet("/embed", async (HttpContext context, string token, ShareLinkStore links, JourneyStore journeys, AnalysisService analysis) =>
+        shared.MapGet("/embed", async (HttpContext context, string token, ShareLinkStore links, JourneyStore journeys, AnalysisService analysis, Interventions.LiftService lift) =>
         {
-            if (Open(context, token, links, journeys) is not { } stored)
+            if (Open(context, token, links, journeys) is not ({ } stored, var reveals))
             {
                 return Dead();
             }
 
+            // The same map as the signed-in one, the interventions' lift included, less what the link does not reveal.
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
+            measured = await lift.WithLiftAsync(measured, context.RequestAborted).ConfigureAwait(false);
+            measured = measured with { Journey = ShareRedaction.Apply(measured.Journey, reveals) };
             return Results.Content(HtmlRenderer.Render(measured.Journey, measured.Actuals), "text/html; charset=utf-8");
         }).WithMetadata(new FramingAttribute(anySite: true));
     }
@@ -94,12 +103,14 @@ public static class ShareEndpoints
         Page.Render<SharePage>(context, new { Journey = journey, Links = links.Live(journey.Id), Created = created, Error = error, Expiries }, status);
 
     /// <summary>The live journey behind a token; every public response also stays out of caches and search engines.</summary>
-    private static StoredJourney? Open(HttpContext context, string token, ShareLinkStore links, JourneyStore journeys)
+    private static (StoredJourney Journey, ShareReveal Reveals)? Open(HttpContext context, string token, ShareLinkStore links, JourneyStore journeys)
     {
         // Not cached anywhere, so a revoked or expired link stops working on the next load, not when a cache expires.
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
-        return links.Resolve(token) is { } id ? journeys.All().FirstOrDefault(j => j.Id == id) : null;
+        return links.Resolve(token) is { } grant && journeys.All().FirstOrDefault(j => j.Id == grant.JourneyId) is { } stored
+            ? (stored, grant.Reveals)
+            : null;
     }
 
     /// <summary>Unknown, revoked, expired, or its journey deleted: one answer, so a URL reveals nothing about which.</summary>

@@ -14,7 +14,11 @@ public sealed record ShareLink(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
-    string? RevokedBy);
+    string? RevokedBy,
+    ShareReveal Reveals = ShareReveal.None);
+
+/// <summary>What a live token opens: the journey, and what of it the link reveals.</summary>
+public sealed record ShareGrant(long JourneyId, ShareReveal Reveals);
 
 /// <summary>
 /// Share links: a random token in a URL opens one journey's measured map read-only, without signing in. Tokens are
@@ -47,12 +51,16 @@ public sealed class ShareLinkStore
                 created_at TIMESTAMP NOT NULL,
                 expires_at TIMESTAMP,
                 revoked_at TIMESTAMP,
-                revoked_by VARCHAR)
+                revoked_by VARCHAR,
+                reveals    VARCHAR)
             """);
+
+        // Workspaces from before share-link options: their links keep revealing nothing beyond the map's structure.
+        db.Ensure("ALTER TABLE share_links ADD COLUMN IF NOT EXISTS reveals VARCHAR");
     }
 
     /// <summary>Creates a link and returns it with its token, which is not stored and cannot be shown again.</summary>
-    public (ShareLink Link, string Token) Create(long journeyId, string createdBy, string? label, TimeSpan? lifetime)
+    public (ShareLink Link, string Token) Create(long journeyId, string createdBy, string? label, TimeSpan? lifetime, ShareReveal reveals = ShareReveal.None)
     {
         if (lifetime is { } l && (l <= TimeSpan.Zero || l > TimeSpan.FromDays(MaxExpiryDays)))
         {
@@ -68,15 +76,16 @@ public sealed class ShareLinkStore
         {
             var next = tx.Scalar<long>("SELECT coalesce(max(id), 0) + 1 FROM share_links");
             tx.Execute(
-                "INSERT INTO share_links VALUES ($id, $journey, $hash, $label, $by, $created, $expires, NULL, NULL)",
-                ("id", next), ("journey", journeyId), ("hash", Hash(token)), ("label", text), ("by", createdBy), ("created", now), ("expires", expires));
+                "INSERT INTO share_links (id, journey_id, token_hash, label, created_by, created_at, expires_at, reveals) VALUES ($id, $journey, $hash, $label, $by, $created, $expires, $reveals)",
+                ("id", next), ("journey", journeyId), ("hash", Hash(token)), ("label", text), ("by", createdBy), ("created", now), ("expires", expires),
+                ("reveals", ShareRedaction.Format(reveals)));
             return next;
         });
-        return (new ShareLink(id, journeyId, text, createdBy, now, expires, null, null), token);
+        return (new ShareLink(id, journeyId, text, createdBy, now, expires, null, null, reveals), token);
     }
 
-    /// <summary>The journey a live token opens, or null when the token is unknown, revoked or expired (callers cannot tell which).</summary>
-    public long? Resolve(string? token)
+    /// <summary>The journey a live token opens and what it reveals, or null when the token is unknown, revoked or expired (callers cannot tell which).</summary>
+    public ShareGrant? Resolve(string? token)
     {
         if (!LooksLikeToken(token))
         {
@@ -84,13 +93,14 @@ public sealed class ShareLinkStore
         }
 
         return db.Query(
-            "SELECT journey_id FROM share_links WHERE token_hash = $hash AND " + IsLive,
-            r => (long?)r.GetInt64(0), ("hash", Hash(token!)), ("now", time.GetUtcNow())).FirstOrDefault();
+            "SELECT journey_id, reveals FROM share_links WHERE token_hash = $hash AND " + IsLive,
+            r => new ShareGrant(r.GetInt64(0), ShareRedaction.Parse(r.IsDBNull(1) ? null : r.GetString(1))),
+            ("hash", Hash(token!)), ("now", time.GetUtcNow())).FirstOrDefault();
     }
 
     /// <summary>A journey's links that still work, newest first.</summary>
     public IReadOnlyList<ShareLink> Live(long journeyId) => db.Query(
-        "SELECT id, journey_id, label, created_by, created_at, expires_at, revoked_at, revoked_by FROM share_links WHERE journey_id = $journey AND "
+        "SELECT id, journey_id, label, created_by, created_at, expires_at, revoked_at, revoked_by, reveals FROM share_links WHERE journey_id = $journey AND "
         + IsLive + " ORDER BY created_at DESC, id DESC",
         Read, ("journey", journeyId), ("now", time.GetUtcNow()));
 
@@ -112,5 +122,6 @@ public sealed class ShareLinkStore
 
     private static ShareLink Read(System.Data.Common.DbDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), WorkspaceDb.Utc(r, 4),
-        WorkspaceDb.UtcOrNull(r, 5), WorkspaceDb.UtcOrNull(r, 6), r.IsDBNull(7) ? null : r.GetString(7));
+        WorkspaceDb.UtcOrNull(r, 5), WorkspaceDb.UtcOrNull(r, 6), r.IsDBNull(7) ? null : r.GetString(7),
+        ShareRedaction.Parse(r.IsDBNull(8) ? null : r.GetString(8)));
 }

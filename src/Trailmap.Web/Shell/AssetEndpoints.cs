@@ -14,7 +14,16 @@ public static class AssetEndpoints
 {
     private static readonly ConcurrentDictionary<string, (byte[] Bytes, string ETag)?> Cache = new(StringComparer.Ordinal);
 
-    public static void Map(IEndpointRouteBuilder routes) => routes.MapGet("/assets/{name}", (string name, HttpContext context) =>
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/assets/{name}", (string name, HttpContext context) => Serve(name, context)).AllowAnonymous().ExcludeFromDescription();
+
+        // Browsers ask for /favicon.ico on documents that name no icon (the bare map, a downloaded export opened
+        // from the server); answering it spares every such page a 404 in the console.
+        routes.MapGet("/favicon.ico", (HttpContext context) => Serve("favicon.svg", context)).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    private static IResult Serve(string name, HttpContext context)
     {
         if (Load(name) is not { } asset)
         {
@@ -29,7 +38,7 @@ public static class AssetEndpoints
         context.Response.Headers.ETag = asset.ETag;
         context.Response.Headers.CacheControl = "public, max-age=300";
         return Results.Bytes(asset.Bytes, ContentType(name));
-    }).AllowAnonymous().ExcludeFromDescription();
+    }
 
     private static (byte[] Bytes, string ETag)? Load(string name) => Cache.GetOrAdd(name, n =>
     {

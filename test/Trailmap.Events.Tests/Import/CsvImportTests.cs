@@ -22,6 +22,18 @@ public class CsvImportTests
     }
 
     [Fact]
+    public void an_empty_cell_stores_no_property()
+    {
+        using var dir = new TempDir();
+        var file = dir.Write("e.csv", "user_id,event,ts,plan,coupon\nu1,view,2020-01-01,,\nu2,view,2020-01-02,pro,\nu3,view,2020-01-03,,SPRING\n");
+
+        dir.Import(null, file);
+
+        dir.Events().Select(e => (e.CustomerId, e.Properties)).ShouldBe(
+            [("u1", "{}"), ("u2", """{"plan":"pro"}"""), ("u3", """{"coupon":"SPRING"}""")]);
+    }
+
+    [Fact]
     public void map_and_constant_event_choose_columns_a_log_does_not_name_conventionally()
     {
         using var dir = new TempDir();

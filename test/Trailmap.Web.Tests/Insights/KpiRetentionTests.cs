@@ -92,6 +92,61 @@ public sealed class KpiRetentionTests
         Rows(days, "list retention")[0].ShouldBe("2024-01-01 2 100% 100% 50%");
     }
 
+    [Fact]
+    public async Task A_retention_kpi_links_to_the_retention_view_of_its_own_definition_and_both_show_the_same_figure()
+    {
+        using var factory = new WorkspaceFactory();
+        var yaml = TrialYaml + "\n  - { id: wk1, name: Week-1 return, type: retention, event: Signed Up, return_event: Page Viewed, period: week, period_number: 1, target: \">= 40%\" }";
+        // f's late page view moves the end of the data to 2024-01-29, so both cohorts' week 1 has ended.
+        var events = TrialEvents + "\n{\"user_id\":\"f\",\"event\":\"Page Viewed\",\"timestamp\":\"2024-01-29T00:00:00Z\",\"page\":\"home\"}";
+        var stored = await SeedAsync(factory, yaml, events, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var board = await client.GetStringAsync($"/journeys/{stored.Slug}/kpis", Cancel);
+        var link = $"/journeys/{stored.Slug}/retention?kpi=wk1";
+        board.ShouldContain($"href=\"{link}\"");
+        var boardFigure = Text(Between(board, "data-kpi=\"wk1\"", "class=\"num actual\">", "</td>"));
+
+        var view = await client.GetStringAsync(link, Cancel);
+        var viewFigure = Text(Between(view, "class=\"card kpi-check\"", "class=\"kpi-figure\">", "</strong>"));
+
+        // Week-1 returns by Page Viewed (rolling 7-14 days after the first Signed Up). Cohort of week 2024-01-01: a b c d,
+        // a viewed a page 8 days after = 1 of 4; cohort 2024-01-08: e, 7 days after = 1 of 1. A cohort's week 1 has ended
+        // 21 days after its first day: 01-22 and 01-29, both by the end (01-29). 2 of 5 = 40%, the same on both pages.
+        boardFigure.ShouldBe("40%");
+        viewFigure.ShouldBe(boardFigure);
+        Text(Between(view, "class=\"card kpi-check\"", "(", ")")).ShouldBe("2 of 5 customers in 2 cohorts");
+        // The view uses the KPI's definition (the start event and return event, by week), not the first stage's.
+        Rows(view, "list retention").ShouldBe(
+        [
+            "2024-01-01 4 25% 25% 0% 0% 0% · · · ·",
+            "2024-01-08 1 0% 100% 0% 0% · · · · ·",
+        ]);
+        view.Split("kpi-cell").Length.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_kpi_id_that_is_no_retention_kpi_is_a_named_400()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var response = await client.GetAsync($"/journeys/{stored.Slug}/retention?kpi=activation", Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync(Cancel)).ShouldContain("kpi: this journey has no retention KPI &quot;activation&quot;");
+    }
+
+    /// <summary>The text between <paramref name="from"/> and <paramref name="to"/>, after <paramref name="anchor"/>.</summary>
+    private static string Between(string html, string anchor, string from, string to)
+    {
+        var a = html.IndexOf(anchor, StringComparison.Ordinal);
+        a.ShouldBeGreaterThanOrEqualTo(0, anchor);
+        var start = html.IndexOf(from, a, StringComparison.Ordinal) + from.Length;
+        return html[start..html.IndexOf(to, start, StringComparison.Ordinal)];
+    }
+
     [Theory]
     [InlineData("period=fortnight", "period: &quot;fortnight&quot; is not a period; use day, week or month.")]
     [InlineData("periods=0", "periods: &quot;0&quot; is not a whole number from 1 to 52")]

@@ -34,6 +34,36 @@ public sealed class StagePageTests
     }
 
     [Fact]
+    public async Task The_histogram_markers_are_labelled_above_every_bar_count_and_the_axis_reads_in_one_unit()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var html = await client.GetStringAsync($"/journeys/{stored.Slug}/stages/activate", Cancel);
+
+        var start = html.IndexOf("<svg class=\"histogram\"", StringComparison.Ordinal);
+        var svg = System.Xml.Linq.XElement.Parse(html[start..(html.IndexOf("</svg>", start, StringComparison.Ordinal) + 6)]);
+        double Y(System.Xml.Linq.XElement e) => double.Parse((string)e.Attribute("y")!, System.Globalization.CultureInfo.InvariantCulture);
+        var texts = svg.Descendants("text").ToList();
+        var counts = texts.Where(t => (string?)t.Attribute("class") == "count").ToList();
+        var markers = texts.Where(t => t.Parent!.Attribute("class")?.Value.StartsWith("marker", StringComparison.Ordinal) == true).ToList();
+
+        // 11px text: a label's glyphs span [y - 11, y]. Each marker label ends above the top of the highest count.
+        markers.Count.ShouldBe(2);
+        counts.ShouldNotBeEmpty();
+        foreach (var m in markers)
+        {
+            Y(m).ShouldBeLessThan(counts.Min(Y) - 11);
+        }
+
+        Math.Abs(Y(markers[0]) - Y(markers[1])).ShouldBeGreaterThanOrEqualTo(11);
+
+        // 12h buckets up to 3d (worked out below): the ticks count hours.
+        texts.Where(t => (string?)t.Attribute("class") == "tick").Select(t => t.Value).ShouldBe(["0h", "12h", "24h", "36h", "48h", "60h", "72h"]);
+    }
+
+    [Fact]
     public async Task Time_to_stage_is_a_histogram_with_the_nearest_rank_median_and_p90()
     {
         using var factory = new WorkspaceFactory();

@@ -39,4 +39,22 @@ public sealed class TimeHistogramTests
         var h = TimeHistogram.Of([10, 9, 8, 7, 6, 5, 4, 3, 2, 1])!;
         (h.Median, h.P90).ShouldBe((5d, 9d));
     }
+
+    [Fact]
+    public void Axis_ticks_read_in_the_unit_of_the_bucket_width()
+    {
+        // Longest 8.5 days: 12h buckets would need 18, 1d needs 9. The axis counts days, 0d to 8d, where the
+        // approximate format read "6d, 1w, 1.1w" once a tick passed a week.
+        var days = TimeHistogram.Of([8.5 * 86400])!;
+        days.BucketSeconds.ShouldBe(86400);
+        Enumerable.Range(0, days.Counts.Count).Select(days.Tick).ShouldBe(["0d", "1d", "2d", "3d", "4d", "5d", "6d", "7d", "8d"]);
+
+        // Longest 3 days: 12h buckets (7 of them), counted in hours.
+        var hours = TimeHistogram.Of([3 * 86400])!;
+        Enumerable.Range(0, hours.Counts.Count).Select(hours.Tick).ShouldBe(["0h", "12h", "24h", "36h", "48h", "60h", "72h"]);
+
+        // Longest 10 weeks: 1w needs 11 buckets, weeks it is.
+        var weeks = TimeHistogram.Of([70 * 86400])!;
+        weeks.Tick(10).ShouldBe("10w");
+    }
 }

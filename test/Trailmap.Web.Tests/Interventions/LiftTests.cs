@@ -104,6 +104,68 @@ public sealed class LiftTests : TrialWorkspaceTests
         page.ShouldContain("href=\"/journeys/trial/interventions\"");   // the tab
     }
 
+    [Fact]
+    public async Task Share_links_embeds_and_exports_carry_the_lift_the_signed_in_map_shows()
+    {
+        var e = Nudge();
+        var expected = $"lift {Points(e.Lift)} pts (95% CI {Points(e.Low)} to {Points(e.High)})";
+        var stored = Factory.Service<Trailmap.Web.Journeys.JourneyStore>().Find("trial")!;
+        var (_, token) = Factory.Service<Trailmap.Web.Sharing.ShareLinkStore>().Create(stored.Id, "test", null, null);
+
+        using var stranger = Factory.Anonymous();
+        var embed = await stranger.GetStringAsync($"/s/{token}/embed", Cancel);
+        Cell(embed, "trial").ShouldContain(expected);
+
+        using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
+        foreach (var format in new[] { "html", "md" })
+        {
+            var export = await viewer.GetStringAsync($"/journeys/trial/export/{format}", Cancel);
+            WebUtility.HtmlDecode(export).ShouldContain(expected, customMessage: format);
+        }
+    }
+
+    [Fact]
+    public async Task The_interventions_page_keeps_backtest_figures_apart_from_delivered_ones_and_says_whether_the_lift_is_significant()
+    {
+        var e = Nudge();
+        // The verdict follows from the hand-computed interval alone: above zero, below zero, or across it.
+        var verdict = e.Low > 0 ? "Significant: customers reach the goal more often with it"
+            : e.High < 0 ? "Significant, and harmful: customers reach the goal less often with it"
+            : "Not significant yet: the 95% interval includes zero";
+        using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var page = WebUtility.HtmlDecode(await viewer.GetStringAsync("/journeys/trial/interventions", Cancel));
+
+        page.ShouldContain("<th scope=\"colgroup\" colspan=\"4\" class=\"group delivered\">Delivered (outbox)</th>");
+        page.ShouldContain("class=\"group backtest\">Backtest over the events (not messages sent)</th>");
+        var nudge = page[page.IndexOf("<tr data-rule=\"nudge\">", StringComparison.Ordinal)..];
+        nudge = nudge[..nudge.IndexOf("</tr>", StringComparison.Ordinal)];
+        nudge.ShouldContain($"<td class=\"verdict\">{verdict}");
+        // tell-csm has no goal: no lift, so no verdict either.
+        var csm = page[page.IndexOf("<tr data-rule=\"tell-csm\">", StringComparison.Ordinal)..];
+        csm[..csm.IndexOf("</tr>", StringComparison.Ordinal)].ShouldContain("<td class=\"verdict\">—</td>");
+    }
+
+    [Fact]
+    public async Task A_rule_whose_channel_is_not_configured_is_named_on_the_interventions_page_and_on_the_map()
+    {
+        // The trial workspace has no SMTP and no Slack settings; in-app needs none.
+        using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
+
+        foreach (var path in new[] { "/journeys/trial/interventions", "/journeys/trial" })
+        {
+            var page = WebUtility.HtmlDecode(await viewer.GetStringAsync(path, Cancel));
+            var start = page.IndexOf("<section class=\"callout warning channel-warnings\" role=\"alert\"", StringComparison.Ordinal);
+            start.ShouldBeGreaterThan(0, path);
+            var warnings = InsightsText(page[start..page.IndexOf("</section>", start, StringComparison.Ordinal)]);
+            warnings.ShouldContain("Nothing is sent by Welcome email: Email is not configured: set --smtp-host and --smtp-from");
+            warnings.ShouldContain("Nothing is sent by Tell the CSM: Slack is not configured: set --slack-webhook-url");
+            warnings.ShouldNotContain("Nudge to pay");
+        }
+    }
+
+    private static string InsightsText(string html) => Insights.InsightsData.Text(html);
+
     /// <summary>The interventions lane's cell for one stage.</summary>
     private static string Cell(string map, string stage)
     {

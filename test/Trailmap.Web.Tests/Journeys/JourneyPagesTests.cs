@@ -31,6 +31,29 @@ public sealed class JourneyPagesTests
     }
 
     [Fact]
+    public async Task A_journey_no_customer_entered_is_an_empty_state_that_says_what_to_do_not_a_disaster()
+    {
+        using var factory = new WorkspaceFactory();
+        // Events, but none of them the trial journey's first stage's entry event ("Signed Up"): nobody entered it.
+        var other = """
+            {"user_id":"x1","event":"Page Viewed","timestamp":"2024-01-01T00:00:00Z"}
+            {"user_id":"x2","event":"Page Viewed","timestamp":"2024-01-02T00:00:00Z"}
+            """;
+        var stored = await Insights.InsightsData.SeedAsync(factory, Insights.InsightsData.TrialYaml, other, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var page = Insights.InsightsData.Text(await client.GetStringAsync($"/journeys/{stored.Slug}", Cancel));
+
+        page.ShouldContain("No customer has entered this journey yet");
+        page.ShouldContain("The workspace has 2 events, but none of them is the entry event of this journey's first stage");
+        page.ShouldContain("Import a file of events");
+        page.ShouldContain("Bind each stage to an event");
+        page.ShouldContain("KPIs on target no data yet");
+        page.ShouldNotContain("Bottleneck");
+        page.ShouldNotContain("customers lost");
+    }
+
+    [Fact]
     public async Task An_unknown_journey_is_a_404_page_that_links_back()
     {
         using var factory = new WorkspaceFactory();

@@ -36,6 +36,7 @@ public sealed partial class AuthorizationMatrixTests
     [
         // Shell and accounts
         new("GET", "/assets/{name}", Least.Anonymous),
+        new("GET", "/favicon.ico", Least.Anonymous),
         new("GET", "/", Least.Anonymous),
         new("GET", "/setup", Least.Anonymous),
         new("POST", "/setup", Least.Anonymous),

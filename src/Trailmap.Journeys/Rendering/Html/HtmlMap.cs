@@ -27,7 +27,7 @@ internal static class HtmlMap
         {
             var part = count == journey.Stages.Count ? journey : journey with { Stages = journey.Stages.Skip(start).Take(count).ToList() };
             // In print every block is a .map-block, which the PDF export measures to fit each on one page.
-            html.Append(print ? "<div class=\"map-scroll map-block\">\n" : "<div class=\"map-scroll\">\n")
+            html.Append(print ? "<div class=\"map-scroll map-block\">\n" : "<div class=\"map-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Journey map (scrolls sideways)\">\n")
                 .Append(blocks.Count == 1 ? "<div class=\"map\">\n" : "<div class=\"map cols-" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\">\n");
             Grid(html, part, actuals, start);
             html.Append("</div>\n</div>\n");

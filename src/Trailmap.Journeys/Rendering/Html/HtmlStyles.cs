@@ -28,7 +28,7 @@ internal static class HtmlStyles
     private const string Base = """
 @font-face { font-family: "Trailmap Emoji"; src: local("Noto Color Emoji"), local("Apple Color Emoji"), local("Segoe UI Emoji"); unicode-range: U+203C, U+2049, U+2122, U+2139, U+2194-21AA, U+231A-23FF, U+24C2, U+25AA-25FE, U+2600-27BF, U+2934-2935, U+2B05-2B55, U+3030, U+303D, U+3297, U+3299, U+1F000-1FAFF, U+FE0F, U+200D; }
 :root {
-  --ink: #1e2433; --ink-2: #4a5468; --ink-3: #7a8499; --line: #e4e7ee; --line-2: #eef0f5;
+  --ink: #1e2433; --ink-2: #4a5468; --ink-3: #5f6880; --line: #e4e7ee; --line-2: #eef0f5;
   --bg: #f3f4f8; --card: #ffffff; --accent: #4f5bd5; --accent-soft: #eef0fd;
   --met: #177245; --met-bg: #e3f5ea; --risk: #9a5b00; --risk-bg: #fdf1d8;
   --miss: #b4232c; --miss-bg: #fde7e8; --nodata: #5b6477; --nodata-bg: #eceef3;
@@ -70,8 +70,8 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .persona h3 { font-size: 16px; overflow-wrap: anywhere; }
 .role { margin: 2px 0 0; color: var(--ink-2); font-size: 13px; overflow-wrap: anywhere; }
 .avatar { flex: none; width: 44px; height: 44px; border-radius: 50%; display: grid; place-items: center; font-weight: 700; font-size: 15px; color: #fff; }
-.tone-0 { background: #4f5bd5; } .tone-1 { background: #1a9a8a; } .tone-2 { background: #d9684a; }
-.tone-3 { background: #8a56c2; } .tone-4 { background: #c2417a; } .tone-5 { background: #3c7fb8; }
+.tone-0 { background: #4f5bd5; } .tone-1 { background: #137a6d; } .tone-2 { background: #b8502f; }
+.tone-3 { background: #8a56c2; } .tone-4 { background: #c2417a; } .tone-5 { background: #2f6ea3; }
 .persona blockquote { margin: 14px 0 4px; padding: 8px 12px; border-left: 3px solid var(--accent); background: #f7f8fd; border-radius: 0 8px 8px 0; font-style: italic; color: var(--ink-2); overflow-wrap: anywhere; }
 .plist { margin-top: 12px; }
 .plist h4 { font-size: 11px; font-weight: 700; letter-spacing: .06em; text-transform: uppercase; color: var(--ink-3); margin-bottom: 4px; }
@@ -130,7 +130,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .chip.critical { background: #fff3d6; color: #8a5a00; }
 .chip.critical::before { content: "★ "; }
 .score-pill { font-size: 12px; font-weight: 700; border-radius: 6px; padding: 1px 7px; font-variant-numeric: tabular-nums; }
-.score-pill small { font-weight: 500; opacity: .7; }
+.score-pill small { font-weight: 500; }
 .score-pill.low { background: var(--miss-bg); color: var(--miss); }
 .score-pill.mid { background: var(--risk-bg); color: var(--risk); }
 .score-pill.high { background: var(--met-bg); color: var(--met); }
@@ -204,7 +204,8 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .emotion-cell { border-top: 0; background: #f7f8fe; padding-top: 4px; }
 .scores { display: flex; flex-wrap: wrap; gap: 4px 10px; font-size: 12px; color: var(--ink-3); }
 .score b { color: var(--ink); font-variant-numeric: tabular-nums; }
-.score.designed b { color: var(--designed); } .score.ideal b { color: var(--ideal); } .score.measured b { color: var(--measured); } .score.derived b { color: var(--derived); }
+/* Darker than the curves' strokes: small bold text needs 4.5:1 on the cell, a 2.5-px line does not. */
+.score.designed b { color: var(--designed); } .score.ideal b { color: #137a6d; } .score.measured b { color: #a84a1c; } .score.derived b { color: var(--derived); }
 .feelings { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
 .feelings li { font-size: 11px; font-weight: 600; background: #fff; border: 1px solid var(--line); border-radius: 999px; padding: 1px 8px; color: var(--ink-2); }
 

@@ -24,8 +24,8 @@ public static class MarkdownRenderer
         Milestones(md, journey);
         CriticalTouchpoints(md, journey);
         Structure(md, journey);
-        Interventions(md, journey);
-        Sequences(md, journey);
+        Interventions(md, journey, actuals);
+        Sequences(md, journey, actuals);
         return md.ToString();
     }
 
@@ -249,29 +249,35 @@ public static class MarkdownRenderer
         }
     }
 
-    private static void Interventions(StringBuilder md, Journey j)
+    private static void Interventions(StringBuilder md, Journey j, JourneyActuals? actuals)
     {
         if (j.Interventions.Count == 0)
         {
             return;
         }
 
+        // The lift column appears when the lift was measured, so an export carries what the signed-in map shows.
+        var lift = actuals is { Interventions.Count: > 0 };
         md.Append("## Interventions\n\n");
-        Row(md, ["Intervention", "Stage", "When", "Then", "Goal", "Holdout"]);
-        Separator(md, 6);
+        Row(md, lift ? ["Intervention", "Stage", "When", "Then", "Goal", "Holdout", "Lift"] : ["Intervention", "Stage", "When", "Then", "Goal", "Holdout"]);
+        Separator(md, lift ? 7 : 6);
         foreach (var i in j.Interventions)
         {
-            Row(md,
+            string[] cells =
             [
                 E(i.Name), E(StageName(j, i.Stage)), E(Condition(j, i.When)), E(Action(i.Then)),
                 E(i.Goal is null ? null : JourneyGrid.Event(i.Goal)), E(JourneyGrid.Percent(i.Holdout)),
-            ]);
+            ];
+            Row(md, lift ? [.. cells, E(LiftOf(actuals!, i.Id, i.Goal is not null))] : cells);
         }
 
         md.Append('\n');
     }
 
-    private static void Sequences(StringBuilder md, Journey j)
+    private static string LiftOf(JourneyActuals actuals, string id, bool hasGoal) =>
+        actuals.ForIntervention(id) is { } measured ? measured.Summary() : hasGoal ? "not measured" : "no goal, so no lift measured";
+
+    private static void Sequences(StringBuilder md, Journey j, JourneyActuals? actuals)
     {
         if (j.Sequences.Count == 0)
         {
@@ -297,6 +303,11 @@ public static class MarkdownRenderer
             if (s.Holdout is { } holdout)
             {
                 md.Append("- **Holdout:** ").Append(E(JourneyGrid.Percent(holdout))).Append('\n');
+            }
+
+            if (actuals?.ForIntervention(s.Id) is { } measured)
+            {
+                md.Append("- **Lift:** ").Append(E(measured.Summary())).Append('\n');
             }
 
             md.Append('\n');
