@@ -43,6 +43,7 @@ public static class EventImporter
         private readonly List<(string File, long Line, string Reason, string Raw)> rejectLines = [];
         private ProgressTicker ticker = null!;
         private DuckDBCommand? running;
+        private long linksAdded;
 
         public ImportSummary Run(IReadOnlyList<string> files, IReadOnlyList<ImportFormat> formats)
         {
@@ -92,6 +93,11 @@ public static class EventImporter
                     if (options.TraitsFile is not null)
                     {
                         traits += ImportTraitsCsv(options.TraitsFile, startedAt);
+                    }
+
+                    if (linksAdded > 0)
+                    {
+                        Identities.Rebuild(store);
                     }
 
                     cancel.ThrowIfCancellationRequested();
@@ -251,6 +257,13 @@ public static class EventImporter
             Exec("DROP TABLE tm_rows");
             Exec("DROP TABLE tm_json_stage");
             var traits = UpsertTraits(reader.Traits.Select(kv => (kv.Key, kv.Value.ToJsonString())), now);
+            var (links, linkRejects) = IdentityImport.Add(store, reader.Links);
+            linksAdded += links;
+            foreach (var (line, reason) in linkRejects)
+            {
+                AddReject(file, line, reason, "");
+            }
+
             var valid = rn - invalid.Count;
             return new FileResult(reader.Messages + reader.Rejects.Count(r => r.Reason.StartsWith("line", StringComparison.Ordinal) || r.Reason.StartsWith("invalid", StringComparison.Ordinal) || r.Reason.StartsWith("expected", StringComparison.Ordinal)),
                 inserted, valid - inserted, traits);

@@ -6,6 +6,9 @@ namespace Trailmap.Events;
 /// <summary>One event read from a JSON line, before its timestamp is parsed (that happens in SQL).</summary>
 internal readonly record struct JsonEvent(long Line, string? CustomerId, string? Event, string? Timestamp, string? MessageId, string Properties);
 
+/// <summary>An identity link read from an identify or alias message, before its timestamp is parsed (in SQL, like events).</summary>
+internal readonly record struct JsonLink(long Line, string From, string To, string Kind, string? Timestamp, string? MessageId);
+
 /// <summary>
 /// Reads JSON Lines: plain objects (columns detected like CSV headers) and Segment spec messages (track,
 /// identify, group, page, screen, and {"batch": [...]} envelopes). Lines that are not valid UTF-8 or JSON,
@@ -24,6 +27,9 @@ internal sealed class SegmentReader(string file, ImportOptions options)
     public Dictionary<string, JsonObject> Traits { get; } = new(StringComparer.Ordinal);
 
     public long Messages { get; private set; }
+
+    /// <summary>The identity links of identify (anonymousId to userId) and alias (previousId to userId) messages, in file order.</summary>
+    public List<JsonLink> Links { get; } = [];
 
     /// <summary>The events of the current line; one list reused for every line (the caller consumes it before the next).</summary>
     private readonly List<JsonEvent> current = [];
@@ -225,6 +231,21 @@ internal sealed class SegmentReader(string file, ImportOptions options)
                 else
                 {
                     MergeTraits(customer, obj["traits"] as JsonObject ?? []);
+                    if (Text(obj["anonymousId"]) is { Length: > 0 } anonymous && Text(obj["userId"]) is { Length: > 0 } identified && anonymous != identified)
+                    {
+                        Links.Add(new JsonLink(line, anonymous, identified, "identify", timestamp, messageId));
+                    }
+                }
+
+                break;
+            case "alias":
+                if (Text(obj["userId"]) is not { Length: > 0 } newId || Text(obj["previousId"]) is not { Length: > 0 } previousId)
+                {
+                    Reject(line, "alias needs both a userId (the new id) and a previousId (the id the customer had before)");
+                }
+                else if (previousId != newId)
+                {
+                    Links.Add(new JsonLink(line, previousId, newId, "alias", timestamp, messageId));
                 }
 
                 break;
@@ -243,7 +264,7 @@ internal sealed class SegmentReader(string file, ImportOptions options)
 
                 break;
             default:
-                Reject(line, $"Segment \"{type}\" messages are not imported (only track, identify, group, page, screen)");
+                Reject(line, $"Segment \"{type}\" messages are not imported (only track, identify, group, page, screen, alias)");
                 break;
         }
     }

@@ -35,7 +35,8 @@ internal static class ColumnarEventLoad
         LoadTrace.Mark($"{total} events");
         var columns = new Columns(total, query.IncludeSequences, query.Properties.Count > 0);
         var runs = new Runs();
-        if (!Read(store, query, sorted: false, names, runs, columns, progress))
+        // Merged identities regroup rows under their person, which the table's physical order does not follow: sort.
+        if (!Read(store, query, sorted: Identities.Any(store), names, runs, columns, progress))
         {
             // Rows appended out of order (the ingestion spool appends, only imports sort): sort this once.
             LoadTrace.Mark("rows out of order: reading them again sorted");
@@ -154,7 +155,7 @@ internal static class ColumnarEventLoad
             + (wanted.Count > 0 ? ", CAST(properties AS VARCHAR)" : "")
             // Every name, filtered here rather than in SQL: a filtered parallel scan does not keep the table's order,
             // an unfiltered one does, and the order is what spares the sort.
-            + " FROM events" + EventLogLoader.RangeAndNames(command, query with { Events = null })
+            + " FROM " + Identities.EventSource(store) + EventLogLoader.RangeAndNames(command, query with { Events = null })
             + (sorted ? " ORDER BY customer_id, ts, seq" : "");
         var nameHashes = names.Hashes;
         var lookup = nameHashes.Length > 8 ? nameHashes.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i) : null;

@@ -179,7 +179,7 @@ public static class EventLogLoader
 
         command.CommandText =
             "SELECT customer_id, event, epoch_us(ts), seq" + (wanted.Count > 0 ? ", CAST(properties AS VARCHAR)" : "")
-            + " FROM events" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " FROM " + Identities.EventSource(store) + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + (sorted ? " ORDER BY customer_id, ts, seq" : "");
         using var reader = command.ExecuteReader();
         string? lastCustomer = null;

@@ -181,9 +181,12 @@ public sealed class EventData : IDisposable
     {
         // Read before the events: traits updated from here on are what the next extension reads.
         var traitsMark = store.TraitsWatermark();
+        var identities = store.IdentityVersion();
         var query = new EventLogQuery { Properties = [.. properties] };
         EventLog log;
-        if (older is { MaxSequence: { } after })
+
+        // A merge of ids regroups events the older log already holds under their person: extending it cannot.
+        if (older is { MaxSequence: { } after } && older.Identities == identities)
         {
             var delta = store.LoadEventLog(query with { AfterSequence = after, TraitsUpdatedSince = older.TraitsMark });
             log = delta.EventCount == 0 && delta.Traits is not { Count: > 0 } ? older.Log : LogMerge.Merge(older.Log, delta);
@@ -194,7 +197,7 @@ public sealed class EventData : IDisposable
             log = store.LoadEventLog(query);
         }
 
-        return new CachedLog(at, key, log, log.MaxSequence(), traitsMark);
+        return new CachedLog(at, key, log, log.MaxSequence(), traitsMark, identities);
     }
 
     /// <summary>
@@ -233,6 +236,9 @@ public sealed class EventData : IDisposable
         }
     }
 
-    /// <summary>A loaded log, what it holds (events up to <paramref name="MaxSequence"/>, traits as of <paramref name="TraitsMark"/>) and the data version it was asked for at.</summary>
-    private sealed record CachedLog(long Version, string Key, EventLog Log, long? MaxSequence, DateTimeOffset? TraitsMark);
+    /// <summary>
+    /// A loaded log, what it holds (events up to <paramref name="MaxSequence"/>, traits as of <paramref name="TraitsMark"/>,
+    /// persons as of <paramref name="Identities"/>) and the data version it was asked for at.
+    /// </summary>
+    private sealed record CachedLog(long Version, string Key, EventLog Log, long? MaxSequence, DateTimeOffset? TraitsMark, long Identities);
 }
