@@ -28,6 +28,12 @@ internal sealed class SegmentReader(string file, ImportOptions options)
 
     public long Messages { get; private set; }
 
+    /// <summary>The memberships of group messages (the sender is a member of groupId), in file order.</summary>
+    public List<JsonMembership> Memberships { get; } = [];
+
+    /// <summary>Each group's traits from its group messages, later calls overriding earlier keys.</summary>
+    public Dictionary<string, JsonObject> GroupTraits { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The identity links of identify (anonymousId to userId) and alias (previousId to userId) messages, in file order.</summary>
     public List<JsonLink> Links { get; } = [];
 
@@ -260,6 +266,11 @@ internal sealed class SegmentReader(string file, ImportOptions options)
                     var group = obj["traits"] is JsonObject t ? (JsonObject)t.DeepClone() : [];
                     group["groupId"] = obj["groupId"]?.DeepClone();
                     MergeTraits(customer, new JsonObject { ["group"] = group });
+                    if (Text(obj["groupId"]) is { Length: > 0 } groupId)
+                    {
+                        Memberships.Add(new JsonMembership(groupId, customer, timestamp));
+                        MergeInto(GroupTraits, groupId, obj["traits"] as JsonObject ?? []);
+                    }
                 }
 
                 break;
@@ -297,11 +308,13 @@ internal sealed class SegmentReader(string file, ImportOptions options)
             roles.MessageId is null ? null : Text(obj[roles.MessageId]), props.ToJsonString()));
     }
 
-    private void MergeTraits(string customer, JsonObject traits)
+    private void MergeTraits(string customer, JsonObject traits) => MergeInto(Traits, customer, traits);
+
+    private static void MergeInto(Dictionary<string, JsonObject> all, string customer, JsonObject traits)
     {
-        if (!Traits.TryGetValue(customer, out var existing))
+        if (!all.TryGetValue(customer, out var existing))
         {
-            Traits[customer] = (JsonObject)traits.DeepClone();
+            all[customer] = (JsonObject)traits.DeepClone();
             return;
         }
 

@@ -206,6 +206,12 @@ public sealed class EventStore : IEventStore
     /// <summary>The person an id belongs to: itself unless an identify or alias merged it into another.</summary>
     public string PersonOf(string id) => Identities.PersonOf(this, id);
 
+    /// <summary>The persons who are members of <paramref name="account"/> (Segment group calls, the import's --group column), in id order.</summary>
+    public IReadOnlyList<string> MembersOf(string account) => Groups.MembersOf(this, account);
+
+    /// <summary>An account's timeline: every member's events in (ts, seq) order, each row with the id it was sent with.</summary>
+    public IReadOnlyList<EventRow> ReadAccount(string account, int limit) => Groups.ReadAccount(this, account, limit);
+
     /// <summary>Changes exactly when identity links were added: a log loaded before that may group events under stale ids.</summary>
     public long IdentityVersion() => Identities.Version(this);
 
@@ -334,6 +340,7 @@ public sealed class EventStore : IEventStore
         {
             using var tx = Connection.BeginTransaction();
             Identities.Create(this);
+            Groups.Create(this);
             Execute("INSERT INTO schema_version VALUES (2)");
             tx.Commit();
         }
