@@ -29,7 +29,7 @@ public static class FunnelCommand
         {
             steps, window, mode, reentry, exclude, by, stepWhere, format,
         };
-        source.AddTo(command);
+        source.AddTo(command, withUnit: true);
         command.SetAction((parse, ct) =>
         {
             var spec = Query.Run(() => FunnelQuery.Spec(parse.GetValue(steps), parse.GetValue(window), parse.GetValue(mode), parse.GetValue(reentry),

@@ -21,6 +21,7 @@ public static class JourneyYamlWriter
         .Texts("tags", j.Tags)
         .Add("emotion_scale", new YamlRaw(YamlScalar.Text(j.EmotionScale.ToString())))
         .Text("window", j.Window?.Text)
+        .Text("measure", j.Measure == JourneyMeasure.Accounts ? "accounts" : null)
         .Maps("personas", j.Personas, Persona)
         .Add("stages", new YamlList([.. j.Stages.Select(Stage)]))
         .Maps("moments_of_truth", j.MomentsOfTruth, Moment)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Trailmap.Analytics.Events;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Journeys.Model;
 using Trailmap.Web.Analysis;
 
 namespace Trailmap.Web.Insights;
@@ -33,6 +34,9 @@ public sealed record CustomerTimeline(
     /// <summary>Every id of the person, its own first, then the ids identify and alias merged into it (docs/identity.md).</summary>
     public IReadOnlyList<string> Ids { get; init; } = [Customer];
 
+    /// <summary>For a journey that measures accounts: the account's members (people), whose events make its timeline.</summary>
+    public IReadOnlyList<string>? Members { get; init; }
+
     /// <summary>How many events the page lists; a customer with more says so rather than rendering a huge page.</summary>
     public const int Shown = 1000;
 
@@ -40,14 +44,19 @@ public sealed record CustomerTimeline(
     public static async Task<CustomerTimeline?> LoadAsync(MeasuredJourney measured, StageEntries entries, EventData data, string customer, CancellationToken cancel)
     {
         // Any id of a person leads to the person's timeline: an anonymous id's link from an old email still works.
-        var (person, ids) = await data.UseAsync(
-            store =>
-            {
-                var p = store.PersonOf(customer);
-                return (p, store.IdsOf(p));
-            },
-            cancel).ConfigureAwait(false);
-        customer = person;
+        var accounts = measured.Journey.Measure == JourneyMeasure.Accounts;
+        IReadOnlyList<string> ids = [customer];
+        if (!accounts)
+        {
+            (customer, ids) = await data.UseAsync(
+                store =>
+                {
+                    var p = store.PersonOf(customer);
+                    return (p, store.IdsOf(p));
+                },
+                cancel).ConfigureAwait(false);
+        }
+
         var c = entries.IndexOf(customer);
         if (c < 0)
         {
@@ -55,7 +64,11 @@ public sealed record CustomerTimeline(
         }
 
         var log = entries.Log;
-        var rows = await data.UseAsync(store => store.ReadCustomer(customer, Shown), cancel).ConfigureAwait(false);
+        var (rows, members) = await data.UseAsync(
+            store => accounts
+                ? (store.ReadAccount(customer, Shown), store.MembersOf(customer))
+                : (store.ReadCustomer(customer, Shown), (IReadOnlyList<string>?)null),
+            cancel).ConfigureAwait(false);
         var visits = new List<StageVisit>();
         var entering = new Dictionary<int, string>();
         foreach (var stage in measured.Journey.Stages)
@@ -89,7 +102,7 @@ public sealed record CustomerTimeline(
         var traits = log.Traits is not null && log.Traits.TryGetValue(customer, out var t2)
             ? t2.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Text(kv.Value))).ToList()
             : [];
-        return new CustomerTimeline(customer, visits, events, log.Offsets[c + 1] - log.Offsets[c], traits) { Ids = ids };
+        return new CustomerTimeline(customer, visits, events, log.Offsets[c + 1] - log.Offsets[c], traits) { Ids = ids, Members = members };
     }
 
     /// <summary>An event's properties as name and value text, in the order stored; nested values as their JSON.</summary>
