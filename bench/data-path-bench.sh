@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The event data path, end to end: `trailmap funnel` and `trailmap retention` against DuckDB SQL on the same store,
 # each run a fresh process, interleaved, several rounds, with wall time and peak RSS (/usr/bin/time).
-# Usage: bench/data-path-bench.sh [--events N] [--customers N] [--rounds R]
-#   defaults: 10,000,000 events, events/10 customers, 5 rounds. Data and stores are kept under
+# Usage: bench/data-path-bench.sh [--events N] [--customers N] [--rounds R] [--import-rounds K]
+#   defaults: 10,000,000 events, events/10 customers, 5 rounds, 1 import round (`trailmap import` of the CSV into a
+#   new store against DuckDB's CREATE TABLE AS read_csv into a new file; 0 skips it). Data and stores are kept under
 #   bench/.data/data-path-EVENTS-CUSTOMERS/ (git ignores it; delete the store to time the import again).
 # The events come from DuckDB range() and hashes (bench/Trailmap.DataPathBench/Generator.cs), go through
 # `trailmap import` into a store, and every query reads that store. Exits 1 when Trailmap's counts differ from
@@ -15,12 +16,14 @@ root="$(dirname "$here")"
 events=10000000
 customers=""
 rounds=5
+import_rounds=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --events) events="$2"; shift 2 ;;
     --customers) customers="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --import-rounds) import_rounds="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -28,6 +31,7 @@ customers="${customers:-$((events / 10))}"
 for n in "$events" "$customers" "$rounds"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "--events, --customers and --rounds take positive whole numbers, not '$n'" >&2; exit 2; }
 done
+[[ "$import_rounds" =~ ^[0-9]+$ ]] || { echo "--import-rounds takes a whole number, not '$import_rounds'" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "needs GNU time at /usr/bin/time (Debian: apt-get install time)" >&2; exit 2; }
 
 work="${BENCH_DIR:-$here/.data/data-path-$events-$customers}"
@@ -64,6 +68,18 @@ if [[ ! -f "$store" ]]; then
   read -r s kb <"$work/import.time"
   import_line="trailmap import: ${s} s, peak RSS $((kb / 1024)) MB (once)"
 fi
+
+# Import throughput: each round a fresh `trailmap import` into a new store (snapshot included) and a fresh DuckDB
+# CREATE TABLE AS read_csv into a new file, interleaved; the stores are deleted after each round.
+for n in trailmap-import duckdb-load-csv; do rm -f "$work/$n.times"; done
+for ((r = 1; r <= import_rounds; r++)); do
+  echo "import round $r of $import_rounds..." >&2
+  scratch="$work/import-scratch"
+  rm -rf "$scratch"; mkdir -p "$scratch"
+  run trailmap-import "${trailmap[@]}" import "$csv" --db "$scratch/store.duckdb"
+  run duckdb-load-csv "${duck[@]}" load-csv "$csv" "$scratch/duckdb.duckdb"
+  rm -rf "$scratch"
+done
 
 steps=(funnel --db "$store" --steps e1,e2,e3,e4,e5 --window 7d --format csv)
 retention=(retention --db "$store" --start e1 --return any --period week --periods 8 --format csv)
@@ -121,6 +137,9 @@ echo "| trailmap funnel / exact-semantics SQL | $(ratio "$(secs trailmap-funnel)
 echo "| trailmap retention / retention SQL (wall) | $retention_ratio | <= 0.50x |"
 echo "| trailmap funnel peak RSS / exact SQL peak RSS | $(ratio "$funnel_rss" "$(peak_mb sql-funnel-exact)") | |"
 echo "| trailmap funnel peak RSS | ${funnel_rss} MB | <= 400 MB at 10M events, <= 4096 MB at 100M |"
+if ((import_rounds > 0)); then
+  echo "| trailmap import: $(secs trailmap-import) s, peak RSS $(peak_mb trailmap-import) MB; DuckDB read_csv: $(secs duckdb-load-csv) s, $(peak_mb duckdb-load-csv) MB | $(ratio "$(secs duckdb-load-csv)" "$(secs trailmap-import)") throughput | >= 0.80x; import <= 8192 MB at 100M |"
+fi
 echo
 status=0
 if [[ "$tm_funnel" == "$exact_funnel" ]]; then

@@ -91,4 +91,25 @@ internal static class DataPathSql
         Console.WriteLine(string.Join(' ', cells));
         return 0;
     }
+
+    /// <summary>
+    /// The import anchor: DuckDB's own load of the CSV into a new database file, <c>CREATE TABLE AS SELECT * FROM
+    /// read_csv(...)</c> with its type detection, closed (checkpointed) before the process exits. Prints the row count.
+    /// </summary>
+    public static int LoadCsv(string csv, string database)
+    {
+        using (var connection = new DuckDBConnection("DataSource=" + database))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE events AS SELECT * FROM read_csv($file)";
+            command.Parameters.Add(new DuckDBParameter("file", csv));
+            command.ExecuteNonQuery();
+            command.Parameters.Clear();
+            command.CommandText = "SELECT count(*) FROM events";
+            Console.WriteLine(Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+        }
+
+        return 0;
+    }
 }

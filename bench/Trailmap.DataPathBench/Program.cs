@@ -7,6 +7,7 @@ using Trailmap.DataPathBench;
 //   funnel-first STORE               first-visit chain SQL over a Trailmap store; prints the 5 step counts
 //   funnel-exact STORE               windowFunnel-semantics SQL (every e1 starts a chain); prints the 5 step counts
 //   retention STORE                  rolling-week retention SQL; prints start count and weeks 0..8
+//   load-csv CSV DATABASE            DuckDB's own CREATE TABLE AS SELECT * FROM read_csv(CSV) into a new file; prints rows
 return args switch
 {
     ["generate", var dir, var events, var customers] =>
@@ -14,11 +15,12 @@ return args switch
     ["funnel-first", var store] => DataPathSql.Print(store, DataPathSql.FunnelFirstVisit),
     ["funnel-exact", var store] => DataPathSql.Print(store, DataPathSql.FunnelExact),
     ["retention", var store] => DataPathSql.Print(store, DataPathSql.Retention),
+    ["load-csv", var csv, var database] => DataPathSql.LoadCsv(csv, database),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: generate DIR EVENTS CUSTOMERS | funnel-first STORE | funnel-exact STORE | retention STORE");
+    Console.Error.WriteLine("usage: generate DIR EVENTS CUSTOMERS | funnel-first STORE | funnel-exact STORE | retention STORE | load-csv CSV DATABASE");
     return 2;
 }

@@ -61,7 +61,6 @@ public static class EventImporter
                 using var tx = connection.BeginTransaction();
                 try
                 {
-                    var storeWasEmpty = Scalar("SELECT count(*) FROM events") == 0;
                     var seqBase = Scalar("SELECT coalesce(max(seq), 0) FROM events");
                     var importId = Scalar("SELECT coalesce(max(id), 0) FROM imports");
                     for (var i = 0; i < files.Count; i++)
@@ -98,12 +97,6 @@ public static class EventImporter
                     if (linksAdded > 0)
                     {
                         Identities.Rebuild(store);
-                    }
-
-                    cancel.ThrowIfCancellationRequested();
-                    if (imported > 0 && options.KeepSorted && !(storeWasEmpty && files.Count == 1))
-                    {
-                        Resort();
                     }
 
                     cancel.ThrowIfCancellationRequested();
@@ -376,22 +369,6 @@ public static class EventImporter
             }
 
             return inserted;
-        }
-
-        /// <summary>
-        /// Rewrites events in (customer_id, ts, seq) order. This costs a full copy per import that adds rows, the
-        /// price of per-customer scans that read the table front to back without sorting; imports are rare and
-        /// analyses frequent. The first import into an empty store inserts in order and skips it.
-        /// </summary>
-        private void Resort()
-        {
-            using (ticker.Query())
-            {
-                Exec("CREATE TABLE events_sorted " + EventSql.EventsTable);
-                Exec("INSERT INTO events_sorted SELECT * FROM events ORDER BY customer_id, ts, seq");
-                Exec("DROP TABLE events");
-                Exec("ALTER TABLE events_sorted RENAME TO events");
-            }
         }
 
         private List<(long LineBytePosition, string Reason, string Raw)> CsvReaderRejects()

@@ -36,10 +36,11 @@ public sealed record ImportOptions
     public string? RejectsPath { get; init; }
 
     /// <summary>
-    /// Rewrite the events table in (customer, ts, seq) order after adding rows (the default). The ingestion pump
-    /// turns it off: it imports a small spool segment every second or so, where a full copy of the table per
-    /// segment would cost far more than the segment. Readers that need order sort instead (EventLogLoader
-    /// notices an unsorted table and adds an ORDER BY); the next import with this on restores the order.
+    /// Insert each file's rows as one run in (customer, ts, seq) order, and rebuild the store's event snapshot (see
+    /// EventSnapshot) afterwards (the default). No import rewrites the rows already stored. The ingestion pump turns it
+    /// off: it imports a small spool segment every second or so, where sorting and a snapshot per segment would cost
+    /// more than the segment; loads merge those rows into the snapshot's order, and rebuild it once they exceed a
+    /// quarter of it.
     /// </summary>
     public bool KeepSorted { get; init; } = true;
 

@@ -58,8 +58,18 @@ public sealed class EventStore : IEventStore
     }
 
     /// <inheritdoc/>
-    public ImportSummary Import(IReadOnlyList<string> files, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancel = default) =>
-        EventImporter.Import(this, files, options, progress, cancel);
+    public ImportSummary Import(IReadOnlyList<string> files, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var summary = EventImporter.Import(this, files, options, progress, cancel);
+        // The ingestion pump imports every second and leaves the new rows to the next load's merge of the snapshot's
+        // tail; a user's import rebuilds the snapshot now, so the next analysis starts from it.
+        if (summary.Imported > 0 && (options?.KeepSorted ?? true))
+        {
+            EventSnapshot.Refresh(this);
+        }
+
+        return summary;
+    }
 
     /// <inheritdoc/>
     public EventLog Load(EventLogQuery query, IProgress<long>? progress = null) => this.LoadEventLog(query, progress);
@@ -344,5 +354,8 @@ public sealed class EventStore : IEventStore
             Execute("INSERT INTO schema_version VALUES (2)");
             tx.Commit();
         }
+
+        // A random id per store, so a snapshot file copied or left beside another store is never taken for its own.
+        Execute("CREATE TABLE IF NOT EXISTS store_identity AS SELECT CAST(uuid() AS VARCHAR) AS id");
     }
 }

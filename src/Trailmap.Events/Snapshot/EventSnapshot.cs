@@ -1,0 +1,459 @@
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+using Trailmap.Analytics.Events;
+
+namespace Trailmap.Events;
+
+/// <summary>
+/// A derived, disposable copy of the events table beside the store file (<c>STORE.snapshot</c>): customer-ordered,
+/// integer-coded, checksummed (layout in <see cref="SnapshotFormat"/>). A whole-log load that names no event
+/// properties reads it instead of the table: no SQL scan, no string per row, only the wanted names' rows kept.
+/// <para>
+/// The durable store stays the DuckDB file; the snapshot is only trusted when its header matches the store. Rows that
+/// landed after it (ingestion, a later import) are read from the table and merged in, customer by customer, as a
+/// second sorted run. When that tail grows past a quarter of the snapshot, or the snapshot is missing, damaged or
+/// belongs to another store, it is rebuilt from the table (compaction), written atomically. Set
+/// <c>TRAILMAP_SNAPSHOT=0</c> to read the table directly.
+/// </para>
+/// </summary>
+internal static class EventSnapshot
+{
+    public static readonly bool Enabled = Environment.GetEnvironmentVariable("TRAILMAP_SNAPSHOT") != "0";
+
+    private const int Chunk = 1 << 16;
+
+    /// <summary>Tails up to this many rows are merged even into a small snapshot, rather than rebuilding it.</summary>
+    private const long SmallTail = 50_000;
+
+    /// <summary>Where the snapshot of <paramref name="store"/> lives, or null for a store without a file.</summary>
+    public static string? PathFor(EventStore store) =>
+        store.Path == StoreLocation.InMemory ? null : store.Path + ".snapshot";
+
+    /// <summary>The version of the events table (call inside a read transaction).</summary>
+    public static StoreVersion StoreVersion(EventStore store)
+    {
+        using var command = store.Connection.CreateCommand();
+        command.CommandText = """
+            SELECT count(*), coalesce(max(seq), 0), (SELECT min(id) FROM store_identity) FROM events
+            """;
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new StoreVersion(reader.GetInt64(0), reader.GetInt64(1), (long)SnapshotFormat.Checksum(System.Text.Encoding.UTF8.GetBytes(reader.GetString(2))));
+    }
+
+    /// <summary>
+    /// Brings the snapshot up to date after an import: rebuilt only when it is missing, foreign, damaged or the
+    /// rows since it exceed what a load merges as a tail, so a small import into a big store costs what it imports,
+    /// not a pass over the whole store. A failure to write it only costs speed, never the import.
+    /// </summary>
+    public static void Refresh(EventStore store)
+    {
+        if (!Enabled || PathFor(store) is not { } path)
+        {
+            return;
+        }
+
+        try
+        {
+            if (StillServes(store, path))
+            {
+                LoadTrace.Mark("snapshot kept: the new rows are a tail a load merges");
+                return;
+            }
+
+            SnapshotWriter.Write(store, path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LoadTrace.Mark("snapshot not written: " + ex.Message);
+        }
+    }
+
+    /// <summary>The log from the snapshot (rebuilding it when needed), or null when this query or store cannot use one.</summary>
+    public static EventLog? TryLoad(EventStore store, EventLogQuery query, IProgress<long>? progress)
+    {
+        if (!Enabled || query.Properties.Count > 0 || query.AfterSequence is not null || query.ChangedAfterSequence is not null
+            || PathFor(store) is not { } path)
+        {
+            return null;
+        }
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                if (TryLoadFresh(store, query, path, progress) is { } log)
+                {
+                    return log;
+                }
+            }
+            catch (SnapshotDamagedException ex)
+            {
+                LoadTrace.Mark(ex.Message + "; rebuilding it");
+                TryDelete(path);
+            }
+
+            try
+            {
+                if (!SnapshotWriter.Write(store, path))
+                {
+                    return null;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A read-only folder: read the table instead.
+                LoadTrace.Mark("snapshot not written: " + ex.Message);
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The log, or null when the snapshot is missing, belongs to another store, or trails the table by too much.</summary>
+    private static EventLog? TryLoadFresh(EventStore store, EventLogQuery query, string path, IProgress<long>? progress)
+    {
+        using var snapshot = SnapshotReader.Open(path);
+        if (snapshot is null)
+        {
+            return null;
+        }
+
+        var header = snapshot.Header;
+        Tail tail;
+        using (var transaction = store.Connection.BeginTransaction())
+        {
+            if (TailRows(store, header) is not { } tailRows)
+            {
+                return null;
+            }
+
+            tail = tailRows == 0 ? Tail.Empty : ReadTail(store, query, header.MaxSequence);
+            transaction.Commit();
+        }
+
+        LoadTrace.Mark($"snapshot: {header.Rows} rows, tail of {tail.Rows}");
+        var log = Load(snapshot, query, tail, EventLogLoader.Traits(store, query), progress);
+        LoadTrace.Mark($"snapshot rows read, {log.CustomerCount} customers");
+        return log;
+    }
+
+    /// <summary>Whether the snapshot at <paramref name="path"/> is whole and serves the table with at most a mergeable tail.</summary>
+    private static bool StillServes(EventStore store, string path)
+    {
+        try
+        {
+            using var snapshot = SnapshotReader.Open(path);
+            if (snapshot is null)
+            {
+                return false;
+            }
+
+            using var transaction = store.Connection.BeginTransaction();
+            var serves = TailRows(store, snapshot.Header) is not null;
+            transaction.Commit();
+            return serves;
+        }
+        catch (SnapshotDamagedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The rows stored after the snapshot when it is this store's and they are few enough to merge at load time
+    /// (at most a quarter of the snapshot, or <see cref="SmallTail"/>); null when it must be rebuilt: another store's,
+    /// rows missing below its sequence (the table was rewritten), or too far behind. Call inside a read transaction.
+    /// </summary>
+    private static long? TailRows(EventStore store, SnapshotHeader header)
+    {
+        var version = StoreVersion(store);
+        var tailRows = version.Rows - header.Rows;
+        if (version.StoreId != header.StoreId || tailRows < 0 || version.MaxSequence < header.MaxSequence
+            || tailRows > Math.Max(SmallTail, header.Rows / 4)
+            || (tailRows > 0 && CountUpTo(store, header.MaxSequence) != header.Rows)
+            || (tailRows == 0 && version.MaxSequence != header.MaxSequence))
+        {
+            return null;
+        }
+
+        return tailRows;
+    }
+
+    private static long CountUpTo(EventStore store, long maxSequence)
+    {
+        using var command = store.Connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM events WHERE seq <= $max";
+        command.Parameters.Add(new DuckDBParameter("max", maxSequence));
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The rows stored after the snapshot, by customer in UTF-8 order, each customer's in (ts, seq) order.</summary>
+    private sealed record Tail(List<TailCustomer> Customers, int Rows)
+    {
+        public static readonly Tail Empty = new([], 0);
+    }
+
+    private sealed record TailCustomer(string Id, byte[] Utf8, List<(string Name, long Ts, long Seq)> Rows);
+
+    private static Tail ReadTail(EventStore store, EventLogQuery query, long after)
+    {
+        var byCustomer = new Dictionary<string, TailCustomer>(StringComparer.Ordinal);
+        var rows = 0;
+        using (var command = store.Connection.CreateCommand())
+        {
+            var where = EventLogLoader.RangeAndNames(command, query);
+            command.CommandText = "SELECT customer_id, event, epoch_us(ts), seq FROM events" + where
+                + (where.Length > 0 ? " AND" : " WHERE") + " seq > $after ORDER BY customer_id, ts, seq";
+            command.Parameters.Add(new DuckDBParameter("after", after));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = reader.GetString(0);
+                if (!byCustomer.TryGetValue(id, out var customer))
+                {
+                    byCustomer[id] = customer = new TailCustomer(id, Encoding.UTF8.GetBytes(id), []);
+                }
+
+                customer.Rows.Add((reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+                rows++;
+            }
+        }
+
+        var list = byCustomer.Values.ToList();
+        list.Sort((a, b) => a.Utf8.AsSpan().SequenceCompareTo(b.Utf8));
+        return new Tail(list, rows);
+    }
+
+    private static EventLog Load(
+        SnapshotReader snapshot,
+        EventLogQuery query,
+        Tail tail,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits,
+        IProgress<long>? progress)
+    {
+        var header = snapshot.Header;
+        var (storedNames, counts) = snapshot.ReadNames();
+
+        // The log's names: the query's, in its order, or every stored name and tail name in UTF-8 order.
+        string[] names;
+        if (query.Events is { } wanted)
+        {
+            names = wanted.Distinct(StringComparer.Ordinal).ToArray();
+        }
+        else
+        {
+            var all = new SortedSet<string>(storedNames, Comparer<string>.Create(ColumnarEventLoad.CompareAsUtf8));
+            foreach (var c in tail.Customers)
+            {
+                foreach (var (name, _, _) in c.Rows)
+                {
+                    all.Add(name);
+                }
+            }
+
+            names = [.. all];
+        }
+
+        var outCode = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+        var map = storedNames.Select(n => outCode.TryGetValue(n, out var c) ? c : -1).ToArray();
+        var bound = tail.Rows + storedNames.Select((_, i) => map[i] >= 0 ? counts[i] : 0).Sum();
+        if (bound > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"more than {Array.MaxLength:N0} events match; narrow the query with a time range or event names");
+        }
+
+        var (fromUs, toUs) = (Micros(query.From, long.MinValue), Micros(query.To, long.MaxValue));
+        var output = new Output((int)bound, query.IncludeSequences);
+        var (customerBytes, customerStarts) = snapshot.ReadCustomers();
+        var offsets = snapshot.ReadOffsets();
+        var codes = snapshot.Column<ushort>(3);
+        var times = snapshot.Column<long>(4);
+        var sequences = query.IncludeSequences ? snapshot.Column<long>(5) : null;
+        var codeChunk = new ushort[Chunk];
+        var timeChunk = new long[Chunk];
+        var seqChunk = sequences is null ? null : new long[Chunk];
+
+        var t = 0;
+        var customer = -1;
+        TailCustomer? matching = null;
+        long row = 0;
+        while (row < header.Rows)
+        {
+            var n = codes.Next(codeChunk);
+            times.Next(timeChunk.AsSpan(0, n));
+            sequences?.Next(seqChunk.AsSpan(0, n));
+            for (var k = 0; k < n; k++, row++)
+            {
+                if (customer < 0 || row == offsets[customer + 1])
+                {
+                    if (customer >= 0)
+                    {
+                        Finish(customer);
+                    }
+
+                    customer++;
+                    var bytes = CustomerUtf8(customer);
+                    while (t < tail.Customers.Count && tail.Customers[t].Utf8.AsSpan().SequenceCompareTo(bytes) < 0)
+                    {
+                        output.AppendTailOnly(tail.Customers[t++], outCode);
+                    }
+
+                    matching = t < tail.Customers.Count && tail.Customers[t].Utf8.AsSpan().SequenceEqual(bytes) ? tail.Customers[t++] : null;
+                }
+
+                // A code or a count that does not fit is damage the column's checksum would report only at its end.
+                var raw = codeChunk[k];
+                var code = raw < map.Length ? map[raw] : throw SnapshotReader.Damaged("codes");
+                var ts = timeChunk[k];
+                if (code >= 0 && ts >= fromUs && ts < toUs)
+                {
+                    output.Append(code, ts, seqChunk is null ? 0 : seqChunk[k]);
+                }
+            }
+
+            progress?.Report(output.Count);
+        }
+
+        if (customer >= 0)
+        {
+            Finish(customer);
+        }
+
+        while (t < tail.Customers.Count)
+        {
+            output.AppendTailOnly(tail.Customers[t++], outCode);
+        }
+
+        codes.Finish();
+        times.Finish();
+        sequences?.Finish();
+        return output.Build(names, traits);
+
+        ReadOnlySpan<byte> CustomerUtf8(int c) => customerBytes.AsSpan(customerStarts[c], customerStarts[c + 1] - 4 - customerStarts[c]);
+
+        void Finish(int c)
+        {
+            if (matching is not null)
+            {
+                output.MergeTail(matching, outCode);
+                matching = null;
+            }
+
+            output.EndCustomer(() => Encoding.UTF8.GetString(CustomerUtf8(c)));
+        }
+    }
+
+    private static long Micros(DateTimeOffset? at, long otherwise) =>
+        at is { } value ? (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 : otherwise;
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LoadTrace.Mark("damaged snapshot not deleted: " + ex.Message);
+        }
+    }
+
+    /// <summary>The log's columns as they fill, customer by customer.</summary>
+    private sealed class Output(int bound, bool withSequences)
+    {
+        private readonly List<string> customers = [];
+        private readonly List<int> offsets = [0];
+        private int[] nameIds = new int[bound];
+        private long[] timestamps = new long[bound];
+        private long[]? sequences = withSequences ? new long[bound] : null;
+        private int customerStart;
+
+        public int Count { get; private set; }
+
+        public void Append(int code, long ts, long seq)
+        {
+            if (Count == nameIds.Length)
+            {
+                throw SnapshotReader.Damaged("name counts");
+            }
+
+            nameIds[Count] = code;
+            timestamps[Count] = ts;
+            if (sequences is not null)
+            {
+                sequences[Count] = seq;
+            }
+
+            Count++;
+        }
+
+        public void EndCustomer(Func<string> id)
+        {
+            if (Count > customerStart)
+            {
+                customers.Add(id());
+                offsets.Add(Count);
+                customerStart = Count;
+            }
+        }
+
+        public void AppendTailOnly(TailCustomer tail, Dictionary<string, int> outCode)
+        {
+            MergeTail(tail, outCode);
+            EndCustomer(() => tail.Id);
+        }
+
+        /// <summary>
+        /// Appends the tail's rows of the current customer and merges them into place by time. Every tail row arrived
+        /// after every snapshot row, so at equal times the snapshot's row stays first.
+        /// </summary>
+        public void MergeTail(TailCustomer tail, Dictionary<string, int> outCode)
+        {
+            var firstTail = Count;
+            foreach (var (name, ts, seq) in tail.Rows)
+            {
+                if (outCode.TryGetValue(name, out var code))
+                {
+                    Append(code, ts, seq);
+                }
+            }
+
+            if (firstTail == customerStart || Count == firstTail || timestamps[firstTail - 1] <= timestamps[firstTail])
+            {
+                return;
+            }
+
+            var segment = Enumerable.Range(customerStart, Count - customerStart)
+                .Select(i => (Ts: timestamps[i], Tail: i >= firstTail, Code: nameIds[i], Seq: sequences?[i] ?? 0, At: i))
+                .OrderBy(r => r.Ts).ThenBy(r => r.Tail).ThenBy(r => r.At)
+                .ToList();
+            for (var k = 0; k < segment.Count; k++)
+            {
+                var at = customerStart + k;
+                (timestamps[at], nameIds[at]) = (segment[k].Ts, segment[k].Code);
+                if (sequences is not null)
+                {
+                    sequences[at] = segment[k].Seq;
+                }
+            }
+        }
+
+        public EventLog Build(string[] names, IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits)
+        {
+            if (Count < nameIds.Length)
+            {
+                Array.Resize(ref nameIds, Count);
+                Array.Resize(ref timestamps, Count);
+                if (sequences is not null)
+                {
+                    Array.Resize(ref sequences, Count);
+                }
+            }
+
+            return EventLog.FromColumns([.. customers], [.. offsets], names, nameIds, timestamps, sequences, null, traits);
+        }
+    }
+}
