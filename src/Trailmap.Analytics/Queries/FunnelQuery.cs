@@ -100,7 +100,12 @@ public static class FunnelQuery
         spec.Reentry == FunnelReentry.First ? "first" : "latest",
         Steps(result.Steps),
         spec.BreakdownProperty,
-        result.Breakdowns?.ToDictionary(b => b.Key, b => Steps(b.Value)));
+        result.Breakdowns?.ToDictionary(b => b.Key, b => Steps(b.Value)))
+    {
+        SignificanceTest = result.Breakdowns is null ? null : FunnelSignificance.Test,
+        Significance = FunnelSignificance.Of(result)?.Select(t => new BreakdownSignificanceJson(
+            t.Value, t.Entered, t.Converted, t.Rate, t.RestEntered, t.RestConverted, t.RestRate, t.Z, t.PValue, t.AdjustedPValue, t.Significant)).ToList(),
+    };
 
     private static IReadOnlyList<FunnelStepJson> Steps(IReadOnlyList<FunnelStepResult> steps) => [.. steps.Select((s, i) => new FunnelStepJson(
         i + 1,
@@ -120,7 +125,27 @@ public sealed record FunnelJson(
     string Reentry,
     IReadOnlyList<FunnelStepJson> Steps,
     string? Breakdown,
-    IReadOnlyDictionary<string, IReadOnlyList<FunnelStepJson>>? Breakdowns);
+    IReadOnlyDictionary<string, IReadOnlyList<FunnelStepJson>>? Breakdowns)
+{
+    /// <summary>With a breakdown: the name of the test behind <see cref="Significance"/>.</summary>
+    public string? SignificanceTest { get; init; }
+
+    /// <summary>With a breakdown: each value's conversion tested against the rest's (<see cref="FunnelSignificance"/>).</summary>
+    public IReadOnlyList<BreakdownSignificanceJson>? Significance { get; init; }
+}
+
+public sealed record BreakdownSignificanceJson(
+    string Value,
+    long Entered,
+    long Converted,
+    double Rate,
+    long RestEntered,
+    long RestConverted,
+    double RestRate,
+    double? Z,
+    double PValue,
+    double AdjustedPValue,
+    bool Significant);
 
 public sealed record FunnelStepJson(int Step, string Name, long Customers, double ConversionFromStart, double ConversionFromPrevious, long DropOff, TimeToConvertJson? TimeToConvert);
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Cli.Measure;
+using Trailmap.Events;
 using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Rendering;
 
@@ -27,8 +28,9 @@ public static class AnalyzeCommand
         command.SetAction(async (parse, ct) =>
         {
             var journey = JourneyInput.LoadValid(parse.GetValue(file)!, terminal);
+            // The journey says whether it counts people or accounts (measure:).
             var log = source.Load(parse, terminal, JourneyAnalyzer.PropertiesUsed(journey).ToList(), events: null,
-                JourneyAnalyzer.TraitsUsed(journey).ToList(), ct);
+                JourneyAnalyzer.TraitsUsed(journey).ToList(), ct, journey.Measure == JourneyMeasure.Accounts ? AnalysisUnit.Accounts : AnalysisUnit.People);
             if (log.EventCount == 0)
             {
                 terminal.Warn("there are no events to measure; every actual will read 'no data'");

@@ -29,7 +29,7 @@ public static class FunnelCommand
         {
             steps, window, mode, reentry, exclude, by, stepWhere, format,
         };
-        source.AddTo(command);
+        source.AddTo(command, withUnit: true);
         command.SetAction((parse, ct) =>
         {
             var spec = Query.Run(() => FunnelQuery.Spec(parse.GetValue(steps), parse.GetValue(window), parse.GetValue(mode), parse.GetValue(reentry),
@@ -80,8 +80,36 @@ public static class FunnelCommand
                     terminal.Out.Write(Table(steps, $"{spec.BreakdownProperty} = {value}"));
                 }
 
+                if (FunnelSignificance.Of(result) is { } tests)
+                {
+                    terminal.Out.Write(SignificanceTable(tests, spec.BreakdownProperty!));
+                }
+
                 return;
         }
+    }
+
+    private static Table SignificanceTable(IReadOnlyList<BreakdownSignificance> tests, string property)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape($"Conversion by {property}: {FunnelSignificance.Test}, significant below {FunnelSignificance.Alpha}"))
+            .AddColumn("Value").AddColumn(new TableColumn("Converted").RightAligned()).AddColumn(new TableColumn("Rate").RightAligned())
+            .AddColumn(new TableColumn("Rest").RightAligned()).AddColumn(new TableColumn("z").RightAligned())
+            .AddColumn(new TableColumn("p").RightAligned()).AddColumn(new TableColumn("Adjusted p").RightAligned()).AddColumn("");
+        foreach (var t in tests)
+        {
+            table.AddRow(
+                Markup.Escape(t.Value),
+                string.Create(CultureInfo.InvariantCulture, $"{t.Converted:N0} of {t.Entered:N0}"),
+                Formats.Percent(t.Rate),
+                Formats.Percent(t.RestRate),
+                t.Z is { } z ? z.ToString("0.00", CultureInfo.InvariantCulture) : "-",
+                t.PValue.ToString("0.####", CultureInfo.InvariantCulture),
+                t.AdjustedPValue.ToString("0.####", CultureInfo.InvariantCulture),
+                t.Significant ? (t.Rate > t.RestRate ? "higher" : "lower") : "");
+        }
+
+        return table;
     }
 
     private static Table Table(IReadOnlyList<FunnelStepResult> steps, string title)

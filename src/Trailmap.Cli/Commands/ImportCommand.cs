@@ -18,9 +18,10 @@ public static class ImportCommand
         var constantEvent = new Option<string?>("--event") { Description = "A constant event name for files without an event column, e.g. --event Purchased" };
         var traits = new Option<string?>("--traits") { Description = "A CSV of customer traits (a customer id column plus one column per trait)" };
         var rejects = new Option<string?>("--rejects") { Description = "Where to write rejected rows (default: beside the input, NAME.rejects.csv)" };
+        var group = new Option<string?>("--group") { Description = "A column (or event property) naming each row's account: the customer becomes its member (see docs/accounts.md)" };
         var command = new Command("import", "Import events into the store. All files land or none do; importing the same file twice adds nothing")
         {
-            files, db, format, map, constantEvent, traits, rejects,
+            files, db, format, map, constantEvent, traits, rejects, group,
         };
         command.SetAction((parse, ct) =>
         {
@@ -31,6 +32,7 @@ public static class ImportCommand
                 ConstantEvent = parse.GetValue(constantEvent),
                 TraitsFile = parse.GetValue(traits),
                 RejectsPath = parse.GetValue(rejects),
+                GroupColumn = parse.GetValue(group) is { Length: > 0 } g ? g : null,
             };
             using var store = EventSource.OpenAny(parse.GetValue(db)!);
             var summary = RunImport(store, parse.GetValue(files)!, options, terminal, ct);

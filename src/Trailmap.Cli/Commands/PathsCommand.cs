@@ -24,7 +24,7 @@ public static class PathsCommand
         {
             from, to, depth, top, format,
         };
-        source.AddTo(command, withRange: false);
+        source.AddTo(command, withRange: false, withUnit: true);
         command.SetAction(async (parse, ct) =>
         {
             var spec = Query.Run(() => PathsQuery.Spec(parse.GetValue(from), parse.GetValue(to), parse.GetValue(depth), parse.GetValue(top)));

@@ -29,7 +29,7 @@ public static class RetentionCommand
         {
             start, ret, period, periods, bucket, calendar, format,
         };
-        source.AddTo(command);
+        source.AddTo(command, withUnit: true);
         command.SetAction((parse, ct) =>
         {
             var spec = Query.Run(() => RetentionQuery.Spec(parse.GetValue(start), parse.GetValue(ret), parse.GetValue(period),

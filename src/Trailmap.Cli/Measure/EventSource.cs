@@ -22,10 +22,25 @@ public sealed class EventSource
 
     public Option<string?> To { get; } = new("--to") { Description = "Only events before this time (ISO 8601 or a date)" };
 
-    public void AddTo(Command command, bool withRange = true)
+    public Option<string> Unit { get; } = CreateUnit();
+
+    private static Option<string> CreateUnit()
+    {
+        var unit = new Option<string>("--unit") { Description = "Count people, or accounts (every member's events as one; see docs/accounts.md)", DefaultValueFactory = _ => "people" };
+        unit.AcceptOnlyFromAmong("people", "accounts");
+        return unit;
+    }
+
+    /// <summary>Adds the options; <paramref name="withUnit"/> for the commands whose counts may be of accounts.</summary>
+    public void AddTo(Command command, bool withRange = true, bool withUnit = false)
     {
         command.Options.Add(Db);
         command.Options.Add(Events);
+        if (withUnit)
+        {
+            command.Options.Add(Unit);
+        }
+
         if (withRange)
         {
             command.Options.Add(From);
@@ -34,7 +49,7 @@ public sealed class EventSource
     }
 
     /// <summary>
-    /// Loads only what a one-shot query reads: the <paramref name="events"/> it names (null: every event), the
+    /// Loads only what a one-shot query reads (of people or accounts: <paramref name="unit"/>, else --unit): the <paramref name="events"/> it names (null: every event), the
     /// <paramref name="properties"/> its filters use, the <paramref name="traits"/> a breakdown may use (none: no
     /// traits are read at all; null: every trait), and no arrival sequences.
     /// </summary>
@@ -44,7 +59,8 @@ public sealed class EventSource
         IReadOnlyCollection<string> properties,
         IReadOnlyCollection<string>? events,
         IReadOnlyCollection<string>? traits,
-        CancellationToken ct)
+        CancellationToken ct,
+        AnalysisUnit? unit = null)
     {
         var query = new EventLogQuery
         {
@@ -55,6 +71,7 @@ public sealed class EventSource
             IncludeSequences = false,
             From = ParseTime(parse.GetValue(From), "--from"),
             To = ParseTime(parse.GetValue(To), "--to"),
+            Unit = unit ?? (parse.GetValue(Unit) == "accounts" ? AnalysisUnit.Accounts : AnalysisUnit.People),
         };
         using var store = OpenSource(parse, terminal, ct);
         return terminal.Err.Status().Start("loading events", _ => store.Load(query));

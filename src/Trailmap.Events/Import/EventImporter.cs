@@ -43,6 +43,7 @@ public static class EventImporter
         private readonly List<(string File, long Line, string Reason, string Raw)> rejectLines = [];
         private ProgressTicker ticker = null!;
         private DuckDBCommand? running;
+        private long linksAdded;
 
         public ImportSummary Run(IReadOnlyList<string> files, IReadOnlyList<ImportFormat> formats)
         {
@@ -93,6 +94,11 @@ public static class EventImporter
                         traits += ImportTraitsCsv(options.TraitsFile, startedAt);
                     }
 
+                    if (linksAdded > 0)
+                    {
+                        Identities.Rebuild(store);
+                    }
+
                     cancel.ThrowIfCancellationRequested();
                     tx.Commit();
                 }
@@ -120,6 +126,7 @@ public static class EventImporter
             {
                 var header = CsvHeader.Read(file);
                 var roles = ColumnRoles.Detect(file, header, options);
+                CheckGroupColumn(file, header, roles);
                 var columns = "{" + string.Join(", ", header.Select(h => SqlText.Literal(h) + ": 'VARCHAR'")) + "}";
                 Exec("DROP TABLE IF EXISTS tm_rejects");
                 Exec("DROP TABLE IF EXISTS tm_scans");
@@ -133,6 +140,7 @@ public static class EventImporter
             {
                 var header = ParquetColumns(file);
                 var roles = ColumnRoles.Detect(file, header, options);
+                CheckGroupColumn(file, header, roles);
                 source = Select(roles, header, parameters) + " FROM read_parquet($file)";
             }
 
@@ -161,9 +169,33 @@ public static class EventImporter
             }
 
             var inserted = Insert(seqBase, importId, rowBase);
+            if (options.GroupColumn is { } group)
+            {
+                GroupImport.AddColumn(store, group);
+            }
+
             var valid = staged - invalid.Count;
             Exec("DROP TABLE tm_rows");
             return new FileResult(staged + readerRejects.Count, inserted, valid - inserted, 0);
+        }
+
+        /// <summary>The --group column must be a column of the file, and not one that holds the customer, event, time or id.</summary>
+        private void CheckGroupColumn(string file, IReadOnlyList<string> header, ColumnRoles roles)
+        {
+            if (options.GroupColumn is not { } group)
+            {
+                return;
+            }
+
+            if (!header.Contains(group, StringComparer.Ordinal))
+            {
+                throw new ImportException($"{file}: --group names the column \"{group}\", which the file does not have. Columns found: {string.Join(", ", header)}.");
+            }
+
+            if (group == roles.Customer || group == roles.Event || group == roles.Timestamp || group == roles.MessageId)
+            {
+                throw new ImportException($"{file}: --group names the column \"{group}\", which already holds the customer, event, timestamp or message id; name the column that holds the account.");
+            }
         }
 
         private string Select(ColumnRoles roles, IReadOnlyList<string> header, List<DuckDBParameter> parameters)
@@ -241,9 +273,22 @@ public static class EventImporter
             }
 
             var inserted = Insert(seqBase, importId, rowBase);
+            if (options.GroupColumn is { } group)
+            {
+                GroupImport.AddColumn(store, group);
+            }
+
             Exec("DROP TABLE tm_rows");
             Exec("DROP TABLE tm_json_stage");
             var traits = UpsertTraits(reader.Traits.Select(kv => (kv.Key, kv.Value.ToJsonString())), now);
+            GroupImport.AddMessages(store, reader.Memberships, reader.GroupTraits.ToDictionary(kv => kv.Key, kv => kv.Value.ToJsonString(), StringComparer.Ordinal), now);
+            var (links, linkRejects) = IdentityImport.Add(store, reader.Links);
+            linksAdded += links;
+            foreach (var (line, reason) in linkRejects)
+            {
+                AddReject(file, line, reason, "");
+            }
+
             var valid = rn - invalid.Count;
             return new FileResult(reader.Messages + reader.Rejects.Count(r => r.Reason.StartsWith("line", StringComparison.Ordinal) || r.Reason.StartsWith("invalid", StringComparison.Ordinal) || r.Reason.StartsWith("expected", StringComparison.Ordinal)),
                 inserted, valid - inserted, traits);

@@ -26,6 +26,12 @@ public sealed record ImportOptions
     /// <summary>A CSV of customer traits (a customer id column plus one column per trait) loaded with the events.</summary>
     public string? TraitsFile { get; init; }
 
+    /// <summary>
+    /// A column (or event property) naming the account of each row's customer, from <c>--group COLUMN</c>: every
+    /// value makes the customer a member of that account (docs/accounts.md). It stays an event property as well.
+    /// </summary>
+    public string? GroupColumn { get; init; }
+
     /// <summary>Where to write rejected rows; by default <c>FILE.rejects.csv</c> next to each input.</summary>
     public string? RejectsPath { get; init; }
 

@@ -6,6 +6,9 @@ namespace Trailmap.Events;
 /// <summary>One event read from a JSON line, before its timestamp is parsed (that happens in SQL).</summary>
 internal readonly record struct JsonEvent(long Line, string? CustomerId, string? Event, string? Timestamp, string? MessageId, string Properties);
 
+/// <summary>An identity link read from an identify or alias message, before its timestamp is parsed (in SQL, like events).</summary>
+internal readonly record struct JsonLink(long Line, string From, string To, string Kind, string? Timestamp, string? MessageId);
+
 /// <summary>
 /// Reads JSON Lines: plain objects (columns detected like CSV headers) and Segment spec messages (track,
 /// identify, group, page, screen, and {"batch": [...]} envelopes). Lines that are not valid UTF-8 or JSON,
@@ -24,6 +27,15 @@ internal sealed class SegmentReader(string file, ImportOptions options)
     public Dictionary<string, JsonObject> Traits { get; } = new(StringComparer.Ordinal);
 
     public long Messages { get; private set; }
+
+    /// <summary>The memberships of group messages (the sender is a member of groupId), in file order.</summary>
+    public List<JsonMembership> Memberships { get; } = [];
+
+    /// <summary>Each group's traits from its group messages, later calls overriding earlier keys.</summary>
+    public Dictionary<string, JsonObject> GroupTraits { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The identity links of identify (anonymousId to userId) and alias (previousId to userId) messages, in file order.</summary>
+    public List<JsonLink> Links { get; } = [];
 
     /// <summary>The events of the current line; one list reused for every line (the caller consumes it before the next).</summary>
     private readonly List<JsonEvent> current = [];
@@ -225,6 +237,21 @@ internal sealed class SegmentReader(string file, ImportOptions options)
                 else
                 {
                     MergeTraits(customer, obj["traits"] as JsonObject ?? []);
+                    if (Text(obj["anonymousId"]) is { Length: > 0 } anonymous && Text(obj["userId"]) is { Length: > 0 } identified && anonymous != identified)
+                    {
+                        Links.Add(new JsonLink(line, anonymous, identified, "identify", timestamp, messageId));
+                    }
+                }
+
+                break;
+            case "alias":
+                if (Text(obj["userId"]) is not { Length: > 0 } newId || Text(obj["previousId"]) is not { Length: > 0 } previousId)
+                {
+                    Reject(line, "alias needs both a userId (the new id) and a previousId (the id the customer had before)");
+                }
+                else if (previousId != newId)
+                {
+                    Links.Add(new JsonLink(line, previousId, newId, "alias", timestamp, messageId));
                 }
 
                 break;
@@ -239,11 +266,16 @@ internal sealed class SegmentReader(string file, ImportOptions options)
                     var group = obj["traits"] is JsonObject t ? (JsonObject)t.DeepClone() : [];
                     group["groupId"] = obj["groupId"]?.DeepClone();
                     MergeTraits(customer, new JsonObject { ["group"] = group });
+                    if (Text(obj["groupId"]) is { Length: > 0 } groupId)
+                    {
+                        Memberships.Add(new JsonMembership(groupId, customer, timestamp));
+                        MergeInto(GroupTraits, groupId, obj["traits"] as JsonObject ?? []);
+                    }
                 }
 
                 break;
             default:
-                Reject(line, $"Segment \"{type}\" messages are not imported (only track, identify, group, page, screen)");
+                Reject(line, $"Segment \"{type}\" messages are not imported (only track, identify, group, page, screen, alias)");
                 break;
         }
     }
@@ -276,11 +308,13 @@ internal sealed class SegmentReader(string file, ImportOptions options)
             roles.MessageId is null ? null : Text(obj[roles.MessageId]), props.ToJsonString()));
     }
 
-    private void MergeTraits(string customer, JsonObject traits)
+    private void MergeTraits(string customer, JsonObject traits) => MergeInto(Traits, customer, traits);
+
+    private static void MergeInto(Dictionary<string, JsonObject> all, string customer, JsonObject traits)
     {
-        if (!Traits.TryGetValue(customer, out var existing))
+        if (!all.TryGetValue(customer, out var existing))
         {
-            Traits[customer] = (JsonObject)traits.DeepClone();
+            all[customer] = (JsonObject)traits.DeepClone();
             return;
         }
 

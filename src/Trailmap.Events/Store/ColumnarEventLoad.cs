@@ -34,7 +34,8 @@ internal static class ColumnarEventLoad
         LoadTrace.Mark($"{total} events");
         var columns = new Columns(total, query.IncludeSequences, query.Properties.Count > 0);
         var runs = new Runs();
-        if (!Read(store, query, sorted: false, names, runs, columns, progress))
+        // Merged identities regroup rows under their person, which the table's physical order does not follow: sort.
+        if (!Read(store, query, sorted: Groups.NeedsSort(store, query.Unit), names, runs, columns, progress))
         {
             // Rows appended out of order (the ingestion spool appends, only imports sort): sort this once.
             LoadTrace.Mark("rows out of order: reading them again sorted");
@@ -121,7 +122,9 @@ internal static class ColumnarEventLoad
     private static int Count(EventStore store, EventLogQuery query)
     {
         using var command = store.Connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM events" + EventLogLoader.RangeAndNames(command, query);
+        // Accounts count an event once per account of its sender (and not at all for a sender in none).
+        command.CommandText = "SELECT count(*) FROM " + (query.Unit == AnalysisUnit.Accounts ? Groups.EventSource(store, query.Unit) : "events")
+            + EventLogLoader.RangeAndNames(command, query);
         var count = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         return count <= Array.MaxLength ? (int)count
             : throw new InvalidOperationException($"more than {Array.MaxLength:N0} events match; narrow the query with a time range or event names");
@@ -153,7 +156,7 @@ internal static class ColumnarEventLoad
             + (wanted.Count > 0 ? ", CAST(properties AS VARCHAR)" : "")
             // Every name, filtered here rather than in SQL: a filtered parallel scan does not keep the table's order,
             // an unfiltered one does, and the order is what spares the sort.
-            + " FROM events" + EventLogLoader.RangeAndNames(command, query with { Events = null })
+            + " FROM " + Groups.EventSource(store, query.Unit) + EventLogLoader.RangeAndNames(command, query with { Events = null })
             + (sorted ? " ORDER BY customer_id, ts, seq" : "");
         var nameHashes = names.Hashes;
         var lookup = nameHashes.Length > 8 ? nameHashes.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i) : null;

@@ -49,6 +49,12 @@ public sealed record EventLogQuery
     /// </summary>
     public long? ChangedAfterSequence { get; init; }
 
+    /// <summary>
+    /// People (the default) or accounts: with <see cref="AnalysisUnit.Accounts"/> each account's log holds all its
+    /// members' events and the account's traits. Not with <see cref="ChangedAfterSequence"/> (rules act on people).
+    /// </summary>
+    public AnalysisUnit Unit { get; init; } = AnalysisUnit.People;
+
     /// <summary>With <see cref="ChangedAfterSequence"/>: customers whose traits were updated at or after this instant count as changed too.</summary>
     public DateTimeOffset? ChangedTraitsSince { get; init; }
 }
@@ -59,10 +65,16 @@ public static class EventLogLoader
     public static EventLog LoadEventLog(this EventStore store, EventLogQuery? query = null, IProgress<long>? progress = null)
     {
         query ??= new EventLogQuery();
+        if (query.Unit == AnalysisUnit.Accounts && query.ChangedAfterSequence is not null)
+        {
+            throw new ArgumentException("the customers changed since a mark are people; load accounts whole or with AfterSequence", nameof(query));
+        }
+
         // A whole snapshot (not what landed since a mark) goes the columnar way: integer customers and event codes,
         // no string per row. Incremental loads are small and keep the row-by-row reader below.
         // A file store's snapshot (a customer-ordered, integer-coded copy beside it) serves it without any SQL scan.
-        if (EventSnapshot.TryLoad(store, query, progress) is { } fromSnapshot)
+        // It holds the ids events were sent with: once identities merge ids, or for accounts, the table is read.
+        if (!Groups.NeedsSort(store, query.Unit) && EventSnapshot.TryLoad(store, query, progress) is { } fromSnapshot)
         {
             return fromSnapshot;
         }
@@ -110,7 +122,8 @@ public static class EventLogLoader
 
         var wanted = query.TraitNames?.ToHashSet(StringComparer.Ordinal);
         var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
-        var read = query.ChangedAfterSequence is { } changedAfter
+        var read = query.Unit == AnalysisUnit.Accounts ? Groups.Traits(store, query.TraitsUpdatedSince)
+            : query.ChangedAfterSequence is { } changedAfter
             ? store.ReadTraitsOfChanged(changedAfter, query.ChangedTraitsSince)
             : store.ReadTraits(query.TraitsUpdatedSince);
         foreach (var t in read)
@@ -184,7 +197,7 @@ public static class EventLogLoader
 
         command.CommandText =
             "SELECT customer_id, event, epoch_us(ts), seq" + (wanted.Count > 0 ? ", CAST(properties AS VARCHAR)" : "")
-            + " FROM events" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " FROM " + Groups.EventSource(store, query.Unit) + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + (sorted ? " ORDER BY customer_id, ts, seq" : "");
         using var reader = command.ExecuteReader();
         string? lastCustomer = null;

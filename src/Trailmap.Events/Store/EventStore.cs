@@ -13,7 +13,7 @@ public sealed class EventStore : IEventStore
     public const string DefaultPath = "trailmap.duckdb";
 
     /// <summary>The schema version this code writes; older stores are migrated on open.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private EventStore(DuckDBConnection connection, string path, TimeProvider time)
     {
@@ -126,7 +126,7 @@ public sealed class EventStore : IEventStore
         }
 
         command.CommandText =
-            "SELECT customer_id, event, ts, message_id, CAST(properties AS VARCHAR), seq FROM events"
+            "SELECT customer_id, event, ts, message_id, CAST(properties AS VARCHAR), seq FROM " + Identities.EventSource(this)
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY customer_id, ts, seq";
         using var reader = command.ExecuteReader();
@@ -143,8 +143,9 @@ public sealed class EventStore : IEventStore
     }
 
     /// <summary>
-    /// One customer's events in (ts, seq) order with every property, at most <paramref name="limit"/> of them: the
-    /// workspace's customer timeline, which shows properties the analysis never parses.
+    /// One person's events in (ts, seq) order with every property, at most <paramref name="limit"/> of them: the
+    /// workspace's customer timeline, which shows properties the analysis never parses. The events of every id merged
+    /// into the person are included, each row with the id it was sent with (see <see cref="IdsOf"/>).
     /// </summary>
     public IReadOnlyList<EventRow> ReadCustomer(string customerId, int limit)
     {
@@ -152,7 +153,8 @@ public sealed class EventStore : IEventStore
         using var command = Connection.CreateCommand();
         command.CommandText =
             "SELECT customer_id, event, ts, message_id, CAST(properties AS VARCHAR), seq FROM events"
-            + " WHERE customer_id = $customer ORDER BY ts, seq LIMIT $limit";
+            + " WHERE customer_id = $customer OR customer_id IN (SELECT id FROM identities WHERE person_id = $customer)"
+            + " ORDER BY ts, seq LIMIT $limit";
         command.Parameters.Add(new DuckDBParameter("customer", customerId));
         command.Parameters.Add(new DuckDBParameter("limit", (long)Math.Max(0, limit)));
         using var reader = command.ExecuteReader();
@@ -171,43 +173,56 @@ public sealed class EventStore : IEventStore
         return rows;
     }
 
-    /// <summary>Every customer's traits (or those updated at or after <paramref name="updatedSince"/>), ordered by customer id.</summary>
+    /// <summary>
+    /// Every person's traits (or those of persons with an update at or after <paramref name="updatedSince"/>), ordered
+    /// by person id. The traits of ids merged into a person are merged into one object (see <see cref="PersonTraits"/>).
+    /// </summary>
     public IReadOnlyList<CustomerTraits> ReadTraits(DateTimeOffset? updatedSince = null)
     {
         using var command = Connection.CreateCommand();
-        command.CommandText = TraitsSelect + (updatedSince is null ? "" : " WHERE updated_at >= $since") + " ORDER BY customer_id";
+        command.CommandText = TraitsSelect + (updatedSince is null ? "" : " WHERE " + TraitsPerson + " IN (" + PersonsUpdatedSince + ")") + TraitsOrder;
         if (updatedSince is { } since)
         {
             command.Parameters.Add(new DuckDBParameter("since", since.UtcDateTime));
         }
 
-        return ReadTraits(command);
+        return PersonTraits.Merge(command);
     }
 
-    /// <summary>The customers of <see cref="ReadTraits(DateTimeOffset?)"/> counted as changed since a position (see <see cref="EventLogQuery.ChangedAfterSequence"/>), ordered by customer id.</summary>
+    /// <summary>The persons of <see cref="ReadTraits(DateTimeOffset?)"/> counted as changed since a position (see <see cref="EventLogQuery.ChangedAfterSequence"/>), ordered by person id.</summary>
     public IReadOnlyList<CustomerTraits> ReadTraitsOfChanged(long afterSequence, DateTimeOffset? traitsSince)
     {
         using var command = Connection.CreateCommand();
-        command.CommandText = TraitsSelect + " WHERE customer_id IN (" + ChangedCustomers(command, afterSequence, traitsSince) + ") ORDER BY customer_id";
-        return ReadTraits(command);
+        command.CommandText = TraitsSelect + " WHERE " + TraitsPerson + " IN (" + ChangedCustomers(command, afterSequence, traitsSince) + ")" + TraitsOrder;
+        return PersonTraits.Merge(command);
     }
 
-    private const string TraitsSelect = "SELECT customer_id, CAST(traits AS VARCHAR), updated_at FROM customers";
+    /// <summary>The person a traits row belongs to.</summary>
+    private const string TraitsPerson = "coalesce(i.person_id, c.customer_id)";
 
-    private static List<CustomerTraits> ReadTraits(DuckDBCommand command)
-    {
-        var result = new List<CustomerTraits>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            result.Add(new CustomerTraits(
-                reader.GetString(0),
-                reader.IsDBNull(1) ? "{}" : reader.GetString(1),
-                DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)));
-        }
+    /// <summary>A person's rows in the order they merge: merged ids by update time, the person's own row last (it wins).</summary>
+    private const string TraitsSelect =
+        "SELECT " + TraitsPerson + ", CAST(c.traits AS VARCHAR), c.updated_at FROM customers c LEFT JOIN identities i ON i.id = c.customer_id";
 
-        return result;
-    }
+    private const string TraitsOrder = " ORDER BY 1, i.person_id IS NULL, c.updated_at, c.customer_id";
+
+    private const string PersonsUpdatedSince =
+        "SELECT coalesce(i2.person_id, c2.customer_id) FROM customers c2 LEFT JOIN identities i2 ON i2.id = c2.customer_id WHERE c2.updated_at >= $since";
+
+    /// <summary>Every id of a person: its own first, then the ids merged into it (Segment anonymous ids, aliases).</summary>
+    public IReadOnlyList<string> IdsOf(string person) => Identities.IdsOf(this, person);
+
+    /// <summary>The person an id belongs to: itself unless an identify or alias merged it into another.</summary>
+    public string PersonOf(string id) => Identities.PersonOf(this, id);
+
+    /// <summary>The persons who are members of <paramref name="account"/> (Segment group calls, the import's --group column), in id order.</summary>
+    public IReadOnlyList<string> MembersOf(string account) => Groups.MembersOf(this, account);
+
+    /// <summary>An account's timeline: every member's events in (ts, seq) order, each row with the id it was sent with.</summary>
+    public IReadOnlyList<EventRow> ReadAccount(string account, int limit) => Groups.ReadAccount(this, account, limit);
+
+    /// <summary>Changes exactly when identity links were added: a log loaded before that may group events under stale ids.</summary>
+    public long IdentityVersion() => Identities.Version(this);
 
     /// <summary>
     /// The subquery of customers with an event after <paramref name="afterSequence"/> or a traits update at or
@@ -218,11 +233,12 @@ public sealed class EventStore : IEventStore
         command.Parameters.Add(new DuckDBParameter("changed_after", afterSequence));
         if (traitsSince is not { } since)
         {
-            return "SELECT customer_id FROM events WHERE seq > $changed_after";
+            return "SELECT customer_id FROM resolved_events WHERE seq > $changed_after";
         }
 
         command.Parameters.Add(new DuckDBParameter("changed_traits", since.UtcDateTime));
-        return "SELECT customer_id FROM events WHERE seq > $changed_after UNION SELECT customer_id FROM customers WHERE updated_at >= $changed_traits";
+        return "SELECT customer_id FROM resolved_events WHERE seq > $changed_after"
+            + " UNION SELECT coalesce(i.person_id, c.customer_id) FROM customers c LEFT JOIN identities i ON i.id = c.customer_id WHERE c.updated_at >= $changed_traits";
     }
 
     /// <summary>The highest arrival sequence number stored, or null for an empty store: where "what landed since" starts.</summary>
@@ -250,7 +266,8 @@ public sealed class EventStore : IEventStore
     {
         var events = Scalar<long>("SELECT count(*) FROM events");
         var customers = Scalar<long>(
-            "SELECT count(*) FROM (SELECT DISTINCT customer_id FROM events UNION SELECT customer_id FROM customers)");
+            "SELECT count(*) FROM (SELECT DISTINCT customer_id FROM resolved_events"
+            + " UNION SELECT coalesce(i.person_id, c.customer_id) FROM customers c LEFT JOIN identities i ON i.id = c.customer_id)");
         var imports = Scalar<long>("SELECT count(*) FROM imports");
         var names = new List<EventNameCount>();
         using var command = Connection.CreateCommand();
@@ -325,6 +342,15 @@ public sealed class EventStore : IEventStore
                     rejected    BIGINT NOT NULL)
                 """);
             Execute("INSERT INTO schema_version VALUES (1)");
+            tx.Commit();
+        }
+
+        if (version < 2)
+        {
+            using var tx = Connection.BeginTransaction();
+            Identities.Create(this);
+            Groups.Create(this);
+            Execute("INSERT INTO schema_version VALUES (2)");
             tx.Commit();
         }
 

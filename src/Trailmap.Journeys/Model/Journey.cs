@@ -13,6 +13,9 @@ public sealed record Journey
     public IReadOnlyDictionary<string, double> EmotionLexicon { get; init; } = new Dictionary<string, double>();
     /// <summary>Conversion window between consecutive stages; null means unbounded.</summary>
     public Duration? Window { get; init; }
+
+    /// <summary>Whether the journey counts people or accounts (all members' events as one; docs/accounts.md).</summary>
+    public JourneyMeasure Measure { get; init; } = JourneyMeasure.People;
     public IReadOnlyList<Persona> Personas { get; init; } = [];
     public IReadOnlyList<Stage> Stages { get; init; } = [];
     public IReadOnlyList<MomentOfTruth> MomentsOfTruth { get; init; } = [];
@@ -242,4 +245,11 @@ public sealed record CriticalTouchpoint
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+}
+
+/// <summary>What a journey's stages, funnels and health count: people, or accounts whose members act for them.</summary>
+public enum JourneyMeasure
+{
+    People,
+    Accounts,
 }

@@ -8,7 +8,7 @@ public static class FormatKeys
 {
     public static IReadOnlyDictionary<string, string[]> ByKind { get; } = new Dictionary<string, string[]>
     {
-        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "health", "automation"],
+        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "health", "automation"],
         ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits"],
         ["stage"] = ["id", "name", "description", "goal", "mindset", "timeframe", "touchpoints", "actions", "thoughts", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
         ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages"],

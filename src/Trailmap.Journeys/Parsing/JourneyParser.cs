@@ -137,6 +137,23 @@ public static partial class JourneyParser
                 scale = EmotionScale.Default;
             }
 
+            var measure = JourneyMeasure.People;
+            if (f.Text("measure") is { } measureText)
+            {
+                measure = measureText.Trim().ToLowerInvariant() switch
+                {
+                    "people" => JourneyMeasure.People,
+                    "accounts" => JourneyMeasure.Accounts,
+                    _ => Invalid(),
+                };
+
+                JourneyMeasure Invalid()
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("measure")!, $"'{measureText}' is not what a journey can measure: use people (the default) or accounts");
+                    return JourneyMeasure.People;
+                }
+            }
+
             var stages = f.List("stages", (n, i) => Stage(n, i));
             if (!f.Has("stages"))
             {
@@ -156,6 +173,7 @@ public static partial class JourneyParser
                 EmotionScale = scale,
                 EmotionLexicon = lexicon,
                 Window = f.Duration("window"),
+                Measure = measure,
                 Personas = f.List("personas", (n, _) => Persona(n)),
                 Stages = stages,
                 MomentsOfTruth = f.List("moments_of_truth", (n, _) => Moment(n)),

@@ -23,6 +23,7 @@ public static class JourneyYamlWriter
         .Optional("emotion_lexicon", j.EmotionLexicon.Count == 0 ? null
             : new YamlMap([.. j.EmotionLexicon.Select(e => new KeyValuePair<string, YamlValue>(YamlScalar.Text(e.Key), new YamlRaw(YamlScalar.Number(e.Value))))]))
         .Text("window", j.Window?.Text)
+        .Text("measure", j.Measure == JourneyMeasure.Accounts ? "accounts" : null)
         .Maps("personas", j.Personas, Persona)
         .Add("stages", new YamlList([.. j.Stages.Select(Stage)]))
         .Maps("moments_of_truth", j.MomentsOfTruth, Moment)

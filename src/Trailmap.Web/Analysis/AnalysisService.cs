@@ -261,7 +261,8 @@ public sealed class AnalysisService(EventData data, WorkspaceOptions options, IL
     private async Task<MeasuredJourney> ComputeAsync(StoredJourney stored, JourneyVersion version, long at, DateTimeOffset started, CancellationToken cancel)
     {
         var journey = JourneyStore.Parse(version.Yaml, stored.Slug + ".yaml").Journey!;
-        var events = await data.LogAsync(JourneyAnalyzer.PropertiesUsed(journey), cancel).ConfigureAwait(false);
+        var events = await data.LogAsync(JourneyAnalyzer.PropertiesUsed(journey),
+            journey.Measure == JourneyMeasure.Accounts ? AnalysisUnit.Accounts : AnalysisUnit.People, cancel).ConfigureAwait(false);
         var analysis = await Task.Run(() => JourneyAnalyzer.Analyze(journey, events), cancel).ConfigureAwait(false);
         return new MeasuredJourney(stored, version, journey, events, analysis, analysis.ToActuals(started), at) { AsOf = started };
     }

@@ -99,9 +99,12 @@ public sealed class EventData : IDisposable
     /// cached from an earlier data version (see <see cref="LogMerge"/>), every event otherwise. Two logs are kept,
     /// enough for the journey open in the editor and the one on the map, without holding one per journey.
     /// </summary>
-    public Task<EventLog> LogAsync(IReadOnlySet<string> properties, CancellationToken cancel = default)
+    public Task<EventLog> LogAsync(IReadOnlySet<string> properties, CancellationToken cancel = default) => LogAsync(properties, AnalysisUnit.People, cancel);
+
+    /// <summary>The same, of people or of accounts (every member's events as one account's; docs/accounts.md).</summary>
+    public Task<EventLog> LogAsync(IReadOnlySet<string> properties, AnalysisUnit unit, CancellationToken cancel = default)
     {
-        var key = string.Join('\u001f', properties.Order(StringComparer.Ordinal));
+        var key = (unit == AnalysisUnit.Accounts ? "accounts\u001e" : "") + string.Join('\u001f', properties.Order(StringComparer.Ordinal));
         var at = Version;
         Task<EventLog> load;
         lock (cacheLock)
@@ -123,7 +126,7 @@ public sealed class EventData : IDisposable
             else
             {
                 // Not tied to the caller's cancellation: others may join this load, and a finished one is cached.
-                load = LoadAsync(properties, key, at, older);
+                load = LoadAsync(properties, unit, key, at, older);
                 loading[key] = (at, load);
             }
         }
@@ -131,7 +134,7 @@ public sealed class EventData : IDisposable
         return load.WaitAsync(cancel);
     }
 
-    private async Task<EventLog> LoadAsync(IReadOnlySet<string> properties, string key, long at, CachedLog? older)
+    private async Task<EventLog> LoadAsync(IReadOnlySet<string> properties, AnalysisUnit unit, string key, long at, CachedLog? older)
     {
         // Off the caller's stack first, so the caller registers this load before it can finish and unregister.
         await Task.Yield();
@@ -144,7 +147,7 @@ public sealed class EventData : IDisposable
             try
             {
                 Interlocked.Increment(ref loads);
-                loaded = await Task.Run(() => Load(store, properties, key, at, older)).ConfigureAwait(false);
+                loaded = await Task.Run(() => Load(store, properties, unit, key, at, older)).ConfigureAwait(false);
             }
             finally
             {
@@ -176,13 +179,17 @@ public sealed class EventData : IDisposable
         }
     }
 
-    private CachedLog Load(EventStore store, IReadOnlySet<string> properties, string key, long at, CachedLog? older)
+    private CachedLog Load(EventStore store, IReadOnlySet<string> properties, AnalysisUnit unit, string key, long at, CachedLog? older)
     {
         // Read before the events: traits updated from here on are what the next extension reads.
         var traitsMark = store.TraitsWatermark();
-        var query = new EventLogQuery { Properties = [.. properties] };
+        var identities = store.IdentityVersion();
+        var query = new EventLogQuery { Properties = [.. properties], Unit = unit };
         EventLog log;
-        if (older is { MaxSequence: { } after })
+
+        // A merge of ids regroups events the older log already holds under their person: extending it cannot.
+        // A new membership moves a member's old events into an account: accounts are loaded whole.
+        if (older is { MaxSequence: { } after } && older.Identities == identities && unit == AnalysisUnit.People)
         {
             var delta = store.LoadEventLog(query with { AfterSequence = after, TraitsUpdatedSince = older.TraitsMark });
             log = delta.EventCount == 0 && delta.Traits is not { Count: > 0 } ? older.Log : LogMerge.Merge(older.Log, delta);
@@ -193,7 +200,7 @@ public sealed class EventData : IDisposable
             log = store.LoadEventLog(query);
         }
 
-        return new CachedLog(at, key, log, log.MaxSequence(), traitsMark);
+        return new CachedLog(at, key, log, log.MaxSequence(), traitsMark, identities);
     }
 
     /// <summary>
@@ -232,6 +239,9 @@ public sealed class EventData : IDisposable
         }
     }
 
-    /// <summary>A loaded log, what it holds (events up to <paramref name="MaxSequence"/>, traits as of <paramref name="TraitsMark"/>) and the data version it was asked for at.</summary>
-    private sealed record CachedLog(long Version, string Key, EventLog Log, long? MaxSequence, DateTimeOffset? TraitsMark);
+    /// <summary>
+    /// A loaded log, what it holds (events up to <paramref name="MaxSequence"/>, traits as of <paramref name="TraitsMark"/>,
+    /// persons as of <paramref name="Identities"/>) and the data version it was asked for at.
+    /// </summary>
+    private sealed record CachedLog(long Version, string Key, EventLog Log, long? MaxSequence, DateTimeOffset? TraitsMark, long Identities);
 }

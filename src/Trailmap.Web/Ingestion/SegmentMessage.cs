@@ -187,9 +187,8 @@ public static class SegmentMessage
 
         messageId ??= "tm-" + Guid.NewGuid().ToString("N");
 
-        // alias: Trailmap keeps customers apart (no identity merge); the previous id is kept as a trait of the new one.
         writer.WriteStartObject();
-        writer.WriteString("type"u8, type == "alias" ? "identify" : type);
+        writer.WriteString("type"u8, type);
         writer.WriteString("messageId"u8, messageId);
         if (userId is not null)
         {
@@ -227,9 +226,8 @@ public static class SegmentMessage
 
         if (type == "alias")
         {
-            writer.WriteStartObject("traits"u8);
+            // The importer merges the previous id's person into the user id's (docs/identity.md).
             writer.WriteString("previousId"u8, previousId);
-            writer.WriteEndObject();
         }
         else if (payload.ValueKind == JsonValueKind.Object)
         {

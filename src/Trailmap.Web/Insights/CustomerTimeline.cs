@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Events;
+using Trailmap.Journeys.Model;
 using Trailmap.Web.Analysis;
 
 namespace Trailmap.Web.Insights;
 
 /// <summary>One event on a customer's timeline; <see cref="EntersStage"/> names the stage this event started, if any.</summary>
-public sealed record TimelineEvent(DateTimeOffset At, string Event, IReadOnlyList<KeyValuePair<string, string>> Properties, string? EntersStage);
+/// <summary><see cref="SentAs"/> is the id the event was sent with when it is not the person's own (an anonymous id, an alias).</summary>
+public sealed record TimelineEvent(DateTimeOffset At, string Event, IReadOnlyList<KeyValuePair<string, string>> Properties, string? EntersStage, string? SentAs = null);
 
 /// <summary>
 /// A stage of the journey for one customer. <see cref="Entered"/> is their first event meeting its entry criterion;
@@ -29,12 +31,32 @@ public sealed record CustomerTimeline(
     int TotalEvents,
     IReadOnlyList<KeyValuePair<string, string>> Traits)
 {
+    /// <summary>Every id of the person, its own first, then the ids identify and alias merged into it (docs/identity.md).</summary>
+    public IReadOnlyList<string> Ids { get; init; } = [Customer];
+
+    /// <summary>For a journey that measures accounts: the account's members (people), whose events make its timeline.</summary>
+    public IReadOnlyList<string>? Members { get; init; }
+
     /// <summary>How many events the page lists; a customer with more says so rather than rendering a huge page.</summary>
     public const int Shown = 1000;
 
     /// <summary>The timeline, or null when the workspace has no events of <paramref name="customer"/>.</summary>
     public static async Task<CustomerTimeline?> LoadAsync(MeasuredJourney measured, StageEntries entries, EventData data, string customer, CancellationToken cancel)
     {
+        // Any id of a person leads to the person's timeline: an anonymous id's link from an old email still works.
+        var accounts = measured.Journey.Measure == JourneyMeasure.Accounts;
+        IReadOnlyList<string> ids = [customer];
+        if (!accounts)
+        {
+            (customer, ids) = await data.UseAsync(
+                store =>
+                {
+                    var p = store.PersonOf(customer);
+                    return (p, store.IdsOf(p));
+                },
+                cancel).ConfigureAwait(false);
+        }
+
         var c = entries.IndexOf(customer);
         if (c < 0)
         {
@@ -42,7 +64,11 @@ public sealed record CustomerTimeline(
         }
 
         var log = entries.Log;
-        var rows = await data.UseAsync(store => store.ReadCustomer(customer, Shown), cancel).ConfigureAwait(false);
+        var (rows, members) = await data.UseAsync(
+            store => accounts
+                ? (store.ReadAccount(customer, Shown), store.MembersOf(customer))
+                : (store.ReadCustomer(customer, Shown), (IReadOnlyList<string>?)null),
+            cancel).ConfigureAwait(false);
         var visits = new List<StageVisit>();
         var entering = new Dictionary<int, string>();
         foreach (var stage in measured.Journey.Stages)
@@ -69,13 +95,14 @@ public sealed record CustomerTimeline(
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            events.Add(new TimelineEvent(new DateTimeOffset(row.Timestamp, TimeSpan.Zero), row.Event, Properties(row.Properties), entering.GetValueOrDefault(i)));
+            events.Add(new TimelineEvent(new DateTimeOffset(row.Timestamp, TimeSpan.Zero), row.Event, Properties(row.Properties), entering.GetValueOrDefault(i),
+                row.CustomerId == customer ? null : row.CustomerId));
         }
 
         var traits = log.Traits is not null && log.Traits.TryGetValue(customer, out var t2)
             ? t2.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Text(kv.Value))).ToList()
             : [];
-        return new CustomerTimeline(customer, visits, events, log.Offsets[c + 1] - log.Offsets[c], traits);
+        return new CustomerTimeline(customer, visits, events, log.Offsets[c + 1] - log.Offsets[c], traits) { Ids = ids, Members = members };
     }
 
     /// <summary>An event's properties as name and value text, in the order stored; nested values as their JSON.</summary>

@@ -49,7 +49,8 @@ public sealed class IngestApiTests
         events.Select(e => (e.CustomerId, e.Event, e.Timestamp.ToString("O"))).ShouldBe(
         [
             // 10:01 at +02:00 is 08:01 UTC; a page with a name is "Viewed NAME Page", as Segment's destinations name it.
-            ("a1", "Viewed Pricing Page", "2024-05-01T08:01:00.0000000Z"),
+            // The alias made a1 one person with u1, so the page view is u1's.
+            ("u1", "Viewed Pricing Page", "2024-05-01T08:01:00.0000000Z"),
             ("u1", "Signed Up", "2024-05-01T10:00:00.0000000Z"),
 
             // No timestamp: the time the server received it.
@@ -69,10 +70,11 @@ public sealed class IngestApiTests
         var traits = await TraitsAsync(factory, Cancel);
         traits.Keys.ShouldBe(["u1"]);
 
-        // The second identify overrides plan and keeps email; group goes under "group"; alias keeps the previous id.
+        // The second identify overrides plan and keeps email; group goes under "group"; alias merges ids, not traits.
         traits["u1"].ToJsonString().ShouldBeJson("""
-            {"email": "u1@example.test", "plan": "team", "group": {"name": "Acme", "groupId": "g1"}, "previousId": "a1"}
+            {"email": "u1@example.test", "plan": "team", "group": {"name": "Acme", "groupId": "g1"}}
             """);
+        (await factory.Service<EventData>().UseAsync(s => s.IdsOf("u1"), Cancel)).ShouldBe(["u1", "a1"]);
     }
 
     [Fact]

@@ -115,6 +115,32 @@ public sealed class CustomerPagesTests
     }
 
     [Fact]
+    public async Task A_merged_id_opens_its_persons_timeline_which_names_every_id()
+    {
+        using var factory = new WorkspaceFactory();
+
+        // g shared a board without signing up; an anonymous visitor v1 signed up the day before and was then
+        // identified as g: g's history now starts with v1's sign-up, so g enters Sign up and then Activate.
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents + "\n" + """
+            {"type":"track","anonymousId":"v1","event":"Signed Up","messageId":"v1-s","timestamp":"2024-01-01T12:00:00Z"}
+            {"type":"identify","anonymousId":"v1","userId":"g","messageId":"v1-i","timestamp":"2024-01-01T13:00:00Z"}
+            """, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var html = (await client.GetStringAsync($"/journeys/{stored.Slug}/customers/v1", Cancel)).Replace("</li>", "</tr>", StringComparison.Ordinal);
+
+        html.ShouldContain("<h2 class=\"customer-id\">g</h2>");
+        Text(html[html.IndexOf("customer-ids", StringComparison.Ordinal)..html.IndexOf("</p>", html.IndexOf("customer-ids", StringComparison.Ordinal), StringComparison.Ordinal)])
+            .ShouldEndWith("Also known as v1 (ids merged by identify and alias; their events are on this timeline)");
+        Rows(html, "list timeline").ShouldBe(
+        [
+            "2024-01-01 12:00:00 UTC Signed Up as v1 enters Sign up",
+            "2024-01-02 00:00:00 UTC Board Shared enters Activate",
+        ]);
+        Row(html, "data-stage=\"activate\"").ShouldBe("Activate entered 2024-01-02 00:00:00 UTC");
+    }
+
+    [Fact]
     public async Task An_unknown_customer_is_a_404_page_that_links_back()
     {
         using var factory = new WorkspaceFactory();
