@@ -35,7 +35,7 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
         }
 
         // The same checks as the in-memory engine (step count, window), so a bad spec fails the same way.
-        FunnelEngine.Run(new Trailmap.Analytics.Events.SortedEventLogWriter().Build(), spec);
+        FunnelEngine.Run(new Trailmap.Events.SortedEventLogWriter().Build(), spec);
         var row = store.Http.Query(ClickHouseFunnelSql.Build(store.Address.Database, spec, store.Shards.Count > 1)).Single();
         var n = spec.Steps.Count;
         var reached = new long[n];
