@@ -22,10 +22,10 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-customers="${customers:-$((events / 10))}"
-for n in "$events" "$customers" "$rounds"; do
+for n in "$events" "${customers:-1}" "$rounds"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "--events, --customers and --rounds take positive whole numbers, not '$n'" >&2; exit 2; }
 done
+customers="${customers:-$((events / 10))}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 started=0
