@@ -27,8 +27,14 @@ internal sealed class ClickHouseHttp : IDisposable
             // Send no JSON-type settings: servers before the JSON type (24.x) reject them as unknown.
             JsonReadMode = JsonReadMode.None,
             JsonWriteMode = JsonWriteMode.None,
+            // An analysis over billions of rows runs inside ClickHouse for minutes; the driver's default (2 minutes)
+            // cut off a 100M-event funnel on the 2-shard test cluster. One hour bounds a query that never returns.
+            Timeout = QueryTimeout,
         });
     }
+
+    /// <summary>How long one query may take before Trailmap gives up on it (docs/clickhouse.md).</summary>
+    public static readonly TimeSpan QueryTimeout = TimeSpan.FromHours(1);
 
     /// <summary>host:port of this server's HTTP interface.</summary>
     public string Endpoint { get; }
@@ -98,6 +104,11 @@ internal sealed class ClickHouseHttp : IDisposable
         catch (HttpRequestException e)
         {
             throw new ClickHouseStoreException($"cannot reach ClickHouse at {Endpoint} ({FirstLine(e.Message)}); is the server running and is that its HTTP port?", e);
+        }
+        catch (TaskCanceledException e)
+        {
+            // No call here takes a cancellation token, so a cancelled request is the client's timeout.
+            throw new ClickHouseStoreException($"ClickHouse at {Endpoint} did not answer a query within {QueryTimeout.TotalMinutes:0} minutes; see system.processes on the server", e);
         }
     }
 #pragma warning restore VSTHRD002
