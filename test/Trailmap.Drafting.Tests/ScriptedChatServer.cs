@@ -18,6 +18,9 @@ internal abstract record ScriptedAnswer
     /// <summary>No answer for this long (the client's timeout should fire first).</summary>
     public sealed record Silence(TimeSpan For) : ScriptedAnswer;
 
+    /// <summary>The answer streamed after <paramref name="After"/> of silence: a slow model, within the client's timeout.</summary>
+    public sealed record Slow(string Content, TimeSpan After) : ScriptedAnswer;
+
     /// <summary>A stream that sends the first half of <paramref name="Content"/> and then nothing for <paramref name="For"/>.</summary>
     public sealed record Stall(string Content, TimeSpan For) : ScriptedAnswer;
 }
@@ -115,6 +118,10 @@ internal sealed class ScriptedChatServer : IAsyncDisposable
                     {
                         ["error"] = new JsonObject { ["message"] = $"scripted {status.Code}", ["type"] = status.Code == 429 ? "rate_limit_error" : "server_error" },
                     });
+                    break;
+                case ScriptedAnswer.Slow slow:
+                    await Task.Delay(slow.After, stop.Token);
+                    await StreamAsync(response, slow.Content);
                     break;
                 case ScriptedAnswer.Stall stall:
                     await StreamAsync(response, stall.Content[..(stall.Content.Length / 2)], end: false);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Trailmap.Discovery.Discover;
+using Trailmap.Journeys.Rendering;
 using Trailmap.Web.Accounts;
 using Trailmap.Web.Analysis;
 using Trailmap.Web.Shell;
@@ -21,7 +22,9 @@ public static class DiscoverEndpoints
                 var found = JourneyDiscoverer.Discover(log);
                 var notice = $"Discovered {found.Stages.Count} stages from {found.Basis.Events:N0} events of {found.Basis.Customers:N0} customers "
                     + $"({JourneyDiscoverer.Period(found.Basis)}). Review the names, targets and candidates below, then create the journey: nothing is saved until you do.";
-                return Page.Render<NewJourneyPage>(context, new { found.Yaml, Notice = notice, Problems = found.Diagnostics.Where(d => d.Severity == Trailmap.Journeys.Validation.Severity.Error).ToList() });
+                // The editor shows every diagnostic, warnings too, at its line in the text; the preview draws the map.
+                var preview = found.Diagnostics.Any(d => d.Severity == Trailmap.Journeys.Validation.Severity.Error) ? null : HtmlRenderer.Render(found.Journey);
+                return Page.Render<DiscoverReviewPage>(context, new { found.Yaml, Notice = notice, found.Diagnostics, PreviewHtml = preview });
             }
             catch (DiscoveryException e)
             {

@@ -34,13 +34,13 @@ public sealed class LiveWorkspace : IAsyncDisposable
 
     public string Dir => dir;
 
-    public static async Task<LiveWorkspace> StartAsync(CancellationToken cancel)
+    public static async Task<LiveWorkspace> StartAsync(CancellationToken cancel, Func<WorkspaceOptions, WorkspaceOptions>? configure = null)
     {
         RequireChromium();
         var dir = Directory.CreateTempSubdirectory("trailmap-live-").FullName;
         // The map after an import shows the new numbers at once (the view waits for their measurement), also on a busy machine.
         var options = new WorkspaceOptions { DbPath = Path.Combine(dir, "workspace.duckdb"), FirstAnalysisWait = TimeSpan.FromMinutes(2), FreshWait = TimeSpan.FromMinutes(2) };
-        var app = WorkspaceServer.Build(options, ["http://127.0.0.1:0"]);
+        var app = WorkspaceServer.Build(configure is null ? options : configure(options), ["http://127.0.0.1:0"]);
         await app.StartAsync(cancel);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var playwright = await Playwright.CreateAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Trailmap.Events;
 using Trailmap.Journeys;
+using Trailmap.Journeys.Validation;
 using Trailmap.Web.Accounts;
 using Trailmap.Web.Analysis;
 using Trailmap.Web.Journeys;
@@ -53,6 +54,20 @@ public sealed class DiscoverFromDataTests
         journey.HasErrors.ShouldBeFalse(yaml);
         journey.Journey!.Stages.Select(s => s.Entry!.Event).ShouldBe(["View", "Cart", "Buy"]);
         factory.Service<JourneyStore>().All().ShouldBeEmpty();
+
+        // It opens in an editor with every diagnostic the validator finds in the text (warnings too) and a preview.
+        var others = journey.Diagnostics.Count(d => d.Severity != Severity.Error);
+        html.ShouldContain(others == 0 ? "No problems" : $"0 errors, {others} {(others == 1 ? "warning" : "warnings")}");
+        foreach (var d in journey.Diagnostics)
+        {
+            html.ShouldContain($"data-line=\"{d.Location.Line}\"");
+        }
+
+        html.ShouldContain("<iframe class=\"preview-frame\"");
+        html.ShouldContain("action=\"/journeys/new\"");
+        var created = await WorkspaceFactory.PostFormAsync(client, "/journeys/new", new() { ["yaml"] = yaml }, Cancel, "/journeys/new");
+        created.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        factory.Service<JourneyStore>().All().Count.ShouldBe(1);
     }
 
     [Fact]
