@@ -20,5 +20,6 @@ public static class ApiEndpoints
         JourneyApi.Map(api);
         AnalyticsApi.Map(api);
         AdminApi.Map(api);
+        ShareApi.Map(api);
     }
 }

@@ -117,7 +117,7 @@ public static class ShareEndpoints
     private static IResult Dead() =>
         new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<SharedGonePage>() { StatusCode = StatusCodes.Status404NotFound };
 
-    private static string PublicUrl(HttpContext context, string token) =>
+    internal static string PublicUrl(HttpContext context, string token) =>
         context.Request.Scheme + "://" + context.Request.Host + context.Request.PathBase + "/s/" + token;
 }
 

@@ -117,6 +117,7 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/journeys/{slug}/share/", Least.Viewer),
         new("POST", "/journeys/{slug}/share/", Least.Editor),
         new("POST", "/journeys/{slug}/share/revoke", Least.Editor),
+        new("POST", "/api/journeys/{slug}/share-links", Least.Editor),
         new("GET", "/s/{token}/", Least.Anonymous, Path: "/s/not-a-real-token"),
         new("GET", "/s/{token}/embed", Least.Anonymous, Path: "/s/not-a-real-token/embed"),
 

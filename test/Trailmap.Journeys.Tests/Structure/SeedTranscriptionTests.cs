@@ -1,0 +1,173 @@
+using System.Text.Json;
+using Shouldly;
+using Trailmap.Journeys.Model;
+using Trailmap.Journeys.Rendering;
+using Trailmap.Journeys.Tests.Parsing;
+using Trailmap.Journeys.Validation;
+using Xunit;
+
+namespace Trailmap.Journeys.Tests.Structure;
+
+/// <summary>
+/// samples/seed-004-restate.yaml: a customer's journey document (the Restate in Go tutorials) transcribed by
+/// following only docs/journey-format.md. Every expectation below is read from the document by hand, not from
+/// the code's output.
+/// </summary>
+public sealed class SeedTranscriptionTests
+{
+    private static readonly string SamplePath = TestPaths.Repo("samples", "seed-004-restate.yaml");
+
+    /// <summary>The document's "Stage 1: Awareness (Day 0)" ... "Stage 7: Advocacy (Day 90+)" headings, in order.</summary>
+    private static readonly (string Name, string Timeframe)[] DocumentStages =
+    [
+        ("Awareness", "Day 0"),
+        ("Interest", "Days 0-3"),
+        ("Consideration", "Days 3-14"),
+        ("Purchase", "Day X"),
+        ("Onboarding", "Days 1-7 after purchase"),
+        ("Success", "Days 7-90"),
+        ("Advocacy", "Day 90+"),
+    ];
+
+    private static Journey Sample()
+    {
+        var file = JourneyFile.Load(SamplePath);
+        file.Diagnostics.Where(d => d.Severity == Severity.Error).ShouldBeEmpty(string.Join("\n", file.Diagnostics));
+        return file.Journey!;
+    }
+
+    /// <summary>Every string value of a JSON document, one per line.</summary>
+    private static string Strings(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => e.GetString() + "\n",
+        JsonValueKind.Object => string.Concat(e.EnumerateObject().Select(p => Strings(p.Value))),
+        JsonValueKind.Array => string.Concat(e.EnumerateArray().Select(Strings)),
+        _ => "",
+    };
+
+    private static Stage StageNamed(Journey j, string name) => j.Stages.Single(s => s.Name == name);
+
+    [Fact]
+    public void Validates_with_no_errors_and_has_the_documents_seven_stages_in_order()
+    {
+        var j = Sample();
+
+        j.Stages.Select(s => (s.Name, s.Timeframe ?? "")).ShouldBe(DocumentStages);
+    }
+
+    [Fact]
+    public void Stage_parts_land_in_their_keys()
+    {
+        var j = Sample();
+
+        var awareness = StageNamed(j, "Awareness");
+        awareness.Mindset.ShouldBe("I need to learn distributed systems / Restate");
+        awareness.Emotion!.Feelings.ShouldBe(["Frustrated", "skeptical", "hopeful"]);
+        awareness.Emotion.Score.ShouldBeNull();
+        awareness.PainPoints.Single().Text.ShouldBe("Overwhelmed by complexity, poor documentation");
+
+        // "Scroll depth > 50%".
+        var scroll = awareness.Kpis.Single(k => k.Name == "Scroll depth");
+        (scroll.Target!.Comparison, scroll.Target.Unit, scroll.Target.Text).ShouldBe((TargetComparison.MoreThan, TargetUnit.Percent, "> 50%"));
+
+        // Stage 7: "NPS score > 50", "Referrals per customer > 0.2".
+        var advocacy = StageNamed(j, "Advocacy");
+        var nps = advocacy.Kpis.Single(k => k.Type == MetricType.Nps);
+        (nps.Target!.Comparison, nps.Target.Value).ShouldBe((TargetComparison.MoreThan, 50));
+        var referrals = advocacy.Kpis.Single(k => k.Name == "Referrals per customer");
+        (referrals.Type, referrals.Target!.Value).ShouldBe((MetricType.ViralCoefficient, 0.2));
+
+        // Stage 4: "Cart abandonment < 20%"; the "Checkout Optimization" list is optimization opportunities.
+        var purchase = StageNamed(j, "Purchase");
+        var abandonment = purchase.Kpis.Single(k => k.Name == "Cart abandonment");
+        (abandonment.Target!.Comparison, abandonment.Target.Text).ShouldBe((TargetComparison.LessThan, "< 20%"));
+        purchase.Opportunities.Where(o => o.Kind == OpportunityKind.Optimization).Select(o => o.Text).ShouldContain("Guest checkout (no account required)");
+
+        // Stage 3's objections and their answers: "Will it become outdated?" -> "Lifetime updates promise".
+        var consideration = StageNamed(j, "Consideration");
+        var outdated = consideration.PainPoints.Single(p => p.Text.Contains("outdated", StringComparison.Ordinal));
+        consideration.Opportunities.Single(o => o.Addresses.Contains(outdated.Id)).Text.ShouldBe("Lifetime updates promise");
+
+        // "3. Social Media Engagement ... Goal: Stay top-of-mind".
+        consideration.Touchpoints.Single(t => t.Channel == "Twitter").Goal.ShouldBe("Stay top-of-mind");
+        // The product page's "Critical Elements" are its ideal state.
+        purchase.Touchpoints.Single(t => t.Name == "Product Page (Gumroad)").Ideal.ShouldNotBeNull().ShouldContain("$99 (was $129)");
+    }
+
+    [Fact]
+    public void Journey_wide_parts_land_in_their_keys()
+    {
+        var j = Sample();
+
+        // "Journey Metrics Dashboard": seven rows, e.g. Awareness / Website visitors / 1,000/mo.
+        j.Metrics.Count.ShouldBe(7);
+        j.Metrics[0].Target!.Value.ShouldBe(1000);
+
+        // "Referral Program: You get: $20 credit for each sale / They get: 10% off".
+        var referral = j.Programs.Single(p => p.Kind == ProgramKind.Referral);
+        referral.Rewards.Select(r => r.Reward).ShouldBe(["$20 credit for each sale", "10% off"]);
+
+        // "Welcome email (from you, triggered via webhook)" is an engineered trigger into onboarding.
+        j.Triggers.ShouldContain(t => t.Kind == TriggerKind.Engineered && t.Stages.Contains("onboarding") && t.Name.Contains("webhook", StringComparison.Ordinal));
+
+        // "Lapsed Users (No activity in 30 days)".
+        var lapsed = j.Interventions.Single(i => i.Id == "lapsed-users");
+        lapsed.When.InactiveFor!.ToString()!.ShouldContain("30");
+        lapsed.Then.Subject.ShouldBe("Miss you! What happened?");
+
+        // "Email 1 (Immediate) ... Email 5 (Day 14)".
+        var nurture = j.Sequences.Single(s => s.Id == "nurture");
+        nurture.Steps.Select(s => s.Day).ShouldBe([0, 3, 7, 10, 14]);
+        nurture.Steps[4].Then.Subject.ShouldBe("Ready for Next Level? (Special Offer Inside)");
+
+        // "Fast time-to-value (< 1 hour to first win)".
+        var firstWin = j.ActivationPaths.Single();
+        (firstWin.TimeToValue!.Comparison, firstWin.TimeToValue.Unit).ShouldBe((TargetComparison.LessThan, TargetUnit.Duration));
+
+        // The document has no roadmap, cohort table or personas: nothing is invented for them.
+        j.Roadmap.ShouldBeEmpty();
+        j.CohortTargets.ShouldBeEmpty();
+        j.Personas.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("html")]
+    [InlineData("svg")]
+    [InlineData("markdown")]
+    [InlineData("csv")]
+    [InlineData("json")]
+    public void Every_render_shows_every_stage_and_an_emoji_of_the_document(string format)
+    {
+        var j = Sample();
+        var output = format switch
+        {
+            "html" => HtmlRenderer.Render(j),
+            "svg" => SvgRenderer.Render(j),
+            "markdown" => MarkdownRenderer.Render(j),
+            "csv" => CsvRenderer.Render(j),
+            _ => JsonRenderer.Render(j),
+        };
+
+        foreach (var (name, _) in DocumentStages)
+        {
+            (format == "json" ? Strings(JsonDocument.Parse(output).RootElement) : output).ShouldContain(name);
+        }
+
+        // "Email Signup Form: 🚀 Get Full Access to All 4 Free Modules".
+        // JSON escapes non-ASCII text, so its string values are read back.
+        (format == "json" ? Strings(JsonDocument.Parse(output).RootElement) : output).ShouldContain("🚀");
+    }
+
+    [Fact]
+    public void Html_and_svg_draw_the_emotion_curve_derived_from_the_documents_feelings()
+    {
+        var j = Sample();
+
+        // Every stage names feelings ("Frustrated, skeptical, hopeful"...) and no score, so each gets a derived point.
+        j.Stages.Count(s => s.Emotion?.DerivedScore is not null).ShouldBe(7);
+
+        HtmlRenderer.Render(j).ShouldContain("<polyline class=\"line derived\"");
+        SvgRenderer.Render(j).ShouldContain("<polyline class=\"curve derived\"");
+        MarkdownRenderer.Render(j).ShouldContain("derived from feelings: Frustrated, skeptical, hopeful");
+    }
+}
