@@ -82,8 +82,15 @@ public static class InsightsEndpoints
                 context,
                 new
                 {
-                    Measured = measured, Reading = reading, Query = query, Start = start, FirstStage = first?.Name ?? "", Table = table, End = end,
-                    Kpi = kpi, KpiFigure = figure,
+                    Measured = measured,
+                    Reading = reading,
+                    Query = query,
+                    Start = start,
+                    FirstStage = first?.Name ?? "",
+                    Table = table,
+                    End = end,
+                    Kpi = kpi,
+                    KpiFigure = figure,
                 },
                 query.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
