@@ -108,6 +108,20 @@ public sealed class AnalysisService(EventData data, WorkspaceOptions options, IL
     }
 
     /// <summary>
+    /// The last finished measurement of this journey version, or null, without waiting; starts a background run when
+    /// events landed since. For lists, which show many journeys and must not wait for each to be measured.
+    /// </summary>
+    public MeasuredJourney? Peek(StoredJourney stored, JourneyVersion version)
+    {
+        var slot = SlotOf(stored, version);
+        lock (slot)
+        {
+            RefreshIfStale(slot, stored, version);
+            return slot.Last;
+        }
+    }
+
+    /// <summary>
     /// A measurement counting at least every event that landed before the call: waits for it, sharing the runs pages
     /// start. Throws what the run threw when a run started for this call failed.
     /// </summary>

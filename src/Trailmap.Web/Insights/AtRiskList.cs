@@ -11,10 +11,20 @@ public sealed record CustomerRow(string Customer, string? StageId, string? Stage
 /// </summary>
 public sealed record AtRiskList(bool ByHealth, long Total, IReadOnlyList<CustomerRow> Rows, IReadOnlyList<CustomerRow> Matches)
 {
+    /// <summary>Customers per page of the list.</summary>
     public const int Shown = 100;
     public const int MatchesShown = 50;
 
-    public static AtRiskList Build(JourneyInsights insights, bool byHealth, string? search)
+    /// <summary>The page shown, from 1; past the last page shows the last.</summary>
+    public int Page { get; init; } = 1;
+
+    /// <summary>How many pages the whole list fills (at least 1).</summary>
+    public int Pages => (int)Math.Max(1, (Total + Shown - 1) / Shown);
+
+    /// <summary>The whole ranked list, every page of it: what the CSV export writes.</summary>
+    public IReadOnlyList<CustomerRow> All { get; init; } = [];
+
+    public static AtRiskList Build(JourneyInsights insights, bool byHealth, string? search, int page = 1)
     {
         var entries = insights.Entries;
         var last = entries.Stages.Count;
@@ -24,7 +34,7 @@ public sealed record AtRiskList(bool ByHealth, long Total, IReadOnlyList<Custome
         if (byHealth)
         {
             total = health.Count;
-            rows = [.. health.Take(Shown).Select(h => Row(entries, entries.IndexOf(h.Customer), h))];
+            rows = [.. health.Select(h => Row(entries, entries.IndexOf(h.Customer), h))];
         }
         else
         {
@@ -39,7 +49,7 @@ public sealed record AtRiskList(bool ByHealth, long Total, IReadOnlyList<Custome
             }
 
             total = waiting.Count;
-            rows = [.. waiting.OrderBy(r => r.Entered).ThenBy(r => r.Customer, StringComparer.Ordinal).Take(Shown)];
+            rows = [.. waiting.OrderBy(r => r.Entered).ThenBy(r => r.Customer, StringComparer.Ordinal)];
         }
 
         var matches = new List<CustomerRow>();
@@ -56,7 +66,9 @@ public sealed record AtRiskList(bool ByHealth, long Total, IReadOnlyList<Custome
             }
         }
 
-        return new AtRiskList(byHealth, total, rows, matches);
+        var pages = (int)Math.Max(1, (total + Shown - 1) / Shown);
+        var shown = Math.Clamp(page, 1, pages);
+        return new AtRiskList(byHealth, total, [.. rows.Skip((shown - 1) * Shown).Take(Shown)], matches) { Page = shown, All = rows };
     }
 
     private static CustomerRow Row(StageEntries entries, int c, CustomerHealthScore? health)

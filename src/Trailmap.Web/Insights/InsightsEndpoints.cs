@@ -82,8 +82,15 @@ public static class InsightsEndpoints
                 context,
                 new
                 {
-                    Measured = measured, Reading = reading, Query = query, Start = start, FirstStage = first?.Name ?? "", Table = table, End = end,
-                    Kpi = kpi, KpiFigure = figure,
+                    Measured = measured,
+                    Reading = reading,
+                    Query = query,
+                    Start = start,
+                    FirstStage = first?.Name ?? "",
+                    Table = table,
+                    End = end,
+                    Kpi = kpi,
+                    KpiFigure = figure,
                 },
                 query.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
@@ -105,8 +112,25 @@ public static class InsightsEndpoints
                 return Results.Redirect(Formats.CustomerPath(slug, search));
             }
 
-            var list = AtRiskList.Build(insights, measured.Journey.Health is { Components.Count: > 0 }, search);
+            // ?page=N pages through the list; anything but a positive number shows the first page.
+            var page = int.TryParse(context.Request.Query["page"].FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
+            var list = AtRiskList.Build(insights, measured.Journey.Health is { Components.Count: > 0 }, search, page);
             return Page.Render<CustomersPage>(context, new { Measured = measured, Reading = reading, List = list, Search = search, AsOf = insights.Entries.End });
+        });
+
+        // The customers page's whole list, every page of it, as CSV for a spreadsheet or a CRM import.
+        pages.MapGet("/customers.csv", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
+        {
+            if (journeys.Find(slug) is not { } stored)
+            {
+                return JourneyPages.NotFound(context, slug);
+            }
+
+            var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
+            var insights = JourneyInsights.Of(measured);
+            var list = AtRiskList.Build(insights, measured.Journey.Health is { Components.Count: > 0 }, null);
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{stored.Slug}-customers.csv\"";
+            return Results.Text(CustomerCsv.Write(list), "text/csv; charset=utf-8");
         });
 
         // A catch-all, so a customer id holding '/' (an email-like or path-like id) still has a page of its own.

@@ -16,8 +16,8 @@ public static class JourneyPages
     {
         var pages = routes.MapGroup("/journeys").RequireAuthorization(Policies.Viewer).ExcludeFromDescription();
 
-        pages.MapGet("/", (HttpContext context, JourneyStore journeys) =>
-            Page.Render<JourneyListPage>(context, new { Journeys = journeys.All() }));
+        pages.MapGet("/", (HttpContext context, string? q, JourneyStore journeys, AnalysisService analysis) =>
+            Page.Render<JourneyListPage>(context, new { Rows = JourneyListRow.For(journeys, analysis, q), Query = q?.Trim() }));
 
         // Pages show the last finished measurement at once and say how fresh it is; see AnalysisService.
         pages.MapGet("/{slug}", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis, WorkspaceOptions options) =>

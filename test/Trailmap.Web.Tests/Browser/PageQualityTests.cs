@@ -146,6 +146,28 @@ public sealed class PageQualityTests
         icon.Headers["content-type"].ShouldStartWith("image/svg+xml");
     }
 
+    [Fact]
+    public async Task The_framed_map_grows_to_its_full_height_so_the_page_scrolls_once()
+    {
+        await using var live = await LiveWorkspace.StartAsync(Cancel);
+        await SeedAsync(live);
+        var page = await SignedInPageAsync(live);
+        await page.SetViewportSizeAsync(1440, 900);
+        var share = await CreateShareLinkAsync(page);
+
+        foreach (var path in new[] { "/journeys/" + Slug, share })
+        {
+            await page.GotoAsync(path);
+            await page.WaitForFunctionAsync("""
+                () => { const f = document.querySelector('iframe.map-frame'); const d = f && f.contentDocument;
+                        return d && d.readyState === 'complete' && d.documentElement.scrollHeight <= d.documentElement.clientHeight; }
+                """);
+            var sizes = await page.EvaluateAsync<double[]>("() => { const d = document.querySelector('iframe.map-frame').contentDocument.documentElement; return [d.scrollHeight, d.clientHeight, window.innerHeight]; }");
+            sizes[0].ShouldBeGreaterThan(sizes[2], $"{path}: the map is taller than the window, so a fixed-height frame would scroll inside the page");
+            sizes[0].ShouldBeLessThanOrEqualTo(sizes[1], $"{path}: the frame has no scrollbar of its own");
+        }
+    }
+
     /// <summary>axe-core from the test project's npm packages (package-lock.json pins it; eng/install-test-deps.sh installs it).</summary>
     internal static string AxeScript()
     {

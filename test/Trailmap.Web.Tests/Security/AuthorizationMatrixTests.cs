@@ -130,6 +130,7 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/journeys/{slug}/kpis", Least.Viewer),
         new("GET", "/journeys/{slug}/retention", Least.Viewer),
         new("GET", "/journeys/{slug}/customers", Least.Viewer),
+        new("GET", "/journeys/{slug}/customers.csv", Least.Viewer),
         new("GET", "/journeys/{slug}/customers/{**id}", Least.Viewer, Path: "/journeys/matrix/customers/u1"),
 
         // Segment-compatible ingestion: write keys only; the pump's status for members.
