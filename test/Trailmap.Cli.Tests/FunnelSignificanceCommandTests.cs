@@ -46,4 +46,27 @@ public sealed class FunnelSignificanceCommandTests : IDisposable
         table.Out.ShouldContain("higher");
         table.Out.ShouldContain("lower");
     }
+
+    // Every view is on Thursday 2026-01-01, so one week (from Monday 2025-12-29): 30 entered, 8 + 6 converted, each
+    // an hour after the view: in the histogram's (10 min, 1 h] bin.
+    [Fact]
+    public async Task Over_time_groups_entrants_by_week_and_the_histogram_bins_their_times()
+    {
+        var csv = Path.Combine(_dir, "events.csv");
+        await File.WriteAllTextAsync(csv, Events, TestContext.Current.CancellationToken);
+
+        var run = await CliRun.RunAsync("funnel", "--steps", "View,Buy", "--over-time", "week", "--events", csv, "--format", "json");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        using var doc = JsonDocument.Parse(run.Out);
+        var week = doc.RootElement.GetProperty("conversion_over_time").EnumerateArray().ShouldHaveSingleItem();
+        (week.GetProperty("start").GetString(), week.GetProperty("entered").GetInt64(), week.GetProperty("converted").GetInt64()).ShouldBe(("2025-12-29", 30L, 14L));
+        var bins = doc.RootElement.GetProperty("time_to_convert_histogram").EnumerateArray().ToList();
+        bins[2].GetProperty("up_to_seconds").GetInt64().ShouldBe(3600);
+        bins[2].GetProperty("customers").GetInt64().ShouldBe(14);
+        bins.Sum(b => b.GetProperty("customers").GetInt64()).ShouldBe(14);
+
+        var bad = await CliRun.RunAsync("funnel", "--steps", "View,Buy", "--over-time", "month", "--events", csv);
+        bad.ExitCode.ShouldBe(2, bad.ToString());
+    }
 }

@@ -62,7 +62,10 @@ public static class FunnelEngine
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<FunnelStepResult>)Summarize(spec, levels, chainTimes, [.. g]), StringComparer.Ordinal);
         }
 
-        return new FunnelResult(steps, breakdowns, log.Customers, levels);
+        return new FunnelResult(steps, breakdowns, log.Customers, levels)
+        {
+            ChainTimes = spec.Modes.HasFlag(FunnelModes.Unordered) ? null : chainTimes,
+        };
     }
 
     /// <summary>

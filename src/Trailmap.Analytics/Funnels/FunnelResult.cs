@@ -42,6 +42,12 @@ public sealed record FunnelResult(
     IReadOnlyList<string> Customers,
     IReadOnlyList<int> Levels)
 {
+    /// <summary>
+    /// Per customer and step (customer * steps + step): the time, in microseconds, at which the customer's converting
+    /// chain reached the step, meaningful below the customer's level. Null for unordered funnels, which have no chain.
+    /// </summary>
+    internal long[]? ChainTimes { get; init; }
+
     /// <summary>The number of steps a customer reached (0 when none, or when an exclusion removed them).</summary>
     public int CustomerLevel(string customerId)
     {

@@ -34,6 +34,9 @@ public sealed record FunnelSpec
     /// <summary>Breaks results down by this property of the converting chain's step-1 event, else by this customer trait.</summary>
     public string? BreakdownProperty { get; init; }
 
+    /// <summary>With a period: outputs add conversion over time, by the period in which each entrant's chain started.</summary>
+    public FunnelPeriod? OverTime { get; init; }
+
     /// <summary>Only events at or after this instant are read.</summary>
     public DateTimeOffset? From { get; init; }
 

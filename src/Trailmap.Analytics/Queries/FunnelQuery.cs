@@ -11,7 +11,8 @@ namespace Trailmap.Analytics.Queries;
 public static class FunnelQuery
 {
     /// <summary>Builds the spec; throws <see cref="QueryParameterException"/> naming the parameter that is wrong.</summary>
-    public static FunnelSpec Spec(string? steps, string? window, string? mode, string? reentry, IReadOnlyList<string> exclude, string? by, IReadOnlyList<string> stepWhere)
+    public static FunnelSpec Spec(
+        string? steps, string? window, string? mode, string? reentry, IReadOnlyList<string> exclude, string? by, IReadOnlyList<string> stepWhere, string? overTime = null)
     {
         var names = (steps ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length < 2)
@@ -67,8 +68,17 @@ public static class FunnelQuery
             _ => throw new QueryParameterException("reentry", $"'{reentry}' is neither latest (a later step-1 event starts a newer chain) nor first"),
         };
 
+        FunnelPeriod? period = overTime?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => null,
+            "day" => FunnelPeriod.Day,
+            "week" => FunnelPeriod.Week,
+            _ => throw new QueryParameterException("over-time", $"'{overTime}' is not a period: use day or week"),
+        };
+
         return new FunnelSpec
         {
+            OverTime = period,
             Steps = [.. names.Select((s, i) => new FunnelStep(s, filters[i]))],
             Window = w,
             Modes = modes,
@@ -105,6 +115,11 @@ public static class FunnelQuery
         SignificanceTest = result.Breakdowns is null ? null : FunnelSignificance.Test,
         Significance = FunnelSignificance.Of(result)?.Select(t => new BreakdownSignificanceJson(
             t.Value, t.Entered, t.Converted, t.Rate, t.RestEntered, t.RestConverted, t.RestRate, t.Z, t.PValue, t.AdjustedPValue, t.Significant)).ToList(),
+        TimeToConvertHistogram = FunnelTrends.TimeToConvertHistogram(result)?.Select(b => new TimeToConvertBinJson(b.UpToSeconds, b.Customers)).ToList(),
+        OverTime = spec.OverTime is { } period ? period == FunnelPeriod.Day ? "day" : "week" : null,
+        ConversionOverTime = spec.OverTime is { } p
+            ? FunnelTrends.ConversionOverTime(result, p)?.Select(r => new ConversionPeriodJson(r.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Entered, r.Converted, r.Rate)).ToList()
+            : null,
     };
 
     private static IReadOnlyList<FunnelStepJson> Steps(IReadOnlyList<FunnelStepResult> steps) => [.. steps.Select((s, i) => new FunnelStepJson(
@@ -132,7 +147,20 @@ public sealed record FunnelJson(
 
     /// <summary>With a breakdown: each value's conversion tested against the rest's (<see cref="FunnelSignificance"/>).</summary>
     public IReadOnlyList<BreakdownSignificanceJson>? Significance { get; init; }
+
+    /// <summary>Converters by their time from step 1 to the last step (<see cref="FunnelTrends.TimeToConvertHistogram"/>).</summary>
+    public IReadOnlyList<TimeToConvertBinJson>? TimeToConvertHistogram { get; init; }
+
+    /// <summary>The period of <see cref="ConversionOverTime"/>: day or week, when asked for.</summary>
+    public string? OverTime { get; init; }
+
+    /// <summary>Entrants and converters per period of their chain's start (<see cref="FunnelTrends.ConversionOverTime"/>).</summary>
+    public IReadOnlyList<ConversionPeriodJson>? ConversionOverTime { get; init; }
 }
+
+public sealed record TimeToConvertBinJson(long? UpToSeconds, long Customers);
+
+public sealed record ConversionPeriodJson(string Start, long Entered, long Converted, double Rate);
 
 public sealed record BreakdownSignificanceJson(
     string Value,

@@ -23,17 +23,19 @@ public static class FunnelCommand
         var exclude = new Option<string[]>("--exclude") { Description = "An event that, inside an open chain's window, removes the customer (repeatable)", AllowMultipleArgumentsPerToken = false };
         var by = new Option<string?>("--by") { Description = "Break down by an event property (of the chain's step-1 event) or a customer trait" };
         var stepWhere = new Option<string[]>("--step-where") { Description = "N:FILTER adds a property filter to step N, e.g. 2:'plan == \"team\"' (repeatable)" };
+        var overTime = new Option<string?>("--over-time") { Description = "Add conversion over time: entrants and converters per day or week of their chain's start (UTC; weeks from Monday)" };
+        overTime.AcceptOnlyFromAmong("day", "week");
         var format = Formats.Option("table", "json", "csv");
         var source = new EventSource();
         var command = new Command("funnel", "Ordered funnel: customers reaching each step within the window, conversion, drop-off and time to convert")
         {
-            steps, window, mode, reentry, exclude, by, stepWhere, format,
+            steps, window, mode, reentry, exclude, by, stepWhere, overTime, format,
         };
         source.AddTo(command, withUnit: true);
         command.SetAction((parse, ct) =>
         {
             var spec = Query.Run(() => FunnelQuery.Spec(parse.GetValue(steps), parse.GetValue(window), parse.GetValue(mode), parse.GetValue(reentry),
-                parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? []));
+                parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? [], parse.GetValue(overTime)));
             // Only the events, properties and breakdown trait the funnel names are read (in memory), or it runs inside ClickHouse.
             var ranged = spec with
             {
@@ -83,6 +85,20 @@ public static class FunnelCommand
                 if (FunnelSignificance.Of(result) is { } tests)
                 {
                     terminal.Out.Write(SignificanceTable(tests, spec.BreakdownProperty!));
+                }
+
+                if (spec.OverTime is { } period && FunnelTrends.ConversionOverTime(result, period) is { } rows)
+                {
+                    var table = new Table().Border(TableBorder.Rounded).Title($"Conversion by {(period == FunnelPeriod.Day ? "day" : "week")} of entry")
+                        .AddColumn(period == FunnelPeriod.Day ? "Day" : "Week of").AddColumn(new TableColumn("Entered").RightAligned())
+                        .AddColumn(new TableColumn("Converted").RightAligned()).AddColumn(new TableColumn("Rate").RightAligned());
+                    foreach (var r in rows)
+                    {
+                        table.AddRow(r.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Entered.ToString("N0", CultureInfo.InvariantCulture),
+                            r.Converted.ToString("N0", CultureInfo.InvariantCulture), r.Entered == 0 ? "" : Formats.Percent(r.Rate));
+                    }
+
+                    terminal.Out.Write(table);
                 }
 
                 return;

@@ -85,7 +85,10 @@ public sealed class EventSource
     {
         ArgumentNullException.ThrowIfNull(question);
         using var store = OpenSource(parse, terminal, ct);
-        var analytics = EventEngines.Analytics(store);
+        // Accounts are grouped while loading, so they are always answered in memory.
+        var analytics = parse.GetValue(Unit) == "accounts"
+            ? new InMemoryAnalytics(store, AnalysisUnit.Accounts)
+            : EventEngines.Analytics(store);
         return terminal.Err.Status().Start("computing", _ => question(analytics));
     }
 

@@ -7,9 +7,9 @@ namespace Trailmap.Events.Analytics;
 /// <summary>
 /// Answers by loading just the events, properties and traits a question names from <paramref name="store"/> into
 /// memory and running the in-process engines: the DuckDB path, and the fallback of the ClickHouse engine for what
-/// it does not compute in SQL.
+/// it does not compute in SQL. With <paramref name="unit"/> accounts, each account's members' events count as one.
 /// </summary>
-public sealed class InMemoryAnalytics(IEventStore store) : IAnalytics
+public sealed class InMemoryAnalytics(IEventStore store, AnalysisUnit unit = AnalysisUnit.People) : IAnalytics
 {
     public FunnelResult Funnel(FunnelSpec spec)
     {
@@ -21,6 +21,7 @@ public sealed class InMemoryAnalytics(IEventStore store) : IAnalytics
             IncludeTraits = spec.BreakdownProperty is not null,
             TraitNames = spec.BreakdownProperty is { } breakdown ? [breakdown] : [],
             IncludeSequences = false,
+            Unit = unit,
             From = spec.From,
             To = spec.To,
         });
@@ -36,6 +37,7 @@ public sealed class InMemoryAnalytics(IEventStore store) : IAnalytics
             Events = RetentionQuery.EventsUsed(spec),
             IncludeTraits = false,
             IncludeSequences = false,
+            Unit = unit,
             From = from,
             To = to,
         });

@@ -55,11 +55,12 @@ internal static class AnalyticsApi
             [Description("Break down by an event property of the chain's step-1 event, or a customer trait")] string? by,
             [FromQuery(Name = "step-where"), Description("N:FILTER adds a property filter to step N, e.g. 2:plan == \"team\" (repeatable)")] string[]? stepWhere,
             [Description("Only events at or after this time (ISO 8601 or a date)")] string? from,
-            [Description("Only events before this time (ISO 8601 or a date)")] string? to) =>
+            [Description("Only events before this time (ISO 8601 or a date)")] string? to,
+            [FromQuery(Name = "over-time"), Description("day or week: add entrants and converters per period of their chain's start")] string? overTime) =>
         {
             try
             {
-                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], by, stepWhere ?? []) with
+                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], by, stepWhere ?? [], overTime) with
                 {
                     From = Time(from, "from"),
                     To = Time(to, "to"),

@@ -75,6 +75,12 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
         StepCounts(await GetAsync("/api/funnel?steps=View,Cart&from=2026-01-02")).ShouldBe([0L, 0L]);
         // Excluding Other removes u1, whose Other falls inside its open chain.
         StepCounts(await GetAsync("/api/funnel?steps=View,Cart&exclude=Other")).ShouldBe([2L, 1L]);
+        // Every view is on 1 January: one day, 3 entered, u1 and u2 reach Cart, after 10 min and 2 days.
+        var daily = await GetAsync("/api/funnel?steps=View,Cart&over-time=day");
+        var day = daily.GetProperty("conversion_over_time").EnumerateArray().ShouldHaveSingleItem();
+        (day.GetProperty("start").GetString(), day.GetProperty("entered").GetInt64(), day.GetProperty("converted").GetInt64()).ShouldBe(("2026-01-01", 3L, 2L));
+        daily.GetProperty("time_to_convert_histogram").EnumerateArray().Select(b => b.GetProperty("customers").GetInt64()).ShouldBe([0L, 1, 0, 0, 0, 1, 0, 0, 0, 0]);
+        (await GetAsync("/api/funnel?steps=View,Cart&over-time=month", HttpStatusCode.BadRequest)).GetProperty("parameter").GetString().ShouldBe("over-time");
     }
 
     [Fact]
