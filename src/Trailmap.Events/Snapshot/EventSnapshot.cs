@@ -6,8 +6,9 @@ namespace Trailmap.Events;
 
 /// <summary>
 /// A derived, disposable copy of the events table beside the store file (<c>STORE.snapshot</c>): customer-ordered,
-/// integer-coded, checksummed (layout in <see cref="SnapshotFormat"/>). A whole-log load that names no event
-/// properties reads it instead of the table: no SQL scan, no string per row, only the wanted names' rows kept.
+/// integer-coded, checksummed (layout in <see cref="SnapshotFormat"/>). A whole-log load reads it instead of the
+/// table: no sorting SQL scan, no string per row, only the wanted names' rows kept. Event properties, when a load names
+/// some, are read from the table afterwards, unsorted, and placed by sequence number.
 /// <para>
 /// The durable store stays the DuckDB file; the snapshot is only trusted when its header matches the store. Rows that
 /// landed after it (ingestion, a later import) are read from the table and merged in, customer by customer, as a
@@ -72,19 +73,22 @@ internal static class EventSnapshot
     /// <summary>The log from the snapshot (rebuilding it when needed), or null when this query or store cannot use one.</summary>
     public static EventLog? TryLoad(EventStore store, EventLogQuery query, IProgress<long>? progress)
     {
-        if (!Enabled || query.Properties.Count > 0 || query.AfterSequence is not null || query.ChangedAfterSequence is not null
+        if (!Enabled || query.AfterSequence is not null || query.ChangedAfterSequence is not null
             || PathFor(store) is not { } path)
         {
             return null;
         }
 
+        // Properties are not in the snapshot: they are read from the table by sequence number afterwards.
+        var withProperties = query.Properties.Count > 0;
+        var rowsQuery = withProperties ? query with { IncludeSequences = true } : query;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             try
             {
-                if (TryLoadFresh(store, query, path, progress) is { } log)
+                if (TryLoadFresh(store, rowsQuery, path, progress) is { } log)
                 {
-                    return log;
+                    return withProperties ? WithProperties(store, query, log) : log;
                 }
             }
             catch (SnapshotDamagedException ex)
@@ -137,6 +141,69 @@ internal static class EventSnapshot
         var log = Load(snapshot, query, tail, EventLogLoader.Traits(store, query), progress);
         LoadTrace.Mark($"snapshot rows read, {log.CustomerCount} customers");
         return log;
+    }
+
+    /// <summary>
+    /// The log with the query's properties of each event, read from the table without sorting: only rows that have
+    /// one of the wanted keys, placed by their sequence number. Null when the log's sequence numbers are too sparse
+    /// for a direct index (more than twice its events plus a million), so the caller reads the table instead.
+    /// </summary>
+    private static EventLog? WithProperties(EventStore store, EventLogQuery query, EventLog log)
+    {
+        var n = log.EventCount;
+        var sequences = log.Sequences;
+        var properties = new IReadOnlyDictionary<string, object?>?[n];
+        if (n > 0)
+        {
+            var (lo, hi) = (long.MaxValue, long.MinValue);
+            foreach (var seq in sequences)
+            {
+                (lo, hi) = (Math.Min(lo, seq), Math.Max(hi, seq));
+            }
+
+            var span = hi - lo + 1;
+            if (span > 2L * n + 1_000_000 || span > Array.MaxLength)
+            {
+                LoadTrace.Mark($"snapshot: {span} sequence numbers for {n} events are too sparse to place properties; reading the table");
+                return null;
+            }
+
+            var at = new int[span];
+            Array.Fill(at, -1);
+            for (var i = 0; i < n; i++)
+            {
+                at[sequences[i] - lo] = i;
+            }
+
+            var wanted = query.Properties.ToHashSet(StringComparer.Ordinal);
+            using var command = store.Connection.CreateCommand();
+            var where = EventLogLoader.RangeAndNames(command, query);
+            var keys = new List<string>();
+            foreach (var key in wanted)
+            {
+                var name = "p" + keys.Count.ToString(CultureInfo.InvariantCulture);
+                keys.Add("$" + name);
+                command.Parameters.Add(new DuckDBParameter(name, key));
+            }
+
+            command.Parameters.Add(new DuckDBParameter("lo", lo));
+            command.Parameters.Add(new DuckDBParameter("hi", hi));
+            command.CommandText = "SELECT seq, CAST(properties AS VARCHAR) FROM events" + where
+                + (where.Length > 0 ? " AND" : " WHERE") + " seq BETWEEN $lo AND $hi AND json_type(properties) = 'OBJECT'"
+                + " AND list_has_any(json_keys(properties), [" + string.Join(", ", keys) + "])";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (at[reader.GetInt64(0) - lo] is var i and >= 0)
+                {
+                    properties[i] = EventLogLoader.Pick(reader.GetString(1), wanted);
+                }
+            }
+        }
+
+        LoadTrace.Mark("snapshot: properties placed");
+        return EventLog.FromColumns(log.Customers, log.Offsets, log.Names, log.NameIds, log.Timestamps,
+            query.IncludeSequences ? sequences : null, properties, log.Traits);
     }
 
     /// <summary>Whether the snapshot at <paramref name="path"/> is whole and serves the table with at most a mergeable tail.</summary>

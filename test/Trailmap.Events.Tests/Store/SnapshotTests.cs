@@ -276,4 +276,64 @@ public sealed class SnapshotTests : IDisposable
         d.Timestamps.Length.ShouldBe(60_000);
         d.CustomerCount.ShouldBe(997);
     }
+
+    private static void InsertWithProperties(EventStore store, params (string Customer, string Event, int Second, long Seq, string? Json)[] rows)
+    {
+        foreach (var r in rows)
+        {
+            using var command = store.Connection.CreateCommand();
+            command.CommandText = "INSERT INTO events VALUES ($c, $e, $ts, 'm' || $seq, CAST($p AS JSON), $seq, 1)";
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("c", r.Customer));
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("e", r.Event));
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("ts", Start.AddSeconds(r.Second)));
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("seq", r.Seq));
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("p", r.Json));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static List<string> DescribeProperties(EventLog log) =>
+        Enumerable.Range(0, log.CustomerCount).SelectMany(c => Enumerable.Range(log.Offsets[c], log.Offsets[c + 1] - log.Offsets[c])
+            .Select(i => log.Customers[c] + "|" + log.Names[log.NameIds[i]] + "|" + (log.PropertiesOf(i) is { } p
+                ? string.Join(",", p.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + Convert.ToString(kv.Value, CultureInfo.InvariantCulture) + ":" + kv.Value?.GetType().Name))
+                : "-")))
+            .ToList();
+
+    [Fact]
+    public void A_load_that_names_properties_takes_the_rows_from_the_snapshot_and_the_values_from_the_table_tail_included()
+    {
+        using var store = EventStore.Open(StorePath);
+        InsertWithProperties(store,
+            ("a", "e", 1, 1, """{"score": 9, "plan": "pro"}"""),
+            ("a", "f", 2, 2, "{}"),
+            ("b", "e", 1, 3, """{"other": 1}"""),
+            ("b", "e", 0, 4, """{"score": "7", "other": 2}"""),
+            ("c", "f", 5, 5, "[1, 2]"),
+            ("c", "e", 6, 6, null));
+        EventSnapshot.Refresh(store);
+        InsertWithProperties(store, ("a", "e", 3, 10, """{"plan": "free"}"""));
+
+        var log = Load(store, new EventLogQuery { Events = ["e"], Properties = ["score", "plan"], IncludeSequences = false });
+
+        Header(SnapshotPath).Rows.ShouldBe(6);
+        log.HasSequences.ShouldBeFalse();
+        DescribeProperties(log).ShouldBe([
+            "a|e|plan=pro:String,score=9:Double",
+            "a|e|plan=free:String",
+            "b|e|score=7:String",
+            "b|e|-",
+            "c|e|-",
+        ]);
+    }
+
+    [Fact]
+    public void Sequence_numbers_too_sparse_to_index_send_a_property_load_to_the_table()
+    {
+        using var store = EventStore.Open(StorePath);
+        InsertWithProperties(store, ("a", "e", 1, 1, """{"score": 1}"""), ("a", "e", 2, 5_000_000, """{"score": 2}"""));
+
+        EventSnapshot.TryLoad(store, new EventLogQuery { Properties = ["score"], IncludeTraits = false }, null).ShouldBeNull();
+        DescribeProperties(store.LoadEventLog(new EventLogQuery { Properties = ["score"], IncludeTraits = false }))
+            .ShouldBe(["a|e|score=1:Double", "a|e|score=2:Double"]);
+    }
 }
