@@ -144,10 +144,13 @@ public static class InsightsEndpoints
 
             var (measured, reading) = (read.Measured!, read.Reading);
 
-            var timeline = await CustomerTimeline.LoadAsync(measured, JourneyInsights.Of(measured).Entries, data, id, context.RequestAborted).ConfigureAwait(false);
+            var insights = JourneyInsights.Of(measured);
+            var timeline = await CustomerTimeline.LoadAsync(measured, insights.Entries, data, id, context.RequestAborted).ConfigureAwait(false);
+            var scored = measured.Journey.Health is { Components.Count: > 0 };
+            var health = scored ? insights.Health.FirstOrDefault(h => string.Equals(h.Customer, id, StringComparison.Ordinal)) : null;
             return timeline is null
                 ? Missing(context, "No such customer", $"No events of a customer \"{id}\" are in this workspace.", $"/journeys/{slug}/customers", "Find a customer")
-                : Page.Render<CustomerPage>(context, new { Measured = measured, Reading = reading, Timeline = timeline });
+                : Page.Render<CustomerPage>(context, new { Measured = measured, Reading = reading, Timeline = timeline, Scored = scored, Health = health });
         });
     }
 

@@ -56,6 +56,25 @@ public sealed class CustomerPagesTests
     }
 
     [Fact]
+    public async Task A_customers_timeline_shows_their_health_when_the_journey_scores_it()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, HealthYaml, HealthEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        // h2 last logged in 4 days before the end of the data: (11 - 4) / 10 * 100 = 70, yellow (HealthYaml's comment).
+        var h2 = Text(await client.GetStringAsync($"/journeys/{stored.Slug}/customers/h2", Cancel));
+        h2.ShouldContain("Health 70 yellow");
+        h2.ShouldContain("weakest: Login recency");
+
+        // TrialYaml has no health model: its timelines say nothing about health.
+        using var other = new WorkspaceFactory();
+        var trial = await SeedAsync(other, TrialYaml, TrialEvents, Cancel);
+        var viewer = await other.SignedInAsync(Role.Viewer, Cancel);
+        (await viewer.GetStringAsync($"/journeys/{trial.Slug}/customers/a", Cancel)).ShouldNotContain("customer-health");
+    }
+
+    [Fact]
     public async Task Searching_an_exact_id_opens_the_customer_and_a_part_lists_matches()
     {
         using var factory = new WorkspaceFactory();
