@@ -20,6 +20,12 @@ public abstract class EventStoreContract : IDisposable
     /// <summary>An empty store of the engine under test, reading time from <paramref name="time"/>.</summary>
     protected abstract IEventStore CreateEmpty(TimeProvider time);
 
+    /// <summary>
+    /// Why the engine does not merge identities yet (the test then reports itself skipped with this reason), or null
+    /// when it does. Identity merge is part of the contract; an engine without it is incomplete, not exempt.
+    /// </summary>
+    protected virtual string? IdentityMergeMissing => null;
+
     private IEventStore Store => store ??= CreateEmpty(clock);
 
     private static readonly string[] FirstFile =
@@ -139,6 +145,7 @@ public abstract class EventStoreContract : IDisposable
     [Fact]
     public void Identify_and_alias_join_histories_in_loads_timelines_traits_and_the_summary_whatever_the_arrival_order()
     {
+        Assert.SkipWhen(IdentityMergeMissing is not null, IdentityMergeMissing ?? "");
         // The links arrive first, in a file of their own and out of time order; a1's events come after. By hand
         // (docs/identity.md): a1 -> u1 at 08:00 (identify), u1 -> u9 at 08:30 (alias): a1, u1 and u9 are person u9.
         Store.Import([dir.Write("links.jsonl", string.Join("\n",
