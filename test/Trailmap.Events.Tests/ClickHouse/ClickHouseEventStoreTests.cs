@@ -77,7 +77,11 @@ public sealed class ClickHouseEventStoreTests : IDisposable
         const string Customer = "o'brien\\\t\"x\"\nü";
         var line = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["type"] = "track", ["userId"] = Customer, ["event"] = "it's \\ done", ["messageId"] = "q'1", ["timestamp"] = "2026-01-01T10:00:00Z",
+            ["type"] = "track",
+            ["userId"] = Customer,
+            ["event"] = "it's \\ done",
+            ["messageId"] = "q'1",
+            ["timestamp"] = "2026-01-01T10:00:00Z",
             ["properties"] = new Dictionary<string, object> { ["note"] = "tab\there" },
         });
         Import(store, "q.jsonl", line);
