@@ -86,6 +86,12 @@ public static class TrailmapCli
             terminal.Error("--db: " + e.Message);
             return UsageErrorExitCode;
         }
+        catch (Trailmap.Events.StoreSettingException e)
+        {
+            // A setting in the environment that cannot be used: nothing was opened or changed.
+            terminal.Error(e.Message);
+            return UsageErrorExitCode;
+        }
         catch (OperationCanceledException)
         {
             terminal.Error("cancelled");

@@ -18,7 +18,10 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
     /// Runs the built CLI (trailmap.dll, copied beside the tests) as a child process: what a shell or a script sees,
     /// exit code included, through Program.cs and the real console.
     /// </summary>
-    public static async Task<CliRun> RunProcessAsync(params string[] args)
+    public static Task<CliRun> RunProcessAsync(params string[] args) => RunProcessAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunProcessAsync(string[])"/>, with <paramref name="environment"/> set in the child's environment.</summary>
+    public static async Task<CliRun> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -30,6 +33,11 @@ internal sealed record CliRun(int ExitCode, string Out, string Err)
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

@@ -58,23 +58,37 @@ public static class EventImporter
 
                 // tm_rows relies on it: a staged row's rowid + 1 is its index in the file.
                 Exec("SET preserve_insertion_order = true");
-                using var tx = connection.BeginTransaction();
                 try
                 {
+                    // A single CSV or Parquet file is staged before the transaction opens: the staging touches only
+                    // this connection's temp tables, and DuckDB scans a committed temp table about twice as fast as
+                    // one created inside the open transaction, which made the insert half of an import's time.
+                    StagedTable? first = null;
+                    if (files.Count == 1 && formats[0] != ImportFormat.Jsonl)
+                    {
+                        ticker.StartFile(files[0], 0);
+                        first = StageTable(files[0], formats[0]);
+                    }
+
+                    using var tx = connection.BeginTransaction();
                     var seqBase = Scalar("SELECT coalesce(max(seq), 0) FROM events");
                     var importId = Scalar("SELECT coalesce(max(id), 0) FROM imports");
                     for (var i = 0; i < files.Count; i++)
                     {
                         cancel.ThrowIfCancellationRequested();
                         importId++;
-                        ticker.StartFile(files[i], i);
-                        var before = rejects.Count;
+                        var before = first is not null ? 0 : rejects.Count;
+                        if (first is null)
+                        {
+                            ticker.StartFile(files[i], i);
+                        }
+
                         var result = formats[i] switch
                         {
                             ImportFormat.Jsonl => ImportJsonl(files[i], seqBase, importId, startedAt),
-                            ImportFormat.Parquet => ImportTable(files[i], ImportFormat.Parquet, seqBase, importId),
-                            _ => ImportTable(files[i], ImportFormat.Csv, seqBase, importId),
+                            _ => InsertTable(first ?? StageTable(files[i], formats[i]), seqBase, importId),
                         };
+                        first = null;
                         var fileRejects = rejects.Count - before;
                         Exec(
                             "INSERT INTO imports VALUES ($id, $file, $format, $started, $rows, $imported, $duplicates, $rejected)",
@@ -107,9 +121,20 @@ public static class EventImporter
                     // DuckDB reports an interrupted statement as its own error; callers expect cancellation.
                     throw new OperationCanceledException("The import was cancelled; the store is unchanged.", ex, cancel);
                 }
+                catch (DuckDBException ex) when (ex.Message.StartsWith("Out of Memory Error", StringComparison.Ordinal))
+                {
+                    // DuckDB's own advice names SET statements a user cannot reach; the limit comes from the environment.
+                    throw new ImportException(
+                        $"The import failed and was rolled back; the store is unchanged. DuckDB needed more memory than {DuckDbMemory.Variable} allows ({DuckDbMemory.Limit}) and could not spill the rest to disk; raise it (for example {DuckDbMemory.Variable}=8GB) and import again.",
+                        ex);
+                }
                 catch (DuckDBException ex)
                 {
                     throw new ImportException("The import failed and was rolled back; the store is unchanged. " + ex.Message, ex);
+                }
+                finally
+                {
+                    DropStaging();
                 }
             }
 
@@ -118,7 +143,11 @@ public static class EventImporter
             return new ImportSummary(rows, imported, duplicates, rejects.Count, rejects, traits, written, warnings);
         }
 
-        private FileResult ImportTable(string file, ImportFormat format, long seqBase, long importId)
+        /// <summary>A file's rows staged in tm_rows, its rejects recorded, its repeated ids in tm_dups.</summary>
+        private sealed record StagedTable(long Staged, long RowBase, long ReaderRejects, long Invalid, bool HasDuplicates);
+
+        /// <summary>Reads a CSV or Parquet file into tm_rows and finds what it rejects and repeats; writes nothing to the store.</summary>
+        private StagedTable StageTable(string file, ImportFormat format)
         {
             string source;
             var parameters = new List<DuckDBParameter> { P("file", file) };
@@ -168,15 +197,36 @@ public static class EventImporter
                 }
             }
 
-            var inserted = Insert(seqBase, importId, rowBase);
+            return new StagedTable(staged, rowBase, readerRejects.Count, invalid.Count, StageDuplicates());
+        }
+
+        /// <summary>Inserts a staged file's new rows, inside the import's transaction.</summary>
+        private FileResult InsertTable(StagedTable table, long seqBase, long importId)
+        {
+            var inserted = Insert(seqBase, importId, table.RowBase, table.HasDuplicates);
             if (options.GroupColumn is { } group)
             {
                 GroupImport.AddColumn(store, group);
             }
 
-            var valid = staged - invalid.Count;
+            var valid = table.Staged - table.Invalid;
             Exec("DROP TABLE tm_rows");
-            return new FileResult(staged + readerRejects.Count, inserted, valid - inserted, 0);
+            return new FileResult(table.Staged + table.ReaderRejects, inserted, valid - inserted, 0);
+        }
+
+        /// <summary>Drops what staging left behind when an import stops early: temp tables outlive a rolled-back transaction.</summary>
+        private void DropStaging()
+        {
+            try
+            {
+                Exec("DROP TABLE IF EXISTS tm_rows");
+                Exec("DROP TABLE IF EXISTS tm_dups");
+                Exec("DROP TABLE IF EXISTS tm_known");
+            }
+            catch (DuckDBException)
+            {
+                // A connection that failed this way is closed by its owner; nothing to keep tidy then.
+            }
         }
 
         /// <summary>The --group column must be a column of the file, and not one that holds the customer, event, time or id.</summary>
@@ -345,10 +395,16 @@ public static class EventImporter
             return count;
         }
 
-        private long Insert(long seqBase, long importId, long rowBase)
+        /// <summary>Writes tm_dups, the staged file's repeated message ids; whether there are any.</summary>
+        private bool StageDuplicates()
         {
             Exec(EventSql.Duplicates);
-            var fileHasDuplicates = Scalar("SELECT count(*) FROM tm_dups") > 0;
+            return Scalar("SELECT count(*) FROM tm_dups") > 0;
+        }
+
+        private long Insert(long seqBase, long importId, long rowBase, bool? fileHasDuplicates = null)
+        {
+            fileHasDuplicates ??= StageDuplicates();
             var storeHasEvents = Scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") > 0;
             if (storeHasEvents)
             {
@@ -358,7 +414,7 @@ public static class EventImporter
             long inserted;
             using (ticker.Query())
             {
-                inserted = Exec(EventSql.InsertNew(fileHasDuplicates, storeHasEvents, ordered: options.KeepSorted),
+                inserted = Exec(EventSql.InsertNew(fileHasDuplicates.Value, storeHasEvents),
                     P("seq_base", seqBase), P("import_id", importId), P("row_base", rowBase));
             }
 

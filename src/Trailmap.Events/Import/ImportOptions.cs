@@ -36,13 +36,13 @@ public sealed record ImportOptions
     public string? RejectsPath { get; init; }
 
     /// <summary>
-    /// Insert each file's rows as one run in (customer, ts, seq) order, and rebuild the store's event snapshot (see
-    /// EventSnapshot) afterwards (the default). No import rewrites the rows already stored. The ingestion pump turns it
-    /// off: it imports a small spool segment every second or so, where sorting and a snapshot per segment would cost
+    /// Bring the store's event snapshot (see EventSnapshot) up to date after an import through
+    /// <see cref="IEventStore.Import"/> (the default). No import rewrites the rows already stored. The ingestion pump
+    /// turns it off: it imports a small spool segment every second or so, where a snapshot check per segment would cost
     /// more than the segment; loads merge those rows into the snapshot's order, and rebuild it once they exceed a
     /// quarter of it.
     /// </summary>
-    public bool KeepSorted { get; init; } = true;
+    public bool RefreshSnapshot { get; init; } = true;
 
     /// <summary>Parses <c>customer_id=COL,event=COL</c> into a <see cref="Map"/>.</summary>
     public static IReadOnlyDictionary<string, string> ParseMap(string text)

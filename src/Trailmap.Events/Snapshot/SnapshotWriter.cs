@@ -148,7 +148,7 @@ internal static class SnapshotWriter
                 return i + 1;
             }
 
-            // Rows of one customer mostly come together (imports write sorted runs): look the customer up once per run.
+            // Look the customer up once per run of its rows (rows arrive in runs where a source was customer-ordered).
             var hash = reader.GetFieldValue<ulong>(0);
             if (lastCustomer < 0 || hash != lastHash)
             {

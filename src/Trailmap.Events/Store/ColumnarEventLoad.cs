@@ -37,7 +37,8 @@ internal static class ColumnarEventLoad
         // Merged identities regroup rows under their person, which the table's physical order does not follow: sort.
         if (!Read(store, query, sorted: Groups.NeedsSort(store, query.Unit), names, runs, columns, progress))
         {
-            // Rows appended out of order (the ingestion spool appends, only imports sort): sort this once.
+            // Rows in arrival order (imports and the ingestion pump append unsorted): sort them once. The unsorted
+            // read stops at the first row out of order, so the failed attempt costs little.
             LoadTrace.Mark("rows out of order: reading them again sorted");
             columns = new Columns(total, query.IncludeSequences, query.Properties.Count > 0);
             runs = new Runs();

@@ -40,12 +40,14 @@ public sealed class EventStore : IEventStore
     {
         ArgumentNullException.ThrowIfNull(location);
         var path = location.Path;
+        var memory = DuckDbMemory.Limit;
         var connection = new DuckDBConnection("DataSource=" + path);
         try
         {
             connection.Open();
             var store = new EventStore(connection, path, time ?? TimeProvider.System);
             store.Execute("SET TimeZone = 'UTC'");
+            store.Execute("SET memory_limit = " + SqlText.Literal(memory));
             store.Migrate();
             return store;
         }
@@ -62,7 +64,7 @@ public sealed class EventStore : IEventStore
         var summary = EventImporter.Import(this, files, options, progress, cancel);
         // The ingestion pump imports every second and leaves the new rows to the next load's merge of the snapshot's
         // tail; a user's import rebuilds the snapshot now, so the next analysis starts from it.
-        if (summary.Imported > 0 && (options?.KeepSorted ?? true))
+        if (summary.Imported > 0 && (options?.RefreshSnapshot ?? true))
         {
             EventSnapshot.Refresh(this);
         }

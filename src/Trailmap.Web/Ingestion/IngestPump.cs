@@ -238,7 +238,7 @@ public sealed class IngestPump(Spool spool, EventData data, TimeProvider clock, 
         // Not cancellable: an import that already runs finishes (it is one transaction either way), so shutdown
         // does not throw away work that is nearly done.
         var summary = await data.UseAsync(
-            store => EventImporter.Import(store, files, new ImportOptions { Format = ImportFormat.Jsonl, KeepSorted = false }),
+            store => EventImporter.Import(store, files, new ImportOptions { Format = ImportFormat.Jsonl, RefreshSnapshot = false }),
             CancellationToken.None).ConfigureAwait(false);
         data.Changed();
         foreach (var file in files)

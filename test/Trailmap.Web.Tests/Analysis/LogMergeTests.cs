@@ -26,7 +26,7 @@ public sealed class LogMergeTests
             // timestamps too), new customers appear, and identify-style traits arrive for some.
             var first = Path.Combine(dir, "0.jsonl");
             await File.WriteAllTextAsync(first, Events(random, 0, 40, 400), Cancel);
-            EventImporter.Import(store, [first], new ImportOptions { KeepSorted = true }, cancel: Cancel);
+            store.Import([first], new ImportOptions { RefreshSnapshot = true }, cancel: Cancel);
             var query = new EventLogQuery { Properties = ["plan"] };
             var log = store.LoadEventLog(query);
             var mark = store.TraitsWatermark();
@@ -34,7 +34,7 @@ public sealed class LogMergeTests
             {
                 var file = Path.Combine(dir, round + ".jsonl");
                 await File.WriteAllTextAsync(file, Events(random, round, 40 + (round * 10), 150), Cancel);
-                EventImporter.Import(store, [file], new ImportOptions { KeepSorted = round % 2 == 0 }, cancel: Cancel);
+                store.Import([file], new ImportOptions { RefreshSnapshot = round % 2 == 0 }, cancel: Cancel);
 
                 var delta = store.LoadEventLog(query with { AfterSequence = log.MaxSequence(), TraitsUpdatedSince = mark });
                 mark = store.TraitsWatermark();
