@@ -55,6 +55,9 @@ public sealed class EventLog
     public long[] Sequences => sequences ?? throw new InvalidOperationException(
         "this event log was loaded without arrival sequences; load it with them to extend, subset or mark it");
 
+    /// <summary>The properties column as loaded (null when none was asked for), for loaders that regroup a log.</summary>
+    internal IReadOnlyDictionary<string, object?>?[]? PropertyColumn => properties;
+
     /// <summary>Whether <see cref="Sequences"/> was loaded: one-shot queries leave it out, logs that are extended keep it.</summary>
     public bool HasSequences => sequences is not null;
 

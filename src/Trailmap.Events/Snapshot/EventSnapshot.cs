@@ -79,16 +79,28 @@ internal static class EventSnapshot
             return null;
         }
 
-        // Properties are not in the snapshot: they are read from the table by sequence number afterwards.
+        // Properties are not in the snapshot: they are read from the table by sequence number afterwards. Merged
+        // identities regroup the rows under their persons, ordered by (ts, seq) within a person: both need sequences.
         var withProperties = query.Properties.Count > 0;
-        var rowsQuery = withProperties ? query with { IncludeSequences = true } : query;
+        var personOf = PersonMap(store);
+        var rowsQuery = withProperties || personOf is not null ? query with { IncludeSequences = true } : query;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             try
             {
                 if (TryLoadFresh(store, rowsQuery, path, progress) is { } log)
                 {
-                    return withProperties ? WithProperties(store, query, log) : log;
+                    if (withProperties)
+                    {
+                        if (WithProperties(store, personOf is null ? query : rowsQuery, log) is not { } placed)
+                        {
+                            return null;
+                        }
+
+                        log = placed;
+                    }
+
+                    return personOf is null ? log : IdentityMerge.Apply(log, personOf, query.IncludeSequences);
                 }
             }
             catch (SnapshotDamagedException ex)
@@ -113,6 +125,27 @@ internal static class EventSnapshot
         }
 
         return null;
+    }
+
+    /// <summary>Each merged id's person, or null when the store merges no ids.</summary>
+    private static Dictionary<string, string>? PersonMap(EventStore store)
+    {
+        if (!Identities.Any(store))
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var command = store.Connection.CreateCommand();
+        command.CommandText = "SELECT id, person_id FROM identities";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            map[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        LoadTrace.Mark($"snapshot: {map.Count} merged ids");
+        return map;
     }
 
     /// <summary>The log, or null when the snapshot is missing, belongs to another store, or trails the table by too much.</summary>

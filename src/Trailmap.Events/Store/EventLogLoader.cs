@@ -73,8 +73,9 @@ public static class EventLogLoader
         // A whole snapshot (not what landed since a mark) goes the columnar way: integer customers and event codes,
         // no string per row. Incremental loads are small and keep the row-by-row reader below.
         // A file store's snapshot (a customer-ordered, integer-coded copy beside it) serves it without any SQL scan.
-        // It holds the ids events were sent with: once identities merge ids, or for accounts, the table is read.
-        if (!Groups.NeedsSort(store, query.Unit) && EventSnapshot.TryLoad(store, query, progress) is { } fromSnapshot)
+        // It holds the ids events were sent with; a load regroups them under their persons once identities merge ids.
+        // Accounts (a sender's events count once per account) read the table.
+        if (query.Unit == AnalysisUnit.People && EventSnapshot.TryLoad(store, query, progress) is { } fromSnapshot)
         {
             return fromSnapshot;
         }

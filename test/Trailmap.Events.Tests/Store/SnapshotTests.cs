@@ -124,6 +124,41 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Merged_identities_regroup_the_snapshot_rows_under_their_persons_in_the_order_the_table_would_give()
+    {
+        using var store = EventStore.Open(StorePath);
+        var rows = RandomRows(seed: 11, count: 4000, firstSeq: 1);
+        Insert(store, rows, seed: 12);
+        EventSnapshot.Refresh(store);
+        var later = RandomRows(seed: 13, count: 300, firstSeq: 10_000);
+        Insert(store, later, seed: 14);
+
+        // By hand: "a" joins "z", who has events of their own; "b" and "c\t" join a person who sent none under
+        // their own id (and sorts between others); "😀a" joins "é"; "c007" is mapped to itself.
+        var personOf = new Dictionary<string, string>
+        {
+            ["a"] = "z",
+            ["b"] = "c003x",
+            ["c\t"] = "c003x",
+            ["😀a"] = "é",
+            ["c007"] = "c007",
+        };
+        foreach (var (id, person) in personOf)
+        {
+            store.Execute($"INSERT INTO identities VALUES ('{id.Replace("'", "''", StringComparison.Ordinal)}', '{person}')");
+        }
+
+        var resolved = rows.Concat(later).Select(r => r with { Customer = personOf.GetValueOrDefault(r.Customer, r.Customer) }).ToList();
+        Describe(Load(store, new EventLogQuery())).ShouldBe(Expected(resolved, sequences: true));
+
+        var some = Load(store, new EventLogQuery { Events = ["a", "c"], IncludeSequences = false });
+        some.HasSequences.ShouldBeFalse();
+        Describe(some).ShouldBe(Expected(resolved.Where(r => r.Event is "a" or "c"), sequences: false));
+        some.Customers.ShouldContain("c003x");
+        some.Customers.ShouldNotContain("a");
+    }
+
+    [Fact]
     public void Rows_stored_after_the_snapshot_are_merged_in_as_a_tail_without_rewriting_it()
     {
         using var store = EventStore.Open(StorePath);
