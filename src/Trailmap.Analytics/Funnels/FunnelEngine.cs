@@ -23,7 +23,7 @@ public static class FunnelEngine
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        var masks = StepMasks(log, spec);
+        var rules = MaskRules.For(log, spec);
         var n = spec.Steps.Count;
         var customers = log.CustomerCount;
         var levels = new int[customers];
@@ -38,12 +38,22 @@ public static class FunnelEngine
             var kernel = new FunnelKernel(n, window, spec.Modes, spec.Reentry);
             var from = (int)((long)customers * p / partitions);
             var to = (int)((long)customers * (p + 1) / partitions);
+            // Each customer's masks are computed into this partition's scratch just before the kernel reads them: a
+            // mask column for the whole log was 4 bytes an event (33 MB at 10M events) of a funnel's peak memory.
+            var scratch = new uint[64];
             for (var c = from; c < to; c++)
             {
                 var begin = log.Offsets[c];
                 var end = log.Offsets[c + 1];
+                if (scratch.Length < end - begin)
+                {
+                    scratch = new uint[Math.Max(end - begin, scratch.Length * 2)];
+                }
+
+                var masks = scratch.AsSpan(0, end - begin);
+                rules.Fill(begin, masks);
                 levels[c] = kernel.Run(
-                    masks.AsSpan(begin, end - begin),
+                    masks,
                     log.Timestamps.AsSpan(begin, end - begin),
                     begin,
                     chainTimes.AsSpan((int)((long)c * n), n),
@@ -106,61 +116,86 @@ public static class FunnelEngine
     /// <summary>One mask per event: bit k = the event satisfies step k; plus the exclusion and out-of-range bits.</summary>
     internal static uint[] StepMasks(EventLog log, FunnelSpec spec)
     {
-        var names = log.Names.Length;
-        var plain = new uint[names];
-        var filtered = new List<(int Step, FunnelStep Def)>[names];
-        var excludePlain = new bool[names];
-        var excludeFiltered = new List<FunnelStep>[names];
-        for (var k = 0; k < spec.Steps.Count; k++)
-        {
-            var id = log.NameId(spec.Steps[k].Event);
-            if (id < 0)
-            {
-                continue;
-            }
-
-            if (spec.Steps[k].Where is null)
-            {
-                plain[id] |= 1u << k;
-            }
-            else
-            {
-                (filtered[id] ??= []).Add((k, spec.Steps[k]));
-            }
-        }
-
-        foreach (var x in spec.Exclusions)
-        {
-            var id = log.NameId(x.Event);
-            if (id < 0)
-            {
-                continue;
-            }
-
-            if (x.Where is null)
-            {
-                excludePlain[id] = true;
-            }
-            else
-            {
-                (excludeFiltered[id] ??= []).Add(x);
-            }
-        }
-
-        var from = spec.From is { } f ? EventLogBuilder.ToMicros(f) : long.MinValue;
-        var to = spec.To is { } t ? EventLogBuilder.ToMicros(t) : long.MaxValue;
+        var rules = MaskRules.For(log, spec);
         var masks = new uint[log.EventCount];
-        Parallel.For(0, Math.Max(1, Environment.ProcessorCount * 4), p =>
+        var parts = Math.Max(1, Environment.ProcessorCount * 4);
+        Parallel.For(0, parts, p =>
         {
-            var parts = Math.Max(1, Environment.ProcessorCount * 4);
             var begin = (int)((long)masks.Length * p / parts);
             var end = (int)((long)masks.Length * (p + 1) / parts);
-            for (var i = begin; i < end; i++)
+            rules.Fill(begin, masks.AsSpan(begin, end - begin));
+        });
+        return masks;
+    }
+
+    /// <summary>What makes an event's mask: the steps and exclusions its name satisfies, with or without a filter, and the time range.</summary>
+    private sealed class MaskRules(
+        EventLog log,
+        uint[] plain,
+        List<(int Step, FunnelStep Def)>?[] filtered,
+        bool[] excludePlain,
+        List<FunnelStep>?[] excludeFiltered,
+        long from,
+        long to)
+    {
+        public static MaskRules For(EventLog log, FunnelSpec spec)
+        {
+            var names = log.Names.Length;
+            var plain = new uint[names];
+            var filtered = new List<(int Step, FunnelStep Def)>[names];
+            var excludePlain = new bool[names];
+            var excludeFiltered = new List<FunnelStep>[names];
+            for (var k = 0; k < spec.Steps.Count; k++)
             {
+                var id = log.NameId(spec.Steps[k].Event);
+                if (id < 0)
+                {
+                    continue;
+                }
+
+                if (spec.Steps[k].Where is null)
+                {
+                    plain[id] |= 1u << k;
+                }
+                else
+                {
+                    (filtered[id] ??= []).Add((k, spec.Steps[k]));
+                }
+            }
+
+            foreach (var x in spec.Exclusions)
+            {
+                var id = log.NameId(x.Event);
+                if (id < 0)
+                {
+                    continue;
+                }
+
+                if (x.Where is null)
+                {
+                    excludePlain[id] = true;
+                }
+                else
+                {
+                    (excludeFiltered[id] ??= []).Add(x);
+                }
+            }
+
+            var from = spec.From is { } f ? EventLogBuilder.ToMicros(f) : long.MinValue;
+            var to = spec.To is { } t ? EventLogBuilder.ToMicros(t) : long.MaxValue;
+            return new MaskRules(log, plain, filtered, excludePlain, excludeFiltered, from, to);
+        }
+
+        /// <summary>The masks of events <paramref name="begin"/> .. begin + into.Length - 1 into <paramref name="into"/>.</summary>
+        public void Fill(int begin, Span<uint> into)
+        {
+            for (var k = 0; k < into.Length; k++)
+            {
+                var i = begin + k;
                 var ts = log.Timestamps[i];
                 if (ts < from || ts >= to)
                 {
-                    masks[i] = FunnelKernel.OutOfRangeBit;
+                    into[k] = FunnelKernel.OutOfRangeBit;
                     continue;
                 }
 
@@ -176,10 +211,9 @@ public static class FunnelEngine
                     m |= FunnelKernel.ExclusionBit;
                 }
 
-                masks[i] = m;
+                into[k] = m;
             }
-        });
-        return masks;
+        }
     }
 
     // Kept out of the mask loop so its closures do not capture the loop variable and slow every iteration.
