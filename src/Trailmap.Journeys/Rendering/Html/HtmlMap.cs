@@ -79,6 +79,7 @@ internal static class HtmlMap
         yield return new("actions", "Actions", "What they do", s => s.Actions.Count > 0,
             (h, s) => Actions(h, s, journey.EmotionScale, personas));
         yield return new("thoughts", "Thoughts", "What they think", s => s.Thoughts.Count > 0, Thoughts);
+        yield return new("motivations", "Motivations", "What pulls them forward", s => s.Motivations.Count > 0, Motivations);
         yield return new("emotion", "Emotion", "", _ => true, (_, _) => { });
         yield return new("pain-points", "Pain points", "What gets in the way", s => s.PainPoints.Count > 0, PainPoints);
         yield return new("opportunities", "Opportunities", "What we will change", s => s.Opportunities.Count > 0, Opportunities);
@@ -135,6 +136,8 @@ internal static class HtmlMap
                 html.Append("<p class=\"goal\"><span class=\"k\">Goal</span> ").Append(E(goal)).Append("</p>\n");
             }
 
+            CustomerGoal(html, stage);
+
             if (stage.Description is { } description)
             {
                 html.Append("<p class=\"stage-desc\">").Append(E(description)).Append("</p>\n");
@@ -170,6 +173,7 @@ internal static class HtmlMap
             }
 
             html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
+            CadenceChip(html, t.Cadence);
             if (critical.TryGetValue(t.Id, out var c))
             {
                 html.Append("<span class=\"chip critical\" title=\"").Append(E(c.Why ?? "Critical touchpoint"))
@@ -194,9 +198,10 @@ internal static class HtmlMap
         foreach (var a in stage.Actions)
         {
             html.Append("<li class=\"item action\"><span class=\"item-title\">").Append(E(a.Name)).Append("</span>");
-            if (a.Score is not null || a.Personas.Count > 0)
+            if (a.Score is not null || a.Personas.Count > 0 || a.Cadence is not null)
             {
                 html.Append("<span class=\"chips\">");
+                CadenceChip(html, a.Cadence);
                 if (a.Score is { } score)
                 {
                     html.Append("<span class=\"score-pill ").Append(ScoreBand(scale, score)).Append("\" title=\"Score ")
@@ -232,6 +237,34 @@ internal static class HtmlMap
         foreach (var thought in stage.Thoughts)
         {
             html.Append("<p class=\"thought\">").Append(E(thought)).Append("</p>");
+        }
+    }
+
+    /// <summary>What the customer wants in the stage, under the team's goal and marked apart from it.</summary>
+    private static void CustomerGoal(StringBuilder html, Stage stage)
+    {
+        if (stage.CustomerGoal is { } goal)
+        {
+            html.Append("<p class=\"goal customer-goal\"><span class=\"k\">Customer goal</span> ").Append(E(goal)).Append("</p>\n");
+        }
+    }
+
+    private static void Motivations(StringBuilder html, Stage stage)
+    {
+        html.Append("<ul class=\"items\">");
+        foreach (var motivation in stage.Motivations)
+        {
+            html.Append("<li class=\"item motivation\"><span class=\"item-title\">").Append(E(motivation)).Append("</span></li>");
+        }
+
+        html.Append("</ul>");
+    }
+
+    private static void CadenceChip(StringBuilder html, string? cadence)
+    {
+        if (cadence is not null)
+        {
+            html.Append("<span class=\"chip cadence\" title=\"Recurs ").Append(E(cadence)).Append("\">↻ ").Append(E(cadence)).Append("</span>");
         }
     }
 

@@ -127,6 +127,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .chip.layer-frontstage { background: #e6f4f1; color: #146c61; }
 .chip.layer-backstage { background: #ecebf5; color: #5a5680; }
 .chip.channel { background: var(--accent-soft); color: #3a44a8; }
+.chip.cadence { background: #e6f4ef; color: #1d6b50; }
 .chip.critical { background: #fff3d6; color: #8a5a00; }
 .chip.critical::before { content: "★ "; }
 .score-pill { font-size: 12px; font-weight: 700; border-radius: 6px; padding: 1px 7px; font-variant-numeric: tabular-nums; }
@@ -222,6 +223,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .kv div { display: contents; }
 .kv dt { color: var(--ink-3); font-weight: 600; }
 .kv dd { margin: 0; overflow-wrap: anywhere; }
+.structure.messages dd, .structure.touchpoint-details dd { white-space: pre-line; }
 .timeline { position: relative; padding-left: 20px; }
 .timeline::before { content: ""; position: absolute; left: 6px; top: 6px; bottom: 6px; width: 2px; background: var(--line); }
 .timeline li { position: relative; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; padding: 6px 0 10px; break-inside: avoid; }
