@@ -23,24 +23,32 @@ internal static class HtmlMap
             return;
         }
 
+        var spans = TouchpointSpans.For(journey);
         foreach (var (start, count) in blocks)
         {
             var part = count == journey.Stages.Count ? journey : journey with { Stages = journey.Stages.Skip(start).Take(count).ToList() };
             // In print every block is a .map-block, which the PDF export measures to fit each on one page.
             html.Append(print ? "<div class=\"map-scroll map-block\">\n" : "<div class=\"map-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Journey map (scrolls sideways)\">\n")
                 .Append(blocks.Count == 1 ? "<div class=\"map\">\n" : "<div class=\"map cols-" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\">\n");
-            Grid(html, part, actuals, start);
+            Grid(html, part, actuals, start, spans);
             html.Append("</div>\n</div>\n");
         }
 
         html.Append("</section>\n");
     }
 
-    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep)
+    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep, IReadOnlyList<TouchpointSpan> spans)
     {
         StageRow(html, journey, actuals, firstStep);
-        foreach (var lane in Lanes(journey, actuals))
+        var spanning = spans.Select(s => s.Touchpoint.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var lane in Lanes(journey, actuals, spanning))
         {
+            if (lane.Name == "spans")
+            {
+                Spans(html, journey, spans, firstStep);
+                continue;
+            }
+
             if (lane.Name == "emotion")
             {
                 HtmlEmotionCurve.Write(html, journey, actuals);
@@ -70,12 +78,13 @@ internal static class HtmlMap
         html.Append("<div class=\"cell").Append(extraClass).Append("\" data-stage=\"").Append(E(stage.Id))
             .Append("\" data-lane=\"").Append(lane).Append("\">");
 
-    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals)
+    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals, HashSet<string> spanning)
     {
         var critical = journey.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
         var personas = journey.Personas.Select((p, i) => (p, i)).ToDictionary(x => x.p.Id, x => x);
-        yield return new("touchpoints", "Touchpoints", "Where we meet them", s => s.Touchpoints.Count > 0,
-            (h, s) => Touchpoints(h, s, critical));
+        yield return new("touchpoints", "Touchpoints", "Where we meet them", s => s.Touchpoints.Any(t => !spanning.Contains(t.Id)),
+            (h, s) => Touchpoints(h, s, critical, spanning));
+        yield return new("spans", "", "", _ => true, (_, _) => { });
         yield return new("actions", "Actions", "What they do", s => s.Actions.Count > 0,
             (h, s) => Actions(h, s, journey.EmotionScale, personas));
         yield return new("thoughts", "Thoughts", "What they think", s => s.Thoughts.Count > 0, Thoughts);
@@ -159,37 +168,82 @@ internal static class HtmlMap
         html.Append("</div>\n");
     }
 
-    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical)
+    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical, HashSet<string> spanning)
     {
         html.Append("<ul class=\"items\">");
-        foreach (var t in stage.Touchpoints)
+        foreach (var t in stage.Touchpoints.Where(t => !spanning.Contains(t.Id)))
         {
-            var layer = t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage";
-            html.Append("<li class=\"item touchpoint ").Append(layer).Append("\"><span class=\"item-title\">").Append(E(t.Name)).Append("</span>")
-                .Append("<span class=\"chips\">");
-            if (t.Channel is { } channel)
-            {
-                html.Append("<span class=\"chip channel\">").Append(E(channel)).Append("</span>");
-            }
-
-            html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
-            CadenceChip(html, t.Cadence);
-            if (critical.TryGetValue(t.Id, out var c))
-            {
-                html.Append("<span class=\"chip critical\" title=\"").Append(E(c.Why ?? "Critical touchpoint"))
-                    .Append("\">critical #").Append(c.Rank).Append("</span>");
-            }
-
-            html.Append("</span>");
-            if (t.Owner is { } owner)
-            {
-                html.Append("<span class=\"owner\">").Append(E(owner)).Append("</span>");
-            }
-
+            html.Append("<li class=\"item touchpoint ");
+            TouchpointItem(html, t, critical);
             html.Append("</li>");
         }
 
         html.Append("</ul>");
+    }
+
+    /// <summary>
+    /// The touchpoints that span stages, in a lane of their own: each drawn once across its columns. The lane is one
+    /// cell over every stage column holding a grid of the same columns; gaps before and after a touchpoint keep it
+    /// in its columns, one touchpoint a row. In a printed block only the block's part of a span is drawn.
+    /// </summary>
+    private static void Spans(StringBuilder html, Journey block, IReadOnlyList<TouchpointSpan> spans, int firstStep)
+    {
+        var count = block.Stages.Count;
+        var rows = spans.Select(s => (Span: s, Part: s.Within(firstStep, count))).Where(x => x.Part is not null).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var critical = block.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
+        html.Append("<div class=\"lane lane-spans\">\n<div class=\"lane-label\"><span class=\"lane-name\">Across stages</span>")
+            .Append("<span class=\"lane-hint\">Touchpoints that span stages</span></div>\n")
+            .Append("<div class=\"cell span-cell\" data-lane=\"spans\"><div class=\"spans cols-").Append(Num(count)).Append("\">");
+        foreach (var (span, part) in rows)
+        {
+            var (from, width) = part!.Value;
+            Gap(from);
+            html.Append("<div class=\"item touchpoint spanning span-").Append(Num(width)).Append(' ');
+            TouchpointItem(html, span.Touchpoint, critical, $" data-touchpoint=\"{E(span.Touchpoint.Id)}\" data-first=\"{E(span.FirstStage)}\" data-last=\"{E(span.LastStage)}\"");
+            html.Append("</div>");
+            Gap(count - from - width);
+        }
+
+        html.Append("</div></div>\n</div>\n");
+
+        void Gap(int columns)
+        {
+            if (columns > 0)
+            {
+                html.Append("<div class=\"span-gap span-").Append(Num(columns)).Append("\" aria-hidden=\"true\"></div>");
+            }
+        }
+    }
+
+    /// <summary>A touchpoint's item from its layer class on: its title, chips and owner (the caller opens and closes the element).</summary>
+    private static void TouchpointItem(StringBuilder html, Touchpoint t, Dictionary<string, CriticalTouchpoint> critical, string attributes = "")
+    {
+        var layer = t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage";
+        html.Append(layer).Append('"').Append(attributes).Append("><span class=\"item-title\">").Append(E(t.Name)).Append("</span>")
+            .Append("<span class=\"chips\">");
+        if (t.Channel is { } channel)
+        {
+            html.Append("<span class=\"chip channel\">").Append(E(channel)).Append("</span>");
+        }
+
+        html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
+        CadenceChip(html, t.Cadence);
+        if (critical.TryGetValue(t.Id, out var c))
+        {
+            html.Append("<span class=\"chip critical\" title=\"").Append(E(c.Why ?? "Critical touchpoint"))
+                .Append("\">critical #").Append(c.Rank).Append("</span>");
+        }
+
+        html.Append("</span>");
+        if (t.Owner is { } owner)
+        {
+            html.Append("<span class=\"owner\">").Append(E(owner)).Append("</span>");
+        }
     }
 
     private static void Actions(StringBuilder html, Stage stage, EmotionScale scale, Dictionary<string, (Persona Persona, int Index)> personas)

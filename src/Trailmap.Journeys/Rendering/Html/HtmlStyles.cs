@@ -8,7 +8,7 @@ internal static class HtmlStyles
     /// <summary>How many persona colours the palette has; personas beyond that reuse them in order.</summary>
     public const int Tones = 6;
 
-    public static string Css(int stages, IEnumerable<int> blockSizes)
+    public static string Css(int stages, IEnumerable<int> blockSizes, bool spans = false)
     {
         var css = new System.Text.StringBuilder(Base)
             .Append(CultureInfo.InvariantCulture, $".map {{ grid-template-columns: 176px repeat({Math.Max(stages, 1)}, minmax(236px, 1fr)); }}\n")
@@ -18,6 +18,32 @@ internal static class HtmlStyles
         {
             css.Append(CultureInfo.InvariantCulture, $".map.cols-{size} {{ grid-template-columns: 176px repeat({size}, minmax(236px, 1fr)); }}\n")
                 .Append(CultureInfo.InvariantCulture, $"@media print {{ .map.cols-{size} {{ grid-template-columns: {HtmlPrint.LabelWidth}px repeat({size}, minmax(0, 1fr)); }} }}\n");
+        }
+
+        return (spans ? css.Append(SpanCss(stages, blockSizes)) : css).ToString();
+    }
+
+    /// <summary>
+    /// The lane of touchpoints that span stages: one cell over all stage columns holding a grid of as many equal
+    /// columns (the map's columns are equal too, so they line up), where a touchpoint or a gap spans k of them.
+    /// </summary>
+    private static string SpanCss(int stages, IEnumerable<int> blockSizes)
+    {
+        var css = new System.Text.StringBuilder("""
+            .span-cell { grid-column: 2 / -1; padding: 12px 0; }
+            .spans { display: grid; row-gap: 8px; }
+            .spans .item { margin: 0 12px; min-width: 0; }
+            .item.spanning { background: #f3f5ff; border-color: #c9cff5; }
+
+            """);
+        foreach (var size in blockSizes.Append(stages).Distinct().Where(s => s > 0))
+        {
+            css.Append(CultureInfo.InvariantCulture, $".spans.cols-{size} {{ grid-template-columns: repeat({size}, minmax(0, 1fr)); }}\n");
+        }
+
+        for (var k = 1; k <= stages; k++)
+        {
+            css.Append(CultureInfo.InvariantCulture, $".span-{k} {{ grid-column: span {k}; }}\n");
         }
 
         return css.ToString();

@@ -59,6 +59,13 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     private int headerHeight = StageHeaderHeight;
     private readonly EmotionScale scale = journey.EmotionScale;
 
+    /// <summary>Touchpoints written with 'stages': each drawn once across its columns, in a lane of its own.</summary>
+    private readonly IReadOnlyList<TouchpointSpan> spans = TouchpointSpans.For(journey);
+    private readonly HashSet<string> spanning = [.. TouchpointSpans.For(journey).Select(s => s.Touchpoint.Id)];
+
+    /// <summary>One spanning touchpoint: a box with its name and one meta line, and the gap to the next.</summary>
+    private const int SpanRowHeight = (2 * LineHeight) + 10 + ItemGap;
+
     private int Columns => Math.Max(journey.Stages.Count, 1);
 
     public static double StageCentre(int index) => Margin + LabelWidth + (index * ColumnWidth) + (ColumnWidth / 2.0);
@@ -80,6 +87,15 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             order.Insert(after + 1, Emotion);
         }
 
+        const string Spans = "spans";
+        if (spans.Count > 0)
+        {
+            order.Insert(order.IndexOf("touchpoints") + 1, Spans);
+        }
+
+        var spansTop = -1;
+        var spansHeight = (2 * CellPadding) + (spans.Count * SpanRowHeight) - ItemGap;
+
         var mapTop = Margin + TitleHeight;
         headerHeight = journey.Stages.Count == 0 ? StageHeaderHeight
             : Math.Max(StageHeaderHeight, 66 + (HeaderLineHeight * (journey.Stages.Max(s => HeaderLines(s).Count) - 1)) + 17 + 14);
@@ -94,6 +110,13 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             {
                 emotionTop = y;
                 y += emotionHeight;
+                continue;
+            }
+
+            if (name == Spans)
+            {
+                spansTop = y;
+                y += spansHeight;
                 continue;
             }
 
@@ -126,6 +149,11 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             }
         }
 
+        if (spansTop >= 0)
+        {
+            SpanLane(spansTop, spansHeight, width);
+        }
+
         if (emotionTop >= 0)
         {
             LaneBand("Emotion", emotionTop, emotionHeight, width, Emotion);
@@ -143,7 +171,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     private IEnumerable<(string Name, string Label, Func<Stage, IReadOnlyList<Item>> Items)> Lanes()
     {
         var personas = journey.Personas.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => Html.ShortName(g.First().Name));
-        yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Select(t => new Item(
+        yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Where(t => !spanning.Contains(t.Id)).Select(t => new Item(
             [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence)), "meta", 2)],
             Marker: t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage")).ToList());
         yield return ("actions", "Actions", s => s.Actions.Select(a => new Item(
@@ -168,6 +196,29 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             [new(m.Name, "moment", 2), new(Join(m.Deadline?.Text, actuals?.ForMoment(m.Id)?.HitRate is { } hit ? $"hit rate {Target.FormatValue(hit, TargetUnit.Percent)}" : null), "meta", 2),
              new(m.Impact ?? "", "meta", 3)], Badge: "moment")).ToList());
         yield return ("entry", "Entry", s => s.Entry is { } e ? [new Item([new(e.ToString(), "code", 3)])] : []);
+    }
+
+    /// <summary>The lane of touchpoints that span stages: one box a row, from its first stage's column to its last's.</summary>
+    private void SpanLane(int top, int height, int width)
+    {
+        LaneBand("Across stages", top, height, width, "spans");
+        for (var r = 0; r < spans.Count; r++)
+        {
+            var (t, first, last) = (spans[r].Touchpoint, spans[r].First, spans[r].Last);
+            var x = Margin + LabelWidth + (first * ColumnWidth) + CellPadding;
+            var w = ((last - first + 1) * ColumnWidth) - (2 * CellPadding);
+            var y = top + CellPadding + (r * SpanRowHeight);
+            var chars = (int)((w - 20) / CharWidth);
+            svg.Append("<g class=\"span\" data-touchpoint=\"").Append(X(t.Id)).Append("\" data-first=\"").Append(X(spans[r].FirstStage))
+                .Append("\" data-last=\"").Append(X(spans[r].LastStage)).Append("\">")
+                .Append("<rect class=\"span-box\" x=\"").Append(x).Append("\" y=\"").Append(y).Append("\" width=\"").Append(w)
+                .Append("\" height=\"").Append(SpanRowHeight - ItemGap).Append("\" rx=\"8\"/>")
+                .Append("<text class=\"txt\" x=\"").Append(x + 10).Append("\" y=\"").Append(y + LineHeight + 1).Append("\">")
+                .Append(X(TextWrap.Truncate(t.Name, chars))).Append("</text>")
+                .Append("<text class=\"meta\" x=\"").Append(x + 10).Append("\" y=\"").Append(y + (2 * LineHeight) + 3).Append("\">")
+                .Append(X(TextWrap.Truncate(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence)), (int)((w - 20) / SmallCharWidth))))
+                .Append("</text></g>\n");
+        }
     }
 
     private static string? Recurs(string? cadence) => cadence is null ? null : $"↻ {cadence}";
@@ -479,6 +530,7 @@ text { font-family: "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Robo
 .marker.sev-low { fill: #9aa3b5; }
 .marker.opportunity { fill: #1a9a8a; }
 .marker.motivation { fill: #3a44a8; }
+.span-box { fill: #f3f5ff; stroke: #c9cff5; stroke-width: 1; }
 .badge { stroke-width: 1; }
 .badge.target { fill: #f6f7fb; stroke: #e4e7ee; }
 .badge.met { fill: #e3f5ea; stroke: #b6e2c6; }
