@@ -122,6 +122,8 @@ public sealed record Touchpoint
     public IReadOnlyList<string> Stages { get; init; } = [];
     /// <summary>How often it recurs (weekly, every 2w); see <see cref="Model.Cadence"/>.</summary>
     public string? Cadence { get; init; }
+    /// <summary>The share of the stage's customers who come through this touchpoint (a channel mix), 0..1.</summary>
+    public double? Share { get; init; }
     /// <summary>What the customer reads or sees there, as written: a newsletter's, a form's or a message's text.</summary>
     public string? Content { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]

@@ -11,7 +11,7 @@ public static class FormatKeys
         ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "customer_states", "opportunities", "health", "automation"],
         ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits"],
         ["stage"] = ["id", "name", "description", "goal", "customer_goal", "mindset", "timeframe", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
-        ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "content"],
+        ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "content", "share"],
         ["action"] = ["name", "score", "personas", "cadence"],
         ["emotion"] = ["score", "feelings"],
         ["pain_point"] = ["id", "text", "severity"],

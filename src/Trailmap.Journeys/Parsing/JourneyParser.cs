@@ -531,6 +531,7 @@ public static partial class JourneyParser
                 Stages = f.TextList("stages"),
                 Cadence = CadenceOf(f),
                 Content = f.Text("content"),
+                Share = f.Fraction("share"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };

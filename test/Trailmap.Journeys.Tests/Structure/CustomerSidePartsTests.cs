@@ -37,6 +37,7 @@ public sealed partial class CustomerSidePartsTests
                 name: Newsletter
                 channel: email
                 cadence: weekly
+                share: 40%
                 content: |-
                   Subject: Tip of the week
                   Retry logic in three lines
@@ -108,6 +109,7 @@ public sealed partial class CustomerSidePartsTests
         (a.Goal, a.CustomerGoal).ShouldBe(("Capture the email", "Find a good course"));
         a.Motivations.ShouldBe(["Learn faster", "Lifetime updates"]);
         a.Touchpoints[0].Cadence.ShouldBe("weekly");
+        a.Touchpoints[0].Share.ShouldBe(0.4);
         a.Touchpoints[0].Content.ShouldBe("Subject: Tip of the week\nRetry logic in three lines");
         a.Actions.Select(x => x.Cadence).ShouldBe(["monthly", "every 2w"]);
 
@@ -195,6 +197,7 @@ public sealed partial class CustomerSidePartsTests
             "what would make you come back?", "Your key is inside", // message bodies
             "5m", // a step finer than a day
         ];
+        output.ShouldContain(format == "json" ? "\"share\": 0.4" : "40% of customers", customMessage: $"{format} lacks the share");
         foreach (var word in words)
         {
             output.ShouldContain(word, customMessage: $"{format} lacks '{word}'");

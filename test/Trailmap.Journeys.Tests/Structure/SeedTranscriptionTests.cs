@@ -194,6 +194,10 @@ public sealed class SeedTranscriptionTests
         (welcome.After?.Text, welcome.Offset).ShouldBe(("5m", TimeSpan.FromMinutes(5)));
         j.Interventions.Single(i => i.Id == "refund-response").Then.Body.ShouldNotBeNull().ShouldContain("Refund processing now");
 
+        // "Channel Distribution: 40% - Google Search, 25% - GitHub, 20% - Social Media, 10% - Direct, 5% - Other".
+        StageNamed(j, "Awareness").Touchpoints.Where(t => t.Share is not null).Select(t => (t.Channel, t.Share))
+            .ShouldBe([("search", 0.40), ("GitHub", 0.25), ("social", 0.20), ("direct", 0.10), ("other", 0.05)]);
+
         // "Email Newsletter (Weekly)"; "Weekly:" four things, "Monthly:" three.
         var success = StageNamed(j, "Success");
         var newsletter = success.Touchpoints.Single(t => t.Id == "weekly-newsletter");

@@ -90,7 +90,10 @@ internal static class JourneyGrid
     }
 
     private static string Touchpoint(Touchpoint t) =>
-        WithDetails(t.Name, t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : null, t.Cadence);
+        WithDetails(t.Name, t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : null, t.Cadence, ShareOf(t.Share));
+
+    /// <summary>A touchpoint's share of the stage's customers, as "40% of customers".</summary>
+    public static string? ShareOf(double? share) => share is { } s ? $"{Target.FormatValue(s, TargetUnit.Percent)} of customers" : null;
 
     private static string Action(CustomerAction a)
     {

@@ -233,6 +233,11 @@ internal static class HtmlMap
 
         html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
         CadenceChip(html, t.Cadence);
+        if (JourneyGrid.ShareOf(t.Share) is { } share)
+        {
+            html.Append("<span class=\"chip share\">").Append(E(share)).Append("</span>");
+        }
+
         if (critical.TryGetValue(t.Id, out var c))
         {
             html.Append("<span class=\"chip critical\" title=\"").Append(E(c.Why ?? "Critical touchpoint"))

@@ -172,7 +172,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     {
         var personas = journey.Personas.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => Html.ShortName(g.First().Name));
         yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Where(t => !spanning.Contains(t.Id)).Select(t => new Item(
-            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence)), "meta", 2)],
+            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), JourneyGrid.ShareOf(t.Share)), "meta", 2)],
             Marker: t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage")).ToList());
         yield return ("actions", "Actions", s => s.Actions.Select(a => new Item(
             [new(a.Name, "txt"), new(Join(a.Score is { } sc ? $"score {Html.Num(sc)}/{scale.Max}" : null,
