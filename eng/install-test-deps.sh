@@ -9,6 +9,8 @@ dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 # Colour emoji: journey documents write feelings as emoji, which would print as empty boxes without it.
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
+# pdftoppm (poppler) rasterises exported PDFs, so a test can see the emoji are drawn in colour.
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # The SMTP server the delivery tests send to (eng/smtp.sh runs it with Debian's /usr/bin/python3).
 dpkg -s python3-aiosmtpd >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 # Node and npm: the browser tests' accessibility checker (axe-core) comes from npm.

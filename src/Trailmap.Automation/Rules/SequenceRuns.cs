@@ -6,7 +6,7 @@ namespace Trailmap.Automation.Rules;
 
 /// <summary>
 /// Turns a sequence's trigger firings into runs and due steps. A run starts at a firing the reentry policy allows;
-/// step k is due at start + day_k days and is dropped when the exit goal happened in [start, due]; a run ends at its
+/// step k is due at start + its offset (day_k days, or its 'after' duration) and is dropped when the exit goal happened in [start, due]; a run ends at its
 /// exit or its last step, whichever comes first.
 /// </summary>
 internal static class SequenceRuns
@@ -15,7 +15,7 @@ internal static class SequenceRuns
     {
         var runs = 0;
         var lastRunEnd = long.MinValue;
-        var lastDay = sequence.Steps.Count == 0 ? 0 : sequence.Steps.Max(s => s.Day);
+        var lastOffset = sequence.Steps.Count == 0 ? 0 : sequence.Steps.Max(OffsetMicros);
         foreach (var f in firings)
         {
             var allowed = sequence.Reentry switch
@@ -32,11 +32,11 @@ internal static class SequenceRuns
             runs++;
             var start = f.At;
             var exitAt = ExitTime(log, exit, customer, start, asOf);
-            lastRunEnd = Math.Min(exitAt, start + (lastDay * ConditionFirings.Day));
+            lastRunEnd = Math.Min(exitAt, start + lastOffset);
             var run = f.Occurrence;
             for (var k = 0; k < sequence.Steps.Count; k++)
             {
-                var due = start + (sequence.Steps[k].Day * ConditionFirings.Day);
+                var due = start + OffsetMicros(sequence.Steps[k]);
                 if (due > asOf || exitAt <= due)
                 {
                     continue;
@@ -51,6 +51,8 @@ internal static class SequenceRuns
             }
         }
     }
+
+    private static long OffsetMicros(SequenceStep step) => step.Offset.Ticks / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>The first exit event at or after the run's start (and at or before asOf), or Never.</summary>
     private static long ExitTime(EventLog log, EventMatcher? exit, int customer, long start, long asOf)

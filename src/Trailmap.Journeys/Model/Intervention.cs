@@ -42,6 +42,8 @@ public sealed record InterventionAction
     public string? To { get; init; }
     public string? Url { get; init; }
     public string? Message { get; init; }
+    /// <summary>The full text of the message, beside its subject: an email's body, as the customer reads it.</summary>
+    public string? Body { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -71,8 +73,19 @@ public sealed record Intervention
 
 public sealed record SequenceStep
 {
+    /// <summary>Whole days from the trigger; for a step written with <see cref="After"/>, the days it spans, rounded down.</summary>
     public required int Day { get; init; }
+    /// <summary>An offset finer than a day (5m, 2h), written instead of <see cref="Day"/>.</summary>
+    public Duration? After { get; init; }
     public required InterventionAction Then { get; init; }
+
+    /// <summary>When the step falls due after the trigger.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan Offset => After?.Span ?? TimeSpan.FromDays(Day);
+
+    /// <summary>The offset as people read it: "Day 3", or "after 5m" for a step written with <see cref="After"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string When => After is { } after ? $"after {after.Text}" : $"Day {Day.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

@@ -29,6 +29,10 @@ public sealed record Journey
     public IReadOnlyList<ActivationPath> ActivationPaths { get; init; } = [];
     public IReadOnlyList<CohortTarget> CohortTargets { get; init; } = [];
     public IReadOnlyList<RoadmapItem> Roadmap { get; init; } = [];
+    /// <summary>The states a customer passes through over the whole journey (Stranger, Visitor, Lead...), each tied to its stages.</summary>
+    public IReadOnlyList<CustomerState> CustomerStates { get; init; } = [];
+    /// <summary>Improvements that belong to the whole journey rather than one stage.</summary>
+    public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
     /// <summary>Frequency cap and quiet hours for the journey's interventions and sequences.</summary>
     public AutomationSettings? Automation { get; init; }
     /// <summary>The health scorecard, when the journey declares one.</summary>
@@ -43,6 +47,9 @@ public sealed record Journey
     public IEnumerable<Metric> AllMetrics() => Stages.SelectMany(s => s.Kpis).Concat(Metrics);
 
     public IEnumerable<Touchpoint> AllTouchpoints() => Stages.SelectMany(s => s.Touchpoints);
+
+    /// <summary>Every stage's opportunities, then the journey-wide ones.</summary>
+    public IEnumerable<Opportunity> AllOpportunities() => Stages.SelectMany(s => s.Opportunities).Concat(Opportunities);
 }
 
 /// <summary>A fictional, representative customer, optionally bound to customer traits for breakdowns.</summary>
@@ -69,13 +76,18 @@ public sealed record Stage
 {
     public required string Id { get; init; }
     public required string Name { get; init; }
+    /// <summary>The team's goal for the stage.</summary>
     public string? Goal { get; init; }
+    /// <summary>What the customer wants in the stage, beside the team's goal.</summary>
+    public string? CustomerGoal { get; init; }
     public string? Mindset { get; init; }
     public string? Timeframe { get; init; }
     public string? Description { get; init; }
     public IReadOnlyList<Touchpoint> Touchpoints { get; init; } = [];
     public IReadOnlyList<CustomerAction> Actions { get; init; } = [];
     public IReadOnlyList<string> Thoughts { get; init; } = [];
+    /// <summary>What pulls the customer forward: the pros they weigh at a decision, the gains they expect.</summary>
+    public IReadOnlyList<string> Motivations { get; init; } = [];
     public Emotion? Emotion { get; init; }
     public IReadOnlyList<PainPoint> PainPoints { get; init; } = [];
     public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
@@ -108,6 +120,12 @@ public sealed record Touchpoint
     public string? Fix { get; init; }
     /// <summary>Further stages the touchpoint spans, besides the one it is written in.</summary>
     public IReadOnlyList<string> Stages { get; init; } = [];
+    /// <summary>How often it recurs (weekly, every 2w); see <see cref="Model.Cadence"/>.</summary>
+    public string? Cadence { get; init; }
+    /// <summary>The share of the stage's customers who come through this touchpoint (a channel mix), 0..1.</summary>
+    public double? Share { get; init; }
+    /// <summary>What the customer reads or sees there, as written: a newsletter's, a form's or a message's text.</summary>
+    public string? Content { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -120,6 +138,8 @@ public sealed record CustomerAction
     public required string Name { get; init; }
     public double? Score { get; init; }
     public IReadOnlyList<string> Personas { get; init; } = [];
+    /// <summary>How often the customer does it (weekly, monthly); see <see cref="Model.Cadence"/>.</summary>
+    public string? Cadence { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

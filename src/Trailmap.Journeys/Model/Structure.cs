@@ -107,3 +107,49 @@ public sealed partial record RoadmapItem
     [GeneratedRegex(@"^(\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|\d{4}-Q[1-4]|(day|week|month|quarter)\s+\d{1,3}(\s*-\s*\d{1,3})?)$", RegexOptions.IgnoreCase)]
     private static partial Regex DuePattern();
 }
+
+/// <summary>
+/// A state the customer is in over part of the journey, from a document's overview chain
+/// ("Stranger → Visitor → Lead → Customer → Advocate", with "Unaware", "Interested"... under each).
+/// </summary>
+public sealed record CustomerState
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary>How the customer is in this state, in a word or a line ("Unaware", "Evangelist").</summary>
+    public string? Description { get; init; }
+    /// <summary>The stages the customer passes through in this state.</summary>
+    public IReadOnlyList<string> Stages { get; init; } = [];
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+}
+
+/// <summary>
+/// How often a touchpoint or an action recurs: <c>hourly</c>, <c>daily</c>, <c>weekly</c>, <c>fortnightly</c>,
+/// <c>monthly</c>, <c>quarterly</c>, <c>yearly</c>, or <c>every</c> and a duration (<c>every 2w</c>, <c>every 3d</c>).
+/// Calendar words stay words, since a month is no fixed number of days.
+/// </summary>
+public static partial class Cadence
+{
+    public const string Help = "write hourly, daily, weekly, fortnightly, monthly, quarterly, yearly, or 'every' and a duration such as every 2w";
+
+    public static bool IsValid(string text)
+    {
+        var t = text.Trim();
+        if (Words().IsMatch(t))
+        {
+            return true;
+        }
+
+        var every = Every().Match(t);
+        return every.Success && Duration.TryParse(every.Groups["d"].Value, out var d) && d.Span > TimeSpan.Zero;
+    }
+
+    [GeneratedRegex("^(hourly|daily|weekly|fortnightly|biweekly|monthly|quarterly|yearly|annually)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Words();
+
+    [GeneratedRegex(@"^every\s+(?<d>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Every();
+}

@@ -117,6 +117,39 @@ public static partial class JourneyParser
             };
         }
 
+        private CustomerState? CustomerState(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "customer_state", "a customer state");
+            var name = f?.Text("name", required: true);
+            if (f is null || name is null)
+            {
+                return null;
+            }
+
+            return new CustomerState
+            {
+                Id = f.Id(required: false) ?? Ids.Slug(name),
+                Name = name,
+                Description = f.Text("description"),
+                Stages = f.TextList("stages"),
+                Location = f.Location,
+                ValueLocations = f.ValueLocations(),
+            };
+        }
+
+        /// <summary>A touchpoint's or action's 'cadence', checked against the words and 'every' durations it accepts.</summary>
+        private string? CadenceOf(Fields f)
+        {
+            var cadence = f.Text("cadence");
+            if (cadence is not null && !Model.Cadence.IsValid(cadence))
+            {
+                ctx.Report(Codes.InvalidValue, f.Node("cadence")!, $"'{cadence}' is not a cadence: {Model.Cadence.Help}");
+                return null;
+            }
+
+            return cadence?.Trim();
+        }
+
         private RoadmapItem? RoadmapItem(YamlNode node)
         {
             var f = Fields.Open(node, ctx, "roadmap_item", "a roadmap item");

@@ -187,6 +187,8 @@ public static partial class JourneyParser
                 ActivationPaths = f.List("activation_paths", (n, _) => ActivationPath(n)),
                 CohortTargets = f.List("cohort_targets", (n, i) => CohortTarget(n, i)),
                 Roadmap = f.List("roadmap", (n, _) => RoadmapItem(n)),
+                CustomerStates = f.List("customer_states", (n, _) => CustomerState(n)),
+                Opportunities = f.List("opportunities", (n, i) => Opportunity(n, "journey", i + 1)),
                 Health = f.Node("health") is { } h ? Health(h) : null,
                 Automation = f.Node("automation") is { } a ? Automation(a) : null,
                 Location = f.Location,
@@ -478,11 +480,13 @@ public static partial class JourneyParser
                 Name = name ?? id,
                 Description = f.Text("description"),
                 Goal = f.Text("goal"),
+                CustomerGoal = f.Text("customer_goal"),
                 Mindset = f.Text("mindset"),
                 Timeframe = f.Text("timeframe"),
                 Touchpoints = f.List("touchpoints", (n, _) => Touchpoint(n, id, ++touchpointIndex)),
                 Actions = f.List("actions", (n, _) => Action(n)),
                 Thoughts = f.TextList("thoughts"),
+                Motivations = f.TextList("motivations"),
                 Emotion = f.Node("emotion") is { } e ? Emotion(e) : null,
                 PainPoints = f.List("pain_points", (n, _) => PainPoint(n, id, ++painIndex)),
                 Opportunities = f.List("opportunities", (n, _) => Opportunity(n, id, ++opportunityIndex)),
@@ -525,6 +529,9 @@ public static partial class JourneyParser
                 Ideal = f.Text("ideal"),
                 Fix = f.Text("fix"),
                 Stages = f.TextList("stages"),
+                Cadence = CadenceOf(f),
+                Content = f.Text("content"),
+                Share = f.Fraction("share"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -549,6 +556,7 @@ public static partial class JourneyParser
                 Name = name,
                 Score = f.Number("score"),
                 Personas = f.TextList("personas"),
+                Cadence = CadenceOf(f),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -1017,6 +1025,7 @@ public static partial class JourneyParser
                 To = f.Text("to"),
                 Url = f.Text("url"),
                 Message = f.Text("message"),
+                Body = f.Text("body"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -1095,9 +1104,27 @@ public static partial class JourneyParser
             {
                 var sf = Fields.Open(n, ctx, "sequence_step", $"step {i + 1} of sequence '{id}'");
                 var day = sf?.Integer("day");
-                if (sf is not null && !sf.Has("day"))
+                var after = sf?.Duration("after");
+                if (sf is not null && !sf.Has("day") && !sf.Has("after"))
                 {
-                    ctx.Report(Codes.MissingField, sf.Location, $"step {i + 1} of sequence '{id}' needs 'day': its offset in days from the trigger");
+                    ctx.Report(Codes.MissingField, sf.Location, $"step {i + 1} of sequence '{id}' needs 'day': its offset in days from the trigger (or 'after' with a duration such as 5m for a finer one)");
+                }
+
+                if (sf is not null && sf.Has("day") && sf.Has("after"))
+                {
+                    ctx.Report(Codes.InvalidValue, sf.Node("after")!, $"step {i + 1} of sequence '{id}' has both 'day' and 'after'; keep one: 'day' counts whole days, 'after' a duration such as 5m");
+                }
+
+                if (after is { } a && day is null)
+                {
+                    if (a.Span < TimeSpan.Zero)
+                    {
+                        ctx.Report(Codes.InvalidValue, sf!.Node("after")!, $"step {i + 1} of sequence '{id}' has a negative 'after'; it counts from the trigger");
+                    }
+                    else
+                    {
+                        day = (int)Math.Min(int.MaxValue, Math.Floor(a.Span.TotalDays));
+                    }
                 }
 
                 var then = sf?.Node("then") is { } tn ? ActionStep(tn, $"step {i + 1} of sequence '{id}'") : null;
@@ -1111,7 +1138,8 @@ public static partial class JourneyParser
                     ctx.Report(Codes.InvalidValue, sf!.Node("day")!, $"step {i + 1} of sequence '{id}' has a negative day; days count from the trigger");
                 }
 
-                return sf is null || day is null || then is null ? null : new SequenceStep { Day = day.Value, Then = then, Location = sf.Location };
+                return sf is null || day is null || then is null ? null
+                    : new SequenceStep { Day = day.Value, After = sf.Has("day") ? null : after, Then = then, Location = sf.Location };
             });
 
             if (id is null || name is null || trigger is null)

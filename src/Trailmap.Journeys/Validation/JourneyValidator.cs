@@ -16,7 +16,7 @@ public static class JourneyValidator
         CheckUnique(journey.Stages.Select(s => (s.Id, IdAt(s.ValueLocations, s.Location))), "stage", Report);
         CheckUnique(journey.AllTouchpoints().Select(t => (t.Id, IdAt(t.ValueLocations, t.Location))), "touchpoint", Report);
         CheckUnique(journey.Stages.SelectMany(s => s.PainPoints).Select(p => (p.Id, IdAt(p.ValueLocations, p.Location))), "pain point", Report);
-        CheckUnique(journey.Stages.SelectMany(s => s.Opportunities).Select(o => (o.Id, IdAt(o.ValueLocations, o.Location))), "opportunity", Report);
+        CheckUnique(journey.AllOpportunities().Select(o => (o.Id, IdAt(o.ValueLocations, o.Location))), "opportunity", Report);
         CheckUnique(journey.AllMetrics().Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "KPI or metric", Report);
         CheckUnique(journey.MomentsOfTruth.Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "moment of truth", Report);
         CheckUnique(journey.Milestones.Select(m => (m.Id, IdAt(m.ValueLocations, m.Location))), "milestone", Report);
@@ -26,6 +26,7 @@ public static class JourneyValidator
         CheckUnique(journey.ActivationPaths.Select(a => (a.Id, IdAt(a.ValueLocations, a.Location))), "activation path", Report);
         CheckUnique(journey.CohortTargets.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "cohort target", Report);
         CheckUnique(journey.Roadmap.Select(r => (r.Id, IdAt(r.ValueLocations, r.Location))), "roadmap item", Report);
+        CheckUnique(journey.CustomerStates.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "customer state", Report);
 
         var stages = journey.Stages.Select(s => s.Id).ToHashSet();
         var personas = journey.Personas.Select(p => p.Id).ToHashSet();
@@ -58,7 +59,15 @@ public static class JourneyValidator
         CheckMeasuredStages(journey, Report);
 
         // Quick maps list opportunities without 'addresses'; such an opportunity answers every pain point of its stage.
-        var addressed = journey.Stages.SelectMany(s => s.Opportunities).SelectMany(o => o.Addresses).ToHashSet();
+        var addressed = journey.AllOpportunities().SelectMany(o => o.Addresses).ToHashSet();
+        foreach (var o in journey.Opportunities)
+        {
+            for (var i = 0; i < o.Addresses.Count; i++)
+            {
+                Resolve(o.Addresses[i], pains, "pain point", ItemAt(o.ValueLocations, "addresses", i, o.Location), $"journey-wide opportunity '{o.Id}'");
+            }
+        }
+
         foreach (var stage in journey.Stages)
         {
             CheckScore(stage.Emotion?.Score, stage.Emotion is { } emotion ? emotion.ValueLocations.Of("score", emotion.Location) : stage.Location, $"the emotion of stage '{stage.Id}'");

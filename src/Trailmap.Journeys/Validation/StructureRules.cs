@@ -2,14 +2,14 @@ using Trailmap.Journeys.Model;
 
 namespace Trailmap.Journeys.Validation;
 
-/// <summary>References and lint rules of the journey-wide parts: touchpoint spans, triggers, programs, activation paths, cohorts, roadmap.</summary>
+/// <summary>References and lint rules of the journey-wide parts: touchpoint spans, customer states, triggers, programs, activation paths, cohorts, roadmap.</summary>
 internal static class StructureRules
 {
     public delegate void Resolver(string? reference, HashSet<string> known, string kind, SourceLocation at, string where);
 
     public static void Check(Journey journey, HashSet<string> stages, HashSet<string> metrics, Resolver resolve, Action<DiagnosticCode, SourceLocation, string> report)
     {
-        var opportunities = journey.Stages.SelectMany(s => s.Opportunities).Select(o => o.Id).ToHashSet();
+        var opportunities = journey.AllOpportunities().Select(o => o.Id).ToHashSet();
         void Each(IReadOnlyList<string> refs, HashSet<string> known, string kind, IReadOnlyDictionary<string, SourceLocation> at, SourceLocation fallback, string key, string where)
         {
             for (var i = 0; i < refs.Count; i++)
@@ -21,6 +21,11 @@ internal static class StructureRules
         foreach (var t in journey.AllTouchpoints())
         {
             Each(t.Stages, stages, "stage", t.ValueLocations, t.Location, "stages", $"touchpoint '{t.Id}'");
+        }
+
+        foreach (var c in journey.CustomerStates)
+        {
+            Each(c.Stages, stages, "stage", c.ValueLocations, c.Location, "stages", $"customer state '{c.Id}'");
         }
 
         foreach (var t in journey.Triggers)

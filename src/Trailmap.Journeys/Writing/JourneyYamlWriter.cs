@@ -46,6 +46,9 @@ public static class JourneyYamlWriter
         .Maps("roadmap", j.Roadmap, r => new YamlMap()
             .Text("id", r.Id).Text("name", r.Name).Text("due", r.Due).Text("owner", r.Owner).Text("status", Kebab(r.Status))
             .Texts("opportunities", r.Opportunities).Texts("kpis", r.Kpis))
+        .Maps("customer_states", j.CustomerStates, c => new YamlMap()
+            .Text("id", c.Id).Text("name", c.Name).Text("description", c.Description).Texts("stages", c.Stages))
+        .Maps("opportunities", j.Opportunities, Opportunity)
         .Optional("automation", Automation(j.Automation));
 
     private static YamlMap? Automation(AutomationSettings? a)
@@ -102,6 +105,7 @@ public static class JourneyYamlWriter
         .Text("name", s.Name)
         .Text("description", s.Description)
         .Text("goal", s.Goal)
+        .Text("customer_goal", s.CustomerGoal)
         .Text("mindset", s.Mindset)
         .Text("timeframe", s.Timeframe)
         .Maps("touchpoints", s.Touchpoints, t => new YamlMap()
@@ -114,29 +118,36 @@ public static class JourneyYamlWriter
             .Text("current", t.Current)
             .Text("ideal", t.Ideal)
             .Text("fix", t.Fix)
-            .Texts("stages", t.Stages))
+            .Texts("stages", t.Stages)
+            .Text("cadence", t.Cadence)
+            .Text("content", t.Content)
+            .Number("share", t.Share))
         .Maps("actions", s.Actions, a => new YamlMap()
             .Text("name", a.Name)
             .Number("score", a.Score)
-            .Texts("personas", a.Personas))
+            .Texts("personas", a.Personas)
+            .Text("cadence", a.Cadence))
         .Texts("thoughts", s.Thoughts)
+        .Texts("motivations", s.Motivations)
         .Optional("emotion", s.Emotion is { } e ? new YamlMap().Number("score", e.Score).Texts("feelings", e.Feelings) : null)
         .Maps("pain_points", s.PainPoints, p => new YamlMap()
             .Text("id", p.Id)
             .Text("text", p.Text)
             .Text("severity", Kebab(p.Severity)))
-        .Maps("opportunities", s.Opportunities, o => new YamlMap()
-            .Text("id", o.Id)
-            .Text("text", o.Text)
-            .Text("type", Kebab(o.Type))
-            .Text("kind", Kebab(o.Kind))
-            .Text("priority", Kebab(o.Priority))
-            .Text("status", Kebab(o.Status))
-            .Text("owner", o.Owner)
-            .Texts("addresses", o.Addresses))
+        .Maps("opportunities", s.Opportunities, Opportunity)
         .Maps("kpis", s.Kpis, Metric)
         .Optional("entry", Event(s.Entry))
         .Optional("ideal", s.Ideal is { } ideal ? Ideal(ideal) : null);
+
+    private static YamlMap Opportunity(Opportunity o) => new YamlMap()
+        .Text("id", o.Id)
+        .Text("text", o.Text)
+        .Text("type", Kebab(o.Type))
+        .Text("kind", Kebab(o.Kind))
+        .Text("priority", Kebab(o.Priority))
+        .Text("status", Kebab(o.Status))
+        .Text("owner", o.Owner)
+        .Texts("addresses", o.Addresses);
 
     private static YamlMap Ideal(IdealState ideal)
     {
@@ -212,7 +223,7 @@ public static class JourneyYamlWriter
         .Text("name", s.Name)
         .Text("stage", s.Stage)
         .Add("trigger", Condition(s.Trigger))
-        .Maps("steps", s.Steps, step => new YamlMap().Number("day", step.Day).Add("then", Action(step.Then)))
+        .Maps("steps", s.Steps, step => (step.After is { } after ? new YamlMap().Text("after", after.Text) : new YamlMap().Number("day", step.Day)).Add("then", Action(step.Then)))
         .Optional("exit", Event(s.Exit))
         .Text("reentry", Kebab(s.Reentry))
         .Number("holdout", s.Holdout)
@@ -244,7 +255,8 @@ public static class JourneyYamlWriter
         .Text("subject", a.Subject)
         .Text("to", a.To)
         .Text("url", a.Url)
-        .Text("message", a.Message);
+        .Text("message", a.Message)
+        .Text("body", a.Body);
 
     /// <summary>An event alone as its name; with a filter as <c>{ event, where }</c>.</summary>
     private static YamlValue? Event(EventCondition? e) => e switch

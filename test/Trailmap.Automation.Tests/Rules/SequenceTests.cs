@@ -118,4 +118,28 @@ public sealed class SequenceTests
         ]);
         triggers.Select(t => t.EnrolledAt).Distinct().Count().ShouldBe(3);
     }
+
+    [Fact]
+    public void A_step_written_with_after_falls_due_that_long_after_the_trigger()
+    {
+        var log = Log(("a", "Signed Up", "2026-01-01 09:00"));
+        var journey = Journey("""
+            sequences:
+              - id: s
+                name: S
+                trigger: { entered_stage: signup }
+                steps:
+                  - { after: 5m, then: { channel: in-app, message: welcome } }
+                  - { after: 36h, then: { channel: in-app, message: check-in } }
+                  - { day: 3, then: { channel: in-app, message: day three } }
+            """);
+
+        // 09:00 + 5 minutes; + 36 hours is Jan 2 21:00; day 3 is Jan 4 09:00.
+        new RuleEvaluator(journey, log).Evaluate(T("2026-02-01"))
+            .Select(t => (t.Step, t.At))
+            .ShouldBe([((int?)1, T("2026-01-01 09:05")), (2, T("2026-01-02 21:00")), (3, T("2026-01-04 09:00"))]);
+
+        // Four minutes after the trigger nothing is due yet.
+        new RuleEvaluator(journey, log).Evaluate(T("2026-01-01 09:04")).ShouldBeEmpty();
+    }
 }

@@ -329,6 +329,34 @@ public sealed partial class JourneyWidePartsTests
     }
 
     [Fact]
+    public void The_setup_call_spans_the_onboard_and_activate_columns_in_html_and_svg()
+    {
+        var j = Sample();
+
+        // Stages: discover, onboard, activate. The setup call is written in onboard with stages: [activate].
+        var html = HtmlRenderer.Render(j);
+        html.ShouldContain("<div class=\"span-gap span-1\" aria-hidden=\"true\"></div><div class=\"item touchpoint spanning span-2 frontstage\" data-touchpoint=\"setup-call\" data-first=\"onboard\" data-last=\"activate\">");
+        html.ShouldContain(".spans.cols-3 { grid-template-columns: repeat(3, minmax(0, 1fr)); }");
+        Regex.Count(html, "<span class=\"item-title\">Setup call</span>").ShouldBe(1);
+
+        // Printed two stages a page (blocks of 2 and 1): each block draws its part, one column each.
+        var printed = HtmlRenderer.Render(j, null, 2);
+        Regex.Count(printed, "data-touchpoint=\"setup-call\"").ShouldBe(2);
+        printed.ShouldContain("<div class=\"span-gap span-1\" aria-hidden=\"true\"></div><div class=\"item touchpoint spanning span-1 frontstage\" data-touchpoint=\"setup-call\"");
+        printed.ShouldContain("<div class=\"spans cols-1\"><div class=\"item touchpoint spanning span-1 frontstage\" data-touchpoint=\"setup-call\"");
+
+        // SVG: margin 24 + labels 132 + one column of 232 + cell padding 10 = 398; two columns less both paddings = 444.
+        var svg = XDocument.Parse(SvgRenderer.Render(j));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var span = svg.Descendants(ns + "g").Single(g => g.Attribute("data-touchpoint")?.Value == "setup-call");
+        var box = span.Element(ns + "rect")!;
+        (box.Attribute("x")!.Value, box.Attribute("width")!.Value).ShouldBe(("398", "444"));
+        span.Elements(ns + "text").First().Value.ShouldBe("Setup call");
+        // Its only other text is the title of its detail card.
+        svg.Descendants(ns + "text").Count(t => t.Value == "Setup call" && t.Attribute("class")?.Value == "txt").ShouldBe(1);
+    }
+
+    [Fact]
     public void Written_yaml_reads_back_to_the_same_journey()
     {
         var j = Sample();

@@ -159,6 +159,101 @@ public sealed class SeedTranscriptionTests
     }
 
     [Fact]
+    public void The_customers_side_messages_and_timing_land_in_their_keys()
+    {
+        var j = Sample();
+
+        // Each stage's "Customer State ... Goal:" line, beside "Your Goal".
+        j.Stages.Select(s => s.CustomerGoal).ShouldBe(
+        [
+            "Find quality learning resources", "Evaluate quality and comprehensiveness", "Determine if investment is worth it",
+            "Quick, secure purchase", "Get up and running quickly, see ROI", "Master Restate, apply to real project", "Help others, give back",
+        ]);
+
+        // "Stranger → Visitor → Lead → Customer → Advocate" over "Unaware Interested Problem Success Evangelist".
+        j.CustomerStates.Select(c => (c.Name, c.Description)).ShouldBe(
+            [("Stranger", "Unaware"), ("Visitor", "Interested"), ("Lead", "Problem"), ("Customer", "Success"), ("Advocate", "Evangelist")]);
+
+        // "Optimization Opportunities: High-Impact Improvements", five for the whole journey, no longer inside stages.
+        j.Opportunities.Count.ShouldBe(5);
+        j.Opportunities.ShouldAllBe(o => o.Kind == OpportunityKind.Optimization && o.Priority == Level.High);
+        j.Opportunities[4].Text.ShouldBe("Stronger community: Can we increase engagement?");
+        StageNamed(j, "Success").Opportunities.ShouldBeEmpty();
+
+        // "Pros of Buying" are motivations, not thoughts.
+        var consideration = StageNamed(j, "Consideration");
+        consideration.Motivations.Count.ShouldBe(5);
+        consideration.Motivations[4].ShouldBe("Career investment ($99 vs salary bump)");
+        consideration.Thoughts.ShouldNotContain(t => t.StartsWith("Pro", StringComparison.Ordinal));
+
+        // "Email 4 (Day 10): Objection Handling" keeps its body; "Welcome Email (Sent within 5 minutes)".
+        var nurture = j.Sequences.Single(s => s.Id == "nurture");
+        nurture.Steps.ShouldAllBe(s => s.Then.Body != null);
+        nurture.Steps[3].Then.Body.ShouldNotBeNull().ShouldContain("Fair question. Here's my honest answer:");
+        var welcome = j.Sequences.Single(s => s.Id == "onboarding-emails").Steps[0];
+        (welcome.After?.Text, welcome.Offset).ShouldBe(("5m", TimeSpan.FromMinutes(5)));
+        j.Interventions.Single(i => i.Id == "refund-response").Then.Body.ShouldNotBeNull().ShouldContain("Refund processing now");
+
+        // "Channel Distribution: 40% - Google Search, 25% - GitHub, 20% - Social Media, 10% - Direct, 5% - Other".
+        StageNamed(j, "Awareness").Touchpoints.Where(t => t.Share is not null).Select(t => (t.Channel, t.Share))
+            .ShouldBe([("search", 0.40), ("GitHub", 0.25), ("social", 0.20), ("direct", 0.10), ("other", 0.05)]);
+
+        // "Email Newsletter (Weekly)"; "Weekly:" four things, "Monthly:" three.
+        var success = StageNamed(j, "Success");
+        var newsletter = success.Touchpoints.Single(t => t.Id == "weekly-newsletter");
+        newsletter.Cadence.ShouldBe("weekly");
+        newsletter.Content.ShouldNotBeNull().ShouldContain("Office hours: Friday 5 PM UTC");
+        success.Actions.Count(a => a.Cadence == "weekly").ShouldBe(4);
+        success.Actions.Count(a => a.Cadence == "monthly").ShouldBe(3);
+    }
+
+    [Theory]
+    [InlineData("html")]
+    [InlineData("svg")]
+    [InlineData("markdown")]
+    [InlineData("csv")]
+    [InlineData("json")]
+    public void Every_render_shows_the_customers_side_the_message_bodies_and_the_timing(string format)
+    {
+        var j = Sample();
+        var output = format switch
+        {
+            "html" => HtmlRenderer.Render(j),
+            "svg" => SvgRenderer.Render(j),
+            "markdown" => MarkdownRenderer.Render(j),
+            "csv" => CsvRenderer.Render(j),
+            _ => Strings(JsonDocument.Parse(JsonRenderer.Render(j)).RootElement),
+        };
+
+        string[] expected =
+        [
+            "Find quality learning", // Awareness's customer goal (the SVG header wraps after "learning")
+            "Stranger", "Evangelist", // the overview chain
+            "Stronger community", // a journey-wide opportunity
+            "Career investment", // a pro of buying
+            "Fair question.", // Email 4's body
+            "Refund processing now", // the refund response's body
+            "Office hours: Friday 5 PM UTC", // the newsletter's content
+        ];
+        foreach (var text in expected)
+        {
+            output.ShouldContain(text, customMessage: $"{format} lacks '{text}'");
+        }
+
+        // The welcome email five minutes after purchase, and the monthly office hours.
+        string[] timing = format switch
+        {
+            "html" or "svg" => ["after 5m", "↻ monthly"],
+            "json" => ["5m", "monthly"],
+            _ => ["after 5m", "Vote on new module topics (monthly)"],
+        };
+        foreach (var text in timing)
+        {
+            output.ShouldContain(text, customMessage: $"{format} lacks '{text}'");
+        }
+    }
+
+    [Fact]
     public void Html_and_svg_draw_the_emotion_curve_derived_from_the_documents_feelings()
     {
         var j = Sample();

@@ -23,11 +23,13 @@ internal static class JourneyGrid
 
         Lane("Description", s => [s.Description]);
         Lane("Goal", s => [s.Goal]);
+        Lane("Customer goal", s => [s.CustomerGoal]);
         Lane("Mindset", s => [s.Mindset]);
         Lane("Timeframe", s => [s.Timeframe]);
         Lane("Touchpoints", s => s.Touchpoints.Select(Touchpoint));
         Lane("Actions", s => s.Actions.Select(Action));
         Lane("Thoughts", s => s.Thoughts);
+        Lane("Motivations", s => s.Motivations);
         Lane("Emotion", s => [Emotion(s.Emotion)]);
         Lane("Pain points", s => s.PainPoints.Select(p => WithDetails(p.Text, Kebab(p.Severity))));
         Lane("Opportunities", s => s.Opportunities.Select(o => WithDetails(o.Text, Kebab(o.Type), Kebab(o.Kind), Kebab(o.Priority), Kebab(o.Status), o.Owner)));
@@ -88,7 +90,10 @@ internal static class JourneyGrid
     }
 
     private static string Touchpoint(Touchpoint t) =>
-        WithDetails(t.Name, t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : null);
+        WithDetails(t.Name, t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : null, t.Cadence, ShareOf(t.Share));
+
+    /// <summary>A touchpoint's share of the stage's customers, as "40% of customers".</summary>
+    public static string? ShareOf(double? share) => share is { } s ? $"{Target.FormatValue(s, TargetUnit.Percent)} of customers" : null;
 
     private static string Action(CustomerAction a)
     {
@@ -101,6 +106,11 @@ internal static class JourneyGrid
         if (a.Personas.Count > 0)
         {
             details.Add(string.Join(", ", a.Personas));
+        }
+
+        if (a.Cadence is { } cadence)
+        {
+            details.Add(cadence);
         }
 
         return details.Count == 0 ? a.Name : $"{a.Name} ({string.Join("; ", details)})";

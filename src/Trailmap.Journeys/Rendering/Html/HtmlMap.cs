@@ -23,24 +23,32 @@ internal static class HtmlMap
             return;
         }
 
+        var spans = TouchpointSpans.For(journey);
         foreach (var (start, count) in blocks)
         {
             var part = count == journey.Stages.Count ? journey : journey with { Stages = journey.Stages.Skip(start).Take(count).ToList() };
             // In print every block is a .map-block, which the PDF export measures to fit each on one page.
             html.Append(print ? "<div class=\"map-scroll map-block\">\n" : "<div class=\"map-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Journey map (scrolls sideways)\">\n")
                 .Append(blocks.Count == 1 ? "<div class=\"map\">\n" : "<div class=\"map cols-" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\">\n");
-            Grid(html, part, actuals, start);
+            Grid(html, part, actuals, start, spans);
             html.Append("</div>\n</div>\n");
         }
 
         html.Append("</section>\n");
     }
 
-    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep)
+    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep, IReadOnlyList<TouchpointSpan> spans)
     {
         StageRow(html, journey, actuals, firstStep);
-        foreach (var lane in Lanes(journey, actuals))
+        var spanning = spans.Select(s => s.Touchpoint.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var lane in Lanes(journey, actuals, spanning))
         {
+            if (lane.Name == "spans")
+            {
+                Spans(html, journey, spans, firstStep);
+                continue;
+            }
+
             if (lane.Name == "emotion")
             {
                 HtmlEmotionCurve.Write(html, journey, actuals);
@@ -70,15 +78,17 @@ internal static class HtmlMap
         html.Append("<div class=\"cell").Append(extraClass).Append("\" data-stage=\"").Append(E(stage.Id))
             .Append("\" data-lane=\"").Append(lane).Append("\">");
 
-    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals)
+    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals, HashSet<string> spanning)
     {
         var critical = journey.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
         var personas = journey.Personas.Select((p, i) => (p, i)).ToDictionary(x => x.p.Id, x => x);
-        yield return new("touchpoints", "Touchpoints", "Where we meet them", s => s.Touchpoints.Count > 0,
-            (h, s) => Touchpoints(h, s, critical));
+        yield return new("touchpoints", "Touchpoints", "Where we meet them", s => s.Touchpoints.Any(t => !spanning.Contains(t.Id)),
+            (h, s) => Touchpoints(h, s, critical, spanning));
+        yield return new("spans", "", "", _ => true, (_, _) => { });
         yield return new("actions", "Actions", "What they do", s => s.Actions.Count > 0,
             (h, s) => Actions(h, s, journey.EmotionScale, personas));
         yield return new("thoughts", "Thoughts", "What they think", s => s.Thoughts.Count > 0, Thoughts);
+        yield return new("motivations", "Motivations", "What pulls them forward", s => s.Motivations.Count > 0, Motivations);
         yield return new("emotion", "Emotion", "", _ => true, (_, _) => { });
         yield return new("pain-points", "Pain points", "What gets in the way", s => s.PainPoints.Count > 0, PainPoints);
         yield return new("opportunities", "Opportunities", "What we will change", s => s.Opportunities.Count > 0, Opportunities);
@@ -135,6 +145,8 @@ internal static class HtmlMap
                 html.Append("<p class=\"goal\"><span class=\"k\">Goal</span> ").Append(E(goal)).Append("</p>\n");
             }
 
+            CustomerGoal(html, stage);
+
             if (stage.Description is { } description)
             {
                 html.Append("<p class=\"stage-desc\">").Append(E(description)).Append("</p>\n");
@@ -156,36 +168,87 @@ internal static class HtmlMap
         html.Append("</div>\n");
     }
 
-    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical)
+    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical, HashSet<string> spanning)
     {
         html.Append("<ul class=\"items\">");
-        foreach (var t in stage.Touchpoints)
+        foreach (var t in stage.Touchpoints.Where(t => !spanning.Contains(t.Id)))
         {
-            var layer = t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage";
-            html.Append("<li class=\"item touchpoint ").Append(layer).Append("\"><span class=\"item-title\">").Append(E(t.Name)).Append("</span>")
-                .Append("<span class=\"chips\">");
-            if (t.Channel is { } channel)
-            {
-                html.Append("<span class=\"chip channel\">").Append(E(channel)).Append("</span>");
-            }
-
-            html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
-            if (critical.TryGetValue(t.Id, out var c))
-            {
-                html.Append("<span class=\"chip critical\" title=\"").Append(E(c.Why ?? "Critical touchpoint"))
-                    .Append("\">critical #").Append(c.Rank).Append("</span>");
-            }
-
-            html.Append("</span>");
-            if (t.Owner is { } owner)
-            {
-                html.Append("<span class=\"owner\">").Append(E(owner)).Append("</span>");
-            }
-
+            html.Append("<li class=\"item touchpoint ");
+            TouchpointItem(html, t, critical);
             html.Append("</li>");
         }
 
         html.Append("</ul>");
+    }
+
+    /// <summary>
+    /// The touchpoints that span stages, in a lane of their own: each drawn once across its columns. The lane is one
+    /// cell over every stage column holding a grid of the same columns; gaps before and after a touchpoint keep it
+    /// in its columns, one touchpoint a row. In a printed block only the block's part of a span is drawn.
+    /// </summary>
+    private static void Spans(StringBuilder html, Journey block, IReadOnlyList<TouchpointSpan> spans, int firstStep)
+    {
+        var count = block.Stages.Count;
+        var rows = spans.Select(s => (Span: s, Part: s.Within(firstStep, count))).Where(x => x.Part is not null).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var critical = block.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
+        html.Append("<div class=\"lane lane-spans\">\n<div class=\"lane-label\"><span class=\"lane-name\">Across stages</span>")
+            .Append("<span class=\"lane-hint\">Touchpoints that span stages</span></div>\n")
+            .Append("<div class=\"cell span-cell\" data-lane=\"spans\"><div class=\"spans cols-").Append(Num(count)).Append("\">");
+        foreach (var (span, part) in rows)
+        {
+            var (from, width) = part!.Value;
+            Gap(from);
+            html.Append("<div class=\"item touchpoint spanning span-").Append(Num(width)).Append(' ');
+            TouchpointItem(html, span.Touchpoint, critical, $" data-touchpoint=\"{E(span.Touchpoint.Id)}\" data-first=\"{E(span.FirstStage)}\" data-last=\"{E(span.LastStage)}\"");
+            html.Append("</div>");
+            Gap(count - from - width);
+        }
+
+        html.Append("</div></div>\n</div>\n");
+
+        void Gap(int columns)
+        {
+            if (columns > 0)
+            {
+                html.Append("<div class=\"span-gap span-").Append(Num(columns)).Append("\" aria-hidden=\"true\"></div>");
+            }
+        }
+    }
+
+    /// <summary>A touchpoint's item from its layer class on: its title, chips and owner (the caller opens and closes the element).</summary>
+    private static void TouchpointItem(StringBuilder html, Touchpoint t, Dictionary<string, CriticalTouchpoint> critical, string attributes = "")
+    {
+        var layer = t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage";
+        html.Append(layer).Append('"').Append(attributes).Append("><span class=\"item-title\">").Append(E(t.Name)).Append("</span>")
+            .Append("<span class=\"chips\">");
+        if (t.Channel is { } channel)
+        {
+            html.Append("<span class=\"chip channel\">").Append(E(channel)).Append("</span>");
+        }
+
+        html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
+        CadenceChip(html, t.Cadence);
+        if (JourneyGrid.ShareOf(t.Share) is { } share)
+        {
+            html.Append("<span class=\"chip share\">").Append(E(share)).Append("</span>");
+        }
+
+        if (critical.TryGetValue(t.Id, out var c))
+        {
+            html.Append("<span class=\"chip critical\" title=\"").Append(E(c.Why ?? "Critical touchpoint"))
+                .Append("\">critical #").Append(c.Rank).Append("</span>");
+        }
+
+        html.Append("</span>");
+        if (t.Owner is { } owner)
+        {
+            html.Append("<span class=\"owner\">").Append(E(owner)).Append("</span>");
+        }
     }
 
     private static void Actions(StringBuilder html, Stage stage, EmotionScale scale, Dictionary<string, (Persona Persona, int Index)> personas)
@@ -194,9 +257,10 @@ internal static class HtmlMap
         foreach (var a in stage.Actions)
         {
             html.Append("<li class=\"item action\"><span class=\"item-title\">").Append(E(a.Name)).Append("</span>");
-            if (a.Score is not null || a.Personas.Count > 0)
+            if (a.Score is not null || a.Personas.Count > 0 || a.Cadence is not null)
             {
                 html.Append("<span class=\"chips\">");
+                CadenceChip(html, a.Cadence);
                 if (a.Score is { } score)
                 {
                     html.Append("<span class=\"score-pill ").Append(ScoreBand(scale, score)).Append("\" title=\"Score ")
@@ -232,6 +296,34 @@ internal static class HtmlMap
         foreach (var thought in stage.Thoughts)
         {
             html.Append("<p class=\"thought\">").Append(E(thought)).Append("</p>");
+        }
+    }
+
+    /// <summary>What the customer wants in the stage, under the team's goal and marked apart from it.</summary>
+    private static void CustomerGoal(StringBuilder html, Stage stage)
+    {
+        if (stage.CustomerGoal is { } goal)
+        {
+            html.Append("<p class=\"goal customer-goal\"><span class=\"k\">Customer goal</span> ").Append(E(goal)).Append("</p>\n");
+        }
+    }
+
+    private static void Motivations(StringBuilder html, Stage stage)
+    {
+        html.Append("<ul class=\"items\">");
+        foreach (var motivation in stage.Motivations)
+        {
+            html.Append("<li class=\"item motivation\"><span class=\"item-title\">").Append(E(motivation)).Append("</span></li>");
+        }
+
+        html.Append("</ul>");
+    }
+
+    private static void CadenceChip(StringBuilder html, string? cadence)
+    {
+        if (cadence is not null)
+        {
+            html.Append("<span class=\"chip cadence\" title=\"Recurs ").Append(E(cadence)).Append("\">↻ ").Append(E(cadence)).Append("</span>");
         }
     }
 

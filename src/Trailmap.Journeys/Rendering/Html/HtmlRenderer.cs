@@ -25,7 +25,7 @@ public static class HtmlRenderer
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"generator\" content=\"Trailmap\">\n")
             .Append("<title>").Append(E(journey.Title)).Append(" · Journey map</title>\n")
-            .Append("<style>\n").Append(HtmlStyles.Css(journey.Stages.Count, blocks.Select(b => b.Count))).Append("</style>\n</head>\n<body>\n")
+            .Append("<style>\n").Append(HtmlStyles.Css(journey.Stages.Count, blocks.Select(b => b.Count), spans: TouchpointSpans.For(journey).Count > 0)).Append("</style>\n</head>\n<body>\n")
             .Append("<main class=\"page\">\n");
         Header(html, journey, actuals);
         // On paper the map leads: personas first would push its first block to a new page and leave this one half empty.

@@ -210,9 +210,9 @@ internal static class HtmlSections
             Row(html, "Holdout", s.Holdout is { } h ? Target.FormatValue(h, TargetUnit.Percent) : null);
             Row(html, "Lift", actuals?.ForIntervention(s.Id)?.Summary());
             html.Append("</dl>\n<ol class=\"steps\">");
-            foreach (var step in s.Steps.OrderBy(st => st.Day))
+            foreach (var step in s.Steps.OrderBy(st => st.Offset))
             {
-                html.Append("<li><span class=\"day\">Day ").Append(step.Day).Append("</span><span class=\"what\">").Append(E(step.Then.ToString())).Append("</span></li>");
+                html.Append("<li><span class=\"day\">").Append(E(step.When)).Append("</span><span class=\"what\">").Append(E(step.Then.ToString())).Append("</span></li>");
             }
 
             html.Append("</ol>\n</article>\n");

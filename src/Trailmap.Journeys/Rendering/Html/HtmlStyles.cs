@@ -8,7 +8,7 @@ internal static class HtmlStyles
     /// <summary>How many persona colours the palette has; personas beyond that reuse them in order.</summary>
     public const int Tones = 6;
 
-    public static string Css(int stages, IEnumerable<int> blockSizes)
+    public static string Css(int stages, IEnumerable<int> blockSizes, bool spans = false)
     {
         var css = new System.Text.StringBuilder(Base)
             .Append(CultureInfo.InvariantCulture, $".map {{ grid-template-columns: 176px repeat({Math.Max(stages, 1)}, minmax(236px, 1fr)); }}\n")
@@ -18,6 +18,32 @@ internal static class HtmlStyles
         {
             css.Append(CultureInfo.InvariantCulture, $".map.cols-{size} {{ grid-template-columns: 176px repeat({size}, minmax(236px, 1fr)); }}\n")
                 .Append(CultureInfo.InvariantCulture, $"@media print {{ .map.cols-{size} {{ grid-template-columns: {HtmlPrint.LabelWidth}px repeat({size}, minmax(0, 1fr)); }} }}\n");
+        }
+
+        return (spans ? css.Append(SpanCss(stages, blockSizes)) : css).ToString();
+    }
+
+    /// <summary>
+    /// The lane of touchpoints that span stages: one cell over all stage columns holding a grid of as many equal
+    /// columns (the map's columns are equal too, so they line up), where a touchpoint or a gap spans k of them.
+    /// </summary>
+    private static string SpanCss(int stages, IEnumerable<int> blockSizes)
+    {
+        var css = new System.Text.StringBuilder("""
+            .span-cell { grid-column: 2 / -1; padding: 12px 0; }
+            .spans { display: grid; row-gap: 8px; }
+            .spans .item { margin: 0 12px; min-width: 0; }
+            .item.spanning { background: #f3f5ff; border-color: #c9cff5; }
+
+            """);
+        foreach (var size in blockSizes.Append(stages).Distinct().Where(s => s > 0))
+        {
+            css.Append(CultureInfo.InvariantCulture, $".spans.cols-{size} {{ grid-template-columns: repeat({size}, minmax(0, 1fr)); }}\n");
+        }
+
+        for (var k = 1; k <= stages; k++)
+        {
+            css.Append(CultureInfo.InvariantCulture, $".span-{k} {{ grid-column: span {k}; }}\n");
         }
 
         return css.ToString();
@@ -127,6 +153,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .chip.layer-frontstage { background: #e6f4f1; color: #146c61; }
 .chip.layer-backstage { background: #ecebf5; color: #5a5680; }
 .chip.channel { background: var(--accent-soft); color: #3a44a8; }
+.chip.cadence { background: #e6f4ef; color: #1d6b50; }
 .chip.critical { background: #fff3d6; color: #8a5a00; }
 .chip.critical::before { content: "★ "; }
 .score-pill { font-size: 12px; font-weight: 700; border-radius: 6px; padding: 1px 7px; font-variant-numeric: tabular-nums; }
@@ -222,6 +249,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .kv div { display: contents; }
 .kv dt { color: var(--ink-3); font-weight: 600; }
 .kv dd { margin: 0; overflow-wrap: anywhere; }
+.structure.messages dd, .structure.touchpoint-details dd { white-space: pre-line; }
 .timeline { position: relative; padding-left: 20px; }
 .timeline::before { content: ""; position: absolute; left: 6px; top: 6px; bottom: 6px; width: 2px; background: var(--line); }
 .timeline li { position: relative; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; padding: 6px 0 10px; break-inside: avoid; }

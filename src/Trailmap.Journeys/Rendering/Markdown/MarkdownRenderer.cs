@@ -313,11 +313,12 @@ public static class MarkdownRenderer
             md.Append('\n');
             if (s.Steps.Count > 0)
             {
+                // A step written with 'after' (5m) reads "after 5m"; a whole-day step keeps its bare day number.
                 Row(md, ["Day", "Action"]);
                 Separator(md, 2);
                 foreach (var step in s.Steps)
                 {
-                    Row(md, [step.Day.ToString(CultureInfo.InvariantCulture), E(Action(step.Then))]);
+                    Row(md, [step.After is { } after ? E($"after {after.Text}") : step.Day.ToString(CultureInfo.InvariantCulture), E(Action(step.Then))]);
                 }
 
                 md.Append('\n');

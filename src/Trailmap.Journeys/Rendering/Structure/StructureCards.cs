@@ -7,7 +7,10 @@ namespace Trailmap.Journeys.Rendering;
 /// <summary>One labelled value of a card, plain unescaped text; each renderer escapes it for its format.</summary>
 internal sealed record CardRow(string Label, string Value);
 
-/// <summary>A card below the map: a touchpoint in detail, a trigger, a program, an activation path, a cohort or a roadmap item.</summary>
+/// <summary>
+/// A card below the map: a customer state, a journey-wide opportunity, a touchpoint in detail, a trigger, a program,
+/// an activation path, a cohort, a roadmap item or a message's full text.
+/// </summary>
 internal sealed record Card(string Id, string Title, IReadOnlyList<CardRow> Rows);
 
 /// <summary>A titled group of cards; <see cref="Css"/> names it in HTML and SVG.</summary>
@@ -15,8 +18,9 @@ internal sealed record CardSection(string Css, string Title, IReadOnlyList<Card>
 
 /// <summary>
 /// The journey-wide parts as titled cards, the one shape every render shares so they all show the same fields:
-/// touchpoints with their goal, current and ideal state and fix (critical ones first, by rank), triggers, programs,
-/// activation paths, cohort targets and the roadmap.
+/// the customer states, journey-wide opportunities, touchpoints with their goal, current and ideal state, fix,
+/// cadence and content (critical ones first, by rank), triggers, programs, activation paths, cohort targets, the
+/// roadmap, and the messages whose full text is written (interventions' and sequence steps' bodies).
 /// </summary>
 internal static class StructureCards
 {
@@ -24,7 +28,8 @@ internal static class StructureCards
     {
         var stageNames = journey.Stages.GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.First().Name);
         var kpiNames = journey.AllMetrics().GroupBy(m => m.Id).ToDictionary(g => g.Key, g => g.First().Name);
-        var opportunities = journey.Stages.SelectMany(s => s.Opportunities).GroupBy(o => o.Id).ToDictionary(g => g.Key, g => g.First().Text);
+        var opportunities = journey.AllOpportunities().GroupBy(o => o.Id).ToDictionary(g => g.Key, g => g.First().Text);
+        var pains = journey.Stages.SelectMany(s => s.PainPoints).GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.First().Text);
         string Names(IEnumerable<string> ids, Dictionary<string, string> names) => string.Join("; ", ids.Select(i => names.GetValueOrDefault(i, i)));
         static string? Kebab<T>(T? v)
             where T : struct, Enum => v is { } x ? EnumNames.Kebab(x.ToString()) : null;
@@ -42,12 +47,24 @@ internal static class StructureCards
         static List<CardRow> Rows(params (string Label, string? Value)[] rows) =>
             [.. rows.Where(r => !string.IsNullOrWhiteSpace(r.Value)).Select(r => new CardRow(r.Label, r.Value!))];
 
+        Section("customer-states", "Customer states", journey.CustomerStates.Select(c => new Card(c.Id, c.Name, Rows(
+            ("State", c.Description),
+            ("Stages", Names(c.Stages, stageNames))))));
+        Section("journey-opportunities", "Journey-wide opportunities", journey.Opportunities.Select(o => new Card(o.Id, o.Text, Rows(
+            ("Kind", Kebab(o.Kind)),
+            ("Type", Kebab(o.Type)),
+            ("Priority", Kebab(o.Priority)),
+            ("Status", Kebab(o.Status)?.Replace('-', ' ')),
+            ("Owner", o.Owner),
+            ("Addresses", Names(o.Addresses, pains))))));
+
         var critical = journey.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
         var detailed = journey.Stages
             .SelectMany(s => s.Touchpoints.Select(t => (Stage: s, Touchpoint: t)))
             // A critical touchpoint with nothing more than its rank is already in the critical list; a card adds nothing.
             .Where(x => x.Touchpoint.Goal is not null || x.Touchpoint.Current is not null
-                || x.Touchpoint.Ideal is not null || x.Touchpoint.Fix is not null || x.Touchpoint.Stages.Count > 0)
+                || x.Touchpoint.Ideal is not null || x.Touchpoint.Fix is not null || x.Touchpoint.Stages.Count > 0
+                || x.Touchpoint.Cadence is not null || x.Touchpoint.Content is not null)
             .OrderBy(x => critical.TryGetValue(x.Touchpoint.Id, out var c) ? c.Rank : int.MaxValue)
             .ToList();
         Section("touchpoint-details", "Touchpoints in detail", detailed.Select(x =>
@@ -64,7 +81,9 @@ internal static class StructureCards
                 ("Goal", t.Goal),
                 ("Current", t.Current),
                 ("Ideal", t.Ideal),
-                ("Fix", t.Fix)));
+                ("Fix", t.Fix),
+                ("Cadence", t.Cadence),
+                ("Content", t.Content)));
         }));
         Section("triggers", "Triggers", journey.Triggers.Select(t => new Card(t.Id, t.Name, Rows(
             ("Kind", Kebab<TriggerKind>(t.Kind)),
@@ -95,6 +114,41 @@ internal static class StructureCards
             ("Status", Kebab(r.Status)?.Replace('-', ' ')),
             ("Opportunities", Names(r.Opportunities, opportunities)),
             ("KPIs", Names(r.Kpis, kpiNames))))));
+        Section("messages", "Messages", Messages(journey, stageNames));
         return sections;
     }
+
+    /// <summary>Each intervention's and sequence step's message whose full text is written, in file order.</summary>
+    private static IEnumerable<Card> Messages(Journey journey, Dictionary<string, string> stageNames)
+    {
+        string? StageName(string? id) => id is null ? null : stageNames.GetValueOrDefault(id, id);
+        foreach (var i in journey.Interventions.Where(i => i.Then.Body is not null))
+        {
+            yield return Message(i.Id, i.Name, i.Then, $"intervention {i.Name}", $"when {i.When}", StageName(i.Stage));
+        }
+
+        foreach (var s in journey.Sequences)
+        {
+            for (var k = 0; k < s.Steps.Count; k++)
+            {
+                var step = s.Steps[k];
+                if (step.Then.Body is not null)
+                {
+                    var id = $"{s.Id}-step-{(k + 1).ToString(CultureInfo.InvariantCulture)}";
+                    yield return Message(id, s.Name, step.Then, $"sequence {s.Name}, step {(k + 1).ToString(CultureInfo.InvariantCulture)}", step.When, StageName(s.Stage));
+                }
+            }
+        }
+    }
+
+    private static Card Message(string id, string fallbackTitle, InterventionAction a, string sentBy, string when, string? stage) =>
+        new(id, a.Subject ?? a.Message ?? fallbackTitle, [.. new (string Label, string? Value)[]
+        {
+            ("Sent by", sentBy),
+            ("When", when),
+            ("Stage", stage),
+            ("Channel", EnumNames.Kebab(a.Channel.ToString())),
+            ("Subject", a.Subject),
+            ("Body", a.Body),
+        }.Where(r => !string.IsNullOrWhiteSpace(r.Value)).Select(r => new CardRow(r.Label, r.Value!))]);
 }

@@ -17,6 +17,8 @@ internal static class SvgCards
     private const int TitleLineHeight = 17;
     private const int RowLineHeight = 15;
     private const int MaxLinesPerRow = 8;
+    /// <summary>Lines for a text written over several lines (a message body), which a card shows nearly whole.</summary>
+    private const int MaxLinesPerText = 40;
     private const double CharWidth = 6.6;
 
     private static int Chars => (int)((CardWidth - (2 * Padding)) / CharWidth);
@@ -65,7 +67,22 @@ internal static class SvgCards
         foreach (var row in card.Rows)
         {
             body.Add(("card-label", row.Label));
-            body.AddRange(TextWrap.Wrap(row.Value, Chars, MaxLinesPerRow).Select(l => ("card-text", l)));
+            // A message body or a touchpoint's content keeps its own line breaks, each line wrapped on its own.
+            var paragraphs = row.Value.Split('\n');
+            var budget = paragraphs.Length > 1 ? MaxLinesPerText : MaxLinesPerRow;
+            var lines = new List<string>();
+            foreach (var paragraph in paragraphs.Select(p => p.TrimEnd('\r')))
+            {
+                if (lines.Count >= budget)
+                {
+                    lines[^1] = TextWrap.Truncate(lines[^1] + " " + paragraph, Chars);
+                    break;
+                }
+
+                lines.AddRange(paragraph.Trim().Length == 0 ? [""] : TextWrap.Wrap(paragraph, Chars, budget - lines.Count));
+            }
+
+            body.AddRange(lines.Select(l => ("card-text", l)));
         }
 
         return (TextWrap.Wrap(card.Title, (int)(Chars * 0.9), 3), body);

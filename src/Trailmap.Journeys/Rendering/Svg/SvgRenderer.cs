@@ -59,6 +59,13 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     private int headerHeight = StageHeaderHeight;
     private readonly EmotionScale scale = journey.EmotionScale;
 
+    /// <summary>Touchpoints written with 'stages': each drawn once across its columns, in a lane of its own.</summary>
+    private readonly IReadOnlyList<TouchpointSpan> spans = TouchpointSpans.For(journey);
+    private readonly HashSet<string> spanning = [.. TouchpointSpans.For(journey).Select(s => s.Touchpoint.Id)];
+
+    /// <summary>One spanning touchpoint: a box with its name and one meta line, and the gap to the next.</summary>
+    private const int SpanRowHeight = (2 * LineHeight) + 10 + ItemGap;
+
     private int Columns => Math.Max(journey.Stages.Count, 1);
 
     public static double StageCentre(int index) => Margin + LabelWidth + (index * ColumnWidth) + (ColumnWidth / 2.0);
@@ -71,14 +78,23 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         var series = EmotionSeries.For(journey, actuals);
         var hasEmotion = series.Count > 0 || journey.Stages.Any(s => s.Emotion?.Feelings.Count > 0);
 
-        // The emotion lane follows thoughts (the order of the HTML page); it has a fixed height for the curve.
+        // The emotion lane follows thoughts and motivations (the order of the HTML page); it has a fixed height for the curve.
         const string Emotion = "emotion";
         var order = lanes.Select(l => l.Name).ToList();
         if (hasEmotion)
         {
-            var after = order.FindLastIndex(n => n is "touchpoints" or "actions" or "thoughts");
+            var after = order.FindLastIndex(n => n is "touchpoints" or "actions" or "thoughts" or "motivations");
             order.Insert(after + 1, Emotion);
         }
+
+        const string Spans = "spans";
+        if (spans.Count > 0)
+        {
+            order.Insert(order.IndexOf("touchpoints") + 1, Spans);
+        }
+
+        var spansTop = -1;
+        var spansHeight = (2 * CellPadding) + (spans.Count * SpanRowHeight) - ItemGap;
 
         var mapTop = Margin + TitleHeight;
         headerHeight = journey.Stages.Count == 0 ? StageHeaderHeight
@@ -94,6 +110,13 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             {
                 emotionTop = y;
                 y += emotionHeight;
+                continue;
+            }
+
+            if (name == Spans)
+            {
+                spansTop = y;
+                y += spansHeight;
                 continue;
             }
 
@@ -126,6 +149,11 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
             }
         }
 
+        if (spansTop >= 0)
+        {
+            SpanLane(spansTop, spansHeight, width);
+        }
+
         if (emotionTop >= 0)
         {
             LaneBand("Emotion", emotionTop, emotionHeight, width, Emotion);
@@ -143,14 +171,15 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     private IEnumerable<(string Name, string Label, Func<Stage, IReadOnlyList<Item>> Items)> Lanes()
     {
         var personas = journey.Personas.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => Html.ShortName(g.First().Name));
-        yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Select(t => new Item(
-            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner), "meta", 2)],
+        yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Where(t => !spanning.Contains(t.Id)).Select(t => new Item(
+            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), JourneyGrid.ShareOf(t.Share)), "meta", 2)],
             Marker: t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage")).ToList());
         yield return ("actions", "Actions", s => s.Actions.Select(a => new Item(
             [new(a.Name, "txt"), new(Join(a.Score is { } sc ? $"score {Html.Num(sc)}/{scale.Max}" : null,
-                string.Join(", ", a.Personas.Select(p => personas.GetValueOrDefault(p, p)))), "meta", 2)],
+                string.Join(", ", a.Personas.Select(p => personas.GetValueOrDefault(p, p))), Recurs(a.Cadence)), "meta", 2)],
             Marker: a.Score is { } score ? "score-" + HtmlMap.ScoreBand(scale, score) : null)).ToList());
         yield return ("thoughts", "Thoughts", s => s.Thoughts.Select(t => new Item([new($"“{t}”", "thought", 4)])).ToList());
+        yield return ("motivations", "Motivations", s => s.Motivations.Select(m => new Item([new(m, "txt", 4)], Marker: "motivation")).ToList());
         yield return ("pain-points", "Pain points", s => s.PainPoints.Select(p => new Item(
             [new(p.Text, "txt", 4), new(p.Severity is { } sev ? $"{Html.Kebab(sev)} severity" : "severity unrated", "meta", 1)],
             Marker: "sev-" + (p.Severity is { } v ? Html.Kebab(v) : "unrated"))).ToList());
@@ -168,6 +197,31 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
              new(m.Impact ?? "", "meta", 3)], Badge: "moment")).ToList());
         yield return ("entry", "Entry", s => s.Entry is { } e ? [new Item([new(e.ToString(), "code", 3)])] : []);
     }
+
+    /// <summary>The lane of touchpoints that span stages: one box a row, from its first stage's column to its last's.</summary>
+    private void SpanLane(int top, int height, int width)
+    {
+        LaneBand("Across stages", top, height, width, "spans");
+        for (var r = 0; r < spans.Count; r++)
+        {
+            var (t, first, last) = (spans[r].Touchpoint, spans[r].First, spans[r].Last);
+            var x = Margin + LabelWidth + (first * ColumnWidth) + CellPadding;
+            var w = ((last - first + 1) * ColumnWidth) - (2 * CellPadding);
+            var y = top + CellPadding + (r * SpanRowHeight);
+            var chars = (int)((w - 20) / CharWidth);
+            svg.Append("<g class=\"span\" data-touchpoint=\"").Append(X(t.Id)).Append("\" data-first=\"").Append(X(spans[r].FirstStage))
+                .Append("\" data-last=\"").Append(X(spans[r].LastStage)).Append("\">")
+                .Append("<rect class=\"span-box\" x=\"").Append(x).Append("\" y=\"").Append(y).Append("\" width=\"").Append(w)
+                .Append("\" height=\"").Append(SpanRowHeight - ItemGap).Append("\" rx=\"8\"/>")
+                .Append("<text class=\"txt\" x=\"").Append(x + 10).Append("\" y=\"").Append(y + LineHeight + 1).Append("\">")
+                .Append(X(TextWrap.Truncate(t.Name, chars))).Append("</text>")
+                .Append("<text class=\"meta\" x=\"").Append(x + 10).Append("\" y=\"").Append(y + (2 * LineHeight) + 3).Append("\">")
+                .Append(X(TextWrap.Truncate(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence)), (int)((w - 20) / SmallCharWidth))))
+                .Append("</text></g>\n");
+        }
+    }
+
+    private static string? Recurs(string? cadence) => cadence is null ? null : $"↻ {cadence}";
 
     private static string Join(params string?[] parts) => string.Join(" · ", parts.Where(p => !string.IsNullOrWhiteSpace(p)));
 
@@ -312,9 +366,13 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         }
     }
 
-    /// <summary>The header's text under the stage name: its goal (or mindset) in two lines, then its description in up to four.</summary>
+    /// <summary>
+    /// The header's text under the stage name: its goal (or mindset) in two lines, the customer's goal beside it in
+    /// two, then its description in up to four.
+    /// </summary>
     private static List<(string Text, string Css)> HeaderLines(Stage stage) =>
         TextWrap.Wrap(stage.Goal ?? stage.Mindset ?? "", HeaderTextChars, 2).Select(l => (l, "goal"))
+            .Concat(TextWrap.Wrap(stage.CustomerGoal is { } c ? $"Customer: {c}" : "", HeaderTextChars, 2).Select(l => (l, "customer-goal")))
             .Concat(TextWrap.Wrap(stage.Description ?? "", HeaderTextChars, 4).Select(l => (l, "desc")))
             .ToList();
 
@@ -453,6 +511,7 @@ text { font-family: "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Robo
 .stage-name { font-size: 16px; font-weight: 700; }
 .goal { font-size: 12px; fill: #4a5468; }
 .desc { font-size: 12px; fill: #7a8499; }
+.customer-goal { font-size: 12px; font-style: italic; fill: #1d6b50; }
 .feelings { font-size: 12px; font-weight: 600; fill: #4a5468; }
 .funnel { font-size: 12px; font-weight: 700; fill: #1e2433; }
 .txt { font-weight: 500; }
@@ -470,6 +529,8 @@ text { font-family: "Trailmap Emoji", system-ui, -apple-system, "Segoe UI", Robo
 .marker.score-high { fill: #177245; }
 .marker.sev-low { fill: #9aa3b5; }
 .marker.opportunity { fill: #1a9a8a; }
+.marker.motivation { fill: #3a44a8; }
+.span-box { fill: #f3f5ff; stroke: #c9cff5; stroke-width: 1; }
 .badge { stroke-width: 1; }
 .badge.target { fill: #f6f7fb; stroke: #e4e7ee; }
 .badge.met { fill: #e3f5ea; stroke: #b6e2c6; }

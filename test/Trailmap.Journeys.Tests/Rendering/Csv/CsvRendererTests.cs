@@ -58,10 +58,12 @@ public class CsvRendererTests
         lines[0].ShouldBe("lane,\"'=Start, \"\"now\"\"\",End");
         lines[1].ShouldBe("Description,,");
         lines[2].ShouldBe("Goal,'-minus,");
-        lines[5].ShouldBe("Touchpoints,,");
-        lines[6].ShouldBe("Actions,\"Reads, thinks\nSays \"\"ok\"\" (score 4)\",");
-        lines[7].ShouldBe("Thoughts,,\"'@me\nfine\"");
-        lines.Length.ShouldBe(15); // header + 13 lanes + the empty string after the last CRLF
+        lines[3].ShouldBe("Customer goal,,");
+        lines[6].ShouldBe("Touchpoints,,");
+        lines[7].ShouldBe("Actions,\"Reads, thinks\nSays \"\"ok\"\" (score 4)\",");
+        lines[8].ShouldBe("Thoughts,,\"'@me\nfine\"");
+        lines[9].ShouldBe("Motivations,,");
+        lines.Length.ShouldBe(17); // header + 15 lanes + the empty string after the last CRLF
         lines[^1].ShouldBe("");
     }
 }
