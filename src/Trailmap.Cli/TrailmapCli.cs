@@ -30,7 +30,7 @@ public static class TrailmapCli
         root.Subcommands.Add(AnalyzeCommand.Create(terminal, time));
         root.Subcommands.Add(BacktestCommand.Create(terminal));
         root.Subcommands.Add(DiscoverCommand.Create(terminal));
-        root.Subcommands.Add(DraftCommand.Create(terminal));
+        root.Subcommands.Add(DraftCommand.Create(terminal, time));
         root.Subcommands.Add(SuggestCommand.Create(terminal));
         root.Subcommands.Add(AutomateCommand.Create(terminal, time));
         root.Subcommands.Add(DemoCommand.Create(terminal, time));

@@ -17,14 +17,15 @@ public sealed class BacktestCommandTests : IDisposable
         """;
 
     // No login for 3 days: u1's spell from the Jan 2 login ends Jan 5 09:00 (next login Jan 10), the one from Jan 10
-    // ends Jan 13 09:00; u2 counts from its signup: Jan 6 12:00. The welcome step goes at each signup.
+    // ends Jan 13 09:00; u2 counts from its signup: Jan 6 12:00. The welcome step goes at each signup, by email, and
+    // neither customer has an email trait: those firings are unreachable, not messaged. The nudge is in-app: it reaches everyone.
     private const string Journey = """
         id: reengage
         title: Re-engagement
         stages:
           - { id: signup, name: Sign up, entry: Signed Up, kpis: [{ id: k, name: K, type: count, event: Signed Up, target: ">= 1" }] }
         interventions:
-          - { id: no-login-3d, name: Nudge, when: { no_event: Logged In, for: 3d }, then: { channel: email, subject: Back? } }
+          - { id: no-login-3d, name: Nudge, when: { no_event: Logged In, for: 3d }, then: { channel: in-app, message: Back? } }
         sequences:
           - id: welcome
             name: Welcome
@@ -58,14 +59,15 @@ public sealed class BacktestCommandTests : IDisposable
         run.ExitCode.ShouldBe(0, run.ToString());
         using var doc = JsonDocument.Parse(run.Out);
         var rows = doc.RootElement.GetProperty("rows").EnumerateArray()
-            .Select(r => (r.GetProperty("day").GetString(), r.GetProperty("rule").GetString(), r.GetProperty("triggered").GetInt32(), r.GetProperty("messaged").GetInt32()))
+            .Select(r => (r.GetProperty("day").GetString(), r.GetProperty("rule").GetString(), r.GetProperty("triggered").GetInt32(),
+                r.GetProperty("messaged").GetInt32(), r.GetProperty("unreachable").GetInt32()))
             .ToList();
         rows.ShouldBe(
         [
-            ("2026-01-01", "welcome", 1, 1),
-            ("2026-01-03", "welcome", 1, 1),
-            ("2026-01-05", "no-login-3d", 1, 1),
-            ("2026-01-06", "no-login-3d", 1, 1),
+            ("2026-01-01", "welcome", 1, 0, 1),
+            ("2026-01-03", "welcome", 1, 0, 1),
+            ("2026-01-05", "no-login-3d", 1, 1, 0),
+            ("2026-01-06", "no-login-3d", 1, 1, 0),
         ]);
         doc.RootElement.GetProperty("customers").GetInt64().ShouldBe(2);
         doc.RootElement.GetProperty("totals").EnumerateArray().Sum(t => t.GetProperty("triggered").GetInt32()).ShouldBe(4);
@@ -81,10 +83,10 @@ public sealed class BacktestCommandTests : IDisposable
 
         run.ExitCode.ShouldBe(0, run.ToString());
         run.Out.ReplaceLineEndings("\n").ShouldBe("""
-            day,rule,step,triggered,held_out,messaged,delayed,capped
-            2026-01-05,no-login-3d,,1,0,1,0,0
-            2026-01-06,no-login-3d,,1,0,1,0,0
-            2026-01-13,no-login-3d,,1,0,1,0,0
+            day,rule,step,triggered,held_out,messaged,delayed,capped,unreachable
+            2026-01-05,no-login-3d,,1,0,1,0,0,0
+            2026-01-06,no-login-3d,,1,0,1,0,0,0
+            2026-01-13,no-login-3d,,1,0,1,0,0,0
 
             """);
     }
@@ -100,6 +102,8 @@ public sealed class BacktestCommandTests : IDisposable
         run.Out.ShouldContain("no-login-3d");
         run.Out.ShouldContain("total");
         run.Out.ShouldContain("nothing was sent");
+        // The two email welcomes have no address to go to.
+        run.Out.ShouldContain("2 planned messages had no address on their channel");
     }
 
     [Theory]

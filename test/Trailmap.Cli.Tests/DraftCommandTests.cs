@@ -128,6 +128,30 @@ public sealed class DraftCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bad_survey_or_a_broken_journey_to_extend_stops_before_the_model_is_asked()
+    {
+        await using var server = ScriptedChatServer.Start();
+        var brief = await BriefAsync("A project tool for small agencies.");
+        var survey = PathOf("survey.csv");
+        // Line 3 is the second answer, with an unquoted comma: 3 fields against the header's 2.
+        await File.WriteAllTextAsync(survey, "respondent,biggest_pain\nr1,approvals\nr2,late, invoices\n", TestContext.Current.CancellationToken);
+        var original = PathOf("original.yaml");
+        await File.WriteAllTextAsync(original, Journey.Replace("\">= 20%\"", "\"lots\"", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var badSurvey = await CliRun.RunAsync("draft", brief, "-o", PathOf("journey.yaml"), "--survey", survey, "--model-url", server.Url.ToString(), "--model", "m");
+        var badExtend = await CliRun.RunAsync("draft", brief, "-o", PathOf("journey.yaml"), "--extend", original, "--model-url", server.Url.ToString(), "--model", "m");
+
+        badSurvey.ExitCode.ShouldBe(1, badSurvey.ToString());
+        badSurvey.Err.ShouldContain("survey.csv:3:1: answer row 2: 3 fields where the header has 2");
+        badExtend.ExitCode.ShouldBe(1, badExtend.ToString());
+        // The target is on line 5 of the journey to extend.
+        badExtend.Err.ShouldContain("the journey to extend, original.yaml, has 1 error");
+        badExtend.Err.ShouldContain("The first: original.yaml:5:");
+        server.Requests.ShouldBeEmpty();
+        File.Exists(PathOf("journey.yaml")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Extending_a_journey_sends_it_and_a_draft_that_drops_its_ids_is_repaired()
     {
         // The original has the persona 'lead', the stages 'signup' and 'pay' and the KPIs 'signups' and 'trial-to-paid'.

@@ -168,18 +168,6 @@ public sealed record PersonaAnalysis
     public IReadOnlyDictionary<string, long> Reached { get; init; } = new Dictionary<string, long>();
 }
 
-public sealed record Bottleneck
-{
-    public required string FromStage { get; init; }
-    public required string ToStage { get; init; }
-    public double? Conversion { get; init; }
-    public Target? Target { get; init; }
-    public long Lost { get; init; }
-    public required string Reason { get; init; }
-    public IReadOnlyList<PainPoint> PainPoints { get; init; } = [];
-    public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
-}
-
 /// <summary>Where the measured or designed journey falls short of the ideal (to-be) state.</summary>
 public sealed record IdealGap
 {

@@ -87,7 +87,7 @@ public static class JourneyAnalyzer
             TimeToValue = ttv,
             Health = health,
             Personas = Personas(journey, log, stageFunnel.Result, stageFunnel.Measured),
-            Bottleneck = FindBottleneck(journey, stages),
+            Bottleneck = Bottleneck.Find(journey, stages, kpis),
             IdealGaps = IdealGaps(journey, stages, kpis),
         };
     }
@@ -782,62 +782,6 @@ public static class JourneyAnalyzer
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// The transition whose conversion falls furthest below its target (relative shortfall); when every targeted
-    /// transition meets its target, or none has one, the transition that loses the most customers.
-    /// </summary>
-    private static Bottleneck? FindBottleneck(Journey journey, List<StageAnalysis> stages)
-    {
-        var measured = stages.Where(s => s.Measurable).ToList();
-        if (measured.Count < 2)
-        {
-            return null;
-        }
-
-        (StageAnalysis From, StageAnalysis To, Target? Target, double Shortfall)? worst = null;
-        for (var k = 1; k < measured.Count; k++)
-        {
-            var (from, to) = (measured[k - 1], measured[k]);
-            var target = journey.AllMetrics()
-                .FirstOrDefault(m => m.Type == MetricType.Conversion && m.From == from.Id && m.To == to.Id && m.Target is not null)?.Target;
-            if (target is null || to.ConversionFromPrevious is not { } actual || target.Value <= 0)
-            {
-                continue;
-            }
-
-            var shortfall = (target.Value - actual) / target.Value;
-            if (shortfall > 0 && (worst is null || shortfall > worst.Value.Shortfall))
-            {
-                worst = (from, to, target, shortfall);
-            }
-        }
-
-        string reason;
-        if (worst is { } w)
-        {
-            reason = $"conversion {Target.FormatValue(w.To.ConversionFromPrevious!.Value, TargetUnit.Percent)} is furthest below its target {w.Target}";
-        }
-        else
-        {
-            var k = Enumerable.Range(1, measured.Count - 1).MaxBy(i => measured[i - 1].Reached - measured[i].Reached);
-            w = (measured[k - 1], measured[k], null, 0);
-            reason = $"the largest drop-off: {measured[k - 1].Reached - measured[k].Reached:N0} customers do not go on";
-        }
-
-        var toStage = journey.FindStage(w.To.Id)!;
-        return new Bottleneck
-        {
-            FromStage = w.From.Id,
-            ToStage = w.To.Id,
-            Conversion = w.To.ConversionFromPrevious,
-            Target = w.Target,
-            Lost = w.From.Reached - w.To.Reached,
-            Reason = reason,
-            PainPoints = toStage.PainPoints,
-            Opportunities = toStage.Opportunities,
-        };
     }
 
     private static List<IdealGap> IdealGaps(Journey journey, List<StageAnalysis> stages, List<KpiAnalysis> kpis)

@@ -7,9 +7,14 @@ namespace Trailmap.Automation.Backtest;
 
 /// <summary>
 /// One rule (or sequence step) on one day of a backtest. Triggered counts firings; every firing ends as exactly one
-/// of held out, messaged or capped, and Delayed counts the messaged ones that quiet hours pushed later.
+/// of held out, messaged, capped or unreachable (planned, but the customer has no address on the rule's channel,
+/// see <see cref="Reachability"/>), and Delayed counts the messaged ones that quiet hours pushed later.
 /// </summary>
-public sealed record BacktestRow(DateOnly Day, string RuleId, int? Step, int Triggered, int HeldOut, int Messaged, int Delayed, int Capped);
+public sealed record BacktestRow(DateOnly Day, string RuleId, int? Step, int Triggered, int HeldOut, int Messaged, int Delayed, int Capped)
+{
+    /// <summary>Firings whose message was planned but could not reach the customer: counted apart from <see cref="BacktestRow.Messaged"/>.</summary>
+    public int Unreachable { get; init; }
+}
 
 /// <summary>A whole backtest: rows for every day and rule (or step) that fired, in day, then journey order.</summary>
 public sealed record BacktestReport(string Journey, DateTimeOffset From, DateTimeOffset To, long Customers, IReadOnlyList<BacktestRow> Rows)
@@ -19,7 +24,10 @@ public sealed record BacktestReport(string Journey, DateTimeOffset From, DateTim
     [
         .. Rows.GroupBy(r => (r.RuleId, r.Step))
             .Select(g => new BacktestRow(DateOnly.FromDateTime(From.UtcDateTime), g.Key.RuleId, g.Key.Step,
-                g.Sum(r => r.Triggered), g.Sum(r => r.HeldOut), g.Sum(r => r.Messaged), g.Sum(r => r.Delayed), g.Sum(r => r.Capped))),
+                g.Sum(r => r.Triggered), g.Sum(r => r.HeldOut), g.Sum(r => r.Messaged), g.Sum(r => r.Delayed), g.Sum(r => r.Capped))
+            {
+                Unreachable = g.Sum(r => r.Unreachable),
+            }),
     ];
 }
 
@@ -28,7 +36,7 @@ public readonly record struct BacktestProgress(int Day, int Days);
 
 /// <summary>
 /// Replays history day by day: which customers each intervention and sequence step would have triggered, held out,
-/// messaged or capped, sending nothing. Days are UTC calendar days in [from, to). The frequency cap counts only
+/// messaged, capped or could not have reached, sending nothing. Days are UTC calendar days in [from, to). The frequency cap counts only
 /// messages the backtest itself planned from <c>from</c> on.
 /// </summary>
 public static class Backtester
@@ -76,9 +84,12 @@ public static class Backtester
                 .Select(g => new BacktestRow(day, g.Key.RuleId, g.Key.Step,
                     g.Count(),
                     g.Count(x => x.Outcome == PlanOutcome.HeldOut),
-                    g.Count(x => x.Outcome == PlanOutcome.Planned),
-                    g.Count(x => x.Message?.Delayed == true),
-                    g.Count(x => x.Outcome == PlanOutcome.Capped))));
+                    g.Count(x => x.Outcome == PlanOutcome.Planned && Reachability.CanReach(x.Message!)),
+                    g.Count(x => x.Outcome == PlanOutcome.Planned && x.Message!.Delayed && Reachability.CanReach(x.Message)),
+                    g.Count(x => x.Outcome == PlanOutcome.Capped))
+                {
+                    Unreachable = g.Count(x => x.Outcome == PlanOutcome.Planned && !Reachability.CanReach(x.Message!)),
+                }));
             progress?.Report(new BacktestProgress(d + 1, days));
         }
 

@@ -111,6 +111,11 @@ public static class AnalyzeCommand
                 o.MarkupLine($"  opportunity: {Markup.Escape(op.Text)}");
             }
         }
+        else if (a.Stages.Count(s => s.Measurable && s.Reached > 0) >= 2)
+        {
+            // Said rather than left out, so a reader does not take the silence for a missing feature (docs/analyze.md, "The bottleneck").
+            o.MarkupLine("[bold]Bottleneck[/]: none: every step between stages meets its targets, and no step without a target loses a customer");
+        }
 
         foreach (var m in a.MomentsOfTruth)
         {

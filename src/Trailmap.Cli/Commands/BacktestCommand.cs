@@ -112,8 +112,8 @@ public static class BacktestCommand
             .AddColumn("Day").AddColumn("Rule").AddColumn(new TableColumn("Step").RightAligned())
             .AddColumn(new TableColumn("Triggered").RightAligned()).AddColumn(new TableColumn("Held out").RightAligned())
             .AddColumn(new TableColumn("Messaged").RightAligned()).AddColumn(new TableColumn("Delayed").RightAligned())
-            .AddColumn(new TableColumn("Capped").RightAligned());
-        void Add(string day, BacktestRow r) => table.AddRow(day, Markup.Escape(r.RuleId), Step(r), N(r.Triggered), N(r.HeldOut), N(r.Messaged), N(r.Delayed), N(r.Capped));
+            .AddColumn(new TableColumn("Capped").RightAligned()).AddColumn(new TableColumn("Unreachable").RightAligned());
+        void Add(string day, BacktestRow r) => table.AddRow(day, Markup.Escape(r.RuleId), Step(r), N(r.Triggered), N(r.HeldOut), N(r.Messaged), N(r.Delayed), N(r.Capped), N(r.Unreachable));
         foreach (var r in report.Rows)
         {
             Add(r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r);
@@ -131,6 +131,10 @@ public static class BacktestCommand
         }
 
         o.Write(table);
+        if (report.Rows.Sum(r => r.Unreachable) is var unreachable and > 0)
+        {
+            o.MarkupLine(Markup.Escape($"{unreachable:N0} planned messages had no address on their channel (an email rule with no 'to' and a customer without an '{Reachability.EmailTrait}' trait): counted as unreachable, not messaged."));
+        }
     }
 
     private static string N(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
@@ -147,6 +151,7 @@ public static class BacktestCommand
             r.Messaged,
             r.Delayed,
             r.Capped,
+            r.Unreachable,
         };
         var doc = new
         {
@@ -162,11 +167,11 @@ public static class BacktestCommand
 
     private static string Csv(BacktestReport report)
     {
-        var sb = new StringBuilder("day,rule,step,triggered,held_out,messaged,delayed,capped\n");
+        var sb = new StringBuilder("day,rule,step,triggered,held_out,messaged,delayed,capped,unreachable\n");
         foreach (var r in report.Rows)
         {
             // Rule ids are letters, digits, '-' and '_' (the parser guarantees it), so no field needs quoting.
-            sb.Append(CultureInfo.InvariantCulture, $"{r.Day:yyyy-MM-dd},{r.RuleId},{Step(r)},{r.Triggered},{r.HeldOut},{r.Messaged},{r.Delayed},{r.Capped}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Day:yyyy-MM-dd},{r.RuleId},{Step(r)},{r.Triggered},{r.HeldOut},{r.Messaged},{r.Delayed},{r.Capped},{r.Unreachable}\n");
         }
 
         return sb.ToString();

@@ -9,9 +9,9 @@ namespace Trailmap.Cli.Commands;
 /// <summary><c>trailmap draft BRIEF -o journey.yaml</c>: a journey drafted from a brief by an OpenAI-compatible chat model, validated and repaired.</summary>
 public static class DraftCommand
 {
-    public static Command Create(Terminal terminal) => Create(terminal, Environment.GetEnvironmentVariable);
+    public static Command Create(Terminal terminal, TimeProvider time) => Create(terminal, time, Environment.GetEnvironmentVariable);
 
-    public static Command Create(Terminal terminal, Func<string, string?> environment)
+    public static Command Create(Terminal terminal, TimeProvider time, Func<string, string?> environment)
     {
         var brief = new Argument<string>("brief") { Description = "The brief: a Markdown or text file describing the product, its audience and their goals" };
         var notes = new Option<string[]>("--notes") { Description = "Interview notes to draw on (a text file; repeatable)" };
@@ -25,9 +25,14 @@ public static class DraftCommand
         var timeout = new Option<string>("--timeout") { Description = "How long one request to the model may take: 90s, 5m", DefaultValueFactory = _ => "120s" };
         var retries = new Option<int>("--retries") { Description = "Retries of a request the endpoint rate-limits (429), times out or fails with 5xx", DefaultValueFactory = _ => 2 };
         var repairs = new Option<int>("--repairs") { Description = "Times a draft with validation errors goes back to the model with them", DefaultValueFactory = _ => JourneyDrafter.DefaultRepairs };
+        var render = new Option<string?>("--render")
+        {
+            Description = $"Once the draft validates, also render it beside the output, as 'trailmap render' does: one or more of {string.Join(", ", RenderCommand.Formats)}, comma-separated (e.g. html,pdf); NAME.html, NAME.pdf and so on. PDF pages are A3 landscape",
+        };
+        var chromium = new Option<string?>("--chromium") { Description = $"Path to Chromium for --render png, pdf or zip (default: ${Export.ChromiumLocator.EnvironmentVariable}, then /usr/bin/chromium)" };
         var command = new Command("draft", "Draft a journey from a brief with any OpenAI-compatible chat model (Ollama, llama.cpp, vLLM, hosted APIs): audience, personas, then stages, KPIs and moments of truth as JSON against the journey schema. Every draft is validated and errors go back to the model for a bounded number of repairs. Without a model it says how to configure one and offers the closest template")
         {
-            brief, notes, survey, extend, output, force, url, model, key, timeout, retries, repairs,
+            brief, notes, survey, extend, output, force, url, model, key, timeout, retries, repairs, render, chromium,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,6 +42,9 @@ public static class DraftCommand
             {
                 throw new UserError($"'{path}' already exists; choose another file with -o or pass --force to overwrite it");
             }
+
+            // Checked before the model is asked, so a typo in a format does not cost a draft.
+            var renders = Renders(parse.GetValue(render), path, parse.GetValue(force));
 
             if (!Duration.TryParse(parse.GetValue(timeout), out var limit) || limit.Span <= TimeSpan.Zero)
             {
@@ -87,7 +95,8 @@ public static class DraftCommand
                     terminal.Diagnostic(d);
                 }
 
-                throw new UserError($"the draft still has errors after {result.Repairs} repairs; the last draft is in {draftPath} (fix it by hand, or run again with more --repairs or a larger model)");
+                throw new UserError($"the draft still has errors after {result.Repairs} repairs; the last draft is in {draftPath} (fix it by hand, or run again with more --repairs or a larger model)"
+                    + (renders.Count > 0 ? $". Nothing was rendered: --render renders only a draft that validates (after fixing it: trailmap render {draftPath} --format {renders[0].Format})" : ""));
             }
 
             var header = $"# Drafted by 'trailmap draft' with {endpoint.Model} from {Path.GetFileName(parse.GetValue(brief))}"
@@ -95,15 +104,87 @@ public static class DraftCommand
                 + ". A draft: review every stage, KPI and target before use.\n";
             OutputFile.WriteText(path, header + result.Yaml);
             // The warnings, with lines and columns in the file as written rather than in the model's JSON.
-            foreach (var d in Journeys.JourneyFile.FromText(header + result.Yaml, path).Diagnostics)
+            var written = Journeys.JourneyFile.FromText(header + result.Yaml, path);
+            foreach (var d in written.Diagnostics)
             {
                 terminal.Diagnostic(d);
             }
 
-            terminal.Info($"wrote {path}. Next: trailmap validate {path} && trailmap render {path} --format html");
+            if (renders.Count == 0)
+            {
+                terminal.Info($"wrote {path}. Next: trailmap validate {path} && trailmap render {path} --format html");
+                return 0;
+            }
+
+            terminal.Info($"wrote {path}");
+            await RenderAsync(terminal, renders, path, written.Journey!, parse.GetValue(chromium), time, ct).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The formats of <c>--render</c>, each with the file it goes to: the output's name with the format's extension.
+    /// Unknown formats, a target that is the output itself, and existing files without <c>--force</c> stop the command
+    /// here, before any request to the model.
+    /// </summary>
+    internal static List<(string Format, string Target)> Renders(string? option, string output, bool force)
+    {
+        if (option is null)
+        {
+            return [];
+        }
+
+        var valid = string.Join(", ", RenderCommand.Formats);
+        var formats = option.Split(',', StringSplitOptions.TrimEntries).Select(f => f.ToLowerInvariant()).ToList();
+        if (formats.Any(f => f.Length == 0))
+        {
+            throw new UserError($"--render '{option}' has an empty format; give one or more of {valid}, comma-separated, e.g. --render html,pdf");
+        }
+
+        if (formats.FirstOrDefault(f => !RenderCommand.Formats.Contains(f)) is { } unknown)
+        {
+            throw new UserError($"--render: '{unknown}' is not a format trailmap renders; choose from {valid} (comma-separated, e.g. --render html,pdf)");
+        }
+
+        var renders = formats.Distinct().Select(f => (Format: f, Target: Path.ChangeExtension(output, RenderCommand.Extension(f)))).ToList();
+        foreach (var (format, target) in renders)
+        {
+            if (string.Equals(Path.GetFullPath(target), Path.GetFullPath(output), StringComparison.Ordinal))
+            {
+                throw new UserError($"--render {format} would write over the journey itself ('{output}'); name the output NAME.yaml");
+            }
+
+            if (File.Exists(target) && !force)
+            {
+                throw new UserError($"'{target}' already exists and --render {format} would overwrite it; move it or pass --force");
+            }
+        }
+
+        return renders;
+    }
+
+    /// <summary>The deliverable: each format through <c>trailmap render</c>'s own code path, one progress step each.</summary>
+    private static async Task RenderAsync(Terminal terminal, List<(string Format, string Target)> renders, string path, Journey journey, string? chromium, TimeProvider time, CancellationToken ct)
+    {
+        await using var browser = new LazyChromium(chromium);
+        for (var i = 0; i < renders.Count; i++)
+        {
+            var (format, target) = renders[i];
+            var step = $"render {i + 1}/{renders.Count} {format}";
+            terminal.Info($"{step}...");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            try
+            {
+                await RenderCommand.WriteFileAsync(format, path, journey, null, target, PdfPage.Default, browser, time, ct).ConfigureAwait(false);
+            }
+            catch (UserError e)
+            {
+                throw new UserError($"{step}: {e.Message.TrimEnd('.')}. The journey is in {path} (valid); render it again with: trailmap render {path} --format {format} -o {target}");
+            }
+
+            terminal.Info($"{step}: wrote {target} in {watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
+        }
     }
 
     private static DraftInput ReadInput(string brief, string[] notes, string? survey, string? extend)

@@ -17,7 +17,7 @@ public static class RenderCommand
             Description = "html, svg, png, pdf, md, mermaid, csv or json; zip writes one archive with the YAML, its JSON Schema, the HTML, SVG, PNG, PDF, Markdown, CSV and JSON renders and a README",
             DefaultValueFactory = _ => "html",
         };
-        format.AcceptOnlyFromAmong("html", "svg", "png", "pdf", "md", "mermaid", "csv", "json", Zip);
+        format.AcceptOnlyFromAmong([.. Formats]);
         var output = new Option<string?>("--output", "-o")
         {
             Description = "File to write. Text formats go to stdout without it; PNG, PDF and zip default to FILE's name with the format's extension",
@@ -40,31 +40,17 @@ public static class RenderCommand
             var measured = JourneyInput.LoadActuals(parse.GetValue(actuals), journey);
             var outPath = parse.GetValue(output);
             var page = new PdfPage(parse.GetValue(pageSize)!, parse.GetValue(orientation)!);
-            if (parse.GetValue(format) == Zip)
+            var chosen = parse.GetValue(format)!;
+            if (outPath is null && !NeedsBrowser(chosen))
             {
-                outPath ??= Path.GetFileNameWithoutExtension(path) + ".zip";
-                await RenderZipAsync(path, journey, measured, page, outPath, parse.GetValue(chromium), time, ct).ConfigureAwait(false);
-                terminal.Info($"wrote {outPath}");
-                return 0;
-            }
-
-            var fmt = Enum.Parse<RenderFormat>(parse.GetValue(format)!, ignoreCase: true);
-            if (JourneyRenderer.NeedsBrowser(fmt))
-            {
-                outPath ??= Path.GetFileNameWithoutExtension(path) + JourneyRenderer.FileExtension(fmt);
-                await RenderWithBrowserAsync(journey, measured, fmt, outPath, page, parse.GetValue(chromium), ct).ConfigureAwait(false);
-                terminal.Info($"wrote {outPath}");
-                return 0;
-            }
-
-            var text = JourneyRenderer.Render(journey, fmt, measured);
-            if (outPath is null)
-            {
+                var text = JourneyRenderer.Render(journey, Enum.Parse<RenderFormat>(chosen, ignoreCase: true), measured);
                 await terminal.Raw.WriteAsync(text.AsMemory(), ct).ConfigureAwait(false);
                 return 0;
             }
 
-            OutputFile.WriteText(outPath, text);
+            outPath ??= Path.GetFileNameWithoutExtension(path) + Extension(chosen);
+            await using var browser = new LazyChromium(parse.GetValue(chromium));
+            await WriteFileAsync(chosen, path, journey, measured, outPath, page, browser, time, ct).ConfigureAwait(false);
             terminal.Info($"wrote {outPath}");
             return 0;
         });
@@ -77,7 +63,42 @@ public static class RenderCommand
     /// </summary>
     private const string Zip = "zip";
 
-    private static async Task RenderZipAsync(string path, Journey journey, JourneyActuals? actuals, PdfPage page, string outPath, string? chromium, TimeProvider time, CancellationToken ct)
+    /// <summary>Every format <c>render --format</c> takes, in the order its help lists them; <c>draft --render</c> takes the same.</summary>
+    public static readonly IReadOnlyList<string> Formats = ["html", "svg", "png", "pdf", "md", "mermaid", "csv", "json", Zip];
+
+    /// <summary>PNG, PDF and the zip (which holds both) are printed by Chromium.</summary>
+    public static bool NeedsBrowser(string format) =>
+        format == Zip || JourneyRenderer.NeedsBrowser(Enum.Parse<RenderFormat>(format, ignoreCase: true));
+
+    /// <summary>The file extension a format's file gets when no name is given: .html, .mmd for Mermaid, .zip.</summary>
+    public static string Extension(string format) =>
+        format == Zip ? ".zip" : JourneyRenderer.FileExtension(Enum.Parse<RenderFormat>(format, ignoreCase: true));
+
+    /// <summary>
+    /// Writes one format of the journey file at <paramref name="journeyPath"/> (already loaded and valid) to
+    /// <paramref name="outPath"/>: the one code path of <c>render -o</c> and <c>draft --render</c>.
+    /// </summary>
+    public static async Task WriteFileAsync(
+        string format, string journeyPath, Journey journey, JourneyActuals? actuals, string outPath, PdfPage page, LazyChromium browser, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        if (format == Zip)
+        {
+            await RenderZipAsync(journeyPath, journey, actuals, page, outPath, browser, time, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var fmt = Enum.Parse<RenderFormat>(format, ignoreCase: true);
+        if (JourneyRenderer.NeedsBrowser(fmt))
+        {
+            await ExportAsync(await browser.GetAsync().ConfigureAwait(false), journey, actuals, fmt, outPath, page, ct).ConfigureAwait(false);
+            return;
+        }
+
+        OutputFile.WriteText(outPath, JourneyRenderer.Render(journey, fmt, actuals));
+    }
+
+    private static async Task RenderZipAsync(string path, Journey journey, JourneyActuals? actuals, PdfPage page, string outPath, LazyChromium browser, TimeProvider time, CancellationToken ct)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
         if (!Directory.Exists(dir))
@@ -85,7 +106,7 @@ public static class RenderCommand
             throw new UserError($"cannot write '{outPath}': folder '{dir}' does not exist");
         }
 
-        await using var exporter = await StartChromiumAsync(chromium).ConfigureAwait(false);
+        var exporter = await browser.GetAsync().ConfigureAwait(false);
         try
         {
             await MapBundle.WriteAsync(exporter, path, journey, actuals, page.Size, page.Orientation, outPath, time, ct).ConfigureAwait(false);
@@ -98,12 +119,6 @@ public static class RenderCommand
         {
             throw new UserError($"cannot write '{outPath}': {e.Message}; no archive was written");
         }
-    }
-
-    public static async Task RenderWithBrowserAsync(Journey journey, JourneyActuals? actuals, RenderFormat format, string outPath, PdfPage page, string? chromium, CancellationToken ct)
-    {
-        await using var chromiumExporter = await StartChromiumAsync(chromium).ConfigureAwait(false);
-        await ExportAsync(chromiumExporter, journey, actuals, format, outPath, page, ct).ConfigureAwait(false);
     }
 
     public static async Task<ChromiumExporter> StartChromiumAsync(string? chromium)
@@ -153,4 +168,20 @@ public readonly record struct PdfPage(string PageSize, string PageOrientation)
 
     public PageOrientation Orientation =>
         PageOrientation.Equals("portrait", StringComparison.OrdinalIgnoreCase) ? Export.PageOrientation.Portrait : Export.PageOrientation.Landscape;
+}
+
+/// <summary>Chromium started on first use, so one command that writes PNG, PDF and a zip starts it once, and one that writes none never does.</summary>
+public sealed class LazyChromium(string? path) : IAsyncDisposable
+{
+    private ChromiumExporter? exporter;
+
+    public async Task<ChromiumExporter> GetAsync() => exporter ??= await RenderCommand.StartChromiumAsync(path).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (exporter is not null)
+        {
+            await exporter.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -103,20 +103,26 @@ public static class SuggestCommand
 
     private static void Summary(Terminal terminal, SuggestionReport report)
     {
+        foreach (var why in report.Unaddressed)
+        {
+            terminal.Info(why);
+        }
+
         if (report.Suggestions.Count == 0)
         {
-            terminal.Info("no bottleneck or missed KPI with a rule to suggest: every measured KPI meets its target, or the stages have no customers to measure");
+            terminal.Info("no bottleneck or missed KPI with a rule to suggest: every step meets its targets and every measured KPI its target, or the stages have no customers to measure");
             return;
         }
 
         var table = new Table().Border(TableBorder.Rounded).Title($"Suggestions, backtested {report.From:yyyy-MM-dd} to {report.To:yyyy-MM-dd}")
             .AddColumn("#").AddColumn("Rule").AddColumn("Addresses").AddColumn(new TableColumn("Triggered").RightAligned())
-            .AddColumn(new TableColumn("Messaged").RightAligned()).AddColumn(new TableColumn("Score").RightAligned());
+            .AddColumn(new TableColumn("Messaged").RightAligned()).AddColumn(new TableColumn("Unreachable").RightAligned()).AddColumn(new TableColumn("Score").RightAligned());
         for (var i = 0; i < report.Suggestions.Count; i++)
         {
             var s = report.Suggestions[i];
             table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape($"{s.Intervention.Id}: {s.Intervention.When}"), Markup.Escape(s.Gap.What),
-                s.Triggered.ToString("N0", CultureInfo.InvariantCulture), s.Messaged.ToString("N0", CultureInfo.InvariantCulture), s.Score.ToString("0.##", CultureInfo.InvariantCulture));
+                s.Triggered.ToString("N0", CultureInfo.InvariantCulture), s.Messaged.ToString("N0", CultureInfo.InvariantCulture),
+                s.Unreachable.ToString("N0", CultureInfo.InvariantCulture), s.Score.ToString("0.##", CultureInfo.InvariantCulture));
         }
 
         terminal.Err.Write(table);

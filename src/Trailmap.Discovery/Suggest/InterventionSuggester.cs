@@ -15,10 +15,18 @@ namespace Trailmap.Discovery.Suggest;
 public sealed record ConversionGap(string What, string FromStage, string ToStage, double Shortfall);
 
 /// <summary>A proposed intervention, the gap behind it, what the backtest says it would have done, and its rank score.</summary>
-public sealed record Suggestion(Intervention Intervention, ConversionGap Gap, string Basis, long Triggered, long HeldOut, long Messaged, double Score);
+public sealed record Suggestion(Intervention Intervention, ConversionGap Gap, string Basis, long Triggered, long HeldOut, long Messaged, double Score)
+{
+    /// <summary>Firings the backtest could not have messaged: no address on the rule's channel (no email trait for an email).</summary>
+    public long Unreachable { get; init; }
+}
 
 /// <summary>The ranked suggestions and the intervention YAML to review and add.</summary>
-public sealed record SuggestionReport(IReadOnlyList<Suggestion> Suggestions, string Yaml, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<Diagnostic> Diagnostics);
+public sealed record SuggestionReport(IReadOnlyList<Suggestion> Suggestions, string Yaml, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    /// <summary>Each missed KPI no rule was proposed for, and why (e.g. its stage has no open opportunity on the map to build a message from).</summary>
+    public IReadOnlyList<string> Unaddressed { get; init; } = [];
+}
 
 public sealed record SuggestOptions
 {
@@ -76,19 +84,115 @@ public static class InterventionSuggester
             }
         }
 
+        // Missed KPIs that no step rule addresses (NPS, revenue, a KPI of the last stage, a journey-wide metric): a
+        // rule at the entry of their stage, when the map has an opportunity there to build its message from.
+        var unaddressed = new List<string>();
+        foreach (var kpi in analysis.Kpis.Where(k => k.Status == TargetStatus.Missed && k.Actual is not null && k.Target is not null))
+        {
+            var metric = journey.AllMetrics().First(m => m.Id == kpi.Id);
+            if (Step(journey, metric) is (string f, string t) && proposals.Any(p => p.Gap.FromStage == f && p.Gap.ToStage == t))
+            {
+                continue;
+            }
+
+            // A conversion over several steps (trial signups who pay) is won or lost at its last one: stuck in the
+            // stage before its end, with that stage's rule if there is one already.
+            if (metric.Type == MetricType.Conversion && metric.To is { } end && entries.IndexOf(end) is var endAt and > 0)
+            {
+                var before = entries.Stages[endAt - 1];
+                var step = new ConversionGap($"missed KPI {kpi.Id}: {kpi.Display} against {kpi.Target!.Text}", before, end, Shortfall(kpi));
+                if (proposals.FindIndex(p => p.Rule.When.StuckInStage == before) is var at and >= 0)
+                {
+                    var (rule, gap, basis) = proposals[at];
+                    proposals[at] = (rule, gap with { What = gap.What + "; " + step.What, Shortfall = Math.Max(gap.Shortfall, step.Shortfall) }, basis);
+                    continue;
+                }
+
+                if (Stuck(journey, log, entries, step, options, taken) is { } last)
+                {
+                    proposals.Add((last.Rule, step, last.Basis));
+                    continue;
+                }
+            }
+
+            var (outcome, why) = Outcome(journey, kpi, metric, options, taken);
+            if (outcome is { } o && proposals.FindIndex(p => p.Rule.When.EnteredStage is { } at && at == o.Rule.Stage) is var same and >= 0)
+            {
+                // One rule per trigger: a second missed KPI of the same stage joins the gap of the rule already there.
+                var (rule, gap, basis) = proposals[same];
+                taken.Remove(o.Rule.Id);
+                proposals[same] = (rule, gap with { What = gap.What + "; " + o.Gap.What, Shortfall = Math.Max(gap.Shortfall, o.Gap.Shortfall) }, basis);
+            }
+            else if (outcome is { } o2)
+            {
+                proposals.Add(o2);
+            }
+            else
+            {
+                unaddressed.Add(why!);
+            }
+        }
+
         var suggestions = new List<Suggestion>();
         foreach (var (rule, gap, basis) in proposals)
         {
             var alone = journey with { Interventions = [rule], Sequences = [] };
             var totals = Backtester.Run(alone, log, from, to, cancellationToken: cancellationToken).Totals();
             long triggered = totals.Sum(r => r.Triggered), heldOut = totals.Sum(r => r.HeldOut), messaged = totals.Sum(r => r.Messaged);
-            suggestions.Add(new Suggestion(rule, gap, basis, triggered, heldOut, messaged, triggered * gap.Shortfall));
+            suggestions.Add(new Suggestion(rule, gap, basis, triggered, heldOut, messaged, triggered * gap.Shortfall) { Unreachable = totals.Sum(r => r.Unreachable) });
         }
 
         var ranked = suggestions.OrderByDescending(s => s.Score).ThenBy(s => s.Intervention.Id, StringComparer.Ordinal).Take(options.MaxSuggestions).ToList();
         var combined = journey with { Interventions = [.. journey.Interventions, .. ranked.Select(s => s.Intervention)] };
         var check = JourneyFile.FromText(JourneyYamlWriter.Write(combined), "journey-with-suggestions.yaml");
-        return new SuggestionReport(ranked, Yaml(journey, ranked, log, from, to), from, to, check.Diagnostics);
+        return new SuggestionReport(ranked, Yaml(journey, ranked, log, from, to, unaddressed), from, to, check.Diagnostics) { Unaddressed = unaddressed };
+    }
+
+    /// <summary>
+    /// A rule for a missed KPI that no step between stages addresses: "entered its stage", messaging the stage's
+    /// highest-priority open opportunity (one that answers a pain point first), with the KPI's event as its goal. A
+    /// stage KPI belongs to its stage; a journey-wide one to the stage whose entry is its event, else to the last
+    /// stage, where outcomes such as revenue land. Null, with the reason, when the map gives nothing to build it from.
+    /// </summary>
+    private static ((Intervention Rule, ConversionGap Gap, string Basis)? Proposal, string? Why) Outcome(
+        Journey journey, KpiAnalysis kpi, Metric metric, SuggestOptions options, HashSet<string> taken)
+    {
+        var missed = $"missed KPI {kpi.Id}: {kpi.Display} against {kpi.Target!.Text}";
+        var stage = journey.Stages.FirstOrDefault(s => s.Kpis.Contains(metric))
+            ?? journey.Stages.FirstOrDefault(s => s.Entry is { } e && metric.Event is { } m && e.Event == m.Event)
+            ?? journey.Stages.LastOrDefault(s => s.Entry is not null);
+        if (stage?.Entry is null)
+        {
+            return (null, $"{missed}; no rule: the journey has no stage with an entry event to trigger one at");
+        }
+
+        var open = stage.Opportunities.Where(o => o.Status != OpportunityStatus.Done).ToList();
+        var opportunity = Best([.. open.Where(o => o.Addresses.Count > 0)]) ?? Best(open);
+        if (opportunity is null)
+        {
+            return (null, $"{missed}; no rule: its stage {stage.Id} has no open opportunity on the map to build a message from (add one, with the pain point it answers, and suggest again)");
+        }
+
+        var pain = stage.PainPoints.FirstOrDefault(p => opportunity.Addresses.Contains(p.Id));
+        var id = Unique($"suggest-{stage.Id}-for-{kpi.Id}", taken);
+        var goal = metric.Event ?? metric.ToEvent ?? (metric.To is { } to ? journey.FindStage(to)?.Entry : null);
+        var rule = new Intervention
+        {
+            Id = id,
+            Name = $"Entered {stage.Name}: {opportunity.Text} (for {kpi.Name})",
+            Stage = stage.Id,
+            When = new Condition { EnteredStage = stage.Id },
+            Then = new InterventionAction
+            {
+                Channel = ActionChannel.Email,
+                Template = opportunity.Id,
+                Subject = pain is not null ? $"{opportunity.Text} ({pain.Text})" : opportunity.Text,
+            },
+            Goal = goal,
+            Holdout = options.Holdout,
+        };
+        var gap = new ConversionGap(missed, stage.Id, stage.Id, Shortfall(kpi));
+        return ((rule, gap, $"opportunity '{opportunity.Id}' of stage {stage.Id}" + (pain is null ? "" : $", answering pain point '{pain.Id}'")), null);
     }
 
     private static (DateTimeOffset From, DateTimeOffset To) Period(EventLog log, SuggestOptions options)
@@ -102,71 +206,38 @@ public static class InterventionSuggester
     }
 
     /// <summary>
-    /// The bottleneck first, then every missed KPI that runs between two stages, each pair once. A bottleneck that is
-    /// only the largest drop-off (no conversion target on it) is measured against the KPIs of its step instead: when
-    /// they meet their targets the drop-off is as planned (a top-of-funnel step where most visitors never sign up, by
-    /// design), so its gap is zero and its rule ranks last, below the rules for targets actually missed.
+    /// The bottleneck first, as <see cref="Bottleneck"/> defines it for analyze and the workspace alike (a step that
+    /// meets its targets is never one), then every missed KPI that runs between two stages, each pair once. A gap is
+    /// how far the actual is from the target, in points for a share and relative to the target otherwise; an
+    /// untargeted bottleneck's gap is the share of customers the step loses.
     /// </summary>
     internal static List<ConversionGap> Gaps(Journey journey, JourneyAnalysis analysis)
     {
         var gaps = new List<ConversionGap>();
-        var missed = new List<(KpiAnalysis Kpi, string From, string To, double Shortfall)>();
-        var met = new List<(KpiAnalysis Kpi, string From, string To)>();
-        foreach (var kpi in analysis.Kpis.Where(k => k.Actual is not null && k.Target is not null))
-        {
-            if (Step(journey, journey.AllMetrics().First(m => m.Id == kpi.Id)) is not (string fromStage, string toStage))
-            {
-                continue;
-            }
-
-            // How far the actual is from the target, as a share for rates and relative to the target otherwise.
-            var distance = Math.Abs(kpi.Target!.Value - kpi.Actual!.Value);
-            var shortfall = kpi.Target.Unit == TargetUnit.Percent ? distance : kpi.Target.Value == 0 ? 0 : distance / Math.Abs(kpi.Target.Value);
-            if (kpi.Status == TargetStatus.Missed)
-            {
-                missed.Add((kpi, fromStage, toStage, shortfall));
-            }
-            else if (kpi.Status == TargetStatus.Met && kpi.Target.Unit == TargetUnit.Percent)
-            {
-                met.Add((kpi, fromStage, toStage));
-            }
-        }
-
         if (analysis.Bottleneck is { } b)
         {
-            var what = $"bottleneck {b.FromStage} -> {b.ToStage}: {b.Reason}";
-            double shortfall;
-            if (b.Target is { } t && b.Conversion is { } c)
-            {
-                shortfall = Math.Max(0, t.Value - c);
-            }
-            else if (missed.FirstOrDefault(m => m.From == b.FromStage && m.To == b.ToStage) is { Kpi: not null } own)
-            {
-                shortfall = own.Shortfall;
-                what += $"; its KPI {own.Kpi.Id} misses its target ({own.Kpi.Display} against {own.Kpi.Target!.Text})";
-            }
-            else if (met.FirstOrDefault(m => m.From == b.FromStage && m.To == b.ToStage) is { Kpi: not null } fine)
-            {
-                shortfall = 0;
-                what += $"; but its KPI {fine.Kpi.Id} meets its target ({fine.Kpi.Display} against {fine.Kpi.Target!.Text}), so the drop-off is as planned and addresses no gap";
-            }
-            else
-            {
-                shortfall = 1 - (b.Conversion ?? 0);
-            }
-
-            gaps.Add(new ConversionGap(what, b.FromStage, b.ToStage, shortfall));
+            var own = b.Kpi is null ? null : analysis.Kpis.FirstOrDefault(k => k.Id == b.Kpi);
+            gaps.Add(new ConversionGap($"bottleneck {b.FromStage} -> {b.ToStage}: {b.Reason}", b.FromStage, b.ToStage,
+                own is not null ? Shortfall(own) : 1 - (b.Conversion ?? 0)));
         }
 
-        foreach (var (kpi, fromStage, toStage, shortfall) in missed)
+        foreach (var kpi in analysis.Kpis.Where(k => k.Actual is not null && k.Target is not null && k.Status == TargetStatus.Missed))
         {
-            if (!gaps.Any(g => g.FromStage == fromStage && g.ToStage == toStage))
+            if (Step(journey, journey.AllMetrics().First(m => m.Id == kpi.Id)) is (string fromStage, string toStage)
+                && !gaps.Any(g => g.FromStage == fromStage && g.ToStage == toStage))
             {
-                gaps.Add(new ConversionGap($"missed KPI {kpi.Id}: {kpi.Display} against {kpi.Target!.Text}", fromStage, toStage, shortfall));
+                gaps.Add(new ConversionGap($"missed KPI {kpi.Id}: {kpi.Display} against {kpi.Target!.Text}", fromStage, toStage, Shortfall(kpi)));
             }
         }
 
         return gaps;
+    }
+
+    /// <summary>How far a KPI's actual is from its target: in points for a share, relative to the target otherwise.</summary>
+    private static double Shortfall(KpiAnalysis kpi)
+    {
+        var distance = Math.Abs(kpi.Target!.Value - kpi.Actual!.Value);
+        return kpi.Target.Unit == TargetUnit.Percent ? distance : kpi.Target.Value == 0 ? 0 : distance / Math.Abs(kpi.Target.Value);
     }
 
     /// <summary>
@@ -251,7 +322,7 @@ public static class InterventionSuggester
     /// The suggestions (all ranked, or the ones a reviewer chose) as an <c>interventions:</c> block, each preceded by a comment with its gap and backtest: the
     /// journey writer's own output for them, so the block parses exactly as it would inside the journey.
     /// </summary>
-    public static string Yaml(Journey journey, IReadOnlyList<Suggestion> ranked, EventLog log, DateTimeOffset from, DateTimeOffset to)
+    public static string Yaml(Journey journey, IReadOnlyList<Suggestion> ranked, EventLog log, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string>? unaddressed = null)
     {
         ArgumentNullException.ThrowIfNull(journey);
         ArgumentNullException.ThrowIfNull(ranked);
@@ -260,6 +331,11 @@ public static class InterventionSuggester
         sb.Append(CultureInfo.InvariantCulture, $"# Suggested by 'trailmap suggest' for '{journey.Id}' from {log.EventCount:N0} events of {log.CustomerCount:N0} customers;\n");
         sb.Append(CultureInfo.InvariantCulture, $"# each rule backtested alone from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} (exclusive). Ranked by customers reached x the gap addressed.\n");
         sb.Append("# Review each rule and write its template, then add the ones you keep under 'interventions:' in the journey.\n");
+        foreach (var why in unaddressed ?? [])
+        {
+            sb.Append("# ").Append(why.ReplaceLineEndings(" ")).Append('\n');
+        }
+
         if (ranked.Count == 0)
         {
             return sb.Append("interventions: []\n").ToString();
@@ -274,7 +350,7 @@ public static class InterventionSuggester
             {
                 var s = ranked[item++];
                 sb.Append(CultureInfo.InvariantCulture, $"  # {item}. {s.Gap.What} (short by {s.Gap.Shortfall * 100:0.#} points). Based on {s.Basis}.\n");
-                sb.Append(CultureInfo.InvariantCulture, $"  #    Backtest: {s.Triggered:N0} triggered, {s.HeldOut:N0} held out, {s.Messaged:N0} messaged; score {s.Score:0.##}.\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  #    Backtest: {s.Triggered:N0} triggered, {s.HeldOut:N0} held out, {s.Messaged:N0} messaged, {s.Unreachable:N0} unreachable; score {s.Score:0.##}.\n");
             }
 
             sb.Append(written[i]).Append('\n');

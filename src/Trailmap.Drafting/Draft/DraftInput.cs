@@ -30,6 +30,20 @@ public sealed record DraftInput
         {
             throw new DraftException($"the inputs hold {Characters:N0} characters, more than the {MaxCharacters:N0} a draft takes; shorten the brief, notes or survey");
         }
+
+        if (Survey is { } survey)
+        {
+            SurveyCsv.Check(survey.Name, survey.Text);
+        }
+
+        // A journey to extend must load: its ids are what the draft has to keep, and a broken one has none to check.
+        if (Extend is { } extend && Journeys.JourneyFile.FromText(extend.Yaml, extend.Name) is { } original
+            && (original.HasErrors || original.Journey is null))
+        {
+            var errors = original.Diagnostics.Where(d => d.Severity == Journeys.Validation.Severity.Error).ToList();
+            throw new DraftException(
+                $"the journey to extend, {extend.Name}, has {errors.Count} error{(errors.Count == 1 ? "" : "s")}; fix {(errors.Count == 1 ? "it" : "them")} first (trailmap validate shows them all). The first: {errors.FirstOrDefault()?.ToString() ?? "it is not a journey"}");
+        }
     }
 
     /// <summary>The inputs as one block of clearly fenced data for the prompt.</summary>

@@ -9,6 +9,7 @@ using Trailmap.Drafting.Draft;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Rendering;
 using Trailmap.Web.Accounts;
+using Trailmap.Web.Journeys;
 using Trailmap.Web.Shell;
 
 namespace Trailmap.Web.Drafting;
@@ -43,10 +44,11 @@ public static class DraftEndpoints
 
             // The form is read here rather than bound, so the antiforgery token is checked here too.
             DraftInput input;
+            string? extendError, chosen;
             try
             {
                 await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context).ConfigureAwait(false);
-                input = await ReadAsync(context).ConfigureAwait(false);
+                (input, chosen, extendError) = await ReadAsync(context).ConfigureAwait(false);
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
@@ -59,23 +61,38 @@ public static class DraftEndpoints
 
             if (string.IsNullOrWhiteSpace(input.Brief))
             {
-                return Form(context, jobs, input, "Write or upload a brief: the product, its audience and their goals.", StatusCodes.Status422UnprocessableEntity);
+                return Form(context, jobs, input, "Write or upload a brief: the product, its audience and their goals.", StatusCodes.Status422UnprocessableEntity, extend: chosen);
             }
 
             if (input.Characters > DraftInput.MaxCharacters)
             {
-                return Form(context, jobs, input, $"The brief and notes hold {input.Characters:N0} characters, more than the {DraftInput.MaxCharacters:N0} a draft takes; shorten them.", StatusCodes.Status413PayloadTooLarge);
+                return Form(context, jobs, input, $"The brief, notes, survey and journey to extend hold {input.Characters:N0} characters, more than the {DraftInput.MaxCharacters:N0} a draft takes; shorten them.", StatusCodes.Status413PayloadTooLarge, extend: chosen);
+            }
+
+            if (extendError is not null)
+            {
+                return Form(context, jobs, input, extendError, StatusCodes.Status422UnprocessableEntity, extend: chosen);
+            }
+
+            try
+            {
+                // The survey's CSV and the journey to extend, checked as the CLI checks them: row and line of a bad CSV record, the first error of a broken journey.
+                input.Check();
+            }
+            catch (DraftException e)
+            {
+                return Form(context, jobs, input, Sentence(e.Message), StatusCodes.Status422UnprocessableEntity, extend: chosen);
             }
 
             if (jobs.Model is null)
             {
                 // The page explains how to configure a model, and offers the template closest to this brief meanwhile.
-                return Form(context, jobs, input, status: StatusCodes.Status422UnprocessableEntity);
+                return Form(context, jobs, input, status: StatusCodes.Status422UnprocessableEntity, extend: chosen);
             }
 
             if (jobs.TryStart(input, Actor.Of(context.User)) is not { } job)
             {
-                return Form(context, jobs, input, "As many drafts as the server runs at once are running; wait for one to finish and send the brief again.", StatusCodes.Status409Conflict);
+                return Form(context, jobs, input, "As many drafts as the server runs at once are running; wait for one to finish and send the brief again.", StatusCodes.Status409Conflict, extend: chosen);
             }
 
             return Results.Redirect("/journeys/new/draft/" + job.Id);
@@ -112,7 +129,8 @@ public static class DraftEndpoints
         });
     }
 
-    private static async Task<DraftInput> ReadAsync(HttpContext context)
+    /// <summary>The form as a draft's input, the workspace journey chosen to extend, and why it cannot be used (an unknown slug), if so.</summary>
+    private static async Task<(DraftInput Input, string? Chosen, string? ExtendError)> ReadAsync(HttpContext context)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var brief = form["brief"].ToString();
@@ -134,7 +152,32 @@ public static class DraftEndpoints
             notes.Add((Path.GetFileName(notesFile.FileName), await ReadTextAsync(notesFile, context.RequestAborted).ConfigureAwait(false)));
         }
 
-        return new DraftInput { Brief = brief, BriefName = briefName, Notes = notes };
+        (string, string)? survey = form.Files.GetFile("surveyFile") is { Length: > 0 } surveyFile
+            ? (Path.GetFileName(surveyFile.FileName), await ReadTextAsync(surveyFile, context.RequestAborted).ConfigureAwait(false))
+            : null;
+
+        // An uploaded journey wins over one chosen from the workspace, as an uploaded brief wins over a typed one.
+        (string, string)? extend = null;
+        string? extendError = null;
+        var chosen = form["extend"].ToString() is { Length: > 0 } picked ? picked : null;
+        if (form.Files.GetFile("extendFile") is { Length: > 0 } extendFile)
+        {
+            extend = (Path.GetFileName(extendFile.FileName), await ReadTextAsync(extendFile, context.RequestAborted).ConfigureAwait(false));
+        }
+        else if (chosen is { } slug)
+        {
+            var store = context.RequestServices.GetRequiredService<JourneyStore>();
+            if (store.Find(slug) is { } stored)
+            {
+                extend = (stored.Slug + ".yaml", store.Latest(stored).Yaml);
+            }
+            else
+            {
+                extendError = $"There is no journey '{slug}' in this workspace to extend; choose one from the list or upload its YAML.";
+            }
+        }
+
+        return (new DraftInput { Brief = brief, BriefName = briefName, Notes = notes, Survey = survey, Extend = extend }, chosen, extendError);
     }
 
     private static async Task<string> ReadTextAsync(IFormFile file, CancellationToken cancel)
@@ -143,10 +186,14 @@ public static class DraftEndpoints
         return await reader.ReadToEndAsync(cancel).ConfigureAwait(false);
     }
 
-    private static string TooLarge(string size) =>
-        $"The request holds {size}; a draft takes at most {MaxRequestBytes / 1024:N0} KB of brief and notes ({DraftInput.MaxCharacters:N0} characters). Shorten them.";
+    /// <summary>The drafter's messages are CLI lines (no final stop, "the ..." in lowercase); the page shows sentences. One that starts with a file name keeps it as is.</summary>
+    private static string Sentence(string message) =>
+        (message.StartsWith("the ", StringComparison.Ordinal) ? "T" + message[1..] : message).TrimEnd('.') + ".";
 
-    private static IResult Form(HttpContext context, DraftJobs jobs, DraftInput? input = null, string? error = null, int status = StatusCodes.Status200OK) =>
+    private static string TooLarge(string size) =>
+        $"The request holds {size}; a draft takes at most {MaxRequestBytes / 1024:N0} KB of brief, notes, survey and journey to extend ({DraftInput.MaxCharacters:N0} characters). Shorten them.";
+
+    private static IResult Form(HttpContext context, DraftJobs jobs, DraftInput? input = null, string? error = null, int status = StatusCodes.Status200OK, string? extend = null) =>
         Page.Render<DraftPage>(
             context,
             new
@@ -154,6 +201,8 @@ public static class DraftEndpoints
                 Model = jobs.Model,
                 Brief = input?.Brief,
                 Notes = input?.Notes.FirstOrDefault(n => n.Name == "notes").Text,
+                Journeys = context.RequestServices.GetRequiredService<JourneyStore>().All(),
+                Extend = extend,
                 Error = error,
                 Closest = input is { Brief.Length: > 0 } && jobs.Model is null ? TemplateMatcher.Closest(input.Brief) : null,
             },

@@ -24,7 +24,9 @@ public sealed class BacktesterTests
     [Fact]
     public void Replays_each_day_through_holdout_quiet_hours_and_the_cap()
     {
+        // Both have an email address, so every planned message can reach them (the next test is about those who cannot).
         var log = Log(
+            Traits(("a", "email", "a@example.com"), ("b", "email", "b@example.com")),
             ("a", "Signed Up", "2026-01-01 10:00"), ("a", "Logged In", "2026-01-01 11:00"), ("a", "Logged In", "2026-01-05 09:00"),
             ("b", "Signed Up", "2026-01-02 23:00"));
         var progress = new List<BacktestProgress>();
@@ -50,6 +52,44 @@ public sealed class BacktesterTests
             [("welcome", (int?)1, 2, 2), ("quiet", null, 3, 3), ("welcome", 2, 1, 0)]);
         progress.Count.ShouldBe(7);
         progress[^1].ShouldBe(new BacktestProgress(7, 7));
+    }
+
+    [Fact]
+    public void Customers_without_an_address_on_the_channel_are_unreachable_not_messaged()
+    {
+        // Four sign up on Jan 1: a has an email address, b an empty one, c a trait that is no address, d no traits at all.
+        // The email welcome fires for all four: a is messaged, b, c and d are unreachable. The email rule with its
+        // own 'to' and the in-app and webhook rules go to an address that does not depend on the customer: all four
+        // messaged. Nothing is held out and there is no cap or quiet hours.
+        var rules = Journey("""
+            sequences:
+              - id: welcome
+                name: W
+                trigger: { entered_stage: signup }
+                steps: [{ day: 0, then: { channel: email, subject: Hi } }]
+              - id: team
+                name: T
+                trigger: { entered_stage: signup }
+                steps: [{ day: 0, then: { channel: email, to: sales@example.com, subject: New signup } }]
+              - id: inbox
+                name: I
+                trigger: { entered_stage: signup }
+                steps: [{ day: 0, then: { channel: in-app, message: Welcome } }]
+              - id: hook
+                name: H
+                trigger: { entered_stage: signup }
+                steps: [{ day: 0, then: { channel: webhook, url: "https://hooks.example.com/signup" } }]
+            """);
+        var log = Log(
+            Traits(("a", "email", "a@example.com"), ("b", "email", ""), ("c", "email", "not an address"), ("c", "plan", "team")),
+            ("a", "Signed Up", "2026-01-01 10:00"), ("b", "Signed Up", "2026-01-01 10:00"),
+            ("c", "Signed Up", "2026-01-01 10:00"), ("d", "Signed Up", "2026-01-01 10:00"));
+
+        var report = Backtester.Run(rules, log, T("2026-01-01"), T("2026-01-02"), cancellationToken: TestContext.Current.CancellationToken);
+
+        report.Totals().Select(t => (t.RuleId, t.Triggered, t.HeldOut, t.Messaged, t.Capped, t.Unreachable)).ShouldBe(
+            [("welcome", 4, 0, 1, 0, 3), ("team", 4, 0, 4, 0, 0), ("inbox", 4, 0, 4, 0, 0), ("hook", 4, 0, 4, 0, 0)]);
+        report.Rows.ShouldAllBe(r => r.Triggered == r.HeldOut + r.Messaged + r.Capped + r.Unreachable);
     }
 
     [Fact]

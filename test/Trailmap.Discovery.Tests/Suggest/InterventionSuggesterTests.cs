@@ -97,17 +97,15 @@ public sealed class InterventionSuggesterTests
         """;
 
     [Fact]
-    public void A_drop_off_that_meets_its_kpi_ranks_below_the_rule_for_the_target_actually_missed()
+    public void A_drop_off_that_meets_its_kpi_is_no_bottleneck_and_gets_no_rule()
     {
         // 20 customers visit at T0; c00..c09 sign up 1.5h..10.5h later, c00..c03 pay 1.5h..4.5h after signing up.
-        // No conversion KPI has a target (both KPIs are rates, as in the saas-trial template), so the analyzer's bottleneck
-        // is the largest drop-off, visit -> signup (10 lost, against 6 from signup to pay). But its KPI, visitors who sign
-        // up, meets ">= 40%" (10 of 20), so that drop-off addresses no gap: score 0. The missed KPI signup-to-paid, 4 of
-        // 10 signups against ">= 80%", leaves
-        // a gap of 0.8 - 0.4 = 0.4. Stuck in signup: the p75 (nearest rank of 4) of 1.5, 2.5, 3.5, 4.5h is 3.5h,
-        // rounded up to 4h; it fires for c03 (4.5h) and the 6 who never pay: 7, score 7 x 0.4 = 2.8. Stuck in visit:
-        // the p75 of 1.5..10.5h is the 8th, 8.5h, rounded up to 9h; it fires for c08, c09 and the 10 who never sign
-        // up: 12, score 0 (ranked by the old gap of 1 - 10/20, it came first with 6).
+        // Visit -> signup loses the most (10, against 6 from signup to pay), but its KPI, visitors who sign up (a rate
+        // of the visit stage whose event is the signup stage's entry), meets ">= 40%" (10 of 20): a planned drop-off,
+        // no bottleneck. Signup -> pay's KPI, signups who pay, is 4 of 10 against ">= 80%": the bottleneck, short by
+        // (0.8 - 0.4) / 0.8 = 0.5 of its target, and for suggest a gap of 0.8 - 0.4 = 0.4 points. Stuck in signup: the
+        // p75 (nearest rank of 4) of 1.5, 2.5, 3.5, 4.5h is 3.5h, rounded up to 4h; it fires for c03 (4.5h) and the 6
+        // who never pay: 7, score 7 x 0.4 = 2.8. No rule for the visit stage: its step has no gap to close.
         var builder = new EventLogBuilder();
         for (var c = 0; c < 20; c++)
         {
@@ -128,23 +126,106 @@ public sealed class InterventionSuggesterTests
         var journey = JourneyFile.FromText(Funnel).Journey!;
         var log = builder.Build();
         var bottleneck = Trailmap.Analytics.Journeys.JourneyAnalyzer.Analyze(journey, log).Bottleneck!;
-        (bottleneck.FromStage, bottleneck.ToStage, bottleneck.Target).ShouldBe(("visit", "signup", null));
+        (bottleneck.FromStage, bottleneck.ToStage, bottleneck.Kpi, bottleneck.Lost).ShouldBe(("signup", "pay", "signup-to-paid", 6L));
+        bottleneck.Shortfall.ShouldBe(0.5, 1e-9);
 
         var report = InterventionSuggester.Suggest(journey, log, cancellationToken: TestContext.Current.CancellationToken);
 
-        report.Suggestions.Select(s => s.Intervention.Id).ShouldBe(["suggest-stuck-signup", "suggest-stuck-visit"]);
-        var missed = report.Suggestions[0];
-        missed.Gap.What.ShouldStartWith("missed KPI signup-to-paid");
-        missed.Gap.Shortfall.ShouldBe(0.4, 1e-9);
-        missed.Intervention.When.StuckFor!.Value.Text.ShouldBe("4h");
-        missed.Triggered.ShouldBe(7);
-        missed.Score.ShouldBe(2.8, 1e-9);
-        var dropOff = report.Suggestions[1];
-        dropOff.Gap.What.ShouldStartWith("bottleneck visit -> signup");
-        dropOff.Gap.What.ShouldContain("its KPI visit-to-signup meets its target");
-        dropOff.Intervention.When.StuckFor!.Value.Text.ShouldBe("9h");
-        dropOff.Triggered.ShouldBe(12);
-        dropOff.Score.ShouldBe(0);
+        report.Suggestions.Select(s => s.Intervention.Id).ShouldBe(["suggest-stuck-signup"]);
+        var rule = report.Suggestions[0];
+        rule.Gap.What.ShouldStartWith("bottleneck signup -> pay: Signups who pay (signup-to-paid) 40% is furthest below its target >= 80%");
+        rule.Gap.Shortfall.ShouldBe(0.4, 1e-9);
+        rule.Intervention.When.StuckFor!.Value.Text.ShouldBe("4h");
+        rule.Triggered.ShouldBe(7);
+        rule.Score.ShouldBe(2.8, 1e-9);
+    }
+
+    private const string Outcomes = """
+        version: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: visit
+            name: Visit
+            entry: Visit
+          - id: buy
+            name: Buy
+            entry: Buy
+            pain_points:
+              - { id: slow-delivery, text: Delivery takes a week, severity: high }
+            opportunities:
+              - { id: shipped, text: Free returns, type: add, priority: high, status: done }
+              - { id: express, text: Offer express delivery, type: add, priority: medium, addresses: [slow-delivery] }
+            kpis:
+              - { id: buyer-nps, name: Buyer NPS, type: nps, event: Survey Answered, property: score, target: ">= 30" }
+        metrics:
+          - { id: revenue, name: Revenue, type: sum, event: Invoice Paid, property: amount, target: ">= 1000" }
+        """;
+
+    /// <summary>c0..c3 visit at T0 and buy an hour later (no step loses anyone: no bottleneck); they answer the survey with 10, 0, 0 and 5; c0 and c1 pay 100 and 200.</summary>
+    private static EventLog OutcomeLog()
+    {
+        var builder = new EventLogBuilder();
+        double[] scores = [10, 0, 0, 5];
+        for (var c = 0; c < 4; c++)
+        {
+            var id = $"c{c}";
+            builder.Add(id, "Visit", T0);
+            builder.Add(id, "Buy", T0.AddHours(1));
+            builder.Add(id, "Survey Answered", T0.AddHours(2), new Dictionary<string, object?> { ["score"] = scores[c] });
+        }
+
+        builder.Add("c0", "Invoice Paid", T0.AddHours(3), new Dictionary<string, object?> { ["amount"] = 100.0 });
+        builder.Add("c1", "Invoice Paid", T0.AddHours(3), new Dictionary<string, object?> { ["amount"] = 200.0 });
+        return builder.Build();
+    }
+
+    [Fact]
+    public void Missed_outcome_kpis_get_a_rule_at_their_stage_from_its_open_opportunity()
+    {
+        // NPS: 1 promoter (10) and 3 detractors (0, 0, 5) of 4 answers: 100 x (1 - 3) / 4 = -50 against >= 30, a gap of
+        // (30 + 50) / 30 = 2.667 of the target. Revenue, journey-wide: 100 + 200 = 300 against >= 1000, a gap of 0.7; no
+        // stage is entered by Invoice Paid, so it belongs to the last stage, buy, like the NPS. One rule for both:
+        // entered buy, messaging buy's open opportunity (express delivery; free returns is done), with the larger gap.
+        // It fires for the 4 who entered buy: score 4 x 2.667 = 10.667.
+        var journey = JourneyFile.FromText(Outcomes).Journey!;
+        var log = OutcomeLog();
+        Trailmap.Analytics.Journeys.JourneyAnalyzer.Analyze(journey, log).Bottleneck.ShouldBeNull();
+
+        var report = InterventionSuggester.Suggest(journey, log, cancellationToken: TestContext.Current.CancellationToken);
+
+        report.Unaddressed.ShouldBeEmpty();
+        report.Suggestions.Count.ShouldBe(1);
+        var rule = report.Suggestions[0];
+        rule.Intervention.Id.ShouldBe("suggest-buy-for-buyer-nps");
+        rule.Intervention.When.EnteredStage.ShouldBe("buy");
+        rule.Intervention.Then.Template.ShouldBe("express");
+        rule.Intervention.Then.Subject.ShouldBe("Offer express delivery (Delivery takes a week)");
+        rule.Intervention.Goal!.Event.ShouldBe("Survey Answered");
+        rule.Gap.What.ShouldStartWith("missed KPI buyer-nps: ");
+        rule.Gap.What.ShouldContain("; missed KPI revenue: ");
+        rule.Gap.Shortfall.ShouldBe(80.0 / 30, 1e-9);
+        rule.Triggered.ShouldBe(4);
+        rule.Score.ShouldBe(4 * 80.0 / 30, 1e-9);
+        JourneyFile.FromText(Outcomes + "\n" + report.Yaml).Diagnostics.Where(d => d.Severity == Severity.Error).ShouldBeEmpty(report.Yaml);
+    }
+
+    [Fact]
+    public void A_missed_kpi_with_nothing_on_the_map_to_build_a_rule_from_says_why()
+    {
+        // The same history without buy's open opportunity: both KPIs are still missed, and no rule can be written.
+        var bare = Outcomes.Replace("      - { id: express, text: Offer express delivery, type: add, priority: medium, addresses: [slow-delivery] }\n", "", StringComparison.Ordinal);
+        bare.ShouldNotBe(Outcomes);
+        var journey = JourneyFile.FromText(bare).Journey!;
+
+        var report = InterventionSuggester.Suggest(journey, OutcomeLog(), cancellationToken: TestContext.Current.CancellationToken);
+
+        report.Suggestions.ShouldBeEmpty();
+        report.Unaddressed.Count.ShouldBe(2);
+        report.Unaddressed[0].ShouldStartWith("missed KPI buyer-nps: ");
+        report.Unaddressed[0].ShouldEndWith("no rule: its stage buy has no open opportunity on the map to build a message from (add one, with the pain point it answers, and suggest again)");
+        report.Unaddressed[1].ShouldStartWith("missed KPI revenue: ");
+        report.Yaml.ShouldContain("# missed KPI buyer-nps: ");
     }
 
     [Fact]
@@ -163,17 +244,17 @@ public sealed class InterventionSuggesterTests
         var report = InterventionSuggester.Suggest(journey, log, cancellationToken: TestContext.Current.CancellationToken);
 
         report.Suggestions.ShouldNotBeEmpty();
-        var forBottleneck = report.Suggestions.First(s => s.Gap.What.StartsWith("bottleneck", StringComparison.Ordinal));
+        // The bottleneck gets a stuck rule at the stage its step leaves (and may get missed-moment rules too).
+        var forBottleneck = report.Suggestions.First(s => s.Gap.What.StartsWith("bottleneck", StringComparison.Ordinal) && s.Intervention.When.StuckInStage is not null);
         forBottleneck.Intervention.When.StuckInStage.ShouldBe(bottleneck.FromStage);
         forBottleneck.Triggered.ShouldBeGreaterThan(0);
 
-        // The demo's bottleneck is its largest drop-off, visitors who never sign up; its KPI (visitors who start a
-        // trial, ">= 3%") is met, so the rules for the targets it misses come first and that one last.
-        (bottleneck.FromStage, bottleneck.Target).ShouldBe(("discover", null));
-        forBottleneck.Gap.What.ShouldContain("its KPI visit-to-signup meets its target");
-        forBottleneck.Score.ShouldBe(0);
-        report.Suggestions[0].Gap.What.ShouldStartWith("missed KPI");
-        report.Suggestions[^1].ShouldBe(forBottleneck);
+        // The demo's largest drop-off, visitors who never sign up, meets its KPI (visitors who start a trial, ">= 3%"),
+        // so it is not the bottleneck: that is a step whose target is missed, and its rule ranks by that gap.
+        bottleneck.FromStage.ShouldNotBe("discover");
+        bottleneck.Kpi.ShouldNotBeNull();
+        bottleneck.Shortfall.ShouldBeGreaterThan(0);
+        forBottleneck.Score.ShouldBeGreaterThan(0);
         report.Suggestions.ShouldAllBe(s => s.Intervention.Holdout == 0.1);
         report.Suggestions.Select(s => s.Score).ShouldBe(report.Suggestions.Select(s => s.Score).OrderDescending().ToList());
         report.Diagnostics.Where(d => d.Severity == Severity.Error).ShouldBeEmpty();

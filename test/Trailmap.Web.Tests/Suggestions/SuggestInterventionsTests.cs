@@ -77,6 +77,46 @@ public sealed class SuggestInterventionsTests
     }
 
     [Fact]
+    public async Task A_missed_kpi_the_map_gives_nothing_to_build_a_rule_from_is_listed_with_the_reason()
+    {
+        // c0..c3 visit and buy (no step loses anyone: no bottleneck) and answer 10, 0, 0 and 5: 1 promoter and 3
+        // detractors of 4, NPS 100 x (1 - 3) / 4 = -50 against >= 30, missed. The buy stage has no open opportunity
+        // (its only one is done), so no rule can be written for it, and the page says why.
+        const string Yaml = """
+            version: 1
+            id: outcome
+            title: Outcome
+            stages:
+              - { id: visit, name: Visit, entry: Visit }
+              - id: buy
+                name: Buy
+                entry: Buy
+                opportunities:
+                  - { id: free-returns, text: Free returns, type: add, status: done }
+                kpis:
+                  - { id: buyer-nps, name: Buyer NPS, type: nps, event: Survey Answered, property: score, target: ">= 30" }
+            """;
+        var events = new StringBuilder();
+        int[] scores = [10, 0, 0, 5];
+        for (var c = 0; c < 4; c++)
+        {
+            events.Append(CultureInfo.InvariantCulture, $$"""{"user_id":"c{{c}}","event":"Visit","timestamp":"2026-03-02T10:00:00Z"}""").Append('\n');
+            events.Append(CultureInfo.InvariantCulture, $$"""{"user_id":"c{{c}}","event":"Buy","timestamp":"2026-03-02T11:00:00Z"}""").Append('\n');
+            events.Append(CultureInfo.InvariantCulture, $$"""{"user_id":"c{{c}}","event":"Survey Answered","timestamp":"2026-03-02T12:00:00Z","score":{{scores[c]}}}""").Append('\n');
+        }
+
+        using var factory = new WorkspaceFactory();
+        var stored = await Trailmap.Web.Tests.Insights.InsightsData.SeedAsync(factory, Yaml, events.ToString(), Cancel);
+        var client = await factory.SignedInAsync(Role.Editor, Cancel);
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync($"/journeys/{stored.Slug}/suggest", Cancel));
+
+        html.ShouldContain("Missed KPIs without a rule");
+        html.ShouldContain("missed KPI buyer-nps: -50 against >= 30; no rule: its stage buy has no open opportunity on the map to build a message from");
+        html.ShouldContain("Nothing to suggest");
+    }
+
+    [Fact]
     public async Task The_ranked_backtested_suggestions_show_their_numbers_and_the_chosen_one_opens_in_the_editor_unsaved()
     {
         using var factory = await ShopAsync();
@@ -97,10 +137,13 @@ public sealed class SuggestInterventionsTests
         Cell(html, "suggest-missed-first-buy", "score").ShouldBe("0.93");
 
         // Each rule holds out 10%: the customers the independent hash of docs/automation.md puts in it are not messaged.
+        // The rest cannot be messaged either: the rules send email, and no customer here has an email trait, so the
+        // backtest counts them as unreachable rather than messaged.
         string[] stuck = ["c06", "c07", "c08", "c09", "c10", "c11"];
         var heldOut = stuck.Count(c => TrialData.IsHeldOut("suggest-stuck-browse", c, 0.1));
         Cell(html, "suggest-stuck-browse", "heldOut").ShouldBe(heldOut.ToString(CultureInfo.InvariantCulture));
-        Cell(html, "suggest-stuck-browse", "messaged").ShouldBe((6 - heldOut).ToString(CultureInfo.InvariantCulture));
+        Cell(html, "suggest-stuck-browse", "messaged").ShouldBe("0");
+        Cell(html, "suggest-stuck-browse", "unreachable").ShouldBe((6 - heldOut).ToString(CultureInfo.InvariantCulture));
 
         var response = await WorkspaceFactory.PostFormAsync(client, "/journeys/shop/suggest", new() { ["rule"] = "suggest-missed-first-buy" }, Cancel, "/journeys/shop/suggest");
 
