@@ -13,7 +13,7 @@ internal static class HtmlMap
 {
     private sealed record Lane(string Name, string Label, string Hint, Func<Stage, bool> HasContent, Action<StringBuilder, Stage> Cell);
 
-    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals, IReadOnlyList<(int Start, int Count)> blocks, bool print)
+    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals, IReadOnlyList<(int Start, int Count)> blocks, bool print, InteractiveMap links)
     {
         html.Append("<section class=\"section map-section\" aria-labelledby=\"map-title\">\n")
             .Append("<h2 id=\"map-title\">The journey</h2>\n");
@@ -29,17 +29,17 @@ internal static class HtmlMap
             // In print every block is a .map-block, which the PDF export measures to fit each on one page.
             html.Append(print ? "<div class=\"map-scroll map-block\">\n" : "<div class=\"map-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Journey map (scrolls sideways)\">\n")
                 .Append(blocks.Count == 1 ? "<div class=\"map\">\n" : "<div class=\"map cols-" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\">\n");
-            Grid(html, part, actuals, start);
+            Grid(html, part, actuals, start, links);
             html.Append("</div>\n</div>\n");
         }
 
         html.Append("</section>\n");
     }
 
-    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep)
+    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep, InteractiveMap links)
     {
-        StageRow(html, journey, actuals, firstStep);
-        foreach (var lane in Lanes(journey, actuals))
+        StageRow(html, journey, actuals, firstStep, links);
+        foreach (var lane in Lanes(journey, actuals, links))
         {
             if (lane.Name == "emotion")
             {
@@ -70,12 +70,12 @@ internal static class HtmlMap
         html.Append("<div class=\"cell").Append(extraClass).Append("\" data-stage=\"").Append(E(stage.Id))
             .Append("\" data-lane=\"").Append(lane).Append("\">");
 
-    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals)
+    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals, InteractiveMap links)
     {
         var critical = journey.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
         var personas = journey.Personas.Select((p, i) => (p, i)).ToDictionary(x => x.p.Id, x => x);
         yield return new("touchpoints", "Touchpoints", "Where we meet them", s => s.Touchpoints.Count > 0,
-            (h, s) => Touchpoints(h, s, critical));
+            (h, s) => Touchpoints(h, s, critical, links));
         yield return new("actions", "Actions", "What they do", s => s.Actions.Count > 0,
             (h, s) => Actions(h, s, journey.EmotionScale, personas));
         yield return new("thoughts", "Thoughts", "What they think", s => s.Thoughts.Count > 0, Thoughts);
@@ -83,9 +83,9 @@ internal static class HtmlMap
         yield return new("pain-points", "Pain points", "What gets in the way", s => s.PainPoints.Count > 0, PainPoints);
         yield return new("opportunities", "Opportunities", "What we will change", s => s.Opportunities.Count > 0, Opportunities);
         yield return new("kpis", "KPIs", actuals is null ? "Targets" : "Actual / target", s => s.Kpis.Count > 0,
-            (h, s) => Kpis(h, s, actuals));
+            (h, s) => Kpis(h, s, actuals, links));
         yield return new("moments", "Moments of truth", "Decisive points", s => journey.MomentsOfTruth.Any(m => m.Stage == s.Id),
-            (h, s) => Moments(h, journey.MomentsOfTruth.Where(m => m.Stage == s.Id), actuals));
+            (h, s) => Moments(h, journey.MomentsOfTruth.Where(m => m.Stage == s.Id), actuals, links));
         // Drawn only when measurement sent lift, so a map without it renders exactly as before.
         if (actuals is { Interventions.Count: > 0 })
         {
@@ -96,7 +96,7 @@ internal static class HtmlMap
         yield return new("entry", "Entry criterion", "Puts a customer here", s => s.Entry is not null, Entry);
     }
 
-    private static void StageRow(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep)
+    private static void StageRow(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep, InteractiveMap links)
     {
         html.Append("<div class=\"lane lane-stage\">\n<div class=\"lane-label\"><span class=\"lane-name\">Stage</span>")
             .Append("<span class=\"lane-hint\">").Append(actuals is null ? "Goal and mindset" : "Reached and converted")
@@ -113,7 +113,9 @@ internal static class HtmlMap
                 html.Append("<span class=\"timeframe\">").Append(E(timeframe)).Append("</span>");
             }
 
-            html.Append("</div>\n<h3 class=\"stage-name\">").Append(E(stage.Name)).Append("</h3>\n");
+            html.Append("</div>\n<h3 class=\"stage-name\">");
+            links.Text(html, links.StageLink(stage), stage.Name);
+            html.Append("</h3>\n");
             if (bottleneck)
             {
                 html.Append("<p class=\"flag bottleneck-flag\">Bottleneck</p>\n");
@@ -156,14 +158,15 @@ internal static class HtmlMap
         html.Append("</div>\n");
     }
 
-    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical)
+    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical, InteractiveMap links)
     {
         html.Append("<ul class=\"items\">");
         foreach (var t in stage.Touchpoints)
         {
             var layer = t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage";
-            html.Append("<li class=\"item touchpoint ").Append(layer).Append("\"><span class=\"item-title\">").Append(E(t.Name)).Append("</span>")
-                .Append("<span class=\"chips\">");
+            html.Append("<li class=\"item touchpoint ").Append(layer).Append("\"><span class=\"item-title\">");
+            links.Text(html, links.TouchpointLink(stage, t), t.Name);
+            html.Append("</span><span class=\"chips\">");
             if (t.Channel is { } channel)
             {
                 html.Append("<span class=\"chip channel\">").Append(E(channel)).Append("</span>");
@@ -288,13 +291,13 @@ internal static class HtmlMap
         html.Append("</ul>");
     }
 
-    private static void Kpis(StringBuilder html, Stage stage, JourneyActuals? actuals)
+    private static void Kpis(StringBuilder html, Stage stage, JourneyActuals? actuals, InteractiveMap links)
     {
         html.Append("<ul class=\"items\">");
         foreach (var kpi in stage.Kpis)
         {
             html.Append("<li class=\"item kpi\">");
-            KpiBadge(html, KpiReading.For(kpi, actuals), stage.Ideal?.Targets.GetValueOrDefault(kpi.Id));
+            KpiBadge(html, KpiReading.For(kpi, actuals), stage.Ideal?.Targets.GetValueOrDefault(kpi.Id), links, links.KpiLink(kpi));
             html.Append("</li>");
         }
 
@@ -302,11 +305,12 @@ internal static class HtmlMap
     }
 
     /// <summary>A KPI's name over its value, coloured by status and with the status in words.</summary>
-    public static void KpiBadge(StringBuilder html, KpiReading reading, Target? ideal)
+    public static void KpiBadge(StringBuilder html, KpiReading reading, Target? ideal, InteractiveMap links, string? href)
     {
         html.Append("<div class=\"kpi-badge ").Append(reading.CssClass).Append("\" data-kpi=\"").Append(E(reading.Kpi.Id)).Append("\">")
-            .Append("<span class=\"kpi-name\">").Append(E(reading.Kpi.Name)).Append("</span>")
-            .Append("<span class=\"kpi-value\">").Append(E(reading.Value)).Append("</span>");
+            .Append("<span class=\"kpi-name\">");
+        links.Text(html, href, reading.Kpi.Name);
+        html.Append("</span><span class=\"kpi-value\">").Append(E(reading.Value)).Append("</span>");
         if (reading.StatusWord is { } word)
         {
             html.Append("<span class=\"kpi-status\">").Append(word).Append("</span>");
@@ -320,11 +324,13 @@ internal static class HtmlMap
         html.Append("</div>");
     }
 
-    private static void Moments(StringBuilder html, IEnumerable<MomentOfTruth> moments, JourneyActuals? actuals)
+    private static void Moments(StringBuilder html, IEnumerable<MomentOfTruth> moments, JourneyActuals? actuals, InteractiveMap links)
     {
         foreach (var m in moments)
         {
-            html.Append("<div class=\"moment\"><span class=\"moment-name\">").Append(E(m.Name)).Append("</span>");
+            html.Append("<div class=\"moment\"><span class=\"moment-name\">");
+            links.Text(html, links.MomentLink(m), m.Name);
+            html.Append("</span>");
             if (m.Deadline is { } deadline)
             {
                 html.Append("<span class=\"deadline\">").Append(E(deadline.Text)).Append("</span>");
