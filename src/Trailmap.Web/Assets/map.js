@@ -87,6 +87,23 @@
     }
   }
 
+  // Keyboard focus never hides under the stuck stage row (Shift+Tab scrolls what it focuses to the top of the
+  // window, right where the row sits): the window, or the framing page, scrolls back by the overlap.
+  const unhide = (target) => {
+    const map = maps.find((m) => m.contains(target));
+    if (!map || !map.classList.contains("stuck") || target.closest(".lane-stage")) return;
+    const head = map.querySelector(":scope > .lane-stage > .stage-head");
+    const covered = head.getBoundingClientRect().top + parseFloat(map.style.getPropertyValue("--stuck-keep")) * zoom;
+    const overlap = covered + 8 - target.getBoundingClientRect().top;
+    if (overlap <= 0) return;
+    if (window.frameElement && window.scrollY === 0) window.parent.scrollBy(0, -overlap);
+    else window.scrollBy(0, -overlap);
+  };
+  document.addEventListener("focusin", (e) => requestAnimationFrame(() => {
+    stick();
+    unhide(e.target);
+  }));
+
   let queued = false;
   const schedule = () => {
     if (queued) return;

@@ -130,6 +130,63 @@ public sealed class MapIsThePageTests
     }
 
     [Fact]
+    public async Task Going_back_with_Shift_Tab_never_leaves_the_focus_under_the_stuck_stage_row()
+    {
+        await using var live = await LiveWorkspace.StartAsync(Cancel);
+        await SeedAsync(live);
+        var page = await SignedInPageAsync(live);
+        await page.SetViewportSizeAsync(1440, 900);
+        await page.GotoAsync("/journeys/" + Slug);
+        var frame = await GrownMapAsync(page);
+
+        // From the map's last link (focusing it scrolls the page to it, so the stage row is stuck above it), back
+        // through the lanes: the jump from the KPIs up to the touchpoints is where the browser would put the focus
+        // at the top of the window, under the stage row.
+        await frame.EvaluateAsync("() => { const links = document.querySelectorAll('.map .map-link'); links[links.length - 1].focus(); }");
+        var checkedUnderRow = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            await page.Keyboard.PressAsync("Shift+Tab");
+            var inLanes = await frame.EvaluateAsync<bool>("() => { const a = document.activeElement; return !!a && a.matches('.map .map-link') && !a.closest('.lane-stage'); }");
+            if (!inLanes)
+            {
+                break;
+            }
+
+            // Visible: inside the window and not covered, i.e. what the browser hits at its centre is the link.
+            await page.WaitForFunctionAsync("""
+                () => { const f = document.querySelector('iframe.map-frame'); const d = f.contentDocument; const a = d.activeElement;
+                        const r = a.getBoundingClientRect(); const top = f.getBoundingClientRect().top + f.clientTop + r.top;
+                        const line = a.getClientRects()[0]; // a name wrapped over lines: its first line's box
+                        const hit = d.elementFromPoint(line.left + Math.min(10, line.width / 2), line.top + line.height / 2);
+                        return top >= 0 && top + r.height <= window.innerHeight && (hit === a || a.contains(hit)); }
+                """, null, new() { Timeout = 5000 }).ContinueWith(
+                async t =>
+                {
+                    if (t.IsFaulted)
+                    {
+                        var state = await page.EvaluateAsync<string>("""
+                            () => { const f = document.querySelector('iframe.map-frame'); const d = f.contentDocument; const a = d.activeElement;
+                                    const r = a.getBoundingClientRect(); const hit = d.elementFromPoint(r.left + Math.min(10, r.width / 2), r.top + r.height / 2);
+                                    const m = d.querySelector('.map');
+                                    return JSON.stringify({ a: a.outerHTML.slice(0, 120), top: f.getBoundingClientRect().top + f.clientTop + r.top, h: r.height, inner: window.innerHeight,
+                                      hit: hit && hit.outerHTML.slice(0, 80), stuck: m.className, y: m.style.getPropertyValue('--stuck-y'), keep: m.style.getPropertyValue('--stuck-keep'), sy: window.scrollY }); }
+                            """);
+                        throw new InvalidOperationException($"after {i + 1} Shift+Tab: {state}");
+                    }
+                },
+                TaskScheduler.Default).Unwrap();
+            if (await frame.EvaluateAsync<bool>("() => document.querySelector('.map').classList.contains('stuck')"))
+            {
+                checkedUnderRow++;
+            }
+        }
+
+        checkedUnderRow.ShouldBeGreaterThan(0, "the stage row was never stuck while going back through the map");
+        (await frame.EvaluateAsync<bool>("() => document.activeElement.matches('.map-link')")).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Zoom_and_fit_to_width_change_the_maps_scale()
     {
         await using var live = await LiveWorkspace.StartAsync(Cancel);
