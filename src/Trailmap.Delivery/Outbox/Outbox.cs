@@ -293,6 +293,33 @@ public sealed class Outbox : IDisposable
             ReadEntry,
             ("state", state.ToDb()));
 
+    /// <summary>The most ids <see cref="ForCustomer"/> takes: a person's own id and the ids merged into it.</summary>
+    public const int MaxCustomerIds = 100;
+
+    /// <summary>
+    /// The messages to <paramref name="customerIds"/> (one person's ids; the first <see cref="MaxCustomerIds"/>) from
+    /// the rules of journey <paramref name="journeyId"/> (<see cref="RuleKeys"/>), in every state, latest due first,
+    /// at most <paramref name="limit"/>. The outbox keeps no index on customers, so this reads the table once.
+    /// </summary>
+    public IReadOnlyList<OutboxEntry> ForCustomer(IReadOnlyCollection<string> customerIds, string journeyId, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        ArgumentException.ThrowIfNullOrWhiteSpace(journeyId);
+        if (customerIds.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+
+        // Only parameter names are put into the SQL; every id travels as a parameter value.
+        var ids = customerIds.Take(MaxCustomerIds).Select((id, i) => ("c" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToList();
+        var parameters = ids.Append(("prefix", journeyId + RuleKeys.Separator)).Append(("limit", (object?)(long)limit)).ToArray();
+        return Database.Query(
+            $"SELECT {EntryColumns} FROM delivery_outbox WHERE customer_id IN ({string.Join(", ", ids.Select(k => "$" + k.Item1))}) "
+                + "AND starts_with(rule_id, $prefix) ORDER BY due_at DESC, idempotency_key LIMIT $limit",
+            ReadEntry,
+            parameters);
+    }
+
     /// <summary>The dead letters: messages given up on, each with the reason in <see cref="OutboxEntry.LastError"/>.</summary>
     public IReadOnlyList<OutboxEntry> DeadLetters() => List(OutboxState.Dead);
 

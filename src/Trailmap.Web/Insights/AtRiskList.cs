@@ -1,9 +1,17 @@
 using Trailmap.Analytics.Journeys;
+using Trailmap.Journeys.Model;
 
 namespace Trailmap.Web.Insights;
 
 /// <summary>A row of the customers page: where the customer is, since when, and their health when the journey scores it.</summary>
-public sealed record CustomerRow(string Customer, string? StageId, string? StageName, DateTimeOffset? Entered, TimeSpan? Waiting, CustomerHealthScore? Health);
+public sealed record CustomerRow(string Customer, string? StageId, string? StageName, DateTimeOffset? Entered, TimeSpan? Waiting, CustomerHealthScore? Health)
+{
+    /// <summary>The names of the personas whose trait filters the customer matches, in file order.</summary>
+    public IReadOnlyList<string> Personas { get; init; } = [];
+
+    /// <summary>The customer's value of each of the list's <see cref="AtRiskList.TraitColumns"/>, null where unset.</summary>
+    public IReadOnlyList<string?> Traits { get; init; } = [];
+}
 
 /// <summary>
 /// The customers page's list. With a health model: every scored customer, least healthy first (so red, then yellow).
@@ -21,10 +29,37 @@ public sealed record AtRiskList(bool ByHealth, long Total, IReadOnlyList<Custome
     /// <summary>How many pages the whole list fills (at least 1).</summary>
     public int Pages => (int)Math.Max(1, (Total + Shown - 1) / Shown);
 
+    /// <summary>The most trait columns the list shows and exports.</summary>
+    public const int MaxTraitColumns = 6;
+
     /// <summary>The whole ranked list, every page of it: what the CSV export writes.</summary>
     public IReadOnlyList<CustomerRow> All { get; init; } = [];
 
-    public static AtRiskList Build(JourneyInsights insights, bool byHealth, string? search, int page = 1)
+    /// <summary>
+    /// The traits the list has a column for: those the personas' trait filters name, then those the most customers
+    /// have, up to <see cref="MaxTraitColumns"/>; ties in name order.
+    /// </summary>
+    public IReadOnlyList<string> TraitColumns { get; init; } = [];
+
+    /// <summary>Whether any persona has a trait filter, so a customer can be matched to personas.</summary>
+    public bool HasPersonas { get; init; }
+
+    public static AtRiskList Build(JourneyInsights insights, Journey journey, bool byHealth, string? search, int page = 1)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        var profile = new CustomerProfile(insights.Entries.Log.Traits, journey);
+        var list = Build(insights, byHealth, search, page);
+        return list with
+        {
+            Rows = [.. list.Rows.Select(profile.Describe)],
+            Matches = [.. list.Matches.Select(profile.Describe)],
+            All = [.. list.All.Select(profile.Describe)],
+            TraitColumns = profile.Columns,
+            HasPersonas = profile.HasPersonas,
+        };
+    }
+
+    private static AtRiskList Build(JourneyInsights insights, bool byHealth, string? search, int page)
     {
         var entries = insights.Entries;
         var last = entries.Stages.Count;

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Trailmap.Web.Insights;
 
-/// <summary>The customers list as CSV (RFC 4180), one row per customer in the page's order.</summary>
+/// <summary>
+/// The customers list as CSV (RFC 4180), one row per customer in the page's order; then, as on the page, a personas
+/// column when a persona has a trait filter (names separated by "; ") and one column per trait, named trait:NAME.
+/// </summary>
 public static class CustomerCsv
 {
     public const string Header = "customer,stage,stage_name,entered_utc,seconds_in_stage,health,band,weakest";
@@ -11,7 +14,18 @@ public static class CustomerCsv
     public static string Write(AtRiskList list)
     {
         ArgumentNullException.ThrowIfNull(list);
-        var csv = new StringBuilder(Header).Append("\r\n");
+        var csv = new StringBuilder(Header);
+        if (list.HasPersonas)
+        {
+            csv.Append(",personas");
+        }
+
+        foreach (var trait in list.TraitColumns)
+        {
+            csv.Append(',').Append(Cell("trait:" + trait));
+        }
+
+        csv.Append("\r\n");
         foreach (var r in list.All)
         {
             string?[] cells =
@@ -21,7 +35,18 @@ public static class CustomerCsv
                 r.Waiting is { } w ? ((long)w.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null,
                 r.Health?.Score.ToString("0.#", CultureInfo.InvariantCulture), r.Health?.Band, r.Health?.WeakestComponent,
             ];
-            csv.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+            csv.AppendJoin(',', cells.Select(Cell));
+            if (list.HasPersonas)
+            {
+                csv.Append(',').Append(Cell(string.Join("; ", r.Personas)));
+            }
+
+            foreach (var value in r.Traits)
+            {
+                csv.Append(',').Append(Cell(value));
+            }
+
+            csv.Append("\r\n");
         }
 
         return csv.ToString();

@@ -100,7 +100,7 @@ public sealed record CustomerTimeline(
         }
 
         var traits = log.Traits is not null && log.Traits.TryGetValue(customer, out var t2)
-            ? t2.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Text(kv.Value))).ToList()
+            ? t2.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, TraitText(kv.Value))).ToList()
             : [];
         return new CustomerTimeline(customer, visits, events, log.Offsets[c + 1] - log.Offsets[c], traits) { Ids = ids, Members = members };
     }
@@ -126,7 +126,8 @@ public sealed record CustomerTimeline(
         }
     }
 
-    private static string Text(object? value) => value switch
+    /// <summary>A trait's value as text: strings as they are, numbers invariant, anything else as its JSON.</summary>
+    internal static string TraitText(object? value) => value switch
     {
         null => "null",
         string s => s,

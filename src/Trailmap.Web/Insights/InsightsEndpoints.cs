@@ -114,7 +114,7 @@ public static class InsightsEndpoints
 
             // ?page=N pages through the list; anything but a positive number shows the first page.
             var page = int.TryParse(context.Request.Query["page"].FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
-            var list = AtRiskList.Build(insights, measured.Journey.Health is { Components.Count: > 0 }, search, page);
+            var list = AtRiskList.Build(insights, measured.Journey, measured.Journey.Health is { Components.Count: > 0 }, search, page);
             return Page.Render<CustomersPage>(context, new { Measured = measured, Reading = reading, List = list, Search = search, AsOf = insights.Entries.End });
         });
 
@@ -128,13 +128,13 @@ public static class InsightsEndpoints
 
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
             var insights = JourneyInsights.Of(measured);
-            var list = AtRiskList.Build(insights, measured.Journey.Health is { Components.Count: > 0 }, null);
+            var list = AtRiskList.Build(insights, measured.Journey, measured.Journey.Health is { Components.Count: > 0 }, null);
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"{stored.Slug}-customers.csv\"";
             return Results.Text(CustomerCsv.Write(list), "text/csv; charset=utf-8");
         });
 
         // A catch-all, so a customer id holding '/' (an email-like or path-like id) still has a page of its own.
-        pages.MapGet("/customers/{**id}", async (HttpContext context, string slug, string id, JourneyStore journeys, AnalysisService analysis, EventData data) =>
+        pages.MapGet("/customers/{**id}", async (HttpContext context, string slug, string id, JourneyStore journeys, AnalysisService analysis, EventData data, Trailmap.Delivery.Outbox outbox) =>
         {
             var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/customers").ConfigureAwait(false);
             if (read.Instead is { } instead)
@@ -148,9 +148,14 @@ public static class InsightsEndpoints
             var timeline = await CustomerTimeline.LoadAsync(measured, insights.Entries, data, id, context.RequestAborted).ConfigureAwait(false);
             var scored = measured.Journey.Health is { Components.Count: > 0 };
             var health = scored ? insights.Health.FirstOrDefault(h => string.Equals(h.Customer, id, StringComparison.Ordinal)) : null;
-            return timeline is null
-                ? Missing(context, "No such customer", $"No events of a customer \"{id}\" are in this workspace.", $"/journeys/{slug}/customers", "Find a customer")
-                : Page.Render<CustomerPage>(context, new { Measured = measured, Reading = reading, Timeline = timeline, Scored = scored, Health = health });
+            if (timeline is null)
+            {
+                return Missing(context, "No such customer", $"No events of a customer \"{id}\" are in this workspace.", $"/journeys/{slug}/customers", "Find a customer");
+            }
+
+            // An account's messages went to its members; a person's to any of the ids merged into them.
+            var messages = CustomerMessages.For(outbox, measured.Stored.Slug, measured.Journey, timeline.Members ?? timeline.Ids);
+            return Page.Render<CustomerPage>(context, new { Measured = measured, Reading = reading, Timeline = timeline, Scored = scored, Health = health, Messages = messages });
         });
     }
 

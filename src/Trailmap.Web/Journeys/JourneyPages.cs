@@ -43,7 +43,7 @@ public static class JourneyPages
 
             // The interventions' lift goes into the actuals, so the renderer draws it in each rule's stage column.
             var lifted = await lift.WithLiftAsync(measured, context.RequestAborted).ConfigureAwait(false);
-            return Results.Content(HtmlRenderer.Render(lifted.Journey, lifted.Actuals), "text/html; charset=utf-8");
+            return Results.Content(HtmlRenderer.Render(lifted.Journey, lifted.Actuals, interactive: ServedMap.SignedIn(stored.Slug)), "text/html; charset=utf-8");
         }).WithMetadata(new FramingAttribute(anySite: false));
     }
 

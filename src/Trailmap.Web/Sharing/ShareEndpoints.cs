@@ -95,7 +95,7 @@ public static class ShareEndpoints
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
             measured = await lift.WithLiftAsync(measured, context.RequestAborted).ConfigureAwait(false);
             measured = measured with { Journey = ShareRedaction.Apply(measured.Journey, reveals) };
-            return Results.Content(HtmlRenderer.Render(measured.Journey, measured.Actuals), "text/html; charset=utf-8");
+            return Results.Content(HtmlRenderer.Render(measured.Journey, measured.Actuals, interactive: ServedMap.Shared), "text/html; charset=utf-8");
         }).WithMetadata(new FramingAttribute(anySite: true));
     }
 

@@ -239,7 +239,7 @@ public sealed class PageQualityTests
     }
 
     /// <summary>Creates a share link through the form and returns its path.</summary>
-    private static async Task<string> CreateShareLinkAsync(IPage page)
+    internal static async Task<string> CreateShareLinkAsync(IPage page)
     {
         await page.GotoAsync("/journeys/" + Slug + "/share");
         await page.ClickAsync("form.share-form button[type=submit]");

@@ -125,6 +125,48 @@ public sealed class LiftTests : TrialWorkspaceTests
     }
 
     [Fact]
+    public async Task The_SVG_and_PDF_exports_carry_the_lift_the_signed_in_map_shows()
+    {
+        var e = Nudge();
+        var expected = $"lift {Points(e.Lift)} pts (95% CI {Points(e.Low)} to {Points(e.High)})";
+        using var viewer = await Factory.SignedInAsync(Role.Viewer, Cancel);
+
+        // SVG: its text elements in order, each wrapped line one element.
+        var svg = await viewer.GetStringAsync("/journeys/trial/export/svg", Cancel);
+        var lines = System.Text.RegularExpressions.Regex.Matches(svg, "<text[^>]*>([^<]*)</text>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value));
+        string.Join(" ", lines).ShouldContain(expected);
+
+        // PDF: its text read back by poppler's pdftotext, a reader independent of the browser that printed it.
+        const string PdfToText = "/usr/bin/pdftotext";
+        if (!File.Exists(PdfToText))
+        {
+            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+            {
+                throw new InvalidOperationException("pdftotext is missing: install poppler-utils");
+            }
+
+            Assert.Skip("pdftotext is not installed (Debian: poppler-utils); the PDF's text is not checked here.");
+        }
+
+        var pdf = Path.Combine(Path.GetTempPath(), $"trailmap-lift-{Guid.NewGuid():N}.pdf");
+        try
+        {
+            await File.WriteAllBytesAsync(pdf, await viewer.GetByteArrayAsync("/journeys/trial/export/pdf", Cancel), Cancel);
+            var start = new System.Diagnostics.ProcessStartInfo(PdfToText) { RedirectStandardOutput = true, ArgumentList = { "-raw", pdf, "-" } };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var text = await process.StandardOutput.ReadToEndAsync(Cancel);
+            await process.WaitForExitAsync(Cancel);
+            process.ExitCode.ShouldBe(0);
+            // A cell wraps its line anywhere there is a space; the reader sees the same words in the same order.
+            System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").ShouldContain(expected);
+        }
+        finally
+        {
+            File.Delete(pdf);
+        }
+    }
+
+    [Fact]
     public async Task The_interventions_page_keeps_backtest_figures_apart_from_delivered_ones_and_says_whether_the_lift_is_significant()
     {
         var e = Nudge();

@@ -41,6 +41,50 @@ public sealed class JourneyListTests
         none.ShouldContain(">Show all</a>");
     }
 
+    [Fact]
+    public async Task The_list_shows_each_journeys_health_and_a_thumbnail_of_its_map()
+    {
+        using var factory = new WorkspaceFactory();
+        var trial = await InsightsData.SeedAsync(factory, InsightsData.TrialYaml, InsightsData.TrialEvents, Cancel);
+        var health = await InsightsData.SeedAsync(factory, InsightsData.HealthYaml, InsightsData.HealthEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+        await client.GetStringAsync($"/journeys/{trial.Slug}", Cancel);
+        await client.GetStringAsync($"/journeys/{health.Slug}", Cancel);
+
+        var list = await client.GetStringAsync("/journeys", Cancel);
+
+        // InsightsData.HealthYaml scores everyone in the workspace: h1 10, h2 70, h3 100, and 0 for h4 and the trial's
+        // a..g, who never logged in. Average 180 / 11 = 16.4, shown 16 (red); 9 red, 1 yellow, 1 green.
+        InsightsData.Text(Cell(Row(list, health.Slug), "health")).ShouldBe("16 9 red · 1 yellow · 1 green");
+        Row(list, health.Slug).ShouldContain("<span class=\"band red\">16</span>");
+        InsightsData.Text(Cell(Row(list, trial.Slug), "health")).ShouldBe("no health model");
+
+        // TrialYaml's funnel over the whole workspace: Sign up 9 (a..e and HealthEvents' h1..h4 all sent Signed Up),
+        // Activate 4, Pay 2. Three 40-px columns; bars 32, 32 * 4/9 = 14.22 and 32 * 2/9 = 7.11 high.
+        var thumb = Row(list, trial.Slug);
+        thumb.ShouldContain("aria-label=\"Map of 3 stages, customers reached: Sign up 9, Activate 4, Pay 2\"");
+        thumb.ShouldContain("<rect class=\"reached\" x=\"1\" y=\"0\" width=\"38\" height=\"32\" rx=\"2\"/>");
+        thumb.ShouldContain("<rect class=\"reached\" x=\"41\" y=\"17.78\" width=\"38\" height=\"14.22\" rx=\"2\"/>");
+        thumb.ShouldContain("<rect class=\"reached\" x=\"81\" y=\"24.89\" width=\"38\" height=\"7.11\" rx=\"2\"/>");
+    }
+
+    [Fact]
+    public void A_journey_nobody_entered_has_empty_columns_in_its_thumbnail()
+    {
+        var svg = JourneyThumbnail.Svg(["A & B", "C"], null);
+
+        svg.ShouldContain("aria-label=\"Map of 2 stages: A &amp; B, C\"");
+        svg.ShouldNotContain("class=\"reached\"");
+        svg.ShouldContain("<rect class=\"stage\" x=\"61\" y=\"0\" width=\"58\" height=\"32\" rx=\"2\"/>");
+    }
+
+    private static string Cell(string row, string css)
+    {
+        var start = row.IndexOf($"<td class=\"{css}\">", StringComparison.Ordinal);
+        start.ShouldBeGreaterThanOrEqualTo(0, css);
+        return row[start..row.IndexOf("</td>", start, StringComparison.Ordinal)];
+    }
+
     private static string Row(string html, string slug)
     {
         var start = html.IndexOf($"<tr data-slug=\"{slug}\">", StringComparison.Ordinal);

@@ -13,7 +13,7 @@ internal static class HtmlMap
 {
     private sealed record Lane(string Name, string Label, string Hint, Func<Stage, bool> HasContent, Action<StringBuilder, Stage> Cell);
 
-    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals, IReadOnlyList<(int Start, int Count)> blocks, bool print)
+    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals, IReadOnlyList<(int Start, int Count)> blocks, bool print, InteractiveMap links)
     {
         html.Append("<section class=\"section map-section\" aria-labelledby=\"map-title\">\n")
             .Append("<h2 id=\"map-title\">The journey</h2>\n");
@@ -30,22 +30,22 @@ internal static class HtmlMap
             // In print every block is a .map-block, which the PDF export measures to fit each on one page.
             html.Append(print ? "<div class=\"map-scroll map-block\">\n" : "<div class=\"map-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Journey map (scrolls sideways)\">\n")
                 .Append(blocks.Count == 1 ? "<div class=\"map\">\n" : "<div class=\"map cols-" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\">\n");
-            Grid(html, part, actuals, start, spans);
+            Grid(html, part, actuals, start, spans, links);
             html.Append("</div>\n</div>\n");
         }
 
         html.Append("</section>\n");
     }
 
-    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep, IReadOnlyList<TouchpointSpan> spans)
+    private static void Grid(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep, IReadOnlyList<TouchpointSpan> spans, InteractiveMap links)
     {
-        StageRow(html, journey, actuals, firstStep);
+        StageRow(html, journey, actuals, firstStep, links);
         var spanning = spans.Select(s => s.Touchpoint.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var lane in Lanes(journey, actuals, spanning))
+        foreach (var lane in Lanes(journey, actuals, spanning, links))
         {
             if (lane.Name == "spans")
             {
-                Spans(html, journey, spans, firstStep);
+                Spans(html, journey, spans, firstStep, links);
                 continue;
             }
 
@@ -78,12 +78,12 @@ internal static class HtmlMap
         html.Append("<div class=\"cell").Append(extraClass).Append("\" data-stage=\"").Append(E(stage.Id))
             .Append("\" data-lane=\"").Append(lane).Append("\">");
 
-    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals, HashSet<string> spanning)
+    private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals, HashSet<string> spanning, InteractiveMap links)
     {
         var critical = journey.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
         var personas = journey.Personas.Select((p, i) => (p, i)).ToDictionary(x => x.p.Id, x => x);
         yield return new("touchpoints", "Touchpoints", "Where we meet them", s => s.Touchpoints.Any(t => !spanning.Contains(t.Id)),
-            (h, s) => Touchpoints(h, s, critical, spanning));
+            (h, s) => Touchpoints(h, s, critical, spanning, links));
         yield return new("spans", "", "", _ => true, (_, _) => { });
         yield return new("actions", "Actions", "What they do", s => s.Actions.Count > 0,
             (h, s) => Actions(h, s, journey.EmotionScale, personas));
@@ -93,9 +93,9 @@ internal static class HtmlMap
         yield return new("pain-points", "Pain points", "What gets in the way", s => s.PainPoints.Count > 0, PainPoints);
         yield return new("opportunities", "Opportunities", "What we will change", s => s.Opportunities.Count > 0, Opportunities);
         yield return new("kpis", "KPIs", actuals is null ? "Targets" : "Actual / target", s => s.Kpis.Count > 0,
-            (h, s) => Kpis(h, s, actuals));
+            (h, s) => Kpis(h, s, actuals, links));
         yield return new("moments", "Moments of truth", "Decisive points", s => journey.MomentsOfTruth.Any(m => m.Stage == s.Id),
-            (h, s) => Moments(h, journey.MomentsOfTruth.Where(m => m.Stage == s.Id), actuals));
+            (h, s) => Moments(h, journey.MomentsOfTruth.Where(m => m.Stage == s.Id), actuals, links));
         // Drawn only when measurement sent lift, so a map without it renders exactly as before.
         if (actuals is { Interventions.Count: > 0 })
         {
@@ -106,7 +106,7 @@ internal static class HtmlMap
         yield return new("entry", "Entry criterion", "Puts a customer here", s => s.Entry is not null, Entry);
     }
 
-    private static void StageRow(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep)
+    private static void StageRow(StringBuilder html, Journey journey, JourneyActuals? actuals, int firstStep, InteractiveMap links)
     {
         html.Append("<div class=\"lane lane-stage\">\n<div class=\"lane-label\"><span class=\"lane-name\">Stage</span>")
             .Append("<span class=\"lane-hint\">").Append(actuals is null ? "Goal and mindset" : "Reached and converted")
@@ -123,7 +123,9 @@ internal static class HtmlMap
                 html.Append("<span class=\"timeframe\">").Append(E(timeframe)).Append("</span>");
             }
 
-            html.Append("</div>\n<h3 class=\"stage-name\">").Append(E(stage.Name)).Append("</h3>\n");
+            html.Append("</div>\n<h3 class=\"stage-name\">");
+            links.Text(html, links.StageLink(stage), stage.Name);
+            html.Append("</h3>\n");
             if (bottleneck)
             {
                 html.Append("<p class=\"flag bottleneck-flag\">Bottleneck</p>\n");
@@ -168,13 +170,13 @@ internal static class HtmlMap
         html.Append("</div>\n");
     }
 
-    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical, HashSet<string> spanning)
+    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical, HashSet<string> spanning, InteractiveMap links)
     {
         html.Append("<ul class=\"items\">");
         foreach (var t in stage.Touchpoints.Where(t => !spanning.Contains(t.Id)))
         {
             html.Append("<li class=\"item touchpoint ");
-            TouchpointItem(html, t, critical);
+            TouchpointItem(html, t, critical, links.TouchpointLink(stage, t), links);
             html.Append("</li>");
         }
 
@@ -186,7 +188,7 @@ internal static class HtmlMap
     /// cell over every stage column holding a grid of the same columns; gaps before and after a touchpoint keep it
     /// in its columns, one touchpoint a row. In a printed block only the block's part of a span is drawn.
     /// </summary>
-    private static void Spans(StringBuilder html, Journey block, IReadOnlyList<TouchpointSpan> spans, int firstStep)
+    private static void Spans(StringBuilder html, Journey block, IReadOnlyList<TouchpointSpan> spans, int firstStep, InteractiveMap links)
     {
         var count = block.Stages.Count;
         var rows = spans.Select(s => (Span: s, Part: s.Within(firstStep, count))).Where(x => x.Part is not null).ToList();
@@ -204,7 +206,9 @@ internal static class HtmlMap
             var (from, width) = part!.Value;
             Gap(from);
             html.Append("<div class=\"item touchpoint spanning span-").Append(Num(width)).Append(' ');
-            TouchpointItem(html, span.Touchpoint, critical, $" data-touchpoint=\"{E(span.Touchpoint.Id)}\" data-first=\"{E(span.FirstStage)}\" data-last=\"{E(span.LastStage)}\"");
+            var home = block.Stages.FirstOrDefault(st => st.Touchpoints.Contains(span.Touchpoint));
+            TouchpointItem(html, span.Touchpoint, critical, home is null ? null : links.TouchpointLink(home, span.Touchpoint), links,
+                $" data-touchpoint=\"{E(span.Touchpoint.Id)}\" data-first=\"{E(span.FirstStage)}\" data-last=\"{E(span.LastStage)}\"");
             html.Append("</div>");
             Gap(count - from - width);
         }
@@ -221,11 +225,12 @@ internal static class HtmlMap
     }
 
     /// <summary>A touchpoint's item from its layer class on: its title, chips and owner (the caller opens and closes the element).</summary>
-    private static void TouchpointItem(StringBuilder html, Touchpoint t, Dictionary<string, CriticalTouchpoint> critical, string attributes = "")
+    private static void TouchpointItem(StringBuilder html, Touchpoint t, Dictionary<string, CriticalTouchpoint> critical, string? href, InteractiveMap links, string attributes = "")
     {
         var layer = t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage";
-        html.Append(layer).Append('"').Append(attributes).Append("><span class=\"item-title\">").Append(E(t.Name)).Append("</span>")
-            .Append("<span class=\"chips\">");
+        html.Append(layer).Append('"').Append(attributes).Append("><span class=\"item-title\">");
+        links.Text(html, href, t.Name);
+        html.Append("</span><span class=\"chips\">");
         if (t.Channel is { } channel)
         {
             html.Append("<span class=\"chip channel\">").Append(E(channel)).Append("</span>");
@@ -380,13 +385,13 @@ internal static class HtmlMap
         html.Append("</ul>");
     }
 
-    private static void Kpis(StringBuilder html, Stage stage, JourneyActuals? actuals)
+    private static void Kpis(StringBuilder html, Stage stage, JourneyActuals? actuals, InteractiveMap links)
     {
         html.Append("<ul class=\"items\">");
         foreach (var kpi in stage.Kpis)
         {
             html.Append("<li class=\"item kpi\">");
-            KpiBadge(html, KpiReading.For(kpi, actuals), stage.Ideal?.Targets.GetValueOrDefault(kpi.Id));
+            KpiBadge(html, KpiReading.For(kpi, actuals), stage.Ideal?.Targets.GetValueOrDefault(kpi.Id), links, links.KpiLink(kpi));
             html.Append("</li>");
         }
 
@@ -394,11 +399,12 @@ internal static class HtmlMap
     }
 
     /// <summary>A KPI's name over its value, coloured by status and with the status in words.</summary>
-    public static void KpiBadge(StringBuilder html, KpiReading reading, Target? ideal)
+    public static void KpiBadge(StringBuilder html, KpiReading reading, Target? ideal, InteractiveMap links, string? href)
     {
         html.Append("<div class=\"kpi-badge ").Append(reading.CssClass).Append("\" data-kpi=\"").Append(E(reading.Kpi.Id)).Append("\">")
-            .Append("<span class=\"kpi-name\">").Append(E(reading.Kpi.Name)).Append("</span>")
-            .Append("<span class=\"kpi-value\">").Append(E(reading.Value)).Append("</span>");
+            .Append("<span class=\"kpi-name\">");
+        links.Text(html, href, reading.Kpi.Name);
+        html.Append("</span><span class=\"kpi-value\">").Append(E(reading.Value)).Append("</span>");
         if (reading.StatusWord is { } word)
         {
             html.Append("<span class=\"kpi-status\">").Append(word).Append("</span>");
@@ -412,11 +418,13 @@ internal static class HtmlMap
         html.Append("</div>");
     }
 
-    private static void Moments(StringBuilder html, IEnumerable<MomentOfTruth> moments, JourneyActuals? actuals)
+    private static void Moments(StringBuilder html, IEnumerable<MomentOfTruth> moments, JourneyActuals? actuals, InteractiveMap links)
     {
         foreach (var m in moments)
         {
-            html.Append("<div class=\"moment\"><span class=\"moment-name\">").Append(E(m.Name)).Append("</span>");
+            html.Append("<div class=\"moment\"><span class=\"moment-name\">");
+            links.Text(html, links.MomentLink(m), m.Name);
+            html.Append("</span>");
             if (m.Deadline is { } deadline)
             {
                 html.Append("<span class=\"deadline\">").Append(E(deadline.Text)).Append("</span>");

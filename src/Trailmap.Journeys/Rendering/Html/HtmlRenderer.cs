@@ -15,32 +15,35 @@ public static class HtmlRenderer
     /// The page for <paramref name="journey"/>; with <paramref name="actuals"/> it shows measured numbers beside targets.
     /// With <paramref name="stagesPerBlock"/> above zero the page is laid out for print: the map comes right after the
     /// header and is cut into blocks of at most that many stages, one block a page (see <see cref="HtmlPrint"/>).
+    /// A host that serves the page passes <paramref name="interactive"/> for its links and scripts; files and exports do not.
     /// </summary>
-    public static string Render(Journey journey, JourneyActuals? actuals = null, int stagesPerBlock = 0)
+    public static string Render(Journey journey, JourneyActuals? actuals = null, int stagesPerBlock = 0, InteractiveMap? interactive = null)
     {
         ArgumentNullException.ThrowIfNull(journey);
+        interactive ??= InteractiveMap.None;
         var blocks = HtmlPrint.Blocks(journey.Stages.Count, stagesPerBlock);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"generator\" content=\"Trailmap\">\n")
             .Append("<title>").Append(E(journey.Title)).Append(" · Journey map</title>\n")
-            .Append("<style>\n").Append(HtmlStyles.Css(journey.Stages.Count, blocks.Select(b => b.Count), spans: TouchpointSpans.For(journey).Count > 0)).Append("</style>\n</head>\n<body>\n")
-            .Append("<main class=\"page\">\n");
+            .Append("<style>\n").Append(HtmlStyles.Css(journey.Stages.Count, blocks.Select(b => b.Count), spans: TouchpointSpans.For(journey).Count > 0)).Append("</style>\n");
+        interactive.Head(html);
+        html.Append("</head>\n<body>\n<main class=\"page\">\n");
         Header(html, journey, actuals);
         // On paper the map leads: personas first would push its first block to a new page and leave this one half empty.
         if (stagesPerBlock > 0)
         {
-            HtmlMap.Write(html, journey, actuals, blocks, print: true);
+            HtmlMap.Write(html, journey, actuals, blocks, print: true, interactive);
             Personas(html, journey);
         }
         else
         {
             Personas(html, journey);
-            HtmlMap.Write(html, journey, actuals, blocks, print: false);
+            HtmlMap.Write(html, journey, actuals, blocks, print: false, interactive);
         }
 
-        HtmlSections.Write(html, journey, actuals);
+        HtmlSections.Write(html, journey, actuals, interactive);
         html.Append("<footer class=\"footer\">Journey <code>").Append(E(journey.Id))
             .Append("</code> · rendered by Trailmap</footer>\n</main>\n</body>\n</html>\n");
         return html.ToString();

@@ -8,7 +8,7 @@ namespace Trailmap.Journeys.Rendering;
 /// <summary>The parts below the map: moments of truth, milestones, critical touchpoints, journey metrics and automation.</summary>
 internal static class HtmlSections
 {
-    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals)
+    public static void Write(StringBuilder html, Journey journey, JourneyActuals? actuals, InteractiveMap links)
     {
         var stageNames = journey.Stages.GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.First().Name);
         string StageName(string? id) => id is null ? "" : stageNames.GetValueOrDefault(id, id);
@@ -24,7 +24,7 @@ internal static class HtmlSections
             html.Append("</div>\n");
         }
 
-        Metrics(html, journey, actuals);
+        Metrics(html, journey, actuals, links);
         Structure(html, journey);
         if (journey.Interventions.Count > 0 || journey.Sequences.Count > 0)
         {
@@ -145,7 +145,7 @@ internal static class HtmlSections
         html.Append("</ol>\n</section>\n");
     }
 
-    private static void Metrics(StringBuilder html, Journey journey, JourneyActuals? actuals)
+    private static void Metrics(StringBuilder html, Journey journey, JourneyActuals? actuals, InteractiveMap links)
     {
         if (journey.Metrics.Count == 0)
         {
@@ -156,7 +156,7 @@ internal static class HtmlSections
         foreach (var metric in journey.Metrics)
         {
             html.Append("<article class=\"card metric-card\">");
-            HtmlMap.KpiBadge(html, KpiReading.For(metric, actuals), null);
+            HtmlMap.KpiBadge(html, KpiReading.For(metric, actuals), null, links, links.KpiLink(metric));
             html.Append("<p class=\"metric-type\">").Append(Kebab(metric.Type)).Append("</p>");
             if (metric.Description is { } d)
             {

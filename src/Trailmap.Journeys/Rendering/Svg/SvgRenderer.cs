@@ -195,6 +195,16 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         yield return ("moments", "Moments of truth", s => journey.MomentsOfTruth.Where(m => m.Stage == s.Id).Select(m => new Item(
             [new(m.Name, "moment", 2), new(Join(m.Deadline?.Text, actuals?.ForMoment(m.Id)?.HitRate is { } hit ? $"hit rate {Target.FormatValue(hit, TargetUnit.Percent)}" : null), "meta", 2),
              new(m.Impact ?? "", "meta", 3)], Badge: "moment")).ToList());
+        // As on the HTML map: drawn only when measurement sent lift, so a map without it renders exactly as before.
+        if (actuals is { Interventions.Count: > 0 } measured)
+        {
+            yield return ("interventions", "Interventions", s => journey.Interventions.Where(i => i.Stage == s.Id).Select(i => (i.Id, i.Name, HasGoal: i.Goal is not null))
+                .Concat(journey.Sequences.Where(q => q.Stage == s.Id).Select(q => (q.Id, q.Name, HasGoal: q.Exit is not null)))
+                .Select(r => new Item(
+                    [new(r.Name, "txt", 2), new(measured.ForIntervention(r.Id) is { } lift ? lift.Summary() : r.HasGoal ? "not measured" : "no goal, so no lift measured", "meta", 5)],
+                    Badge: "target")).ToList());
+        }
+
         yield return ("entry", "Entry", s => s.Entry is { } e ? [new Item([new(e.ToString(), "code", 3)])] : []);
     }
 

@@ -56,6 +56,22 @@ public sealed class InterventionLiftRenderingTests
     }
 
     [Fact]
+    public void The_SVG_draws_the_lift_in_an_interventions_lane_and_only_with_lift()
+    {
+        var svg = SvgRenderer.Render(Complete(), CompleteActuals() with { Interventions = [Reengage] });
+
+        // The lane's label, then each rule's name and its lift line, wrapped over lines at spaces.
+        svg.ShouldContain("<g class=\"lane lane-interventions\">");
+        var text = string.Join(" ", System.Text.RegularExpressions.Regex.Matches(svg, "<text[^>]*>([^<]*)</text>").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)));
+        text.ShouldContain("Re-engagement email " + ReengageLine);
+        text.ShouldContain("Onboarding emails not measured");
+        text.ShouldNotContain("alert-csm");
+
+        SvgRenderer.Render(Complete(), CompleteActuals()).ShouldNotContain("lane-interventions");
+        Html.TagBalance.Check(svg);
+    }
+
+    [Fact]
     public void Without_lift_the_map_has_no_interventions_lane()
     {
         HtmlRenderer.Render(Complete(), CompleteActuals()).ShouldNotContain("lane-interventions");
