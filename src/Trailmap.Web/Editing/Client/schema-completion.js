@@ -62,7 +62,8 @@ function keyOptions(schemas, siblings) {
   return options;
 }
 
-function valueOptions(schemas, ids) {
+// `lists` are the schemas of the list the value is an item of: a list of ids says so in its own description.
+function valueOptions(schemas, ids, lists = []) {
   const options = [];
   const seen = new Set();
   const add = (label, type, detail) => {
@@ -78,7 +79,7 @@ function valueOptions(schemas, ids) {
       add("false", "keyword");
     }
   }
-  const kind = referenceKind(schemas);
+  const kind = referenceKind(schemas) || referenceKind(lists);
   if (kind) for (const id of ids[kind] || []) add(id, "variable", kind.replace(/s$/, "") + " id");
   return options;
 }
@@ -125,7 +126,8 @@ export function schemaCompletion(schema, ids) {
       const itemStart = site.before.length > 0;
       options = keyOptions(here, itemStart ? new Set() : siblingKeys(lines, lineIndex, site.column));
       // A list of ids (e.g. a program's kpis), or a list of enum values, completes its items instead.
-      if (options.length === 0) options = valueOptions(here, ids());
+      const lists = path[path.length - 1] === "[]" ? schemasAt(root, path.slice(0, -1)) : [];
+      if (options.length === 0) options = valueOptions(here, ids(), lists);
     } else {
       options = valueOptions(schemasAt(root, [...path, site.key]), ids());
     }
