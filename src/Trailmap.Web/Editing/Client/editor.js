@@ -110,7 +110,8 @@ function start() {
   // Asks the server to validate and render the text: its diagnostics become markers and the problem list, and the
   // map it draws replaces the preview. Text with errors draws none, so the preview keeps the last good map.
   async function check(view) {
-    const body = new URLSearchParams({ yaml: view.state.doc.toString() });
+    const sent = view.state.doc.toString();
+    const body = new URLSearchParams({ yaml: sent });
     let result;
     try {
       const response = await fetch(url, {
@@ -130,7 +131,9 @@ function start() {
     if (result.ids) ids = result.ids;
     // Until this script has drawn a map, the page's own words stand: which saved version the preview shows, if any.
     if (result.html !== null) {
-      if (frame) frame.srcdoc = result.html;
+      // The page came with the map of this very text: drawing it again would only reload the frame.
+      const same = !drawn && sent === text.value && frame && frame.dataset.shows === "text";
+      if (frame && !same) frame.srcdoc = result.html;
       if (status) status.textContent = "The map as this text draws it, without measured data.";
       drawn = true;
     } else if (status && drawn) {
@@ -160,7 +163,10 @@ function start() {
     yaml(),
     syntaxHighlighting(highlight),
     theme,
+    // tabindex: the text is focusable anyway (contenteditable), but accessibility checkers only count the scrolling
+    // region as reachable by keyboard when something in it says so.
     EditorView.contentAttributes.of({
+      tabindex: "0",
       ...(label && label.id ? { "aria-labelledby": label.id } : { "aria-label": "Journey YAML" }),
       ...(head ? { "aria-describedby": head.id } : {}),
     }),
