@@ -72,6 +72,14 @@ public sealed class EditorInBrowserTests
         await options.First.WaitForAsync();
         (await options.AllInnerTextsAsync()).ShouldBe(["signup", "pay"], ignoreOrder: true);
         (await page.Locator(".cm-tooltip-autocomplete .cm-completionDetail").AllInnerTextsAsync()).ShouldBe(["stage id", "stage id"]);
+        await page.Keyboard.PressAsync("Escape");
+
+        // An item of a program's kpis, a list of KPI ids: the text's two KPIs (the list's description names them,
+        // its items have none of their own).
+        await SetTextAsync(page, EditorTests.Yaml + "programs:\n  - id: referral\n    kpis:\n      - ");
+        await page.Keyboard.PressAsync("Control+Space");
+        await options.First.WaitForAsync();
+        (await options.AllInnerTextsAsync()).ShouldBe(["signups", "trial-to-paid"], ignoreOrder: true);
     }
 
     [Fact]
