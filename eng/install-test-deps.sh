@@ -13,7 +13,8 @@ dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # The SMTP server the delivery tests send to (eng/smtp.sh runs it with Debian's /usr/bin/python3).
 dpkg -s python3-aiosmtpd >/dev/null 2>&1 || need+=(python3-aiosmtpd)
-# Node and npm: the browser tests' accessibility checker (axe-core) comes from npm.
+# Node and npm: the browser tests' accessibility checker (axe-core) comes from npm, and so do CodeMirror and esbuild,
+# which the build needs when the editor's sources (src/Trailmap.Web/Editing/Client) are newer than their bundle.
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 

@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Trailmap.Journeys;
+using Trailmap.Journeys.Model;
 using Trailmap.Journeys.Rendering;
+using Trailmap.Journeys.Schema;
 using Trailmap.Journeys.Validation;
 using Trailmap.Web.Accounts;
 using Trailmap.Web.Journeys;
@@ -23,6 +26,10 @@ public static class EditingEndpoints
         MapEditor(journey);
         MapStageForm(journey);
         MapHistory(journey);
+
+        // The journey format's JSON Schema, which the editor completes keys and values from.
+        routes.MapGet("/journey.schema.json", () => Results.Text(JourneySchema.Json, "application/json; charset=utf-8"))
+            .RequireAuthorization(Policies.Viewer).ExcludeFromDescription();
     }
 
     private static void MapEditor(RouteGroupBuilder journey)
@@ -63,7 +70,8 @@ public static class EditingEndpoints
             };
         }).RequireAuthorization(Policies.Editor);
 
-        // The live preview editor.js asks for: the text's problems, and the map it draws when it has no errors.
+        // What the editor's script asks for as the user types: the text's problems (its markers), the map the text
+        // draws when it has no errors (the live preview), and the ids it defines (completion where a reference goes).
         journey.MapPost("/preview", (string slug, JourneyStore journeys, [FromForm] string? yaml) =>
         {
             if (journeys.Find(slug) is null)
@@ -83,6 +91,7 @@ public static class EditingEndpoints
                     message = d.Message,
                 }),
                 html = Preview(file),
+                ids = file.Journey is { } j ? Ids(j) : null,
             });
         }).RequireAuthorization(Policies.Editor);
     }
@@ -240,9 +249,32 @@ public static class EditingEndpoints
     {
         file ??= JourneyFile.FromText(yaml);
         var stages = file.Journey?.Stages.Select(s => (s.Id, s.Name)).ToList() ?? [];
+        var preview = Preview(file);
+        int? previewVersion = null;
+        if (preview is null)
+        {
+            // Text with errors draws no map, so the preview shows the latest saved version's (saved text always
+            // validates): a refused save or a failed check keeps a map on screen rather than a blank frame.
+            var latest = context.RequestServices.GetRequiredService<JourneyStore>().Latest(stored);
+            preview = Preview(JourneyFile.FromText(latest.Yaml));
+            previewVersion = preview is null ? null : latest.Version;
+        }
+
         return Page.Render<EditorPage>(
             context,
-            new { Journey = stored, Yaml = yaml, BaseVersion = baseVersion, Message = message, file.Diagnostics, PreviewHtml = Preview(file), Error = error, Conflict = conflict, Stages = stages },
+            new
+            {
+                Journey = stored,
+                Yaml = yaml,
+                BaseVersion = baseVersion,
+                Message = message,
+                file.Diagnostics,
+                PreviewHtml = preview,
+                PreviewVersion = previewVersion,
+                Error = error,
+                Conflict = conflict,
+                Stages = stages,
+            },
             status);
     }
 
@@ -269,6 +301,15 @@ public static class EditingEndpoints
     /// <summary>The map the text draws, without measured data; none while the text has errors.</summary>
     private static string? Preview(JourneyFile file) =>
         file.HasErrors || file.Journey is null ? null : HtmlRenderer.Render(file.Journey);
+
+    /// <summary>The ids a journey defines that other keys refer to, for the editor's completion.</summary>
+    private static object Ids(Journey journey) => new
+    {
+        stages = journey.Stages.Select(s => s.Id),
+        kpis = journey.Stages.SelectMany(s => s.Kpis).Concat(journey.Metrics).Select(m => m.Id).Distinct(StringComparer.Ordinal),
+        touchpoints = journey.Stages.SelectMany(s => s.Touchpoints).Select(t => t.Id).Distinct(StringComparer.Ordinal),
+        moments = journey.MomentsOfTruth.Select(m => m.Id),
+    };
 
     private static EditConflict? Conflict(JourneyStore journeys, StoredJourney latest, int? baseVersion) =>
         baseVersion is { } v && journeys.Version(latest.Id, v) is { } older && v < latest.Version

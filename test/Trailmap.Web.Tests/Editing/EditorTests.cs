@@ -78,6 +78,51 @@ public sealed class EditorTests
     }
 
     [Fact]
+    public async Task A_refused_save_keeps_a_map_in_the_preview_the_latest_saved_version()
+    {
+        using var factory = new WorkspaceFactory();
+        var journeys = factory.Service<JourneyStore>();
+        var stored = journeys.Create(Yaml, "seed");
+        journeys.Save(stored, Yaml.Replace("title: Free trial to paid", "title: Saved second title", StringComparison.Ordinal), "ann@example.test", "Retitled");
+        var client = await factory.SignedInAsync(Role.Editor, Cancel);
+        var broken = Yaml.Replace("    name: Pay\n", "    nmae: Pay\n", StringComparison.Ordinal);
+
+        var response = await Save(client, broken, baseVersion: 2, message: "typo");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var html = await response.Content.ReadAsStringAsync(Cancel);
+        html.ShouldContain("the preview shows the map of version 2 as saved");
+        var srcdoc = WebUtility.HtmlDecode(Attribute(html, "srcdoc"));
+        srcdoc.ShouldContain("Saved second title");
+        srcdoc.ShouldContain("Sign up"); // the first stage's name, a column of the map
+    }
+
+    [Fact]
+    public async Task The_preview_lists_the_ids_the_text_defines_and_the_schema_is_served_to_members()
+    {
+        using var factory = new WorkspaceFactory();
+        factory.Service<JourneyStore>().Create(Yaml, "seed");
+        var client = await factory.SignedInAsync(Role.Editor, Cancel);
+        var token = await WorkspaceFactory.AntiforgeryTokenAsync(client, "/journeys/trial/edit", Cancel);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/journeys/trial/preview") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["yaml"] = Yaml }) };
+        request.Headers.Add("RequestVerificationToken", token);
+
+        using var preview = JsonDocument.Parse(await (await client.SendAsync(request, Cancel)).Content.ReadAsStringAsync(Cancel));
+
+        // Read off the YAML above: two stages, each with one KPI, no touchpoints, no moments of truth.
+        var ids = preview.RootElement.GetProperty("ids");
+        string[] Ids(string kind) => [.. ids.GetProperty(kind).EnumerateArray().Select(e => e.GetString()!)];
+        Ids("stages").ShouldBe(["signup", "pay"]);
+        Ids("kpis").ShouldBe(["signups", "trial-to-paid"]);
+        Ids("touchpoints").ShouldBeEmpty();
+        Ids("moments").ShouldBeEmpty();
+
+        using var schema = JsonDocument.Parse(await client.GetStringAsync("/journey.schema.json", Cancel));
+        schema.RootElement.GetProperty("definitions").GetProperty("stage").GetProperty("properties").TryGetProperty("mindset", out _).ShouldBeTrue();
+        (await factory.Anonymous().GetAsync("/journey.schema.json", Cancel)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
     public async Task Check_shows_the_problems_and_saves_nothing()
     {
         using var factory = new WorkspaceFactory();
@@ -353,6 +398,15 @@ public sealed class EditorTests
             html.ShouldNotContain("<img src=x", customMessage: path);
             html.ShouldContain("&lt;script&gt;alert(", customMessage: path);
         }
+    }
+
+    /// <summary>The value of the first <paramref name="name"/>="..." attribute in a page, still HTML-encoded.</summary>
+    private static string Attribute(string html, string name)
+    {
+        var start = html.IndexOf(name + "=\"", StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(-1, $"the page has no {name} attribute");
+        start += name.Length + 2;
+        return html[start..html.IndexOf('"', start)];
     }
 
     private static Task<HttpResponseMessage> Save(HttpClient client, string yaml, int baseVersion, string message) =>

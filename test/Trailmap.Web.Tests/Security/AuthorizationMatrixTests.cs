@@ -98,6 +98,7 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/journeys/{slug}/edit", Least.Viewer),
         new("POST", "/journeys/{slug}/edit", Least.Editor),
         new("POST", "/journeys/{slug}/preview", Least.Editor),
+        new("GET", "/journey.schema.json", Least.Viewer),
         new("GET", "/journeys/{slug}/stages/{stageId}/edit", Least.Editor, Path: "/journeys/matrix/stages/view/edit"),
         new("POST", "/journeys/{slug}/stages/{stageId}/edit", Least.Editor, Path: "/journeys/matrix/stages/view/edit"),
         new("GET", "/journeys/{slug}/history", Least.Viewer),
