@@ -29,13 +29,12 @@ public static class FunnelEngine
         var levels = new int[customers];
         var startEvents = new int[customers];
         var chainTimes = new long[(long)customers * n];
-        var window = spec.Window.Span.Ticks / 10;
 
         // Customer ranges keep each partition's reads contiguous; each partition owns its kernel scratch.
         var partitions = Math.Max(1, Math.Min(customers, Environment.ProcessorCount * 8));
         Parallel.For(0, partitions, p =>
         {
-            var kernel = new FunnelKernel(n, window, spec.Modes, spec.Reentry);
+            var kernel = FunnelKernel.For(spec);
             var from = (int)((long)customers * p / partitions);
             var to = (int)((long)customers * (p + 1) / partitions);
             // Each customer's masks are computed into this partition's scratch just before the kernel reads them: a
@@ -94,11 +93,10 @@ public static class FunnelEngine
         var n = spec.Steps.Count;
         var customers = log.CustomerCount;
         var reached = new long[(long)customers * n];
-        var window = spec.Window.Span.Ticks / 10;
         var partitions = Math.Max(1, Math.Min(customers, Environment.ProcessorCount * 8));
         Parallel.For(0, partitions, p =>
         {
-            var kernel = new FunnelKernel(n, window, spec.Modes, spec.Reentry);
+            var kernel = FunnelKernel.For(spec);
             var chainTimes = new long[n];
             var from = (int)((long)customers * p / partitions);
             var to = (int)((long)customers * (p + 1) / partitions);

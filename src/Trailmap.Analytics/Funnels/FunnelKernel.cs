@@ -11,7 +11,7 @@ namespace Trailmap.Analytics.Funnels;
 /// at the same level. Within a group a chain advances over as many consecutive steps as the group's events can
 /// satisfy (with strict-once: as distinct events, found by bipartite matching; with strict-increase: one step).
 /// </remarks>
-internal sealed class FunnelKernel
+internal sealed partial class FunnelKernel
 {
     public const uint ExclusionBit = 1u << 30;
     public const uint OutOfRangeBit = 1u << 31;
@@ -34,8 +34,9 @@ internal sealed class FunnelKernel
     private bool firstSeen;
     private long lastAllowedStart;
 
-    public FunnelKernel(int steps, long windowMicros, FunnelModes modes, FunnelReentry reentry)
+    public FunnelKernel(int steps, long windowMicros, FunnelModes modes, FunnelReentry reentry, long[]? stepWindows = null)
     {
+        this.stepWindows = stepWindows;
         this.steps = steps;
         window = windowMicros;
         this.modes = modes;
@@ -58,6 +59,11 @@ internal sealed class FunnelKernel
     public int Run(ReadOnlySpan<uint> masks, ReadOnlySpan<long> ts, int offset, Span<long> chainTimes, out int startEvent)
     {
         startEvent = -1;
+        if (stepWindows is not null)
+        {
+            return RunStepped(masks, ts, offset, chainTimes, out startEvent);
+        }
+
         return (modes & FunnelModes.Unordered) != 0
             ? RunUnordered(masks, ts, offset, out startEvent)
             : RunOrdered(masks, ts, offset, chainTimes, out startEvent);

@@ -6,6 +6,12 @@ namespace Trailmap.Analytics.Funnels;
 public sealed record FunnelStep(string Event, Filter? Where = null, string? Label = null)
 {
     public string Name => Label ?? (Where is null ? Event : $"{Event} where {Where}");
+
+    /// <summary>
+    /// The step's own conversion window: at most this long after the chain's previous step (inclusive), on top of the
+    /// funnel's window from step 1. Null: only the funnel's window applies. Never set on step 1.
+    /// </summary>
+    public Duration? Within { get; init; }
 }
 
 /// <summary>
@@ -61,5 +67,23 @@ public sealed record FunnelSpec
         }
 
         FunnelModesParser.Validate(Modes);
+        if (Steps[0].Within is not null)
+        {
+            throw new ArgumentException("step 1 starts the chain, so it cannot have a window of its own; give the funnel's window instead");
+        }
+
+        if (Steps.Any(s => s.Within is { } w && w.Span < TimeSpan.Zero))
+        {
+            throw new ArgumentException("a step window cannot be negative");
+        }
+
+        if (HasStepWindows && (Modes & ~FunnelModes.StrictIncrease) != FunnelModes.None)
+        {
+            throw new ArgumentException(
+                $"step windows work with the default mode and strict-increase only, not with {FunnelModesParser.Format(Modes)}");
+        }
     }
+
+    /// <summary>Whether some step has a window of its own (<see cref="FunnelStep.Within"/>).</summary>
+    public bool HasStepWindows => Steps.Any(s => s.Within is not null);
 }

@@ -101,9 +101,13 @@ public static class JourneyAnalyzer
         return (spec is null ? null : FunnelEngine.Run(log, spec), measured);
     }
 
-    /// <summary>The funnel of the measurable stages' entry criteria; <see cref="StageEntries"/> replays the same one.</summary>
-    internal static (FunnelSpec? Spec, List<Stage> Measured) StageFunnelSpec(Journey journey)
+    /// <summary>
+    /// The funnel of the measurable stages' entry criteria (each step named after its stage); <see cref="StageEntries"/>
+    /// replays the same one, and the workspace's funnel page starts from it. Null when no stage has an entry.
+    /// </summary>
+    public static (FunnelSpec? Spec, List<Stage> Measured) StageFunnelSpec(Journey journey)
     {
+        ArgumentNullException.ThrowIfNull(journey);
         var measured = journey.Stages.Where(s => s.Entry is not null).ToList();
         if (measured.Count == 0)
         {
@@ -739,7 +743,8 @@ public static class JourneyAnalyzer
 
     private static FunnelSpec StageFunnelSpec(Journey journey, List<Stage> measured) => new()
     {
-        Steps = [.. measured.Select(s => new FunnelStep(s.Entry!.Event, s.Entry.Where, s.Name))],
+        // TM020 refuses a window on the first measured stage; it is dropped here too so no caller can crash on it.
+        Steps = [.. measured.Select((s, k) => new FunnelStep(s.Entry!.Event, s.Entry.Where, s.Name) { Within = k == 0 ? null : s.EntryWithin })],
         Window = journey.Window ?? Unbounded,
     };
 

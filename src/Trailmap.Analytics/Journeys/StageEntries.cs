@@ -52,7 +52,7 @@ public sealed class StageEntries
         }
 
         var masks = FunnelEngine.StepMasks(log, spec);
-        var kernel = new FunnelKernel(n, spec.Window.Span.Ticks / 10, spec.Modes, spec.Reentry);
+        var kernel = FunnelKernel.For(spec);
         for (var c = 0; c < log.CustomerCount; c++)
         {
             var begin = log.Offsets[c];

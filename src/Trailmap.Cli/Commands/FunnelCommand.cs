@@ -23,38 +23,116 @@ public static class FunnelCommand
         var exclude = new Option<string[]>("--exclude") { Description = "An event that, inside an open chain's window, removes the customer (repeatable)", AllowMultipleArgumentsPerToken = false };
         var by = new Option<string?>("--by") { Description = "Break down by an event property (of the chain's step-1 event) or a customer trait" };
         var stepWhere = new Option<string[]>("--step-where") { Description = "N:FILTER adds a property filter to step N, e.g. 2:'plan == \"team\"' (repeatable)" };
+        var stepWindow = new Option<string[]>("--step-window") { Description = "N:DURATION gives step N its own window from step N-1, e.g. 3:1h (repeatable; default mode or strict-increase)" };
+        var people = new Option<string?>("--people") { Description = "List a step's customers instead of the funnel: N:dropped (reached step N, not N+1; the default), N:converted (reached N+1) or N:reached; every one of them" };
+        var correlation = new Option<bool>("--correlation") { Description = "Add the correlation analysis: which events (and --correlation-trait values) go with converting or dropping off; odds ratio, 95% interval, Wald test, Holm-adjusted" };
+        var correlationTrait = new Option<string[]>("--correlation-trait") { Description = "A customer trait whose values the correlation analysis tests too (repeatable)" };
         var overTime = new Option<string?>("--over-time") { Description = "Add conversion over time: entrants and converters per day or week of their chain's start (UTC; weeks from Monday)" };
         overTime.AcceptOnlyFromAmong("day", "week");
         var format = Formats.Option("table", "json", "csv");
         var source = new EventSource();
         var command = new Command("funnel", "Ordered funnel: customers reaching each step within the window, conversion, drop-off and time to convert")
         {
-            steps, window, mode, reentry, exclude, by, stepWhere, overTime, format,
+            steps, window, mode, reentry, exclude, by, stepWhere, stepWindow, overTime, people, correlation, correlationTrait, format,
         };
         source.AddTo(command, withUnit: true);
         command.SetAction((parse, ct) =>
         {
             var spec = Query.Run(() => FunnelQuery.Spec(parse.GetValue(steps), parse.GetValue(window), parse.GetValue(mode), parse.GetValue(reentry),
-                parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? [], parse.GetValue(overTime)));
+                parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? [], parse.GetValue(overTime),
+                parse.GetValue(stepWindow) ?? []));
             // Only the events, properties and breakdown trait the funnel names are read (in memory), or it runs inside ClickHouse.
             var ranged = spec with
             {
                 From = EventSource.ParseTime(parse.GetValue(source.From), "--from"),
                 To = EventSource.ParseTime(parse.GetValue(source.To), "--to"),
             };
-            var result = source.Ask(parse, terminal, analytics => analytics.Funnel(ranged), ct);
+            if (parse.GetValue(correlation) || (parse.GetValue(correlationTrait) ?? []).Length > 0)
+            {
+                Query.Run(() =>
+                {
+                    FunnelQuery.CheckCorrelation(spec);
+                    return 0;
+                });
+
+                // Every event is read (any may go with converting), with the traits the breakdown and the analysis name.
+                var traits = (parse.GetValue(correlationTrait) ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct(StringComparer.Ordinal).ToList();
+                var log = source.Load(parse, terminal, FunnelQuery.PropertiesUsed(ranged), null,
+                    [.. traits.Concat(spec.BreakdownProperty is { } b ? [b] : []).Distinct(StringComparer.Ordinal)], ct);
+                var full = FunnelEngine.Run(log, ranged);
+                var rows = FunnelCorrelations.Of(log, ranged, full, traits);
+                Write(terminal, full, spec, parse.GetValue(format)!, rows);
+                return Task.FromResult(0);
+            }
+
+            var selector = parse.GetValue(people) is { } text ? Query.Run(() => PeopleSelector(text, spec.Steps.Count)) : ((int Step, StepOutcome Outcome)?)null;
+            var result = source.Ask(parse, terminal, analytics => analytics.Funnel(ranged), ct, perCustomer: selector is not null);
+            if (selector is { } sel)
+            {
+                WritePeople(terminal, FunnelPeople.All(result, sel.Step, sel.Outcome), sel.Step, sel.Outcome, spec, parse.GetValue(format)!);
+                return Task.FromResult(0);
+            }
+
             Write(terminal, result, spec, parse.GetValue(format)!);
             return Task.FromResult(0);
         });
         return command;
     }
 
-    private static void Write(Terminal terminal, FunnelResult result, FunnelSpec spec, string format)
+    /// <summary><c>N</c> or <c>N:outcome</c>, as --people takes it.</summary>
+    private static (int Step, StepOutcome Outcome) PeopleSelector(string text, int steps)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return FunnelQuery.PeopleSelector(colon < 0 ? text : text[..colon], colon < 0 ? null : text[(colon + 1)..], steps, "people", "people");
+    }
+
+    private static void WritePeople(Terminal terminal, IReadOnlyList<FunnelPerson> people, int step, StepOutcome outcome, FunnelSpec spec, string format)
     {
         switch (format)
         {
             case "json":
-                terminal.Raw.WriteLine(JsonSerializer.Serialize(FunnelQuery.Json(result, spec), TrailmapJson.Options));
+                var page = new FunnelPeoplePage(step, outcome, people.Count, 1, Math.Max(1, people.Count), people);
+                terminal.Raw.WriteLine(JsonSerializer.Serialize(FunnelQuery.PeopleJson(page, spec), TrailmapJson.Options));
+                return;
+            case "csv":
+                terminal.Raw.Write(FunnelQuery.PeopleCsv(people));
+                return;
+            default:
+                var what = outcome switch
+                {
+                    StepOutcome.Dropped => $"reached step {step} ({spec.Steps[step - 1].Name}) and not step {step + 1}",
+                    StepOutcome.Converted => $"reached step {step} ({spec.Steps[step - 1].Name}) and step {step + 1}",
+                    _ => $"reached step {step} ({spec.Steps[step - 1].Name})",
+                };
+                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{people.Count:N0} customers {what}")))
+                    .AddColumn("Customer").AddColumn("Reached step (UTC)").AddColumn("Next step (UTC)");
+                foreach (var p in people)
+                {
+                    table.AddRow(Markup.Escape(p.Customer), When(p.ReachedAt), When(p.NextAt));
+                }
+
+                terminal.Out.Write(table);
+                return;
+        }
+
+        static string When(DateTimeOffset? t) => t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "";
+    }
+
+    /// <summary>How many correlation rows the table shows (most significant first); the JSON has all.</summary>
+    private const int CorrelationRowsShown = 20;
+
+    private static void Write(Terminal terminal, FunnelResult result, FunnelSpec spec, string format, IReadOnlyList<FunnelCorrelation>? correlations = null)
+    {
+        switch (format)
+        {
+            case "json":
+                var json = FunnelQuery.Json(result, spec);
+                if (correlations is not null)
+                {
+                    json = json with { CorrelationTest = FunnelCorrelations.Test, Correlations = FunnelQuery.CorrelationJson(correlations) };
+                }
+
+                terminal.Raw.WriteLine(JsonSerializer.Serialize(json, TrailmapJson.Options));
                 return;
             case "csv":
                 var csv = new StringBuilder("breakdown,step,name,customers,conversion_from_start,conversion_from_previous,drop_off,median_seconds,p90_seconds,mean_seconds\n");
@@ -101,8 +179,38 @@ public static class FunnelCommand
                     terminal.Out.Write(table);
                 }
 
+                if (correlations is not null)
+                {
+                    terminal.Out.Write(CorrelationTable(correlations));
+                }
+
                 return;
         }
+    }
+
+    private static Table CorrelationTable(IReadOnlyList<FunnelCorrelation> rows)
+    {
+        var shown = rows.Take(CorrelationRowsShown).ToList();
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape(rows.Count == 0
+                ? "Correlation: nothing to compare (it needs customers who converted and customers who dropped off)"
+                : string.Create(CultureInfo.InvariantCulture, $"Correlation with conversion ({FunnelCorrelations.Test}, significant below {FunnelCorrelations.Alpha}); {shown.Count} of {rows.Count} shown, --format json has all")))
+            .AddColumn("Event or trait").AddColumn(new TableColumn("Converted with").RightAligned()).AddColumn(new TableColumn("Dropped with").RightAligned())
+            .AddColumn(new TableColumn("Odds ratio").RightAligned()).AddColumn(new TableColumn("95% interval").RightAligned())
+            .AddColumn(new TableColumn("Adjusted p").RightAligned()).AddColumn("");
+        foreach (var r in shown)
+        {
+            table.AddRow(
+                Markup.Escape(r.Value is null ? r.Name : $"{r.Name} = {r.Value}"),
+                string.Create(CultureInfo.InvariantCulture, $"{r.ConvertedWith:N0} of {r.ConvertedWith + r.ConvertedWithout:N0}"),
+                string.Create(CultureInfo.InvariantCulture, $"{r.DroppedWith:N0} of {r.DroppedWith + r.DroppedWithout:N0}"),
+                r.OddsRatio.ToString("0.###", CultureInfo.InvariantCulture),
+                string.Create(CultureInfo.InvariantCulture, $"{r.CiLow:0.###} - {r.CiHigh:0.###}"),
+                r.AdjustedPValue.ToString("0.####", CultureInfo.InvariantCulture),
+                r.Significant ? (r.OddsRatio > 1 ? "goes with converting" : "goes with dropping off") : "");
+        }
+
+        return table;
     }
 
     private static Table SignificanceTable(IReadOnlyList<BreakdownSignificance> tests, string property)

@@ -81,13 +81,18 @@ public sealed class EventSource
     /// Answers <paramref name="question"/> where the events are: inside ClickHouse for a clickhouse:// store, in memory
     /// otherwise (see <see cref="EventEngines.Analytics"/>).
     /// </summary>
-    public T Ask<T>(ParseResult parse, Terminal terminal, Func<IAnalytics, T> question, CancellationToken ct)
+    /// <remarks>
+    /// <paramref name="perCustomer"/>: the answer must name customers (a step's people), which SQL aggregates do not,
+    /// so it is answered in memory on any store.
+    /// </remarks>
+    public T Ask<T>(ParseResult parse, Terminal terminal, Func<IAnalytics, T> question, CancellationToken ct, bool perCustomer = false)
     {
         ArgumentNullException.ThrowIfNull(question);
         using var store = OpenSource(parse, terminal, ct);
         // Accounts are grouped while loading, so they are always answered in memory.
-        var analytics = parse.GetValue(Unit) == "accounts"
-            ? new InMemoryAnalytics(store, AnalysisUnit.Accounts)
+        var accounts = parse.GetValue(Unit) == "accounts";
+        var analytics = accounts || perCustomer
+            ? new InMemoryAnalytics(store, accounts ? AnalysisUnit.Accounts : AnalysisUnit.People)
             : EventEngines.Analytics(store);
         return terminal.Err.Status().Start("computing", _ => question(analytics));
     }

@@ -17,13 +17,13 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
 
     /// <summary>
     /// Whether <paramref name="spec"/> is answered by SQL: the default mode with latest re-entry, steps without
-    /// property filters, no exclusions and no breakdown.
+    /// property filters or windows of their own, no exclusions and no breakdown.
     /// </summary>
     public static bool ComputesInSql(FunnelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Modes == FunnelModes.None && spec.Reentry == FunnelReentry.Latest && spec.Exclusions.Count == 0
-            && spec.BreakdownProperty is null && spec.Steps.All(s => s.Where is null);
+            && spec.BreakdownProperty is null && spec.Steps.All(s => s.Where is null && s.Within is null);
     }
 
     public FunnelResult Funnel(FunnelSpec spec)

@@ -93,6 +93,12 @@ public sealed record Stage
     public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
     public IReadOnlyList<Metric> Kpis { get; init; } = [];
     public EventCondition? Entry { get; init; }
+
+    /// <summary>
+    /// The entry's own conversion window (<c>entry.within</c>): at most this long after the customer entered the
+    /// previous measured stage, on top of the journey's window. Never on the first measured stage (TM020).
+    /// </summary>
+    public Duration? EntryWithin { get; init; }
     public IdealState? Ideal { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;

@@ -18,6 +18,7 @@ public static class FormatKeys
         ["opportunity"] = ["id", "text", "type", "kind", "priority", "status", "owner", "addresses"],
         ["metric"] = ["id", "name", "type", "target", "description", "from", "to", "event", "return_event", "denominator", "signup", "period", "period_number", "property", "of", "window"],
         ["event_condition"] = ["event", "where"],
+        ["stage_entry"] = ["event", "where", "within"],
         ["ideal"] = ["emotion", "description", "targets"],
         ["moment_of_truth"] = ["id", "name", "stage", "condition", "deadline", "impact", "action", "kpi"],
         ["milestone"] = ["id", "at", "name", "stage", "description"],

@@ -471,6 +471,7 @@ public static partial class JourneyParser
 
             var previous = _previousStageId;
             _previousStageId = id;
+            (EventCondition? Condition, Duration? Within) entry = default;
             var touchpointIndex = 0;
             var painIndex = 0;
             var opportunityIndex = 0;
@@ -491,7 +492,9 @@ public static partial class JourneyParser
                 PainPoints = f.List("pain_points", (n, _) => PainPoint(n, id, ++painIndex)),
                 Opportunities = f.List("opportunities", (n, _) => Opportunity(n, id, ++opportunityIndex)),
                 Kpis = f.List("kpis", (n, _) => Metric(n, $"a KPI of stage '{id}'", id, previous)),
-                Entry = f.Node("entry") is { } entry ? EventCondition(entry, $"the entry of stage '{id}'") : null,
+                // Read in its place among the keys, so its diagnostics come in the same order as the others'.
+                Entry = f.Node("entry") is { } entryNode ? (entry = StageEntry(entryNode, $"the entry of stage '{id}'")).Condition : null,
+                EntryWithin = entry.Within,
                 Ideal = f.Node("ideal") is { } ideal ? Ideal(ideal) : null,
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
@@ -742,6 +745,24 @@ public static partial class JourneyParser
                 case MetricType.Score:
                     break;
             }
+        }
+
+        /// <summary>A stage's entry: an event condition that may also carry <c>within</c>, its own conversion window.</summary>
+        private (EventCondition? Condition, Duration? Within) StageEntry(YamlNode node, string what)
+        {
+            if (node is YamlScalarNode { Value: { } name })
+            {
+                return (new EventCondition { Event = name, Location = ParseContext.At(node) }, null);
+            }
+
+            var f = Fields.Open(node, ctx, "stage_entry", what);
+            var ev = f?.Text("event", required: true);
+            if (f is null || ev is null)
+            {
+                return default;
+            }
+
+            return (new EventCondition { Event = ev, Where = FilterOf(f, "where"), Location = f.Location }, f.Duration("within"));
         }
 
         private EventCondition? EventCondition(YamlNode node, string what)

@@ -35,6 +35,7 @@ public static class Codes
     public static readonly DiagnosticCode AliasesTooLarge = new("TM017", "aliases-too-large", Severity.Error, "With its aliases replaced by what they name, the file would stand for more than 1 MiB of text, or an alias names a list or mapping it stands in.");
     public static readonly DiagnosticCode TooManyMeasuredStages = new("TM018", "too-many-measured-stages", Severity.Error, "More stages have an 'entry' than analysis can follow in one funnel (30).");
     public static readonly DiagnosticCode FileTooLarge = new("TM019", "file-too-large", Severity.Error, "The file is larger than a journey file may be (1 MiB).");
+    public static readonly DiagnosticCode WindowOnFirstStage = new("TM020", "window-on-first-measured-stage", Severity.Error, "The first measured stage's entry has a 'within' window, but it starts the funnel: there is no previous stage to count from.");
     public static readonly DiagnosticCode StageWithoutKpi = new("TM101", "stage-without-kpi", Severity.Warning, "A stage has no KPI, so nothing tells whether it works.");
     public static readonly DiagnosticCode PainWithoutOpportunity = new("TM102", "pain-point-without-opportunity", Severity.Warning, "A pain point that no opportunity addresses.");
     public static readonly DiagnosticCode MomentWithoutDeadline = new("TM103", "moment-without-deadline", Severity.Warning, "A moment of truth without a deadline cannot be hit or missed.");
@@ -49,7 +50,7 @@ public static class Codes
     [
         YamlSyntax, UnknownKey, MissingField, WrongType, InvalidValue, DuplicateId, UnresolvedReference, InvalidFilter,
         InvalidDuration, InvalidTarget, ScoreOutsideScale, DuplicateKey, InvalidCondition, InvalidTimeZone, InvalidTimeOfDay,
-        TooDeep, AliasesTooLarge, TooManyMeasuredStages, FileTooLarge,
+        TooDeep, AliasesTooLarge, TooManyMeasuredStages, FileTooLarge, WindowOnFirstStage,
         StageWithoutKpi, PainWithoutOpportunity, MomentWithoutDeadline, KpiWithoutTarget, UnreachableStage, UnitMismatch, FeelingsNotInLexicon, RoadmapItemUnlinked, ActivationWithoutTarget,
     ];
 }

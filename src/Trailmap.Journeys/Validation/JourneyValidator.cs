@@ -197,6 +197,12 @@ public static class JourneyValidator
     private static void CheckMeasuredStages(Journey journey, Action<DiagnosticCode, SourceLocation, string> report)
     {
         var measured = journey.Stages.Where(s => s.Entry is not null).ToList();
+        if (measured.Count > 0 && measured[0] is { EntryWithin: { } within } opening)
+        {
+            report(Codes.WindowOnFirstStage, opening.ValueLocations.Of("entry", opening.Location),
+                $"stage '{opening.Id}' is the first stage with an 'entry', so its 'within: {within.Text}' has no previous stage to count from; remove 'within' here (the journey's 'window' bounds the whole funnel) or put it on a later stage");
+        }
+
         if (measured.Count > JourneyLimits.MaxMeasuredStages)
         {
             var first = measured[JourneyLimits.MaxMeasuredStages];

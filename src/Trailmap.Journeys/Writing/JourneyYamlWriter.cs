@@ -136,7 +136,9 @@ public static class JourneyYamlWriter
             .Text("severity", Kebab(p.Severity)))
         .Maps("opportunities", s.Opportunities, Opportunity)
         .Maps("kpis", s.Kpis, Metric)
-        .Optional("entry", Event(s.Entry))
+        .Optional("entry", s.EntryWithin is { } within && s.Entry is { } entry
+            ? new YamlMap().Text("event", entry.Event).Optional("where", FilterValue(entry.Where)).Text("within", within.Text)
+            : Event(s.Entry))
         .Optional("ideal", s.Ideal is { } ideal ? Ideal(ideal) : null);
 
     private static YamlMap Opportunity(Opportunity o) => new YamlMap()

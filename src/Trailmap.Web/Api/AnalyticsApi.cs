@@ -56,18 +56,35 @@ internal static class AnalyticsApi
             [FromQuery(Name = "step-where"), Description("N:FILTER adds a property filter to step N, e.g. 2:plan == \"team\" (repeatable)")] string[]? stepWhere,
             [Description("Only events at or after this time (ISO 8601 or a date)")] string? from,
             [Description("Only events before this time (ISO 8601 or a date)")] string? to,
-            [FromQuery(Name = "over-time"), Description("day or week: add entrants and converters per period of their chain's start")] string? overTime) =>
+            [FromQuery(Name = "over-time"), Description("day or week: add entrants and converters per period of their chain's start")] string? overTime,
+            [FromQuery(Name = "step-window"), Description("N:DURATION gives step N its own window from step N-1, e.g. 3:1h (repeatable; default mode or strict-increase)")] string[]? stepWindow,
+            [Description("true: add the correlation analysis (which events and trait values go with converting or dropping off)")] string? correlation,
+            [FromQuery(Name = "correlation-trait"), Description("A customer trait whose values the correlation analysis tests too (repeatable)")] string[]? correlationTrait) =>
         {
             try
             {
-                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], by, stepWhere ?? [], overTime) with
+                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], by, stepWhere ?? [], overTime, stepWindow ?? []) with
                 {
                     From = Time(from, "from"),
                     To = Time(to, "to"),
                 };
+                var traits = (correlationTrait ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct(StringComparer.Ordinal).ToList();
+                var correlate = Bool(correlation, "correlation") || traits.Count > 0;
+                if (correlate)
+                {
+                    FunnelQuery.CheckCorrelation(spec);
+                }
+
                 var log = await LogAsync(data, FunnelQuery.PropertiesUsed(spec), spec.From, spec.To, context.RequestAborted).ConfigureAwait(false);
-                var result = await Task.Run(() => FunnelEngine.Run(log, spec), context.RequestAborted).ConfigureAwait(false);
-                return ApiResults.Json(FunnelQuery.Json(result, spec));
+                var (result, rows) = await Task.Run(
+                    () =>
+                    {
+                        var r = FunnelEngine.Run(log, spec);
+                        return (r, correlate ? FunnelCorrelations.Of(log, spec, r, traits) : null);
+                    },
+                    context.RequestAborted).ConfigureAwait(false);
+                var json = FunnelQuery.Json(result, spec);
+                return ApiResults.Json(rows is null ? json : json with { CorrelationTest = FunnelCorrelations.Test, Correlations = FunnelQuery.CorrelationJson(rows) });
             }
             catch (QueryParameterException e)
             {
@@ -77,6 +94,70 @@ internal static class AnalyticsApi
             .WithSummary("Ordered funnel over the workspace's events")
             .WithDescription("Customers reaching each step within the window, conversion, drop-off and time to convert; the parameters and JSON of trailmap funnel --format json.")
             .Produces<FunnelJson>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/funnel/people", async (
+            HttpContext context,
+            EventData data,
+            [Description("Event names in order, comma-separated; a name may repeat")] string? steps,
+            [Description("Conversion window from step 1: 90s, 30m, 12h, 14d (default), 2w")] string? window,
+            [Description("Comma-separated modes: strict-order, strict-increase, strict-dedup, strict-once, allow-reentry, unordered")] string? mode,
+            [Description("latest (default: a later step-1 event starts a newer chain) or first")] string? reentry,
+            [Description("An event that, inside an open chain's window, removes the customer (repeatable)")] string[]? exclude,
+            [FromQuery(Name = "step-where"), Description("N:FILTER adds a property filter to step N, e.g. 2:plan == \"team\" (repeatable)")] string[]? stepWhere,
+            [FromQuery(Name = "step-window"), Description("N:DURATION gives step N its own window from step N-1, e.g. 3:1h (repeatable)")] string[]? stepWindow,
+            [Description("Only events at or after this time (ISO 8601 or a date)")] string? from,
+            [Description("Only events before this time (ISO 8601 or a date)")] string? to,
+            [Description("The step whose customers to list, from 1")] string? step,
+            [Description("dropped (default: reached the step, not the next), converted (reached the next step) or reached")] string? outcome,
+            [Description("The page, from 1 (default 1)")] string? page,
+            [FromQuery(Name = "page-size"), Description("Customers per page, 1 to 1000 (default 100)")] string? pageSize,
+            [Description("json (default: one page) or csv (every customer, no paging)")] string? format) =>
+        {
+            try
+            {
+                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], null, stepWhere ?? [], null, stepWindow ?? []) with
+                {
+                    From = Time(from, "from"),
+                    To = Time(to, "to"),
+                };
+                var (k, o) = FunnelQuery.PeopleSelector(step, outcome, spec.Steps.Count);
+                var n = Int(page, "page", 1);
+                if (n < 1)
+                {
+                    throw new QueryParameterException("page", $"'{page}': pages count from 1");
+                }
+
+                var size = Int(pageSize, "page-size", FunnelPeople.DefaultPageSize);
+                if (size is < 1 or > FunnelPeople.MaxPageSize)
+                {
+                    throw new QueryParameterException("page-size", $"'{pageSize}': a page holds 1 to {FunnelPeople.MaxPageSize} customers; for all of them ask for format=csv");
+                }
+
+                var csv = (format ?? "json").Trim().ToLowerInvariant() switch
+                {
+                    "json" => false,
+                    "csv" => true,
+                    _ => throw new QueryParameterException("format", $"'{format}' is neither json nor csv"),
+                };
+                var log = await LogAsync(data, FunnelQuery.PropertiesUsed(spec), spec.From, spec.To, context.RequestAborted).ConfigureAwait(false);
+                var result = await Task.Run(() => FunnelEngine.Run(log, spec), context.RequestAborted).ConfigureAwait(false);
+                if (csv)
+                {
+                    context.Response.Headers.ContentDisposition = $"attachment; filename=\"funnel-step-{k}-{FunnelPeople.Format(o)}.csv\"";
+                    return Results.Text(FunnelQuery.PeopleCsv(FunnelPeople.All(result, k, o)), "text/csv; charset=utf-8");
+                }
+
+                return ApiResults.Json(FunnelQuery.PeopleJson(FunnelPeople.Page(result, k, o, n, size), spec));
+            }
+            catch (QueryParameterException e)
+            {
+                return ApiResults.BadParameter(e);
+            }
+        })
+            .WithSummary("The customers behind a funnel step")
+            .WithDescription("Every customer who dropped after a step (reached it, not the next), converted to the next step, or reached it, by customer id, a page at a time, or all of them as CSV; the funnel parameters of GET /api/funnel, and the list of trailmap funnel --people.")
+            .Produces<FunnelPeopleJson>(StatusCodes.Status200OK, "application/json", "text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/retention", async (

@@ -26,17 +26,71 @@ public static class InsightsEndpoints
 
             var (measured, reading) = (read.Measured!, read.Reading);
 
-            if (StageDrillDown.Build(measured, JourneyInsights.Of(measured).Entries, stageId) is not { } drill)
+            // ?show=converted lists those who went on to the next stage instead of the stuck; ?page=N pages through either.
+            var show = context.Request.Query["show"].FirstOrDefault();
+            var pageText = context.Request.Query["page"].FirstOrDefault();
+            var page = int.TryParse(pageText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
+            if (StageDrillDown.Build(measured, JourneyInsights.Of(measured).Entries, stageId, page, show == "converted") is not { } drill)
             {
                 return Missing(context, "No such stage", $"The journey \"{measured.Journey.Title}\" has no stage with the id \"{stageId}\".", "/journeys/" + slug, "Back to the map");
             }
 
             var from = context.Request.Query["from"].FirstOrDefault();
             var error = from is null or "" or "start" or "previous" ? null : $"from: \"{from}\" is not a starting point; use start (the journey start) or previous (the previous stage).";
+            var listError = show is null or "" or "stuck" or "converted" ? null : $"show: \"{show}\" is not a list; use stuck (reached this stage, not the next) or converted (went on to the next).";
+            listError ??= pageText is null or "" || page.ToString(System.Globalization.CultureInfo.InvariantCulture) == pageText ? null : $"page: \"{pageText}\" is not a page number; pages count from 1.";
             return Page.Render<StagePage>(
                 context,
-                new { Measured = measured, Reading = reading, D = drill, FromPrevious = from == "previous", FromError = error },
-                error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+                new { Measured = measured, Reading = reading, D = drill, FromPrevious = from == "previous", FromError = error, ListError = listError },
+                error is null && listError is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        });
+
+        // Every customer of a stage's stuck or converted list, as CSV for a spreadsheet, a CRM or an email tool.
+        pages.MapGet("/stages/{stageId}/people.csv", async (HttpContext context, string slug, string stageId, JourneyStore journeys, AnalysisService analysis) =>
+        {
+            if (journeys.Find(slug) is not { } stored)
+            {
+                return JourneyPages.NotFound(context, slug);
+            }
+
+            var show = context.Request.Query["show"].FirstOrDefault();
+            if (show is not (null or "" or "stuck" or "converted"))
+            {
+                return Results.Text($"show: \"{show}\" is not a list; use stuck (reached the stage, not the next) or converted (went on to the next).\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
+            if (StageDrillDown.Build(measured, JourneyInsights.Of(measured).Entries, stageId, page: null, converted: show == "converted") is not { } drill)
+            {
+                return Results.Text($"The journey has no stage with the id \"{stageId}\".\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            var name = show == "converted" ? "converted" : "stuck";
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{stored.Slug}-{drill.Stage.Id}-{name}.csv\"";
+            return Results.Text(StagePeopleCsv.Write(drill), "text/csv; charset=utf-8");
+        });
+
+        pages.MapGet("/funnel", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis, EventData data) =>
+        {
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/funnel").ConfigureAwait(false);
+            if (read.Instead is { } instead)
+            {
+                return instead;
+            }
+
+            // The measurement's log holds the properties the journey reads; a breakdown may name another one.
+            var measured = read.Measured!;
+            var log = FunnelView.ByParameter(context.Request.Query) is { } by
+                ? await data.LogAsync(
+                    Trailmap.Analytics.Journeys.JourneyAnalyzer.PropertiesUsed(measured.Journey).Append(by).ToHashSet(StringComparer.Ordinal),
+                    measured.Journey.Measure == Trailmap.Journeys.Model.JourneyMeasure.Accounts ? Trailmap.Events.AnalysisUnit.Accounts : Trailmap.Events.AnalysisUnit.People,
+                    context.RequestAborted).ConfigureAwait(false)
+                : measured.Log;
+            var view = await Task.Run(() => FunnelView.Build(measured, log, context.Request.Query), context.RequestAborted).ConfigureAwait(false);
+            return Page.Render<FunnelPage>(
+                context,
+                new { read.Measured, read.Reading, V = view },
+                view.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
 
         pages.MapGet("/kpis", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>

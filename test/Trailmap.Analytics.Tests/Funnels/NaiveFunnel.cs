@@ -52,6 +52,22 @@ public static class NaiveFunnel
                 AllChains(scanned, spec, window, [st], chains);
             }
 
+            if (spec.Steps.Any(st => st.Within is not null))
+            {
+                // With step windows: of the chains at the level, the one whose last step is earliest, then whose
+                // step before it is latest, and so on back to step 1 (docs/analytics-semantics.md, step windows).
+                var full = chains.Where(c => c.Count == level).Select(c => c.Select(q => scanned[q].Ts).ToArray()).ToList();
+                IOrderedEnumerable<long[]> ordered = full.OrderBy(c => c[level - 1]);
+                for (var k = level - 2; k >= 0; k--)
+                {
+                    var step = k;
+                    ordered = ordered.ThenByDescending(c => c[step]);
+                }
+
+                result[customer] = ordered.First();
+                continue;
+            }
+
             result[customer] = [.. Enumerable.Range(0, level).Select(k => chains.Where(c => c.Count > k).Min(c => scanned[c[k]].Ts))];
         }
 
@@ -73,6 +89,7 @@ public static class NaiveFunnel
             var pair = pairs[q];
             if (pair.Step == chain.Count
                 && pair.Ts <= start.Ts + window
+                && WithinStepWindow(spec, pair, last)
                 && (!spec.Modes.HasFlag(FunnelModes.StrictIncrease) || pair.Ts > last.Ts)
                 && (!spec.Modes.HasFlag(FunnelModes.StrictOnce) || chain.All(c => pairs[c].Event != pair.Event)))
             {
@@ -80,6 +97,10 @@ public static class NaiveFunnel
             }
         }
     }
+
+    /// <summary>A step with its own window: at most that long after the chain's previous step, inclusive.</summary>
+    private static bool WithinStepWindow(FunnelSpec spec, Pair pair, Pair last) =>
+        spec.Steps[pair.Step].Within is not { } within || pair.Ts - last.Ts <= within.Span.Ticks / 10;
 
     private static bool Satisfies(TestEvent e, FunnelStep step) =>
         e.Name == step.Event && (step.Where is null || step.Where.Matches(p => p == "p" ? e.P : null));
@@ -209,6 +230,7 @@ public static class NaiveFunnel
             var pair = pairs[q];
             var fits = pair.Step == chain.Count
                 && pair.Ts <= start.Ts + window
+                && WithinStepWindow(spec, pair, last)
                 && (!spec.Modes.HasFlag(FunnelModes.StrictIncrease) || pair.Ts > last.Ts)
                 && (!spec.Modes.HasFlag(FunnelModes.StrictOnce) || chain.All(c => pairs[c].Event != pair.Event));
             if (fits)

@@ -32,6 +32,7 @@ public sealed class BadFileTests
         { "TM016-nesting-too-deep.yaml", "TM016", 4, 77 },
         { "TM017-aliases-too-large.yaml", "TM017", 4, 16 },
         { "TM018-too-many-measured-stages.yaml", "TM018", 35, 34 },
+        { "TM020-window-on-first-measured-stage.yaml", "TM020", 6, 12 },
         { "TM101-stage-without-kpi.yaml", "TM101", 4, 5 },
         { "TM102-pain-point-without-opportunity.yaml", "TM102", 8, 9 },
         { "TM103-moment-without-deadline.yaml", "TM103", 10, 5 },

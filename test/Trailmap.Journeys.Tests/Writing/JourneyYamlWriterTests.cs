@@ -59,6 +59,29 @@ public class JourneyYamlWriterTests
     }
 
     [Fact]
+    public void A_stage_entry_window_round_trips_with_its_event_and_filter()
+    {
+        var journey = new Journey
+        {
+            Id = "j",
+            Title = "Windows",
+            Stages =
+            [
+                new Stage { Id = "a", Name = "A", Entry = new EventCondition { Event = "Signed Up" } },
+                new Stage { Id = "b", Name = "B", Entry = new EventCondition { Event = "Paid", Where = Filter.Parse("plan == \"team\"") }, EntryWithin = Duration.Parse("36h") },
+            ],
+        };
+
+        var yaml = JourneyYamlWriter.Write(journey);
+        var reread = Reparse(journey);
+
+        yaml.ShouldContain("within: '36h'", customMessage: yaml);
+        reread.Stages[1].EntryWithin!.Value.Span.ShouldBe(TimeSpan.FromHours(36));
+        reread.Stages[1].Entry!.Where!.ToString().ShouldBe(journey.Stages[1].Entry!.Where!.ToString());
+        reread.Stages[0].EntryWithin.ShouldBeNull();
+    }
+
+    [Fact]
     public void Every_scale_and_an_empty_journey_round_trip()
     {
         foreach (var scale in EmotionScale.Supported)

@@ -84,6 +84,66 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Funnel_steps_take_their_own_windows()
+    {
+        // Cart within 1h of View: u1's cart (10 min) counts, u2's (two days) does not; u1 buys 10 min after its cart.
+        var hour = await GetAsync("/api/funnel?steps=View,Cart,Buy&step-window=2:1h");
+        StepCounts(hour).ShouldBe([3L, 1L, 1L]);
+        hour.GetProperty("steps")[1].GetProperty("within").GetString().ShouldBe("1h");
+        hour.GetProperty("steps")[1].GetProperty("within_seconds").GetDouble().ShouldBe(3600);
+        // Buy within 5 min of Cart: u1's buy is 10 min after its cart, so no one buys.
+        StepCounts(await GetAsync("/api/funnel?steps=View,Cart,Buy&step-window=3:5m")).ShouldBe([3L, 2L, 0L]);
+        // Exactly 10 min is inside a 10 min window (inclusive).
+        StepCounts(await GetAsync("/api/funnel?steps=View,Cart,Buy&step-window=3:10m")).ShouldBe([3L, 2L, 1L]);
+        var bad = await GetAsync("/api/funnel?steps=View,Cart&step-window=1:1h", HttpStatusCode.BadRequest);
+        bad.GetProperty("parameter").GetString().ShouldBe("step-window");
+        (await GetAsync("/api/funnel?steps=View,Cart&step-window=2:1h&mode=strict-order", HttpStatusCode.BadRequest)).GetProperty("parameter").GetString().ShouldBe("step-window");
+    }
+
+    private static string[] Ids(JsonElement page) =>
+        [.. page.GetProperty("customers").EnumerateArray().Select(c => c.GetProperty("customer").GetString()!)];
+
+    [Fact]
+    public async Task Funnel_people_lists_who_dropped_or_converted_at_a_step()
+    {
+        // View -> Cart: u1 and u2 carted, u3 did not (it bought without a cart). Cart -> Buy: u1 bought, u2 did not.
+        var dropped = await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1");
+        (dropped.GetProperty("outcome").GetString(), dropped.GetProperty("total").GetInt64(), dropped.GetProperty("name").GetString()).ShouldBe(("dropped", 1L, "View"));
+        Ids(dropped).ShouldBe(["u3"]);
+        Ids(await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&outcome=converted")).ShouldBe(["u1", "u2"]);
+        Ids(await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=2&outcome=dropped")).ShouldBe(["u2"]);
+        Ids(await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=3&outcome=reached")).ShouldBe(["u1"]);
+
+        // Three viewers two to a page: page 2 holds u3 alone; a page past the end is empty.
+        var second = await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&outcome=reached&page-size=2&page=2");
+        (second.GetProperty("total").GetInt64(), second.GetProperty("pages").GetInt32(), second.GetProperty("page").GetInt32()).ShouldBe((3L, 2, 2));
+        Ids(second).ShouldBe(["u3"]);
+        Ids(await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&outcome=reached&page-size=2&page=3")).ShouldBeEmpty();
+
+        // The chain times: u2 viewed on 1 January at midnight and carted two days later.
+        var u2 = (await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&outcome=converted")).GetProperty("customers")[1];
+        u2.GetProperty("reached_at").GetDateTimeOffset().ShouldBe(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        u2.GetProperty("next_step_at").GetDateTimeOffset().ShouldBe(new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero));
+
+        // Every one of them as CSV.
+        var csv = await client.GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&outcome=converted&format=csv", Cancel);
+        csv.StatusCode.ShouldBe(HttpStatusCode.OK);
+        csv.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        (await csv.Content.ReadAsStringAsync(Cancel)).ShouldBe(
+            "customer,reached_at_utc,next_step_at_utc\r\n" +
+            "u1,2026-01-01T00:00:00.000000Z,2026-01-01T00:10:00.000000Z\r\n" +
+            "u2,2026-01-01T00:00:00.000000Z,2026-01-03T00:00:00.000000Z\r\n");
+
+        // Bad requests name the parameter.
+        (await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=3", HttpStatusCode.BadRequest)).GetProperty("parameter").GetString().ShouldBe("step");
+        (await GetAsync("/api/funnel/people?steps=View,Cart,Buy", HttpStatusCode.BadRequest)).GetProperty("parameter").GetString().ShouldBe("step");
+        (await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&outcome=lost", HttpStatusCode.BadRequest)).GetProperty("parameter").GetString().ShouldBe("outcome");
+        (await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&page-size=5000", HttpStatusCode.BadRequest)).GetProperty("parameter").GetString().ShouldBe("page-size");
+        (await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&page=0", HttpStatusCode.BadRequest)).GetProperty("parameter").GetString().ShouldBe("page");
+        (await GetAsync("/api/funnel/people?steps=View,Cart,Buy&step=1&format=xml", HttpStatusCode.BadRequest)).GetProperty("parameter").GetString().ShouldBe("format");
+    }
+
+    [Fact]
     public async Task A_bad_parameter_is_a_400_naming_it()
     {
         var problem = await GetAsync("/api/funnel?steps=View,Cart&window=14x", HttpStatusCode.BadRequest);

@@ -43,6 +43,7 @@ public sealed class PageQualityTests
             ("journeys", "/journeys"),
             ("map", "/journeys/" + Slug),
             ("stage", "/journeys/" + Slug + "/stages/consideration"),
+            ("funnel", "/journeys/" + Slug + "/funnel?over-time=week&correlation=on"),
             ("kpis", "/journeys/" + Slug + "/kpis"),
             ("retention", "/journeys/" + Slug + "/retention"),
             ("customers", "/journeys/" + Slug + "/customers"),

@@ -51,6 +51,8 @@ public sealed class EscapingTests
             ($"/journeys/{slug}/stages/next", HttpStatusCode.OK, ["&lt;img src=x onerror=alert("]),
             ($"/journeys/{slug}/stages/{Uri.EscapeDataString("<script>")}", HttpStatusCode.NotFound, ["&lt;script&gt;"]),
             ($"/journeys/{slug}/kpis", HttpStatusCode.OK, ["&lt;script&gt;alert(&#x27;kpi&#x27;)"]),
+            ($"/journeys/{slug}/funnel?correlation=on&by={Uri.EscapeDataString("<script>x")}", HttpStatusCode.OK, ["Conversion by &lt;script&gt;x"]),
+            ($"/journeys/{slug}/funnel?over-time={Uri.EscapeDataString("<script>x")}", HttpStatusCode.BadRequest, ["&lt;script&gt;x"]),
             ($"/journeys/{slug}/retention", HttpStatusCode.OK, ["&lt;script&gt;alert(&#x27;event&#x27;)"]),
             ($"/journeys/{slug}/retention?return={Uri.EscapeDataString("<script>x")}", HttpStatusCode.BadRequest, ["&lt;script&gt;x"]),
             ($"/journeys/{slug}/customers", HttpStatusCode.OK, ["&lt;script&gt;alert(&#x27;id&#x27;)"]),

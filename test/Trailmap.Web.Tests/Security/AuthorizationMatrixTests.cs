@@ -69,6 +69,7 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/api/journeys/{slug}/analysis", Least.Viewer),
         new("GET", "/api/journeys/{slug}/actuals", Least.Viewer),
         new("GET", "/api/funnel", Least.Viewer, Path: "/api/funnel?steps=View,Cart"),
+        new("GET", "/api/funnel/people", Least.Viewer, Path: "/api/funnel/people?steps=View,Cart&step=1"),
         new("GET", "/api/retention", Least.Viewer, Path: "/api/retention?start=View"),
         new("GET", "/api/paths", Least.Viewer, Path: "/api/paths?from=View"),
         new("GET", "/api/status", Least.Viewer),
@@ -128,6 +129,8 @@ public sealed partial class AuthorizationMatrixTests
 
         // Insight pages.
         new("GET", "/journeys/{slug}/stages/{stageId}", Least.Viewer, Path: "/journeys/matrix/stages/view"),
+        new("GET", "/journeys/{slug}/stages/{stageId}/people.csv", Least.Viewer, Path: "/journeys/matrix/stages/view/people.csv"),
+        new("GET", "/journeys/{slug}/funnel", Least.Viewer),
         new("GET", "/journeys/{slug}/kpis", Least.Viewer),
         new("GET", "/journeys/{slug}/retention", Least.Viewer),
         new("GET", "/journeys/{slug}/customers", Least.Viewer),
