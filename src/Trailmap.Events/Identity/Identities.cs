@@ -37,6 +37,27 @@ internal static class Identities
     /// <summary>Whether any id is merged into another: only then do readers pay for the join.</summary>
     public static bool Any(EventStore store) => store.Scalar<long>("SELECT count(*) FROM (SELECT 1 FROM identities LIMIT 1)") > 0;
 
+    /// <summary>Each merged id's person, or null when the store merges no ids (a load regroups its rows with it).</summary>
+    public static Dictionary<string, string>? PersonMap(EventStore store)
+    {
+        if (!Any(store))
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var command = store.Connection.CreateCommand();
+        command.CommandText = "SELECT id, person_id FROM identities";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            map[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        LoadTrace.Mark($"{map.Count} merged ids");
+        return map;
+    }
+
     /// <summary>The relation readers select events from: the events themselves, or the resolved view once ids are merged.</summary>
     public static string EventSource(EventStore store) => Any(store) ? "resolved_events" : "events";
 

@@ -82,7 +82,7 @@ internal static class EventSnapshot
         // Properties are not in the snapshot: they are read from the table by sequence number afterwards. Merged
         // identities regroup the rows under their persons, ordered by (ts, seq) within a person: both need sequences.
         var withProperties = query.Properties.Count > 0;
-        var personOf = PersonMap(store);
+        var personOf = Identities.PersonMap(store);
         var rowsQuery = withProperties || personOf is not null ? query with { IncludeSequences = true } : query;
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -125,27 +125,6 @@ internal static class EventSnapshot
         }
 
         return null;
-    }
-
-    /// <summary>Each merged id's person, or null when the store merges no ids.</summary>
-    private static Dictionary<string, string>? PersonMap(EventStore store)
-    {
-        if (!Identities.Any(store))
-        {
-            return null;
-        }
-
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var command = store.Connection.CreateCommand();
-        command.CommandText = "SELECT id, person_id FROM identities";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            map[reader.GetString(0)] = reader.GetString(1);
-        }
-
-        LoadTrace.Mark($"snapshot: {map.Count} merged ids");
-        return map;
     }
 
     /// <summary>The log, or null when the snapshot is missing, belongs to another store, or trails the table by too much.</summary>
