@@ -23,42 +23,12 @@ public static class FunnelEngine
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        var rules = MaskRules.For(log, spec);
         var n = spec.Steps.Count;
         var customers = log.CustomerCount;
         var levels = new int[customers];
         var startEvents = new int[customers];
         var chainTimes = new long[(long)customers * n];
-
-        // Customer ranges keep each partition's reads contiguous; each partition owns its kernel scratch.
-        var partitions = Math.Max(1, Math.Min(customers, Environment.ProcessorCount * 8));
-        Parallel.For(0, partitions, p =>
-        {
-            var kernel = FunnelKernel.For(spec);
-            var from = (int)((long)customers * p / partitions);
-            var to = (int)((long)customers * (p + 1) / partitions);
-            // Each customer's masks are computed into this partition's scratch just before the kernel reads them: a
-            // mask column for the whole log was 4 bytes an event (33 MB at 10M events) of a funnel's peak memory.
-            var scratch = new uint[64];
-            for (var c = from; c < to; c++)
-            {
-                var begin = log.Offsets[c];
-                var end = log.Offsets[c + 1];
-                if (scratch.Length < end - begin)
-                {
-                    scratch = new uint[Math.Max(end - begin, scratch.Length * 2)];
-                }
-
-                var masks = scratch.AsSpan(0, end - begin);
-                rules.Fill(begin, masks);
-                levels[c] = kernel.Run(
-                    masks,
-                    log.Timestamps.AsSpan(begin, end - begin),
-                    begin,
-                    chainTimes.AsSpan((int)((long)c * n), n),
-                    out startEvents[c]);
-            }
-        });
+        Scan(log, spec, null, levels, chainTimes, startEvents, null);
 
         var steps = Summarize(spec, levels, chainTimes, null);
         Dictionary<string, IReadOnlyList<FunnelStepResult>>? breakdowns = null;
@@ -78,38 +48,65 @@ public static class FunnelEngine
     }
 
     /// <summary>
-    /// Per customer and step (customer * steps + step): when the customer's level first reached the step, in
-    /// microseconds, or long.MaxValue when never. Ordered modes only; the journey's stage entries read this.
+    /// Runs the kernel for the customers in <paramref name="only"/> (every customer when null), writing each one's
+    /// level, converting chain times (customer * steps + step), chain start event and, for ordered funnels when
+    /// <paramref name="firstReached"/> is given, when the level first reached each step (long.MaxValue when never).
+    /// Customers not listed keep what the arrays hold, which lets a measurement re-scan only the customers with new events.
     /// </summary>
-    internal static long[] FirstReached(EventLog log, FunnelSpec spec)
+    internal static void Scan(EventLog log, FunnelSpec spec, int[]? only, int[] levels, long[] chainTimes, int[] startEvents, long[]? firstReached)
     {
         spec.Validate();
-        if (spec.Modes.HasFlag(FunnelModes.Unordered))
+        if (firstReached is not null && spec.Modes.HasFlag(FunnelModes.Unordered))
         {
             throw new ArgumentException("first-reached times need an ordered funnel");
         }
 
-        var masks = StepMasks(log, spec);
+        var rules = MaskRules.For(log, spec);
         var n = spec.Steps.Count;
-        var customers = log.CustomerCount;
-        var reached = new long[(long)customers * n];
-        var partitions = Math.Max(1, Math.Min(customers, Environment.ProcessorCount * 8));
+        var count = only?.Length ?? log.CustomerCount;
+
+        // Customer ranges keep each partition's reads contiguous; each partition owns its kernel scratch.
+        var partitions = Math.Max(1, Math.Min(count, Environment.ProcessorCount * 8));
         Parallel.For(0, partitions, p =>
         {
             var kernel = FunnelKernel.For(spec);
-            var chainTimes = new long[n];
-            var from = (int)((long)customers * p / partitions);
-            var to = (int)((long)customers * (p + 1) / partitions);
-            for (var c = from; c < to; c++)
+            var from = (int)((long)count * p / partitions);
+            var to = (int)((long)count * (p + 1) / partitions);
+            // Each customer's masks are computed into this partition's scratch just before the kernel reads them: a
+            // mask column for the whole log was 4 bytes an event (33 MB at 10M events) of a funnel's peak memory.
+            var scratch = new uint[64];
+            for (var i = from; i < to; i++)
             {
+                var c = only is null ? i : only[i];
                 var begin = log.Offsets[c];
                 var end = log.Offsets[c + 1];
-                kernel.Run(masks.AsSpan(begin, end - begin), log.Timestamps.AsSpan(begin, end - begin), begin, chainTimes, out _);
-                kernel.FirstReached.CopyTo(reached.AsSpan((int)((long)c * n), n));
+                if (scratch.Length < end - begin)
+                {
+                    scratch = new uint[Math.Max(end - begin, scratch.Length * 2)];
+                }
+
+                var masks = scratch.AsSpan(0, end - begin);
+                rules.Fill(begin, masks);
+                levels[c] = kernel.Run(
+                    masks,
+                    log.Timestamps.AsSpan(begin, end - begin),
+                    begin,
+                    chainTimes.AsSpan((int)((long)c * n), n),
+                    out startEvents[c]);
+                if (firstReached is not null)
+                {
+                    kernel.FirstReached.CopyTo(firstReached.AsSpan((int)((long)c * n), n));
+                }
             }
         });
-        return reached;
     }
+
+    /// <summary>The step numbers of a funnel whose per-customer levels and chain times are already known (no breakdown).</summary>
+    internal static FunnelResult Summary(EventLog log, FunnelSpec spec, int[] levels, long[] chainTimes) =>
+        new(Summarize(spec, levels, chainTimes, null), null, log.Customers, levels)
+        {
+            ChainTimes = spec.Modes.HasFlag(FunnelModes.Unordered) ? null : chainTimes,
+        };
 
     /// <summary>One mask per event: bit k = the event satisfies step k; plus the exclusion and out-of-range bits.</summary>
     internal static uint[] StepMasks(EventLog log, FunnelSpec spec)

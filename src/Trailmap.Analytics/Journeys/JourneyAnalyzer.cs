@@ -63,11 +63,23 @@ public static class JourneyAnalyzer
         return used;
     }
 
-    public static JourneyAnalysis Analyze(Journey journey, EventLog log, DateTimeOffset? asOf = null)
+    public static JourneyAnalysis Analyze(Journey journey, EventLog log, DateTimeOffset? asOf = null) =>
+        Analyze(JourneyMeasurement.Measure(journey, log), asOf);
+
+    /// <summary>
+    /// The analysis of a measurement: its stage funnel and, as of the end of the data, its health; KPIs, moments of
+    /// truth and surveys are computed here. A health as of another moment (<paramref name="asOf"/>) is scored afresh.
+    /// </summary>
+    public static JourneyAnalysis Analyze(JourneyMeasurement measurement, DateTimeOffset? asOf = null)
     {
-        var stageFunnel = StageFunnel(journey, log);
-        var stages = Stages(journey, log, stageFunnel.Result, stageFunnel.Measured);
-        var health = journey.Health is { Components.Count: > 0 } model ? Health(journey, model, log, asOf ?? End(log)) : null;
+        ArgumentNullException.ThrowIfNull(measurement);
+        var journey = measurement.Journey;
+        var log = measurement.Log;
+        var measured = measurement.Stages.ToList();
+        var stages = Stages(journey, log, measurement.StageFunnel, measured);
+        var health = journey.Health is { Components.Count: > 0 } model
+            ? asOf is null || asOf == End(log) ? measurement.Health : Health(journey, model, log, asOf.Value)
+            : null;
         var ttv = new List<TimeToValue>();
         var kpis = journey.Stages.SelectMany(s => s.Kpis.Select(k => (Stage: (string?)s.Id, Kpi: k)))
             .Concat(journey.Metrics.Select(k => (Stage: (string?)null, Kpi: k)))
@@ -86,7 +98,7 @@ public static class JourneyAnalyzer
             MomentsOfTruth = [.. journey.MomentsOfTruth.Select(m => Moment(journey, log, m))],
             TimeToValue = ttv,
             Health = health,
-            Personas = Personas(journey, log, stageFunnel.Result, stageFunnel.Measured),
+            Personas = Personas(journey, log, measurement, measured),
             Bottleneck = Bottleneck.Find(journey, stages, kpis),
             IdealGaps = IdealGaps(journey, stages, kpis),
         };
@@ -95,15 +107,9 @@ public static class JourneyAnalyzer
     internal static DateTimeOffset End(EventLog log) =>
         log.EventCount > 0 ? EventLogBuilder.FromMicros(log.Timestamps.Max()) : DateTimeOffset.UnixEpoch;
 
-    private static (FunnelResult? Result, List<Stage> Measured) StageFunnel(Journey journey, EventLog log)
-    {
-        var (spec, measured) = StageFunnelSpec(journey);
-        return (spec is null ? null : FunnelEngine.Run(log, spec), measured);
-    }
-
     /// <summary>
-    /// The funnel of the measurable stages' entry criteria (each step named after its stage); <see cref="StageEntries"/>
-    /// replays the same one, and the workspace's funnel page starts from it. Null when no stage has an entry.
+    /// The funnel of the measurable stages' entry criteria (each step named after its stage), which
+    /// <see cref="JourneyMeasurement"/> runs; the workspace's funnel page starts from it. Null when no stage has an entry.
     /// </summary>
     public static (FunnelSpec? Spec, List<Stage> Measured) StageFunnelSpec(Journey journey)
     {
@@ -675,7 +681,7 @@ public static class JourneyAnalyzer
     }
 
     /// <summary>
-    /// Each customer's deadline and hit for a moment of truth, as <see cref="Analyze"/> counts them (the automation's
+    /// Each customer's deadline and hit for a moment of truth, as <see cref="Analyze(Journey, EventLog, DateTimeOffset?)"/> counts them (the automation's
     /// <c>missed_moment</c> fires at the deadline of a customer without a hit); null when the moment has no condition,
     /// no deadline or no anchor to count from.
     /// </summary>
@@ -723,24 +729,6 @@ public static class JourneyAnalyzer
         return new MomentDeadlines(deadlines, hits);
     }
 
-    /// <summary>
-    /// When each customer entered each measured stage: the moment the stage funnel (the same funnel that gives
-    /// <see cref="StageAnalysis.Reached"/>) first reached the stage. The automation's stage conditions read this.
-    /// </summary>
-    public static StageEntryTable StageEntryTimes(Journey journey, EventLog log)
-    {
-        ArgumentNullException.ThrowIfNull(journey);
-        ArgumentNullException.ThrowIfNull(log);
-        var measured = journey.Stages.Where(s => s.Entry is not null).ToList();
-        if (measured.Count == 0)
-        {
-            return new StageEntryTable([], []);
-        }
-
-        var spec = StageFunnelSpec(journey, measured);
-        return new StageEntryTable([.. measured.Select(s => s.Id)], FunnelEngine.FirstReached(log, spec));
-    }
-
     private static FunnelSpec StageFunnelSpec(Journey journey, List<Stage> measured) => new()
     {
         // TM020 refuses a window on the first measured stage; it is dropped here too so no caller can crash on it.
@@ -748,15 +736,14 @@ public static class JourneyAnalyzer
         Window = journey.Window ?? Unbounded,
     };
 
-    private static List<PersonaAnalysis> Personas(Journey journey, EventLog log, FunnelResult? funnel, List<Stage> measured)
+    private static List<PersonaAnalysis> Personas(Journey journey, EventLog log, JourneyMeasurement measurement, List<Stage> measured)
     {
         var result = new List<PersonaAnalysis>();
-        if (funnel is null)
+        if (measurement.StageFunnel is null)
         {
             return result;
         }
 
-        var levels = funnel.CustomerLevels();
         foreach (var persona in journey.Personas.Where(p => p.Traits is not null))
         {
             var reached = new long[measured.Count];
@@ -770,7 +757,7 @@ public static class JourneyAnalyzer
                 }
 
                 customers++;
-                var level = levels.GetValueOrDefault(log.Customers[c]);
+                var level = measurement.Level(c);
                 for (var k = 0; k < level && k < reached.Length; k++)
                 {
                     reached[k]++;
@@ -825,7 +812,11 @@ public static class JourneyAnalyzer
         return gaps;
     }
 
-    private static HealthAnalysis Health(Journey journey, HealthModel model, EventLog log, DateTimeOffset asOf)
+    /// <summary>
+    /// The health section; with <paramref name="keep"/>, every customer's score (NaN when not scored) and weakest
+    /// component from the same pass, which is what a measurement holds for the customer pages.
+    /// </summary>
+    internal static HealthAnalysis Health(Journey journey, HealthModel model, EventLog log, DateTimeOffset asOf, (double[] Score, string?[] Weakest)? keep = null)
     {
         var population = StageEntry(journey, model.Stage) is { } entry ? new EventMatcher(log, entry) : null;
         var now = EventLogBuilder.ToMicros(asOf);
@@ -846,6 +837,12 @@ public static class JourneyAnalyzer
 
             if (scorer.Score(c, now, componentSums, componentCounts) is { } s)
             {
+                if (keep is { } k)
+                {
+                    k.Score[c] = s.Score;
+                    k.Weakest[c] = s.Weakest;
+                }
+
                 scores.Add((log.Customers[c], s.Score, s.Weakest));
                 distribution[Math.Min((int)(s.Score / 10), 9)]++;
             }

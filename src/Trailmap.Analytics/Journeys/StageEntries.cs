@@ -1,34 +1,31 @@
-using Trailmap.Analytics.Funnels;
 using Trailmap.Events;
 using Trailmap.Journeys.Model;
 
 namespace Trailmap.Analytics.Journeys;
 
 /// <summary>
-/// Which measurable stages each customer reached and when. Reach and the chain times come from the very stage funnel
-/// <see cref="JourneyAnalyzer"/> counts (same spec, same step masks, same kernel), so a customer listed here as having
-/// reached a stage is one the analysis counts there, and the chain times give the analysis's time-to-stage figures.
+/// Which measurable stages each customer reached and when. Reach and the chain times are the journey's
+/// <see cref="JourneyMeasurement"/>, the very one the analysis counts, so a customer listed here as having reached a
+/// stage is one the analysis counts there, and the chain times give the analysis's time-to-stage figures.
 /// The first entry is SEMANTICS' "in a stage from the first event that meets its entry criterion", the moment the
 /// analysis attributes survey answers by; with re-entry the funnel's chain may start at a later event.
 /// </summary>
 public sealed class StageEntries
 {
-    private readonly int[] levels;
-    private readonly long[] times;
+    private readonly JourneyMeasurement measurement;
     private readonly Dictionary<string, int> index;
     private readonly EventMatcher[] entries;
 
-    private StageEntries(EventLog log, IReadOnlyList<Stage> stages, int[] levels, long[] times)
+    internal StageEntries(JourneyMeasurement measurement)
     {
-        Log = log;
-        Stages = stages;
-        entries = [.. stages.Select(s => new EventMatcher(log, s.Entry!))];
-        this.levels = levels;
-        this.times = times;
-        index = new Dictionary<string, int>(log.CustomerCount, StringComparer.Ordinal);
-        for (var c = 0; c < log.CustomerCount; c++)
+        this.measurement = measurement;
+        Log = measurement.Log;
+        Stages = measurement.Stages;
+        entries = [.. Stages.Select(s => new EventMatcher(Log, s.Entry!))];
+        index = new Dictionary<string, int>(Log.CustomerCount, StringComparer.Ordinal);
+        for (var c = 0; c < Log.CustomerCount; c++)
         {
-            index[log.Customers[c]] = c;
+            index[Log.Customers[c]] = c;
         }
     }
 
@@ -37,46 +34,17 @@ public sealed class StageEntries
     /// <summary>The measurable stages (those with an entry criterion), in journey order: the funnel's steps.</summary>
     public IReadOnlyList<Stage> Stages { get; }
 
-    /// <summary>Replays the analysis's stage funnel over <paramref name="log"/>, keeping every customer's chain times.</summary>
-    public static StageEntries Measure(Journey journey, EventLog log)
-    {
-        ArgumentNullException.ThrowIfNull(journey);
-        ArgumentNullException.ThrowIfNull(log);
-        var (spec, measured) = JourneyAnalyzer.StageFunnelSpec(journey);
-        var n = measured.Count;
-        var levels = new int[log.CustomerCount];
-        var times = new long[(long)log.CustomerCount * n];
-        if (spec is null)
-        {
-            return new StageEntries(log, measured, levels, times);
-        }
-
-        var masks = FunnelEngine.StepMasks(log, spec);
-        var kernel = FunnelKernel.For(spec);
-        for (var c = 0; c < log.CustomerCount; c++)
-        {
-            var begin = log.Offsets[c];
-            var end = log.Offsets[c + 1];
-            levels[c] = kernel.Run(
-                masks.AsSpan(begin, end - begin),
-                log.Timestamps.AsSpan(begin, end - begin),
-                begin,
-                times.AsSpan((int)((long)c * n), n),
-                out _);
-        }
-
-        return new StageEntries(log, measured, levels, times);
-    }
+    /// <summary>The stage entries of a journey measured afresh; pages read <see cref="JourneyMeasurement.Entries"/> of the measurement they show.</summary>
+    public static StageEntries Measure(Journey journey, EventLog log) => JourneyMeasurement.Measure(journey, log).Entries;
 
     /// <summary>The customer's index in the log, or -1 when the log has no events of theirs.</summary>
     public int IndexOf(string customerId) => index.GetValueOrDefault(customerId, -1);
 
     /// <summary>How many measurable stages the customer reached (0: not even the first).</summary>
-    public int Level(int customer) => levels[customer];
+    public int Level(int customer) => measurement.Level(customer);
 
     /// <summary>When the customer's converting chain reached measurable stage <paramref name="stage"/> (microseconds), or null when it did not.</summary>
-    public long? EnteredMicros(int customer, int stage) =>
-        stage >= 0 && stage < levels[customer] ? times[((long)customer * Stages.Count) + stage] : null;
+    public long? EnteredMicros(int customer, int stage) => measurement.ChainTime(customer, stage);
 
     public DateTimeOffset? EnteredAt(int customer, int stage) =>
         EnteredMicros(customer, stage) is { } t ? EventLogBuilder.FromMicros(t) : null;

@@ -1,3 +1,4 @@
+using Trailmap.Analytics.Journeys;
 using Trailmap.Automation.Planning;
 using Trailmap.Automation.Rules;
 using Trailmap.Events;
@@ -47,7 +48,8 @@ public static class Backtester
         DateTimeOffset from,
         DateTimeOffset to,
         IProgress<BacktestProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        JourneyMeasurement? measurement = null)
     {
         ArgumentNullException.ThrowIfNull(journey);
         ArgumentNullException.ThrowIfNull(log);
@@ -58,7 +60,7 @@ public static class Backtester
 
         // Every firing depends only on history up to its own time, so one evaluation as of the end, cut into days,
         // is the same as evaluating at the end of each day (a property the tests check).
-        var evaluator = new RuleEvaluator(journey, log);
+        var evaluator = new RuleEvaluator(journey, log, measurement);
         var triggers = evaluator.Evaluate(to.AddTicks(-1)).Where(t => t.At >= from).ToList();
         var order = evaluator.RuleIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         var planner = new Planner(journey, log.Traits);

@@ -14,14 +14,27 @@ public sealed class RuleEvaluator
     private readonly Journey _journey;
     private readonly EventLog _log;
     private readonly List<Rule> _rules;
-    private StageEntryTable? _entries;
+    private JourneyMeasurement? _measurement;
 
-    public RuleEvaluator(Journey journey, EventLog log)
+    /// <param name="journey">The journey whose interventions and sequences are evaluated.</param>
+    /// <param name="log">The event history.</param>
+    /// <param name="measurement">
+    /// A measurement of this very log by this journey (or one with the same stages), when the caller has one: stage
+    /// conditions read its stage entries instead of measuring the journey again. Without it, the first stage
+    /// condition measures it.
+    /// </param>
+    public RuleEvaluator(Journey journey, EventLog log, JourneyMeasurement? measurement = null)
     {
         ArgumentNullException.ThrowIfNull(journey);
         ArgumentNullException.ThrowIfNull(log);
+        if (measurement is not null && !ReferenceEquals(measurement.Log, log))
+        {
+            throw new ArgumentException("the measurement is of another event log", nameof(measurement));
+        }
+
         _journey = journey;
         _log = log;
+        _measurement = measurement;
         _rules =
         [
             .. journey.Interventions.Select(i => new Rule(i.Id, i.When, null)),
@@ -118,7 +131,7 @@ public sealed class RuleEvaluator
         return [.. found.Select(f => f.Trigger)];
     }
 
-    private StageEntryTable Entries() => _entries ??= JourneyAnalyzer.StageEntryTimes(_journey, _log);
+    private StageEntryTable Entries() => (_measurement ??= JourneyMeasurement.Measure(_journey, _log)).EntryTable;
 
     internal Trigger ToTrigger(string ruleId, int customer, Firing f) =>
         new(ruleId, _log.Customers[customer], EventLogBuilder.FromMicros(f.At), f.Occurrence)

@@ -54,9 +54,10 @@ public static class InterventionSuggester
         ArgumentNullException.ThrowIfNull(journey);
         ArgumentNullException.ThrowIfNull(log);
         options ??= new SuggestOptions();
-        var analysis = JourneyAnalyzer.Analyze(journey, log);
+        var measurement = JourneyMeasurement.Measure(journey, log);
+        var analysis = JourneyAnalyzer.Analyze(measurement);
         var (from, to) = Period(log, options);
-        var entries = JourneyAnalyzer.StageEntryTimes(journey, log);
+        var entries = measurement.EntryTable;
         var taken = journey.Interventions.Select(i => i.Id).Concat(journey.Sequences.Select(s => s.Id)).ToHashSet(StringComparer.Ordinal);
         var proposals = new List<(Intervention Rule, ConversionGap Gap, string Basis)>();
         foreach (var gap in Gaps(journey, analysis))
@@ -137,7 +138,8 @@ public static class InterventionSuggester
         foreach (var (rule, gap, basis) in proposals)
         {
             var alone = journey with { Interventions = [rule], Sequences = [] };
-            var totals = Backtester.Run(alone, log, from, to, cancellationToken: cancellationToken).Totals();
+            // The proposal keeps the journey's stages, so its stage conditions read the journey's own measurement.
+            var totals = Backtester.Run(alone, log, from, to, cancellationToken: cancellationToken, measurement: measurement).Totals();
             long triggered = totals.Sum(r => r.Triggered), heldOut = totals.Sum(r => r.HeldOut), messaged = totals.Sum(r => r.Messaged);
             suggestions.Add(new Suggestion(rule, gap, basis, triggered, heldOut, messaged, triggered * gap.Shortfall) { Unreachable = totals.Sum(r => r.Unreachable) });
         }

@@ -12,6 +12,9 @@ public sealed class EventLog
     private readonly long[]? sequences;
     private readonly Dictionary<string, int> nameIds;
 
+    /// <summary>Shared by a loaded log and every log <see cref="Extend"/> made from it: see <see cref="Extends"/>.</summary>
+    private object lineage = new();
+
     internal EventLog(
         string[] customers,
         int[] offsets,
@@ -302,7 +305,35 @@ public sealed class EventLog
         }
 
         offsets.Add(at);
-        return new EventLog([.. ids], [.. offsets], [.. names], nameColumn, timestamps, sequenceColumn, props, traits);
+        var extended = new EventLog([.. ids], [.. offsets], [.. names], nameColumn, timestamps, sequenceColumn, props, traits);
+        extended.lineage = lineage;
+        return extended;
+    }
+
+    /// <summary>
+    /// Whether this log holds <paramref name="earlier"/>'s customers at the same indexes, each with the same events
+    /// plus any that landed since: true for a log made by <see cref="Extend"/> (once or more) from it, or from the log
+    /// it was extended from. A customer with as many events in both then has exactly the same events, which lets a
+    /// measurement copy that customer's figures instead of computing them again.
+    /// </summary>
+    public bool Extends(EventLog earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        if (!ReferenceEquals(lineage, earlier.lineage) || CustomerCount < earlier.CustomerCount)
+        {
+            return false;
+        }
+
+        for (var c = 0; c < earlier.CustomerCount; c++)
+        {
+            if (!string.Equals(Customers[c], earlier.Customers[c], StringComparison.Ordinal)
+                || Offsets[c + 1] - Offsets[c] < earlier.Offsets[c + 1] - earlier.Offsets[c])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A trait of one customer, or null when it is absent.</summary>

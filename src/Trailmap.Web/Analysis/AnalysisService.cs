@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Automation.Rules;
 using Trailmap.Events;
 using Trailmap.Journeys.Actuals;
 using Trailmap.Journeys.Model;
@@ -9,12 +10,16 @@ using Trailmap.Web.Journeys;
 
 namespace Trailmap.Web.Analysis;
 
-/// <summary>A journey version measured against the events as they were at <see cref="DataVersion"/>.</summary>
+/// <summary>
+/// A journey version measured against the events as they were at <see cref="DataVersion"/>: the analysis and every
+/// page read the one <see cref="Measurement"/> (stage reach and times, health per customer).
+/// </summary>
 public sealed record MeasuredJourney(
     StoredJourney Stored,
     JourneyVersion Version,
     Journey Journey,
     EventLog Log,
+    JourneyMeasurement Measurement,
     JourneyAnalysis Analysis,
     JourneyActuals Actuals,
     long DataVersion)
@@ -215,7 +220,13 @@ public sealed class AnalysisService(EventData data, WorkspaceOptions options, IL
             Exception? failed = null;
             try
             {
-                measured = await ComputeAsync(stored, version, at, started, stopping.Token).ConfigureAwait(false);
+                MeasuredJourney? previous;
+                lock (slot)
+                {
+                    previous = slot.Last;
+                }
+
+                measured = await ComputeAsync(stored, version, previous, at, started, stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -272,13 +283,24 @@ public sealed class AnalysisService(EventData data, WorkspaceOptions options, IL
         }
     }
 
-    private async Task<MeasuredJourney> ComputeAsync(StoredJourney stored, JourneyVersion version, long at, DateTimeOffset started, CancellationToken cancel)
+    /// <remarks>
+    /// The slot's last measurement is of the same journey version; when the new log extends its log (events landed,
+    /// nothing regrouped), only the customers with new events are measured again (<see cref="JourneyMeasurement"/>).
+    /// </remarks>
+    private async Task<MeasuredJourney> ComputeAsync(StoredJourney stored, JourneyVersion version, MeasuredJourney? previous, long at, DateTimeOffset started, CancellationToken cancel)
     {
         var journey = JourneyStore.Parse(version.Yaml, stored.Slug + ".yaml").Journey!;
-        var events = await data.LogAsync(JourneyAnalyzer.PropertiesUsed(journey),
+        // The rules' properties too: the lift of the journey's interventions reads this very log and measurement.
+        var events = await data.LogAsync(AutomationProperties.Used(journey),
             journey.Measure == JourneyMeasure.Accounts ? AnalysisUnit.Accounts : AnalysisUnit.People, cancel).ConfigureAwait(false);
-        var analysis = await Task.Run(() => JourneyAnalyzer.Analyze(journey, events), cancel).ConfigureAwait(false);
-        return new MeasuredJourney(stored, version, journey, events, analysis, analysis.ToActuals(started), at) { AsOf = started };
+        var (measurement, analysis) = await Task.Run(
+            () =>
+            {
+                var m = JourneyMeasurement.Measure(journey, events, previous?.Measurement);
+                return (m, JourneyAnalyzer.Analyze(m));
+            },
+            cancel).ConfigureAwait(false);
+        return new MeasuredJourney(stored, version, journey, events, measurement, analysis, analysis.ToActuals(started), at) { AsOf = started };
     }
 
     /// <summary>A journey's older versions are not shown once a newer one is measured; dropping them frees their event logs.</summary>

@@ -44,11 +44,11 @@ public sealed record AtRiskList(bool ByHealth, long Total, IReadOnlyList<Custome
     /// <summary>Whether any persona has a trait filter, so a customer can be matched to personas.</summary>
     public bool HasPersonas { get; init; }
 
-    public static AtRiskList Build(JourneyInsights insights, Journey journey, bool byHealth, string? search, int page = 1)
+    public static AtRiskList Build(JourneyMeasurement measurement, Journey journey, bool byHealth, string? search, int page = 1)
     {
         ArgumentNullException.ThrowIfNull(journey);
-        var profile = new CustomerProfile(insights.Entries.Log.Traits, journey);
-        var list = Build(insights, byHealth, search, page);
+        var profile = new CustomerProfile(measurement.Entries.Log.Traits, journey);
+        var list = Build(measurement, byHealth, search, page);
         return list with
         {
             Rows = [.. list.Rows.Select(profile.Describe)],
@@ -59,11 +59,11 @@ public sealed record AtRiskList(bool ByHealth, long Total, IReadOnlyList<Custome
         };
     }
 
-    private static AtRiskList Build(JourneyInsights insights, bool byHealth, string? search, int page)
+    private static AtRiskList Build(JourneyMeasurement measurement, bool byHealth, string? search, int page)
     {
-        var entries = insights.Entries;
+        var entries = measurement.Entries;
         var last = entries.Stages.Count;
-        var health = insights.Health;
+        var health = measurement.CustomerHealth;
         List<CustomerRow> rows;
         long total;
         if (byHealth)

@@ -30,7 +30,7 @@ public static class InsightsEndpoints
             var show = context.Request.Query["show"].FirstOrDefault();
             var pageText = context.Request.Query["page"].FirstOrDefault();
             var page = int.TryParse(pageText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
-            if (StageDrillDown.Build(measured, JourneyInsights.Of(measured).Entries, stageId, page, show == "converted") is not { } drill)
+            if (StageDrillDown.Build(measured, measured.Measurement.Entries, stageId, page, show == "converted") is not { } drill)
             {
                 return Missing(context, "No such stage", $"The journey \"{measured.Journey.Title}\" has no stage with the id \"{stageId}\".", "/journeys/" + slug, "Back to the map");
             }
@@ -60,7 +60,7 @@ public static class InsightsEndpoints
             }
 
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
-            if (StageDrillDown.Build(measured, JourneyInsights.Of(measured).Entries, stageId, page: null, converted: show == "converted") is not { } drill)
+            if (StageDrillDown.Build(measured, measured.Measurement.Entries, stageId, page: null, converted: show == "converted") is not { } drill)
             {
                 return Results.Text($"The journey has no stage with the id \"{stageId}\".\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
             }
@@ -159,7 +159,7 @@ public static class InsightsEndpoints
 
             var (measured, reading) = (read.Measured!, read.Reading);
 
-            var insights = JourneyInsights.Of(measured);
+            var insights = measured.Measurement;
             var search = context.Request.Query["q"].FirstOrDefault()?.Trim();
             if (!string.IsNullOrEmpty(search) && insights.Entries.IndexOf(search) >= 0)
             {
@@ -181,7 +181,7 @@ public static class InsightsEndpoints
             }
 
             var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
-            var insights = JourneyInsights.Of(measured);
+            var insights = measured.Measurement;
             var list = AtRiskList.Build(insights, measured.Journey, measured.Journey.Health is { Components.Count: > 0 }, null);
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"{stored.Slug}-customers.csv\"";
             return Results.Text(CustomerCsv.Write(list), "text/csv; charset=utf-8");
@@ -198,10 +198,10 @@ public static class InsightsEndpoints
 
             var (measured, reading) = (read.Measured!, read.Reading);
 
-            var insights = JourneyInsights.Of(measured);
+            var insights = measured.Measurement;
             var timeline = await CustomerTimeline.LoadAsync(measured, insights.Entries, data, id, context.RequestAborted).ConfigureAwait(false);
             var scored = measured.Journey.Health is { Components.Count: > 0 };
-            var health = scored ? insights.Health.FirstOrDefault(h => string.Equals(h.Customer, id, StringComparison.Ordinal)) : null;
+            var health = scored ? insights.CustomerHealth.FirstOrDefault(h => string.Equals(h.Customer, id, StringComparison.Ordinal)) : null;
             if (timeline is null)
             {
                 return Missing(context, "No such customer", $"No events of a customer \"{id}\" are in this workspace.", $"/journeys/{slug}/customers", "Find a customer");

@@ -34,13 +34,14 @@ public sealed record MeasuredLift(IReadOnlyList<LiftRecord> Records, DateTimeOff
 
 /// <summary>
 /// Lift of every intervention and sequence with a goal: the rules evaluated over the workspace's events as of now,
-/// then <see cref="LiftCalculator"/> (docs/automation.md#lift). Kept per journey version. Like the analysis, a result
+/// then <see cref="LiftCalculator"/> (docs/automation.md#lift), over the very event log and journey measurement the
+/// page shows (so the lift and the stage numbers beside it count the same events). Kept per journey version. Like the analysis, a result
 /// that new events (or <see cref="MaxAge"/>, since windows close with time) made stale is still served at once while
 /// one background run replaces it: evaluating every rule over a large store takes seconds, and under steady ingestion
 /// the data changes several times a second, so waiting for it would make every map view slow. Only a journey version
 /// never measured waits.
 /// </summary>
-public sealed class LiftService(EventData data, TimeProvider time, ILogger<LiftService> logger)
+public sealed class LiftService(TimeProvider time, ILogger<LiftService> logger)
 {
     /// <summary>How long a result is served as current while the events stay the same.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(1);
@@ -71,19 +72,19 @@ public sealed class LiftService(EventData data, TimeProvider time, ILogger<LiftS
         var key = (measured.Stored.Id, measured.Version.Version);
         if (cache.TryGetValue(key, out var hit))
         {
-            if (hit.DataVersion != data.Version || time.GetUtcNow() - hit.AsOf >= MaxAge)
+            if (hit.DataVersion < measured.DataVersion || time.GetUtcNow() - hit.AsOf >= MaxAge)
             {
-                _ = Refresh(key, measured.Journey);
+                _ = Refresh(key, measured);
             }
 
             return hit;
         }
 
-        return await Refresh(key, measured.Journey).WaitAsync(cancel).ConfigureAwait(false);
+        return await Refresh(key, measured).WaitAsync(cancel).ConfigureAwait(false);
     }
 
     /// <summary>Starts a run for the journey version unless one is running (then shares it).</summary>
-    private Task<MeasuredLift> Refresh((long Journey, int Version) key, Journey journey)
+    private Task<MeasuredLift> Refresh((long Journey, int Version) key, MeasuredJourney measured)
     {
         lock (gate)
         {
@@ -92,26 +93,25 @@ public sealed class LiftService(EventData data, TimeProvider time, ILogger<LiftS
                 return run;
             }
 
-            run = Task.Run(() => RunAsync(key, journey));
+            run = Task.Run(() => Run(key, measured));
             running[key] = run;
             return run;
         }
     }
 
-    private async Task<MeasuredLift> RunAsync((long Journey, int Version) key, Journey journey)
+    private MeasuredLift Run((long Journey, int Version) key, MeasuredJourney measured)
     {
         try
         {
-            var at = data.Version;
+            var (journey, log, at) = (measured.Journey, measured.Log, measured.DataVersion);
             var now = time.GetUtcNow();
             if (!HasGoals(journey))
             {
-                // Nothing to measure: skip loading events for rules that name no goal.
                 return cache[key] = new MeasuredLift([], now, at);
             }
 
-            var log = await data.LogAsync(AutomationProperties.Used(journey)).ConfigureAwait(false);
-            var records = LiftCalculator.Measure(journey, log, new RuleEvaluator(journey, log).Evaluate(now), asOf: now);
+            // The measured log holds every property the rules read (AnalysisService loads AutomationProperties.Used).
+            var records = LiftCalculator.Measure(journey, log, new RuleEvaluator(journey, log, measured.Measurement).Evaluate(now), asOf: now);
             return cache[key] = new MeasuredLift(records, now, at);
         }
         catch (Exception e) when (cache.ContainsKey(key) && e is not OutOfMemoryException)

@@ -276,8 +276,9 @@ public sealed class FunnelStepWindowTests
         Gen.Select(GenEvent.List[1, 10], GenSpec).Where((_, s) => s.From is null && s.To is null && s.Exclusions.Count == 0).Sample((events, spec) =>
         {
             var log = TestLogs.Build(events);
-            var reached = FunnelEngine.FirstReached(log, spec);
             var n = spec.Steps.Count;
+            var reached = new long[log.CustomerCount * n];
+            FunnelEngine.Scan(log, spec, null, new int[log.CustomerCount], new long[log.CustomerCount * n], new int[log.CustomerCount], reached);
             var times = events.Select(e => e.Ts).Distinct().Order().ToList();
             for (var c = 0; c < log.CustomerCount; c++)
             {

@@ -111,7 +111,7 @@ public sealed class StagePageTests
         var pay = measured.Analysis.Stages.Single(s => s.Id == "pay");
         pay.MedianTimeToStageSeconds.ShouldBe(165600);
         pay.P90TimeToStageSeconds.ShouldBe(171000);
-        var drill = StageDrillDown.Build(measured, JourneyInsights.Of(measured).Entries, "pay")!;
+        var drill = StageDrillDown.Build(measured, measured.Measurement.Entries, "pay")!;
         drill.FromPrevious!.Median.ShouldBe(pay.MedianTimeToStageSeconds!.Value);
         drill.FromPrevious.P90.ShouldBe(pay.P90TimeToStageSeconds!.Value);
         drill.FromStart!.Median.ShouldBe(172800);

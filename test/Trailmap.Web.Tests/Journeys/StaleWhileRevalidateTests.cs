@@ -87,8 +87,12 @@ public sealed partial class StaleWhileRevalidateTests
         fresh.ShouldContain("Numbers as of 2024-05-01 12:01:00 UTC");
         analysis.Runs.ShouldBe(2);
 
-        // The second measurement extended the first one's log with batch 2 rather than reading every event again.
+        // The second measurement extended the first one's log with batch 2 rather than reading every event again,
+        // and measured again only the customers batch 2 brought events for (u1 and u3), copying u2's figures.
         factory.Service<EventData>().FullLoads.ShouldBe(1);
+        var measured = await analysis.MeasureAsync(stored, factory.Service<JourneyStore>().Latest(stored), Cancel);
+        measured.Measurement.Scanned.ShouldBe(2);
+        analysis.Runs.ShouldBe(2);
     }
 
     [Fact]
