@@ -11,9 +11,11 @@ namespace Trailmap.Events;
 internal static class PersonTraits
 {
     /// <summary>Reads (person, traits, updated_at) rows grouped by person in merge order, as the store's traits queries return them.</summary>
-    public static List<CustomerTraits> Merge(DuckDBCommand command)
+    public static List<CustomerTraits> Merge(DuckDBCommand command) => [.. Stream(command)];
+
+    /// <summary>The same, one person at a time as the rows are read.</summary>
+    public static IEnumerable<CustomerTraits> Stream(DuckDBCommand command)
     {
-        var result = new List<CustomerTraits>();
         using var reader = command.ExecuteReader();
         string? person = null;
         string? json = null;
@@ -26,7 +28,11 @@ internal static class PersonTraits
             var at = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc);
             if (id != person)
             {
-                Flush();
+                if (person is not null)
+                {
+                    yield return new CustomerTraits(person, merged?.ToJsonString() ?? json!, updated);
+                }
+
                 (person, json, merged, updated) = (id, traits, null, at);
                 continue;
             }
@@ -41,15 +47,9 @@ internal static class PersonTraits
             updated = at > updated ? at : updated;
         }
 
-        Flush();
-        return result;
-
-        void Flush()
+        if (person is not null)
         {
-            if (person is not null)
-            {
-                result.Add(new CustomerTraits(person, merged?.ToJsonString() ?? json!, updated));
-            }
+            yield return new CustomerTraits(person, merged?.ToJsonString() ?? json!, updated);
         }
     }
 

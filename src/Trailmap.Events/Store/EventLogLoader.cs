@@ -122,20 +122,23 @@ public static class EventLogLoader
         }
 
         var wanted = query.TraitNames?.ToHashSet(StringComparer.Ordinal);
+        var picker = new TraitPicker(wanted);
         var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
+
+        // Every person's traits are streamed, not listed first: a list of 2M traits rows as JSON text was the peak.
         var read = query.Unit == AnalysisUnit.Accounts ? Groups.Traits(store, query.TraitsUpdatedSince)
             : query.ChangedAfterSequence is { } changedAfter
             ? store.ReadTraitsOfChanged(changedAfter, query.ChangedTraitsSince)
-            : store.ReadTraits(query.TraitsUpdatedSince);
+            : store.StreamTraits(query.TraitsUpdatedSince);
         foreach (var t in read)
         {
-            if (Pick(t.Traits, wanted) is { } picked)
+            if (picker.Pick(t.Traits) is { } picked)
             {
                 traits[t.CustomerId] = picked;
             }
             else if (wanted is null)
             {
-                traits[t.CustomerId] = new Dictionary<string, object?>();
+                traits[t.CustomerId] = TraitPicker.None;
             }
         }
 

@@ -188,7 +188,23 @@ public sealed class EventStore : IEventStore
             command.Parameters.Add(new DuckDBParameter("since", since.UtcDateTime));
         }
 
-        return PersonTraits.Merge(command);
+        return [.. PersonTraits.Stream(command)];
+    }
+
+    /// <summary>The rows of <see cref="ReadTraits(DateTimeOffset?)"/>, one person at a time, for loads that keep only part of each.</summary>
+    internal IEnumerable<CustomerTraits> StreamTraits(DateTimeOffset? updatedSince = null)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = TraitsSelect + (updatedSince is null ? "" : " WHERE " + TraitsPerson + " IN (" + PersonsUpdatedSince + ")") + TraitsOrder;
+        if (updatedSince is { } since)
+        {
+            command.Parameters.Add(new DuckDBParameter("since", since.UtcDateTime));
+        }
+
+        foreach (var row in PersonTraits.Stream(command))
+        {
+            yield return row;
+        }
     }
 
     /// <summary>The persons of <see cref="ReadTraits(DateTimeOffset?)"/> counted as changed since a position (see <see cref="EventLogQuery.ChangedAfterSequence"/>), ordered by person id.</summary>
