@@ -83,5 +83,8 @@ public sealed record WorkspaceOptions
     /// </summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
+    /// <summary>Logs as one JSON object per line (<c>trailmap serve --log-format json</c>) instead of one text line per message.</summary>
+    public bool JsonLogs { get; init; }
+
     public string ResolvedSpoolPath => SpoolPath ?? DbPath + ".ingest";
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Trailmap.Events;
 using Trailmap.Web.Accounts;
 using Trailmap.Web.Analysis;
@@ -62,6 +63,9 @@ public static class WorkspaceServer
         services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
         Interventions.InterventionEndpoints.AddServices(services);
         Automation.AutomationServices.Add(services, options);
+        services.AddSingleton<Operations.Readiness>();
+        services.AddSingleton<Operations.WorkspaceMetrics>();
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(Operations.WorkspaceMetrics.MeterName).AddPrometheusExporter());
 
         services.AddRazorComponents();
         services.AddAntiforgery(a =>
@@ -90,6 +94,9 @@ public static class WorkspaceServer
         app.UseCrossSiteApiGuard();
         app.UseRateLimiter();
         app.UseEndpoints(Map);
+
+        // The instruments exist once this is created; their callbacks resolve the stores only when scraped.
+        app.ApplicationServices.GetRequiredService<Operations.WorkspaceMetrics>();
     }
 
     /// <summary>Every feature's endpoints; one line per feature folder.</summary>
@@ -111,6 +118,7 @@ public static class WorkspaceServer
         Settings.SettingsPages.Map(routes);
         Ingestion.IngestEndpoints.Map(routes);
         Interventions.InterventionEndpoints.Map(routes);
+        Operations.OperationsEndpoints.Map(routes);
         routes.MapOpenApi("/openapi/v1.json").AllowAnonymous();
     }
 
@@ -125,7 +133,20 @@ public static class WorkspaceServer
         }
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        if (options.JsonLogs)
+        {
+            // One JSON object per line (timestamp, level, category, message, the message's named values) for a log shipper.
+            builder.Logging.AddJsonConsole(j =>
+            {
+                j.UseUtcTimestamp = true;
+                j.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        }
+
         builder.Logging.SetMinimumLevel(options.LogLevel);
         // One line per request (hosting) or per outbound call (HttpClient) at Information would drown the product's own.
         var framework = options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning;

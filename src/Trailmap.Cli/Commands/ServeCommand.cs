@@ -59,13 +59,15 @@ public static class ServeCommand
             },
         };
         var logLevel = LogLevelOption.Create();
+        var logFormat = new Option<string>("--log-format") { Description = "text: one readable line per message; json: one JSON object per line (timestamp, level, category, message and its values) for a log shipper", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var modelUrl = new Option<string?>("--model-url") { Description = $"Base URL of the OpenAI-compatible chat endpoint the workspace's \"Draft from a brief\" uses, e.g. http://127.0.0.1:11434/v1 for Ollama (else ${Trailmap.Drafting.Draft.ModelEndpoint.UrlVariable}; without one the page says how to set it)" };
         var model = new Option<string?>("--model") { Description = $"The model name at that endpoint (else ${Trailmap.Drafting.Draft.ModelEndpoint.ModelVariable})" };
         var modelKey = new Option<string?>("--model-key") { Description = $"The endpoint's API key, if it needs one (else ${Trailmap.Drafting.Draft.ModelEndpoint.KeyVariable})" };
         var modelTimeout = new Option<string>("--model-timeout") { Description = "How long one request of a draft to the model may take: 90s, 5m", DefaultValueFactory = _ => "120s" };
         var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API, a Segment-compatible ingestion API, and the journeys' interventions and sequences (evaluated after every import and at least once a minute, delivered with the settings below)")
         {
-            db, urls, chromium, maxUpload, trustedProxy, logLevel, modelUrl, model, modelKey, modelTimeout,
+            db, urls, chromium, maxUpload, trustedProxy, logLevel, logFormat, modelUrl, model, modelKey, modelTimeout,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -76,6 +78,7 @@ public static class ServeCommand
                 ChromiumPath = parse.GetValue(chromium),
                 Delivery = WithPublicUrl(delivery.Read(parse), parse.GetValue(urls)!),
                 LogLevel = parse.GetValue(logLevel),
+                JsonLogs = parse.GetValue(logFormat) == "json",
             };
             if (parse.GetValue(maxUpload) is { } bytes)
             {

@@ -163,6 +163,28 @@ public sealed class AnalysisService(EventData data, WorkspaceOptions options, IL
         }
     }
 
+    /// <summary>
+    /// How long ago the oldest measurement still shown started, among journey versions with events landed since
+    /// (zero when every measured journey version is current): the staleness an operator alerts on.
+    /// </summary>
+    public TimeSpan StalestAge()
+    {
+        var now = data.Version;
+        var oldest = TimeSpan.Zero;
+        foreach (var slot in slots.Values)
+        {
+            lock (slot)
+            {
+                if (slot.Last is { } last && last.DataVersion < now && Time.GetUtcNow() - last.AsOf > oldest)
+                {
+                    oldest = Time.GetUtcNow() - last.AsOf;
+                }
+            }
+        }
+
+        return oldest;
+    }
+
     public void Dispose()
     {
         stopping.Cancel();
