@@ -25,7 +25,9 @@ if [ ! -s "$store" ]; then
   "${trailmap[@]}" import "$events" --db "$store"
 fi
 "${trailmap[@]}" status --db "$store" | head -n 3
-# A copy per run: the bench adds a member and a journey to the store it serves.
+# A copy per run: the bench adds a member and a journey to the store it serves. The snapshot beside the store is
+# copied too, as a restarted server finds it (without it the cold load would include rebuilding it).
 cp "$store" "$work/run.duckdb"
+if [ -f "$store.snapshot" ]; then cp "$store.snapshot" "$work/run.duckdb.snapshot"; fi
 dotnet "$here/Trailmap.PageBench/bin/Release/net10.0/Trailmap.PageBench.dll" "$work/run.duckdb" "$template" "$requests" "$ingest_rate" "$ingest_seconds"
-rm -rf "$work/run.duckdb" "$work/run.duckdb.wal" "$work/run.duckdb.ingest"
+rm -rf "$work/run.duckdb" "$work/run.duckdb.wal" "$work/run.duckdb.ingest" "$work/run.duckdb.snapshot"
