@@ -34,9 +34,6 @@ public sealed class StageEntries
     /// <summary>The measurable stages (those with an entry criterion), in journey order: the funnel's steps.</summary>
     public IReadOnlyList<Stage> Stages { get; }
 
-    /// <summary>The stage entries of a journey measured afresh; pages read <see cref="JourneyMeasurement.Entries"/> of the measurement they show.</summary>
-    public static StageEntries Measure(Journey journey, EventLog log) => JourneyMeasurement.Measure(journey, log).Entries;
-
     /// <summary>The customer's index in the log, or -1 when the log has no events of theirs.</summary>
     public int IndexOf(string customerId) => index.GetValueOrDefault(customerId, -1);
 

@@ -197,7 +197,7 @@ public sealed class FunnelStepWindowTests
         analysis.Stages.Select(s => s.Reached).ShouldBe([3L, 3L, 2L]);
 
         // The stage entry times the automation reads come from the same funnel: c2 never entered 'paid'.
-        var entries = StageEntries.Measure(journey, log);
+        var entries = JourneyMeasurement.Measure(journey, log).Entries;
         entries.Level(entries.IndexOf("c2")).ShouldBe(2);
         entries.EnteredAt(entries.IndexOf("c1"), 2).ShouldBe(t0.AddHours(25));
     }

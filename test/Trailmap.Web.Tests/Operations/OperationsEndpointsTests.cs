@@ -11,7 +11,16 @@ using static Trailmap.Web.Tests.Ingestion.IngestClient;
 
 namespace Trailmap.Web.Tests.Operations;
 
+/// <summary>
+/// Runs alone: OpenTelemetry's listener is process-wide and matches meters by name, so a workspace host of another
+/// test class disposed meanwhile (its "Trailmap" meter with it) ends the same-named metrics of this host's exporter.
+/// A server process has one host; only tests run several side by side.
+/// </summary>
+[CollectionDefinition(nameof(MetricsCollection), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
 /// <summary>The probes and metrics an operator points a load balancer and Prometheus at, on real Kestrel.</summary>
+[Collection(nameof(MetricsCollection))]
 public sealed partial class OperationsEndpointsTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
