@@ -36,6 +36,10 @@ public sealed partial class AuthorizationMatrixTests
     [
         // Shell and accounts
         new("GET", "/assets/{name}", Least.Anonymous),
+        // Operations (docs/operations.md): probes and metrics, counts only
+        new("GET", "/healthz", Least.Anonymous),
+        new("GET", "/readyz", Least.Anonymous),
+        new("*", "/metrics", Least.Anonymous),
         new("GET", "/favicon.ico", Least.Anonymous),
         new("GET", "/", Least.Anonymous),
         new("GET", "/setup", Least.Anonymous),
