@@ -63,8 +63,9 @@ public static class JourneyAnalyzer
         return used;
     }
 
+    /// <summary>A one-shot analysis: measures the journey (without the entry times only automation reads) and analyzes it.</summary>
     public static JourneyAnalysis Analyze(Journey journey, EventLog log, DateTimeOffset? asOf = null) =>
-        Analyze(JourneyMeasurement.Measure(journey, log), asOf);
+        Analyze(JourneyMeasurement.Measure(journey, log, entryTimes: false), asOf);
 
     /// <summary>
     /// The analysis of a measurement: its stage funnel and, as of the end of the data, its health; KPIs, moments of

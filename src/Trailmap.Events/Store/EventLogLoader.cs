@@ -123,6 +123,12 @@ public static class EventLogLoader
 
         var wanted = query.TraitNames?.ToHashSet(StringComparer.Ordinal);
         var picker = new TraitPicker(wanted);
+        if (wanted is { Count: > 0 } && query.Unit == AnalysisUnit.People && query.ChangedAfterSequence is null
+            && query.TraitsUpdatedSince is null && !Identities.Any(store))
+        {
+            return ExtractedTraits(store, [.. wanted], picker);
+        }
+
         var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
 
         // Every person's traits are streamed, not listed first: a list of 2M traits rows as JSON text was the peak.
@@ -139,6 +145,43 @@ public static class EventLogLoader
             else if (wanted is null)
             {
                 traits[t.CustomerId] = TraitPicker.None;
+            }
+        }
+
+        return traits;
+    }
+
+    /// <summary>
+    /// Every customer's wanted traits, extracted inside DuckDB: with no merged ids each customer has one traits row,
+    /// so nothing is merged, and only the wanted keys' values cross into .NET instead of every traits object as text
+    /// to parse (2M customers' traits were 9 of a persona analysis's 14 s).
+    /// </summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, object?>> ExtractedTraits(EventStore store, string[] keys, TraitPicker picker)
+    {
+        using var command = store.Connection.CreateCommand();
+        var columns = new List<string>();
+        for (var k = 0; k < keys.Length; k++)
+        {
+            // A JSON Pointer (RFC 6901) names the key whatever characters it holds; bound, never spliced.
+            var p = "k" + k.ToString(CultureInfo.InvariantCulture);
+            columns.Add($"CAST(json_extract(traits, ${p}) AS VARCHAR)");
+            command.Parameters.Add(new DuckDBParameter(p, "/" + keys[k].Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)));
+        }
+
+        command.CommandText = "SELECT customer_id, " + string.Join(", ", columns) + " FROM customers";
+        var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
+        var values = new string?[keys.Length];
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            for (var k = 0; k < keys.Length; k++)
+            {
+                values[k] = reader.IsDBNull(k + 1) ? null : reader.GetString(k + 1);
+            }
+
+            if (picker.PickValues(keys, values) is { } picked)
+            {
+                traits[reader.GetString(0)] = picked;
             }
         }
 

@@ -61,6 +61,64 @@ internal sealed class TraitPicker(IReadOnlySet<string>? wanted)
         return picked is null ? null : new TraitMap([.. picked]);
     }
 
+    /// <summary>
+    /// The traits of one customer given as each wanted key's value in JSON text (null when the key is absent), as
+    /// DuckDB's <c>json_extract</c> returns them; null when every key is absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? PickValues(IReadOnlyList<string> wantedKeys, ReadOnlySpan<string?> jsonValues)
+    {
+        var count = 0;
+        foreach (var v in jsonValues)
+        {
+            count += v is null ? 0 : 1;
+        }
+
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var pairs = new KeyValuePair<string, object?>[count];
+        var at = 0;
+        for (var k = 0; k < jsonValues.Length; k++)
+        {
+            if (jsonValues[k] is { } text)
+            {
+                pairs[at++] = new(wantedKeys[k], ValueOf(text));
+            }
+        }
+
+        return new TraitMap(pairs);
+    }
+
+    /// <summary>One JSON value's CLR value, as <see cref="Value(JsonElement)"/> gives it; the common shapes without a parser.</summary>
+    private object? ValueOf(string json)
+    {
+        switch (json)
+        {
+            case "null":
+                return null;
+            case "true":
+                return True;
+            case "false":
+                return False;
+        }
+
+        if (json.Length >= 2 && json[0] == '"' && json[^1] == '"' && json.AsSpan(1, json.Length - 2).IndexOfAny('\\', '"') < 0)
+        {
+            return Shared(json[1..^1]);
+        }
+
+        if (json.Length > 0 && (char.IsAsciiDigit(json[0]) || json[0] == '-')
+            && double.TryParse(json, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return Boxed(number);
+        }
+
+        using var doc = JsonDocument.Parse(json);
+        return Value(doc.RootElement);
+    }
+
     private string? Key(JsonProperty p)
     {
         if (keys is null)

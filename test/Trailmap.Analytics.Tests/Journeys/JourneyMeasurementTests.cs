@@ -51,6 +51,7 @@ public sealed class JourneyMeasurementTests
             var previous = JourneyMeasurement.Measure(Journey, old);
             var incremental = JourneyMeasurement.Measure(Journey, extended, previous);
             var fresh = JourneyMeasurement.Measure(Journey, TestLogs.Build([.. before, .. after]));
+            var oneShot = JourneyMeasurement.Measure(Journey, fresh.Log, entryTimes: false);
 
             // Only the customers who have new events are measured again.
             incremental.Scanned.ShouldBe(after.Select(e => e.Customer).Distinct().Count());
@@ -63,6 +64,9 @@ public sealed class JourneyMeasurementTests
                 {
                     incremental.ChainTime(c, k).ShouldBe(fresh.ChainTime(f, k));
                     incremental.EntryTable.Entered(c, k).ShouldBe(fresh.EntryTable.Entered(f, k));
+
+                    // A measurement that did not keep the entry times finds the same ones when asked.
+                    oneShot.EntryTable.Entered(f, k).ShouldBe(fresh.EntryTable.Entered(f, k));
                 }
             }
 
