@@ -181,6 +181,41 @@ public sealed class ColumnarLoadTests
         all.Traits["c001"]["seats"].ShouldBe(5.0);
     }
 
+    // Named traits are extracted inside DuckDB (no merged ids): every key shape and JSON value reads as a parse of
+    // the traits object would give it. Expected values by hand from the JSON below.
+    [Fact]
+    public void Named_traits_read_every_key_and_value_shape_as_the_json_says()
+    {
+        using var store = EventStore.Open(":memory:");
+        Insert(store, RandomRows(seed: 8, count: 20), sorted: true);
+        store.Execute("""
+            INSERT INTO customers VALUES
+              ('c001', '{"a/b": "slash", "t~1": 1.5, "q": "say \"hi\"", "n": null, "o": {"x": [1, 2]}, "b": true, "u": "\u00e9té", "big": 12345678901}', TIMESTAMP '2026-03-01 00:00:00'),
+              ('c002', '{"other": 1}', TIMESTAMP '2026-03-01 00:00:00'),
+              ('c003', '{"b": false, "q": "", "t~1": -2e3}', TIMESTAMP '2026-03-01 00:00:00')
+            """);
+
+        var log = store.LoadEventLog(new EventLogQuery { TraitNames = ["a/b", "t~1", "q", "n", "o", "b", "u", "big", "missing"] });
+
+        log.Traits!.Keys.Order(StringComparer.Ordinal).ShouldBe(["c001", "c003"]);
+        var c1 = log.Traits["c001"];
+        c1["a/b"].ShouldBe("slash");
+        c1["t~1"].ShouldBe(1.5);
+        c1["q"].ShouldBe("say \"hi\"");
+        c1.ContainsKey("n").ShouldBeTrue();
+        c1["n"].ShouldBeNull();
+        System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse((string)c1["o"]!), System.Text.Json.Nodes.JsonNode.Parse("""{"x": [1, 2]}""")).ShouldBeTrue();
+        c1["b"].ShouldBe(true);
+        c1["u"].ShouldBe("été");
+        c1["big"].ShouldBe(12345678901.0);
+        c1.ContainsKey("missing").ShouldBeFalse();
+        var c3 = log.Traits["c003"];
+        c3.Count.ShouldBe(3);
+        c3["b"].ShouldBe(false);
+        c3["q"].ShouldBe("");
+        c3["t~1"].ShouldBe(-2000.0);
+    }
+
     [Fact]
     public void Two_appended_blocks_each_in_order_still_load_each_customer_as_one_run()
     {
