@@ -7,7 +7,7 @@ namespace Trailmap.Events.ClickHouse;
 
 /// <summary>
 /// Analytics inside ClickHouse: the query runs per customer on every shard and Trailmap receives one row of
-/// aggregates. What is computed in SQL is listed in docs/clickhouse.md (<see cref="ComputesInSql"/>); any other
+/// aggregates. What is computed in SQL is listed in docs/clickhouse.md (<see cref="ComputesInSql(FunnelSpec)"/>, <see cref="ComputesInSql(RetentionSpec)"/>); any other
 /// question goes to <see cref="InMemoryAnalytics"/> over just the events it names, so every answer is the same as on
 /// DuckDB either way.
 /// </summary>
@@ -78,6 +78,53 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
         return new FunnelResult(steps, null, [], []);
     }
 
-    public RetentionTable Retention(RetentionSpec spec, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
-        fallback.Retention(spec, from, to);
+    /// <summary>
+    /// Whether <paramref name="spec"/> is answered by SQL: every period, bucket and calendar choice is; start or return
+    /// events with property conditions are not (18.16 cannot read the JSON properties the way Trailmap's filters do).
+    /// </summary>
+    public static bool ComputesInSql(RetentionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.StartEvent.Where is null && spec.ReturnEvent?.Where is null;
+    }
+
+    public RetentionTable Retention(RetentionSpec spec, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!ComputesInSql(spec))
+        {
+            return fallback.Retention(spec, from, to);
+        }
+
+        // The same checks as the in-memory engine (periods), so a bad spec fails the same way.
+        RetentionEngine.Run(new Trailmap.Events.SortedEventLogWriter().Build(), spec);
+        var n = spec.Periods;
+        var cohorts = new SortedDictionary<long, (long Size, long[] Retained)>();
+        foreach (var row in store.Http.Query(ClickHouseRetentionSql.Build(store.Address.Database, spec, from, to, store.Shards.Count > 1)))
+        {
+            var key = long.Parse(row[0], CultureInfo.InvariantCulture);
+            var period = long.Parse(row[1], CultureInfo.InvariantCulture);
+            var count = long.Parse(row[2], CultureInfo.InvariantCulture);
+            var cohort = cohorts.TryGetValue(key, out var c) ? c : (0, new long[n + 1]);
+            if (period < 0)
+            {
+                cohort.Size = count;
+            }
+            else
+            {
+                cohort.Retained[period] = count;
+            }
+
+            cohorts[key] = cohort;
+        }
+
+        // Cohort rows and periods only: no customer comes back from the cluster.
+        return new RetentionTable(
+            [.. cohorts.Select(kv => new RetentionCohort(
+                ClickHouseRetentionSql.CohortStart(spec.Period, kv.Key),
+                kv.Value.Size,
+                kv.Value.Retained,
+                [.. kv.Value.Retained.Select(x => 100.0 * x / kv.Value.Size)]))],
+            spec);
+    }
 }
