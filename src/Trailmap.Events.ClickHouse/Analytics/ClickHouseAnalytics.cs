@@ -16,14 +16,31 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
     private readonly InMemoryAnalytics fallback = new(store);
 
     /// <summary>
-    /// Whether <paramref name="spec"/> is answered by SQL: the default mode with latest re-entry, steps without
-    /// property filters or windows of their own, no exclusions and no breakdown.
+    /// Whether <paramref name="spec"/> is answered by SQL: steps and exclusions without property filters, steps without
+    /// windows of their own, no breakdown or conversion over time, and either <c>unordered</c>, or latest re-entry with any of
+    /// <c>strict-order</c> (with or without <c>allow-reentry</c>), <c>strict-dedup</c> and <c>strict-once</c>. The strict
+    /// modes need distinct step names (one pair per event); <c>strict-once</c> changes nothing then. The reasons for the
+    /// rest are in docs/clickhouse.md.
     /// </summary>
     public static bool ComputesInSql(FunnelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Modes == FunnelModes.None && spec.Reentry == FunnelReentry.Latest && spec.Exclusions.Count == 0
-            && spec.BreakdownProperty is null && spec.Steps.All(s => s.Where is null && s.Within is null);
+        // A breakdown and conversion over time need each converting chain's start, which the aggregates do not carry.
+        if (spec.BreakdownProperty is not null || spec.OverTime is not null || spec.Steps.Any(s => s.Where is not null || s.Within is not null)
+            || spec.Exclusions.Any(e => e.Where is not null))
+        {
+            return false;
+        }
+
+        if (spec.Modes == FunnelModes.Unordered)
+        {
+            return true;
+        }
+
+        const FunnelModes strict = FunnelModes.StrictOrder | FunnelModes.AllowReentry | FunnelModes.StrictDedup | FunnelModes.StrictOnce;
+        var distinct = spec.Steps.Select(s => s.Event).Distinct(StringComparer.Ordinal).Count() == spec.Steps.Count;
+        return spec.Reentry == FunnelReentry.Latest && (spec.Modes & ~strict) == FunnelModes.None
+            && (spec.Modes == FunnelModes.None || distinct);
     }
 
     public FunnelResult Funnel(FunnelSpec spec)

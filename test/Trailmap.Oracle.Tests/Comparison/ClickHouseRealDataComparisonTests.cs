@@ -71,6 +71,7 @@ public sealed class ClickHouseRealDataComparisonTests(PostgresFixture database) 
             Window = Duration.Parse("14d"),
             Modes = mode,
         };
+        ClickHouseAnalytics.ComputesInSql(spec).ShouldBeTrue("the funnel is computed inside ClickHouse, not loaded");
         var onCluster = EventEngines.Analytics(store).Funnel(spec);
         var expected = await oracle.FunnelCountsAsync(
             new OracleFunnel([.. steps.Select(s => (OracleStep)s)], TimeSpan.FromDays(14), oracleMode),
