@@ -1,5 +1,6 @@
 using System.Globalization;
 using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Paths;
 using Trailmap.Analytics.Retention;
 using Trailmap.Events.Analytics;
 
@@ -143,5 +144,15 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
                 kv.Value.Retained,
                 [.. kv.Value.Retained.Select(x => 100.0 * x / kv.Value.Size)]))],
             spec);
+    }
+
+    /// <summary>Paths in SQL: one row per path, at most <see cref="PathsSpec.Top"/> of them, come back.</summary>
+    public IReadOnlyList<PathCount> Paths(PathsSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        // The same checks as the in-memory engine (one anchor, depth and top), so a bad spec fails the same way.
+        PathsEngine.Run(new Trailmap.Events.SortedEventLogWriter().Build(), spec);
+        return [.. store.Http.Query(ClickHousePathsSql.Build(store.Address.Database, spec, store.Shards.Count > 1))
+            .Select(row => new PathCount(ClickHousePathsSql.Names(row[0]), long.Parse(row[1], CultureInfo.InvariantCulture)))];
     }
 }
