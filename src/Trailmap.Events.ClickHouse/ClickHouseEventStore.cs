@@ -212,6 +212,11 @@ public sealed class ClickHouseEventStore : IEventStore
         return new StoreSummary(events, customers, names, imports);
     }
 
+    /// <summary>Every stored identity link, in no particular order (<see cref="IdentityGraph"/> orders them).</summary>
+    public IReadOnlyList<IdentityLink> ReadLinks() =>
+        [.. http.Query("SELECT from_id, to_id, kind, ts_us, message_id FROM " + Table("identity_links"))
+            .Select(r => new IdentityLink(r[0], r[1], r[2] == "alias" ? IdentityLinkKind.Alias : IdentityLinkKind.Identify, FromMicros(r[3]), r[4]))];
+
     internal long Long(string sql) => long.Parse(http.Scalar(sql) ?? "0", CultureInfo.InvariantCulture);
 
     public void Dispose() => http.Dispose();

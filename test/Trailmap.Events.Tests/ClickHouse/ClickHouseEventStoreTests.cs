@@ -93,6 +93,31 @@ public sealed class ClickHouseEventStoreTests : IDisposable
         store.ReadCustomer("o'brien", 10).ShouldBeEmpty();
     }
 
+    // The storage contract's links (docs/identity.md): identify a1 -> u1 at 08:00, alias u1 -> u9 at 08:30, imported
+    // in a file of their own and then again in a second file with one new link: each is stored once, as it arrived,
+    // and they resolve as on DuckDB: a1 and u1 are person u9, and b1 (identified as u9 at 09:00) too.
+    [Fact]
+    public void Identity_links_are_stored_once_as_they_arrived()
+    {
+        using var store = ClickHouseEventStore.Open(server.Address, clock);
+        string[] links =
+        [
+            """{"type":"alias","previousId":"u1","userId":"u9","messageId":"l2","timestamp":"2026-01-01T08:30:00Z"}""",
+            """{"type":"identify","anonymousId":"a1","userId":"u1","traits":{"plan":"team"},"messageId":"l1","timestamp":"2026-01-01T08:00:00Z"}""",
+        ];
+        Import(store, "links.jsonl", links);
+        Import(store, "again.jsonl", [.. links, """{"type":"identify","anonymousId":"b1","userId":"u9","messageId":"l3","timestamp":"2026-01-01T09:00:00Z"}"""]);
+
+        store.ReadLinks().OrderBy(l => l.MessageId, StringComparer.Ordinal).ShouldBe(
+        [
+            new IdentityLink("a1", "u1", IdentityLinkKind.Identify, new DateTime(2026, 1, 1, 8, 0, 0, DateTimeKind.Utc), "l1"),
+            new IdentityLink("u1", "u9", IdentityLinkKind.Alias, new DateTime(2026, 1, 1, 8, 30, 0, DateTimeKind.Utc), "l2"),
+            new IdentityLink("b1", "u9", IdentityLinkKind.Identify, new DateTime(2026, 1, 1, 9, 0, 0, DateTimeKind.Utc), "l3"),
+        ]);
+        IdentityGraph.Resolve(store.ReadLinks()).OrderBy(p => p.Key, StringComparer.Ordinal)
+            .ShouldBe([new("a1", "u9"), new("b1", "u9"), new("u1", "u9")]);
+    }
+
     [Fact]
     public void Microsecond_timestamps_survive_the_round_trip()
     {
