@@ -44,10 +44,16 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
             && (spec.Modes == FunnelModes.None || distinct);
     }
 
+    /// <summary>
+    /// Whether the store merges ids into persons: the SQL groups by the id events were sent with, and a person's ids
+    /// may sit on different shards, so such a store is answered by loading the named events, resolved to persons.
+    /// </summary>
+    private bool MergesIds => store.PersonMap() is not null;
+
     public FunnelResult Funnel(FunnelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!ComputesInSql(spec))
+        if (!ComputesInSql(spec) || MergesIds)
         {
             return fallback.Funnel(spec);
         }
@@ -109,7 +115,7 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
     public RetentionTable Retention(RetentionSpec spec, DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!ComputesInSql(spec))
+        if (!ComputesInSql(spec) || MergesIds)
         {
             return fallback.Retention(spec, from, to);
         }
@@ -150,6 +156,11 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
     public IReadOnlyList<PathCount> Paths(PathsSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (MergesIds)
+        {
+            return fallback.Paths(spec);
+        }
+
         // The same checks as the in-memory engine (one anchor, depth and top), so a bad spec fails the same way.
         PathsEngine.Run(new Trailmap.Events.SortedEventLogWriter().Build(), spec);
         return [.. store.Http.Query(ClickHousePathsSql.Build(store.Address.Database, spec, store.Shards.Count > 1))
