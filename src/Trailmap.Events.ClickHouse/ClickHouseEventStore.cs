@@ -211,6 +211,11 @@ public sealed class ClickHouseEventStore : IEventStore
         return result;
     }
 
+    /// <summary>Whether the newest generation of <c>identities</c> merges any id (one row read, not the map).</summary>
+    internal bool MergesIds() =>
+        Long("SELECT count() FROM (SELECT 1 FROM " + Table("identities")
+            + " WHERE generation = (SELECT max(generation) FROM " + Table("identities") + ") AND id != '' LIMIT 1)") > 0;
+
     /// <summary>The newest generation of <c>identities</c>: each merged id's person, or null when no id is merged.</summary>
     internal Dictionary<string, string>? PersonMap()
     {

@@ -48,7 +48,7 @@ public sealed class ClickHouseAnalytics(ClickHouseEventStore store) : IAnalytics
     /// Whether the store merges ids into persons: the SQL groups by the id events were sent with, and a person's ids
     /// may sit on different shards, so such a store is answered by loading the named events, resolved to persons.
     /// </summary>
-    private bool MergesIds => store.PersonMap() is not null;
+    private bool MergesIds => store.MergesIds();
 
     public FunnelResult Funnel(FunnelSpec spec)
     {
