@@ -83,18 +83,40 @@ public sealed class ClickHouseEventStore : IEventStore
             where.Add("seq > " + ClickHouseSql.Number(after));
         }
 
+        var persons = PersonMap();
+        List<string>? changedIds = null;
         if (query.ChangedAfterSequence is { } changedAfter)
         {
-            where.Add("customer_id GLOBAL IN (" + ChangedCustomers(changedAfter, query.ChangedTraitsSince) + ")");
+            if (persons is null)
+            {
+                where.Add("customer_id GLOBAL IN (" + ChangedCustomers(changedAfter, query.ChangedTraitsSince) + ")");
+            }
+            else
+            {
+                // A changed id reloads its whole person: every id merged into it, and the person's own.
+                changedIds = PersonIds(persons, http.Query(ChangedCustomers(changedAfter, query.ChangedTraitsSince)).Select(r => r[0]));
+                where.Add(changedIds.Count == 0 ? "0" : "customer_id IN (" + ClickHouseSql.List(changedIds) + ")");
+            }
         }
 
         var sql = "SELECT customer_id, event, ts_us, seq" + (wanted.Count > 0 ? ", properties" : "")
             + " FROM " + Table("events") + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY customer_id, ts_us, seq";
         var writer = new SortedEventLogWriter();
+        var rows = http.Query(sql);
+        if (persons is not null)
+        {
+            // Each id becomes its person, and a merged person's rows are re-sorted by (time, arrival), as DuckDB's
+            // resolved_events ORDER BY customer_id, ts, seq gives them.
+            rows = [.. rows.Select(r => persons.TryGetValue(r[0], out var person) ? [person, .. r[1..]] : r)
+                .OrderBy(r => r[0], StringComparer.Ordinal)
+                .ThenBy(r => long.Parse(r[2], CultureInfo.InvariantCulture))
+                .ThenBy(r => long.Parse(r[3], CultureInfo.InvariantCulture))];
+        }
+
         string? lastCustomer = null;
         var eventNames = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var row in http.Query(sql))
+        foreach (var row in rows)
         {
             // One string instance per customer and per event name, as the DuckDB loader keeps them.
             var customer = row[0] == lastCustomer ? lastCustomer : row[0];
@@ -116,9 +138,10 @@ public sealed class ClickHouseEventStore : IEventStore
         {
             var keep = query.TraitNames?.ToHashSet(StringComparer.Ordinal);
             var traits = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
-            var read = query.ChangedAfterSequence is { } changed
-                ? ReadTraitsWhere("customer_id GLOBAL IN (" + ChangedCustomers(changed, query.ChangedTraitsSince) + ")")
-                : ReadTraits(query.TraitsUpdatedSince);
+            var read = query.ChangedAfterSequence is not { } changed ? ReadTraits(query.TraitsUpdatedSince)
+                : changedIds is null ? ReadTraitsWhere("customer_id GLOBAL IN (" + ChangedCustomers(changed, query.ChangedTraitsSince) + ")")
+                : changedIds.Count == 0 ? []
+                : ByPerson(persons!, ReadTraitsWhere("customer_id IN (" + ClickHouseSql.List(changedIds) + ")"), null);
             foreach (var t in read)
             {
                 if (EventLogLoader.Pick(t.Traits, keep) is { } picked)
@@ -150,14 +173,67 @@ public sealed class ClickHouseEventStore : IEventStore
         ArgumentNullException.ThrowIfNull(customerId);
         return [.. http.Query(
             "SELECT customer_id, event, ts_us, message_id, properties, seq FROM " + Table("events")
-            + " WHERE customer_id = " + ClickHouseSql.Literal(customerId)
+            + " WHERE customer_id IN (" + ClickHouseSql.List(PersonMap() is { } persons ? PersonIds(persons, [customerId], expand: false) : [customerId]) + ")"
             + " ORDER BY ts_us, seq LIMIT " + ClickHouseSql.Number(Math.Max(0, limit)))
             .Select(r => new EventRow(r[0], r[1], FromMicros(r[2]), r[3], r[4].Length == 0 ? "{}" : r[4], long.Parse(r[5], CultureInfo.InvariantCulture)))];
     }
 
     /// <inheritdoc/>
     public IReadOnlyList<CustomerTraits> ReadTraits(DateTimeOffset? updatedSince = null) =>
-        ReadTraitsWhere(null, updatedSince);
+        PersonMap() is { } persons ? ByPerson(persons, ReadTraitsWhere(null), updatedSince) : ReadTraitsWhere(null, updatedSince);
+
+    /// <summary>
+    /// Each person's traits: the rows of the ids merged into it by update time, then its own, merged key by key (the
+    /// DuckDB engine's PersonTraits); with <paramref name="updatedSince"/>, the persons with a row updated since.
+    /// </summary>
+    private static List<CustomerTraits> ByPerson(Dictionary<string, string> persons, List<CustomerTraits> rows, DateTimeOffset? updatedSince)
+    {
+        var result = new List<CustomerTraits>();
+        foreach (var group in rows.GroupBy(t => persons.GetValueOrDefault(t.CustomerId, t.CustomerId), StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var ordered = group.OrderBy(t => t.CustomerId == group.Key).ThenBy(t => t.UpdatedAt).ThenBy(t => t.CustomerId, StringComparer.Ordinal).ToList();
+            var updated = ordered.Max(t => t.UpdatedAt);
+            if (updatedSince is { } since && updated < since.UtcDateTime)
+            {
+                continue;
+            }
+
+            var traits = ordered[0].Traits;
+            foreach (var t in ordered.Skip(1))
+            {
+                traits = ClickHouseImport.MergePatch(traits, t.Traits);
+            }
+
+            result.Add(new CustomerTraits(group.Key, traits, updated));
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether the newest generation of <c>identities</c> merges any id (one row read, not the map).</summary>
+    internal bool MergesIds() =>
+        Long("SELECT count() FROM (SELECT 1 FROM " + Table("identities")
+            + " WHERE generation = (SELECT max(generation) FROM " + Table("identities") + ") AND id != '' LIMIT 1)") > 0;
+
+    /// <summary>The newest generation of <c>identities</c>: each merged id's person, or null when no id is merged.</summary>
+    internal Dictionary<string, string>? PersonMap()
+    {
+        var map = http.Query("SELECT id, person FROM " + Table("identities")
+                + " WHERE generation = (SELECT max(generation) FROM " + Table("identities") + ") AND id != ''")
+            .ToDictionary(r => r[0], r => r[1], StringComparer.Ordinal);
+        return map.Count == 0 ? null : map;
+    }
+
+    /// <summary>
+    /// Every id of the persons of <paramref name="ids"/> (with <paramref name="expand"/> false: of the ids taken as
+    /// persons, as DuckDB's ReadCustomer does): each person's own id and the ids merged into it.
+    /// </summary>
+    private static List<string> PersonIds(Dictionary<string, string> persons, IEnumerable<string> ids, bool expand = true)
+    {
+        var wanted = ids.Select(id => expand ? persons.GetValueOrDefault(id, id) : id).ToHashSet(StringComparer.Ordinal);
+        return [.. wanted.Concat(persons.Where(kv => wanted.Contains(kv.Value)).Select(kv => kv.Key)).Distinct(StringComparer.Ordinal)];
+    }
 
     // The latest traits row of each customer wins (rows are only appended; version grows with every import).
     private List<CustomerTraits> ReadTraitsWhere(string? where, DateTimeOffset? updatedSince = null) =>
@@ -202,15 +278,22 @@ public sealed class ClickHouseEventStore : IEventStore
     public StoreSummary Summary()
     {
         var events = Long("SELECT count() FROM " + Table("events"));
+        // Persons: each id counted as the person it is merged into (the newest generation of identities).
         var customers = Long(
-            "SELECT uniqExact(customer_id) FROM (SELECT customer_id FROM " + Table("events")
-            + " UNION ALL SELECT customer_id FROM " + Table("customers") + ")");
+            "SELECT uniqExact(if(person = '', customer_id, person)) FROM (SELECT customer_id FROM " + Table("events")
+            + " UNION ALL SELECT customer_id FROM " + Table("customers") + ") ANY LEFT JOIN (SELECT id AS customer_id, person FROM "
+            + Table("identities") + " WHERE generation = (SELECT max(generation) FROM " + Table("identities") + ") AND id != '') USING customer_id");
         var imports = Long("SELECT count() FROM " + Table("imports"));
         var names = http.Query("SELECT event, count() AS n FROM " + Table("events") + " GROUP BY event ORDER BY n DESC, event")
             .Select(r => new EventNameCount(r[0], long.Parse(r[1], CultureInfo.InvariantCulture)))
             .ToList();
         return new StoreSummary(events, customers, names, imports);
     }
+
+    /// <summary>Every stored identity link, in no particular order (<see cref="IdentityGraph"/> orders them).</summary>
+    public IReadOnlyList<IdentityLink> ReadLinks() =>
+        [.. http.Query("SELECT from_id, to_id, kind, ts_us, message_id FROM " + Table("identity_links"))
+            .Select(r => new IdentityLink(r[0], r[1], r[2] == "alias" ? IdentityLinkKind.Alias : IdentityLinkKind.Identify, FromMicros(r[3]), r[4]))];
 
     internal long Long(string sql) => long.Parse(http.Scalar(sql) ?? "0", CultureInfo.InvariantCulture);
 

@@ -47,6 +47,11 @@ internal sealed class ClickHouseImport(ClickHouseEventStore store, TimeProvider 
         duplicates += Write(batch);
         WriteImports(scratch, importBase, duplicates);
         WriteTraits(scratch);
+        if (WriteLinks(scratch) > 0)
+        {
+            RebuildIdentities();
+        }
+
         return staged with { Imported = staged.Imported - duplicates, Duplicates = staged.Duplicates + duplicates };
     }
 
@@ -134,6 +139,69 @@ internal sealed class ClickHouseImport(ClickHouseEventStore store, TimeProvider 
             }
 
             store.Http.InsertJson($"{db}.customers", sb.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Stores the import's identity links (identify, alias) as they arrived, skipping message ids already stored, so
+    /// a second import of the same file adds none (as on DuckDB).
+    /// </summary>
+    private long WriteLinks(EventStore scratch)
+    {
+        long written = 0;
+        var links = new List<(string From, string To, string Kind, long Micros, string MessageId)>();
+        using (var command = scratch.Connection.CreateCommand())
+        {
+            command.CommandText = "SELECT from_id, to_id, kind, epoch_us(ts), message_id FROM identity_links ORDER BY message_id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                links.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4)));
+            }
+        }
+
+        var db = store.Address.Database;
+        foreach (var chunk in links.Chunk(BatchRows))
+        {
+            var stored = store.Http.Query(
+                $"SELECT DISTINCT message_id FROM {db}.identity_links WHERE message_id IN ({ClickHouseSql.List(chunk.Select(l => l.MessageId).Distinct(StringComparer.Ordinal))})")
+                .Select(r => r[0])
+                .ToHashSet(StringComparer.Ordinal);
+            var sb = new StringBuilder();
+            foreach (var l in chunk.Where(l => !stored.Contains(l.MessageId)))
+            {
+                written++;
+                ClickHouseEventStore.WriteJsonRow(sb, ("from_id", l.From), ("to_id", l.To), ("kind", l.Kind), ("ts_us", l.Micros), ("message_id", l.MessageId));
+            }
+
+            if (sb.Length > 0)
+            {
+                store.Http.InsertJson($"{db}.identity_links", sb.ToString());
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Writes a new generation of <c>identities</c>, each merged id with its person, from every stored link by
+    /// <see cref="IdentityGraph"/> (the DuckDB engine's rules). Readers take the newest generation; a row with an empty
+    /// id marks each generation, so one where no id is merged still replaces the one before.
+    /// </summary>
+    private void RebuildIdentities()
+    {
+        var db = store.Address.Database;
+        var generation = store.Long($"SELECT max(generation) FROM {db}.identities") + 1;
+        var rows = IdentityGraph.Resolve(store.ReadLinks()).Prepend(new KeyValuePair<string, string>("", ""));
+        foreach (var chunk in rows.Chunk(BatchRows))
+        {
+            var sb = new StringBuilder();
+            foreach (var (id, person) in chunk)
+            {
+                ClickHouseEventStore.WriteJsonRow(sb, ("id", id), ("person", person), ("generation", generation));
+            }
+
+            store.Http.InsertJson($"{db}.identities", sb.ToString());
         }
     }
 

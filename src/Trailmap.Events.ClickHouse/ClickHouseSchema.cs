@@ -23,6 +23,10 @@ internal static class ClickHouseSchema
     private const string ImportsColumns =
         "(id Int64, file String, format String, started_us Int64, rows Int64, imported Int64, duplicates Int64, rejected Int64)";
 
+    private const string LinksColumns = "(from_id String, to_id String, kind String, ts_us Int64, message_id String)";
+
+    private const string IdentitiesColumns = "(id String, person String, generation Int64)";
+
     /// <summary>Creates what is missing and returns every shard's HTTP endpoint (host:port).</summary>
     public static IReadOnlyList<string> Ensure(ClickHouseHttp entry, ClickHouseAddress address) =>
         Ready.GetOrAdd(address.ToString(), _ => Create(entry, address));
@@ -42,16 +46,22 @@ internal static class ClickHouseSchema
                 http.Execute($"CREATE TABLE IF NOT EXISTS {db}.events {EventsColumns} ENGINE = MergeTree ORDER BY (customer_id, ts_us, seq)");
                 http.Execute($"CREATE TABLE IF NOT EXISTS {db}.customers {CustomersColumns} ENGINE = MergeTree ORDER BY customer_id");
                 http.Execute($"CREATE TABLE IF NOT EXISTS {db}.imports {ImportsColumns} ENGINE = MergeTree ORDER BY id");
+                http.Execute($"CREATE TABLE IF NOT EXISTS {db}.identity_links {LinksColumns} ENGINE = MergeTree ORDER BY message_id");
+                http.Execute($"CREATE TABLE IF NOT EXISTS {db}.identities {IdentitiesColumns} ENGINE = MergeTree ORDER BY (generation, id)");
                 continue;
             }
 
             http.Execute($"CREATE TABLE IF NOT EXISTS {db}.events_local {EventsColumns} ENGINE = MergeTree ORDER BY (customer_id, ts_us, seq)");
             http.Execute($"CREATE TABLE IF NOT EXISTS {db}.customers_local {CustomersColumns} ENGINE = MergeTree ORDER BY customer_id");
             http.Execute($"CREATE TABLE IF NOT EXISTS {db}.imports_local {ImportsColumns} ENGINE = MergeTree ORDER BY id");
+            http.Execute($"CREATE TABLE IF NOT EXISTS {db}.identity_links_local {LinksColumns} ENGINE = MergeTree ORDER BY message_id");
+            http.Execute($"CREATE TABLE IF NOT EXISTS {db}.identities_local {IdentitiesColumns} ENGINE = MergeTree ORDER BY (generation, id)");
             var cluster = address.Cluster;
             http.Execute($"CREATE TABLE IF NOT EXISTS {db}.events AS {db}.events_local ENGINE = Distributed({cluster}, {db}, events_local, cityHash64(customer_id))");
             http.Execute($"CREATE TABLE IF NOT EXISTS {db}.customers AS {db}.customers_local ENGINE = Distributed({cluster}, {db}, customers_local, cityHash64(customer_id))");
             http.Execute($"CREATE TABLE IF NOT EXISTS {db}.imports AS {db}.imports_local ENGINE = Distributed({cluster}, {db}, imports_local, id)");
+            http.Execute($"CREATE TABLE IF NOT EXISTS {db}.identity_links AS {db}.identity_links_local ENGINE = Distributed({cluster}, {db}, identity_links_local, cityHash64(message_id))");
+            http.Execute($"CREATE TABLE IF NOT EXISTS {db}.identities AS {db}.identities_local ENGINE = Distributed({cluster}, {db}, identities_local, cityHash64(id))");
         }
 
         return shards;

@@ -5,7 +5,7 @@ using Xunit;
 namespace Trailmap.Cli.Tests;
 
 /// <summary>
-/// <c>--db clickhouse://...</c> on the commands that take it: import, status, funnel and retention run against the
+/// <c>--db clickhouse://...</c> on the commands that take it: import, status, funnel, retention and paths run against the
 /// two-shard test cluster and print what the same commands print on a DuckDB file holding the same events.
 /// </summary>
 public sealed class ClickHouseCommandTests : IDisposable
@@ -111,6 +111,29 @@ public sealed class ClickHouseCommandTests : IDisposable
         onCluster.Out.ShouldBe(onDuck.Out);
         // The cohorts hold the 4 customers who signed up, whichever weeks they fall in.
         onCluster.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Sum(line => int.Parse(line.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(4);
+    }
+
+    // After each customer's first Signed Up, depth 2, by hand: c1 Activated > Purchased; c2 and c5 Activated; c3
+    // nothing. Paths with 2, 1 and 1 customers, in that order (equal counts by path text: "" before "Activated > ...").
+    [Fact]
+    public async Task Paths_on_the_cluster_give_the_hand_computed_paths_and_the_same_output_as_on_duckdb()
+    {
+        var db = Cluster();
+        var file = EventsFile();
+        var duck = Path.Combine(dir, "events.duckdb");
+        (await CliRun.RunAsync("import", file, "--db", db)).ExitCode.ShouldBe(0);
+        (await CliRun.RunAsync("import", file, "--db", duck)).ExitCode.ShouldBe(0);
+        string[] paths = ["paths", "--from", "Signed Up", "--depth", "2", "--format", "json"];
+
+        var onCluster = await CliRun.RunAsync([.. paths, "--db", db]);
+        var onDuck = await CliRun.RunAsync([.. paths, "--db", duck]);
+
+        onCluster.ExitCode.ShouldBe(0, onCluster.ToString());
+        onCluster.Out.ShouldBe(onDuck.Out);
+        using var json = System.Text.Json.JsonDocument.Parse(onCluster.Out);
+        json.RootElement.GetProperty("paths").EnumerateArray()
+            .Select(p => $"{string.Join(" > ", p.GetProperty("events").EnumerateArray().Select(e => e.GetString()))}: {p.GetProperty("customers").GetInt64()}")
+            .ShouldBe(["Activated: 2", ": 1", "Activated > Purchased: 1"]);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using Trailmap.Analytics.Paths;
 using Trailmap.Analytics.Queries;
 using Trailmap.Cli.Measure;
 using Trailmap.Journeys.Rendering;
@@ -28,8 +27,8 @@ public static class PathsCommand
         command.SetAction(async (parse, ct) =>
         {
             var spec = Query.Run(() => PathsQuery.Spec(parse.GetValue(from), parse.GetValue(to), parse.GetValue(depth), parse.GetValue(top)));
-            var log = source.Load(parse, terminal, [], events: null, traits: [], ct);
-            var paths = PathsEngine.Run(log, spec);
+            // In memory over every event, or inside ClickHouse, which returns only the top paths.
+            var paths = source.Ask(parse, terminal, analytics => analytics.Paths(spec), ct);
             if (parse.GetValue(format) == "json")
             {
                 await terminal.Raw.WriteLineAsync(JsonSerializer.Serialize(PathsQuery.Json(spec, paths), TrailmapJson.Options).AsMemory(), ct).ConfigureAwait(false);

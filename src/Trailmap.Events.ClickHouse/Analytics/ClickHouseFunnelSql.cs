@@ -27,9 +27,22 @@ internal static class ClickHouseFunnelSql
 
     public static string Build(string database, FunnelSpec spec, bool distributed)
     {
+        if (spec.Modes.HasFlag(FunnelModes.Unordered))
+        {
+            return BuildUnordered(database, spec, distributed);
+        }
+
         var n = spec.Steps.Count;
         var window = ClickHouseSql.Number(spec.Window.Span.Ticks / 10);
         var names = spec.Steps.Select(s => s.Event).Distinct(StringComparer.Ordinal).ToList();
+        var exclusions = spec.Exclusions.Select(e => e.Event).Distinct(StringComparer.Ordinal).ToList();
+        var strictOrder = spec.Modes.HasFlag(FunnelModes.StrictOrder);
+        var breaksOrder = strictOrder && !spec.Modes.HasFlag(FunnelModes.AllowReentry);
+        var dedup = spec.Modes.HasFlag(FunnelModes.StrictDedup);
+        var cuts = strictOrder || dedup;
+        // strict-order reads every event (one matching no step ends the scan); exclusions read their events too. Such
+        // events become step-0 pairs, which sort before the step pairs of their instant and advance no chain.
+        var unmatched = strictOrder || exclusions.Count > 0;
         var sql = new StringBuilder();
         var i = CultureInfo.InvariantCulture;
 
@@ -49,7 +62,8 @@ internal static class ClickHouseFunnelSql
         // Each event's step number: one per event when the step names are distinct (a plain multiIf), else one row per
         // step the name matches (an ARRAY JOIN, lambda-free: 18.16 cannot capture a column there).
         var distinct = names.Count == n;
-        var step = !distinct ? "step" : n == 1 ? "1"
+        var step = !distinct ? "step" : n == 1 && !unmatched ? "1"
+            : unmatched ? "multiIf(" + string.Join(", ", spec.Steps.Select((s, k) => $"event = {ClickHouseSql.Literal(s.Event)}, {k + 1}")) + ", 0)"
             : "multiIf(" + string.Join(", ", spec.Steps.Take(n - 1).Select((s, k) => $"event = {ClickHouseSql.Literal(s.Event)}, {k + 1}")) + $", {n})";
         sql.Append("count() FROM (SELECT customer_id, ");
         // Tuples sort by (time, step, arrival) as they compare, with no lambda.
@@ -69,9 +83,52 @@ internal static class ClickHouseFunnelSql
             sql.Append(i, $"arrayFilter((x, j) -> j % 2 = 0, arrayCumSumNonNegative(arrayReduce('groupArrayArray', arrayMap(u -> [if(u != 0, {Reset}, 0), toInt64(u)], u{k}))), idx2) AS s{k}, ");
         }
 
-        sql.Append(string.Join(" + ", Enumerable.Range(1, n).Select(k => $"(s{k}[-1] != 0)"))).Append(" AS level, ");
+        // The s arrays are causal (element j depends on pairs up to j), so the scan of a strict mode is the prefix
+        // before the pair where it ends, and each array read at the prefix's last pair is the state the scan ends in.
+        var at = "-1";
+        if (cuts)
+        {
+            var ends = new List<string>();
+            if (strictOrder)
+            {
+                // An event matching no step, once a step-1 event has been seen.
+                ends.Add("st[j] = 0");
+            }
+
+            // A one-step funnel has no step k+1 (and multiIf needs a condition).
+            if (breaksOrder && n > 1)
+            {
+                // A step k+1 pair when no chain has reached step k.
+                ends.Add("multiIf(" + string.Concat(Enumerable.Range(2, n - 1).Select(k => $"st[j] = {k}, s{k - 1}[j - 1], ")) + "1) = 0");
+            }
+
+            if (dedup && n > 1)
+            {
+                // A step k+1 pair (k >= 1) when some chain has already taken step k+1.
+                ends.Add("multiIf(" + string.Concat(Enumerable.Range(2, n - 1).Select(k => $"st[j] = {k}, s{k}[j - 1], ")) + "0) != 0");
+            }
+
+            ends.Add("0");
+            sql.Append("arrayFirstIndex(j -> s1[j - 1] != 0 AND (").Append(string.Join(" OR ", ends)).Append("), arrayEnumerate(st)) AS cut, ");
+            sql.Append("if(cut = 0, toInt64(length(st)), toInt64(cut) - 1) AS last, ");
+            at = "last";
+        }
+
+        var levelSum = string.Join(" + ", Enumerable.Range(1, n).Select(k => $"(s{k}[{at}] != 0)"));
+        if (exclusions.Count > 0)
+        {
+            // An exclusion strictly after an allowed step-1 event (one before the scan ended) and within its window.
+            var beforeEnd = cuts ? "j <= last AND " : "";
+            sql.Append("groupArrayIf(ts_us, event IN (").Append(ClickHouseSql.List(exclusions)).Append(")) AS xs, ");
+            sql.Append(i, $"if(arrayExists(x -> arrayExists((p, j) -> {beforeEnd}p.2 = 1 AND p.1 < x AND x <= p.1 + {window}, pairs, arrayEnumerate(pairs)), xs), 0, {levelSum}) AS level, ");
+        }
+        else
+        {
+            sql.Append(levelSum).Append(" AS level, ");
+        }
+
         // The converting chain: the last start of the highest stage reached (stages are nested, so the first set from the top).
-        sql.Append("arrayFirst(x -> x != 0, [").Append(string.Join(", ", Enumerable.Range(1, n).Reverse().Select(k => $"s{k}[-1]"))).Append("]) AS chain, ");
+        sql.Append("arrayFirst(x -> x != 0, [").Append(string.Join(", ", Enumerable.Range(1, n).Reverse().Select(k => $"s{k}[{at}]"))).Append("]) AS chain, ");
         sql.Append("arrayDifference(arrayMap(r -> if(r = 0, 0, ts[r]), [")
             .Append(string.Join(", ", Enumerable.Range(1, n).Select(k => $"arrayFirstIndex(x -> x = chain, s{k})"))).Append("])) AS d");
 
@@ -79,20 +136,11 @@ internal static class ClickHouseFunnelSql
         if (!distinct)
         {
             var matches = string.Join(", ", spec.Steps.Select((s, k) => $"if(event = {ClickHouseSql.Literal(s.Event)}, {k + 1}, 0)"));
-            sql.Append(i, $" ARRAY JOIN arrayFilter(x -> x != 0, [{matches}]) AS step");
+            // LEFT keeps an event matching no step (an exclusion) as one step-0 row.
+            sql.Append(unmatched ? " LEFT" : "").Append(i, $" ARRAY JOIN arrayFilter(x -> x != 0, [{matches}]) AS step");
         }
 
-        sql.Append(" WHERE event IN (").Append(ClickHouseSql.List(names)).Append(')');
-        if (spec.From is { } from)
-        {
-            sql.Append(" AND ts_us >= ").Append(ClickHouseSql.Number(ClickHouseEventStore.Micros(from)));
-        }
-
-        if (spec.To is { } to)
-        {
-            sql.Append(" AND ts_us < ").Append(ClickHouseSql.Number(ClickHouseEventStore.Micros(to)));
-        }
-
+        AppendWhere(sql, spec, strictOrder ? null : [.. names, .. exclusions]);
         sql.Append(" GROUP BY customer_id)");
         // Each customer lives on one shard, so each shard finishes its own per-customer rows; the initiator only adds them up.
         if (distributed)
@@ -101,5 +149,77 @@ internal static class ClickHouseFunnelSql
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// Unordered: per step pair at time t, the distinct steps with a pair in [t, t + window]; the level is the most.
+    /// An exclusion strictly after any step event and within its window removes the customer. No times are reported
+    /// (the count of each step's times is 0).
+    /// </summary>
+    private static string BuildUnordered(string database, FunnelSpec spec, bool distributed)
+    {
+        var n = spec.Steps.Count;
+        var window = ClickHouseSql.Number(spec.Window.Span.Ticks / 10);
+        var names = spec.Steps.Select(s => s.Event).Distinct(StringComparer.Ordinal).ToList();
+        var exclusions = spec.Exclusions.Select(e => e.Event).Distinct(StringComparer.Ordinal).ToList();
+        var i = CultureInfo.InvariantCulture;
+        var sql = new StringBuilder("SELECT ");
+        for (var k = 1; k <= n; k++)
+        {
+            sql.Append(i, $"countIf(level >= {k}), ");
+        }
+
+        for (var k = 2; k <= n; k++)
+        {
+            sql.Append("0, 0, 0, 0, ");
+        }
+
+        var matches = string.Join(", ", spec.Steps.Select((s, k) => $"if(event = {ClickHouseSql.Literal(s.Event)}, {k + 1}, 0)"));
+        sql.Append("count() FROM (SELECT customer_id, arrayFilter(p -> p.2 != 0, groupArray((ts_us, step))) AS sp, ");
+        sql.Append(i, $"arrayReduce('max', arrayMap(p -> length(arrayDistinct(arrayMap(q -> q.2, arrayFilter(q -> q.1 >= p.1 AND q.1 <= p.1 + {window}, sp)))), sp)) AS most, ");
+        if (exclusions.Count > 0)
+        {
+            sql.Append("groupArrayIf(ts_us, event IN (").Append(ClickHouseSql.List(exclusions)).Append(")) AS xs, ");
+            sql.Append(i, $"if(arrayExists(x -> arrayExists(p -> p.1 < x AND x <= p.1 + {window}, sp), xs), 0, most) AS level");
+        }
+        else
+        {
+            sql.Append("most AS level");
+        }
+
+        sql.Append(i, $" FROM {database}.events LEFT ARRAY JOIN arrayFilter(x -> x != 0, [{matches}]) AS step");
+        AppendWhere(sql, spec, [.. names, .. exclusions]);
+        sql.Append(" GROUP BY customer_id)");
+        if (distributed)
+        {
+            sql.Append(" SETTINGS distributed_group_by_no_merge = 1");
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>The events read: those named (null: every event), within the spec's range.</summary>
+    private static void AppendWhere(StringBuilder sql, FunnelSpec spec, IReadOnlyCollection<string>? events)
+    {
+        var where = new List<string>();
+        if (events is not null)
+        {
+            where.Add("event IN (" + ClickHouseSql.List(events.Distinct(StringComparer.Ordinal)) + ")");
+        }
+
+        if (spec.From is { } from)
+        {
+            where.Add("ts_us >= " + ClickHouseSql.Number(ClickHouseEventStore.Micros(from)));
+        }
+
+        if (spec.To is { } to)
+        {
+            where.Add("ts_us < " + ClickHouseSql.Number(ClickHouseEventStore.Micros(to)));
+        }
+
+        if (where.Count > 0)
+        {
+            sql.Append(" WHERE ").Append(string.Join(" AND ", where));
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Paths;
 using Trailmap.Analytics.Retention;
 
 namespace Trailmap.Events.Analytics;
@@ -15,4 +16,7 @@ public interface IAnalytics
 
     /// <summary>The retention table of <paramref name="spec"/> over events in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     RetentionTable Retention(RetentionSpec spec, DateTimeOffset? from = null, DateTimeOffset? to = null);
+
+    /// <summary>The <see cref="PathsSpec.Top"/> commonest paths after (or before) each customer's first anchor event.</summary>
+    IReadOnlyList<PathCount> Paths(PathsSpec spec);
 }

@@ -1,4 +1,5 @@
 using Trailmap.Analytics.Funnels;
+using Trailmap.Analytics.Paths;
 using Trailmap.Analytics.Queries;
 using Trailmap.Analytics.Retention;
 
@@ -42,5 +43,20 @@ public sealed class InMemoryAnalytics(IEventStore store, AnalysisUnit unit = Ana
             To = to,
         });
         return RetentionEngine.Run(log, spec);
+    }
+
+    public IReadOnlyList<PathCount> Paths(PathsSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        // A path is any events around the anchor, so every event is read (no properties, traits or sequences).
+        var log = store.Load(new EventLogQuery
+        {
+            Properties = [],
+            Events = null,
+            IncludeTraits = false,
+            IncludeSequences = false,
+            Unit = unit,
+        });
+        return PathsEngine.Run(log, spec);
     }
 }

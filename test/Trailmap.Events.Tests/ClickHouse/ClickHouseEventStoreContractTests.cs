@@ -8,9 +8,6 @@ public sealed class ClickHouseEventStoreContractTests : EventStoreContract
 {
     private ClickHouseServer? server;
 
-    protected override string? IdentityMergeMissing =>
-        "the ClickHouse engine does not merge identities (identify and alias) yet; see docs/clickhouse.md";
-
     protected override IEventStore CreateEmpty(TimeProvider time)
     {
         server = ClickHouseServer.FreshDatabase();

@@ -71,6 +71,7 @@ public sealed class ClickHouseRealDataComparisonTests(PostgresFixture database) 
             Window = Duration.Parse("14d"),
             Modes = mode,
         };
+        ClickHouseAnalytics.ComputesInSql(spec).ShouldBeTrue("the funnel is computed inside ClickHouse, not loaded");
         var onCluster = EventEngines.Analytics(store).Funnel(spec);
         var expected = await oracle.FunnelCountsAsync(
             new OracleFunnel([.. steps.Select(s => (OracleStep)s)], TimeSpan.FromDays(14), oracleMode),
@@ -89,7 +90,7 @@ public sealed class ClickHouseRealDataComparisonTests(PostgresFixture database) 
         await OracleData.LoadCdnowAsync(database, TestContext.Current.CancellationToken);
         using var store = Cluster(OracleData.ReadCdnow());
 
-        var table = EventEngines.Analytics(store).Retention(new RetentionSpec
+        var spec = new RetentionSpec
         {
             StartEvent = new FunnelStep("purchase"),
             ReturnEvent = new FunnelStep("purchase"),
@@ -97,7 +98,9 @@ public sealed class ClickHouseRealDataComparisonTests(PostgresFixture database) 
             Periods = 12,
             Bucket = bucket,
             Calendar = true,
-        });
+        };
+        ClickHouseAnalytics.ComputesInSql(spec).ShouldBeTrue("the table is computed inside ClickHouse, not loaded");
+        var table = EventEngines.Analytics(store).Retention(spec);
         var expected = await oracle.RetentionAsync(
             new OracleRetention("purchase", "purchase", OraclePeriod.Month, 12, oracleBucket, Calendar: true),
             TestContext.Current.CancellationToken);
