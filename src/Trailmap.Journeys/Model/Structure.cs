@@ -153,3 +153,60 @@ public static partial class Cadence
     [GeneratedRegex(@"^every\s+(?<d>.+)$", RegexOptions.IgnoreCase)]
     private static partial Regex Every();
 }
+
+/// <summary>
+/// A document the journey links to, from a document's "Related Documents" list: a title and a URL, either http or
+/// https or a path relative to where the map is opened (<c>./business-plan.md</c>). No other scheme is accepted,
+/// so a link on a rendered map can never run script (<c>javascript:</c>) or read local files (<c>file:</c>).
+/// </summary>
+public sealed partial record JourneyLink
+{
+    /// <summary>The longest URL accepted, in characters: what browsers and servers reliably handle.</summary>
+    public const int MaxUrlLength = 2048;
+
+    public required string Title { get; init; }
+    public required string Url { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+
+    /// <summary>Why <paramref name="url"/> is not a link the map may carry, or null when it is.</summary>
+    public static string? Problem(string url)
+    {
+        if (url.Length > MaxUrlLength)
+        {
+            return $"the URL is {url.Length:N0} characters long; a link may be at most {MaxUrlLength:N0}";
+        }
+
+        if (url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"' or '`'))
+        {
+            return "the URL holds a space, a control character or one of < > \" ` : percent-encode it (a space is %20)";
+        }
+
+        if (url.StartsWith("//", StringComparison.Ordinal))
+        {
+            return "the URL starts with // and names no scheme: write https://... for another site, or a path such as ./plan.md";
+        }
+
+        if (Scheme().Match(url) is { Success: true } m)
+        {
+            var scheme = m.Groups["scheme"].Value.ToLowerInvariant();
+            if (scheme is not ("http" or "https"))
+            {
+                return $"the URL's scheme is '{scheme}': a link must be http or https, or a relative path such as ./plan.md";
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+            {
+                return "the URL names no host: write it as https://example.com/path";
+            }
+        }
+
+        return null;
+    }
+
+    // RFC 3986's scheme: a letter, then letters, digits, '+', '-' or '.', then ':'.
+    [System.Text.RegularExpressions.GeneratedRegex("^(?<scheme>[A-Za-z][A-Za-z0-9+.-]*):")]
+    private static partial System.Text.RegularExpressions.Regex Scheme();
+}

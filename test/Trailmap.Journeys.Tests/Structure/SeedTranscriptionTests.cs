@@ -265,4 +265,36 @@ public sealed class SeedTranscriptionTests
         SvgRenderer.Render(j).ShouldContain("<polyline class=\"curve derived\"");
         MarkdownRenderer.Render(j).ShouldContain("derived from feelings: Frustrated, skeptical, hopeful");
     }
+
+    [Fact]
+    public void The_related_documents_are_links_with_their_titles_and_urls_in_every_render()
+    {
+        var j = Sample();
+
+        // The document ends with "📚 Related Documents:" and three Markdown links, relative to the document.
+        (string, string)[] expected =
+        [
+            ("Business Plan", "./business-plan.md"),
+            ("Marketing Strategy", "./marketing-strategy.md"),
+            ("Support Runbook", "./support-runbook.md"),
+        ];
+        j.Links.Select(l => (l.Title, l.Url)).ShouldBe(expected);
+
+        var html = HtmlRenderer.Render(j);
+        var markdown = MarkdownRenderer.Render(j);
+        var svg = SvgRenderer.Render(j);
+        var csv = CsvRenderer.Render(j);
+        using var json = JsonDocument.Parse(JsonRenderer.Render(j));
+        foreach (var (title, url) in expected)
+        {
+            html.ShouldContain($"<a href=\"{url}\" rel=\"noopener noreferrer\">{url}</a>");
+            html.ShouldContain($"<h3>{title}</h3>");
+            markdown.ShouldContain($"[{url}](<{url}>)");
+            svg.ShouldContain(title);
+            svg.ShouldContain(url);
+            csv.ShouldContain($"Related documents: {title},Link: {url}");
+        }
+
+        json.RootElement.GetProperty("links").EnumerateArray().Select(l => (l.GetProperty("title").GetString()!, l.GetProperty("url").GetString()!)).ShouldBe(expected);
+    }
 }
