@@ -164,9 +164,9 @@ public static partial class JourneyParser
         private string? CadenceOf(Fields f)
         {
             var cadence = f.Text("cadence");
-            if (cadence is not null && !Model.Cadence.IsValid(cadence))
+            if (cadence is not null && Model.Cadence.Problem(cadence) is { } problem)
             {
-                ctx.Report(Codes.InvalidValue, f.Node("cadence")!, $"'{cadence}' is not a cadence: {Model.Cadence.Help}");
+                ctx.Report(Codes.InvalidValue, f.Node("cadence")!, $"'{cadence}' is not a cadence: {problem}");
                 return null;
             }
 

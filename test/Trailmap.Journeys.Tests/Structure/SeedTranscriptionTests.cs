@@ -297,4 +297,15 @@ public sealed class SeedTranscriptionTests
 
         json.RootElement.GetProperty("links").EnumerateArray().Select(l => (l.GetProperty("title").GetString()!, l.GetProperty("url").GetString()!)).ShouldBe(expected);
     }
+
+    [Fact]
+    public void Office_hours_keep_their_day_and_hour_in_the_cadence()
+    {
+        var j = Sample();
+
+        // "Monthly: Attend office hours (live Q&A)" and the newsletter's "Office hours: Friday 5 PM UTC".
+        var hours = StageNamed(j, "Success").Touchpoints.Single(t => t.Id == "office-hours");
+        hours.Cadence.ShouldBe("monthly on Friday at 5 PM UTC");
+        Cadence.Read(hours.Cadence!, out _).ShouldBe(new CadenceParts("monthly", DayOfWeek.Friday, new TimeOnly(17, 0), "UTC"));
+    }
 }
