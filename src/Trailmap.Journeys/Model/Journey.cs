@@ -33,6 +33,8 @@ public sealed record Journey
     public IReadOnlyList<CustomerState> CustomerStates { get; init; } = [];
     /// <summary>Improvements that belong to the whole journey rather than one stage.</summary>
     public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
+    /// <summary>Documents the journey links to (a document's "Related Documents": a business plan, a runbook).</summary>
+    public IReadOnlyList<JourneyLink> Links { get; init; } = [];
     /// <summary>Frequency cap and quiet hours for the journey's interventions and sequences.</summary>
     public AutomationSettings? Automation { get; init; }
     /// <summary>The health scorecard, when the journey declares one.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Trailmap.Journeys.Model;
@@ -133,23 +134,190 @@ public sealed record CustomerState
 /// </summary>
 public static partial class Cadence
 {
-    public const string Help = "write hourly, daily, weekly, fortnightly, monthly, quarterly, yearly, or 'every' and a duration such as every 2w";
+    public const string Help = "write hourly, daily, weekly, fortnightly, monthly, quarterly, yearly, or 'every' and a duration such as every 2w, "
+        + "optionally with a weekday and a time in a time zone (weekly on Friday at 5 PM UTC), or a weekday and a time alone (Friday 5 PM UTC)";
 
-    public static bool IsValid(string text)
+    public static bool IsValid(string text) => Problem(text) is null;
+
+    /// <summary>Why <paramref name="text"/> is not a cadence, or null when it is; <see cref="Read"/> gives its parts.</summary>
+    public static string? Problem(string text)
     {
-        var t = text.Trim();
-        if (Words().IsMatch(t))
+        Read(text, out var problem);
+        return problem;
+    }
+
+    /// <summary>
+    /// The cadence's parts: how often (a word, or "every" and a duration; "weekly" when only a weekday is written),
+    /// the weekday, the time of day and its time zone (UTC, GMT or an IANA name). Null, with the reason, when the
+    /// text is not a cadence.
+    /// </summary>
+    public static CadenceParts? Read(string text, out string? problem)
+    {
+        problem = null;
+        var m = Pattern().Match(text.Trim());
+        if (!m.Success || (!m.Groups["freq"].Success && !m.Groups["every"].Success && !m.Groups["day"].Success))
+        {
+            problem = !m.Success && TimeWithoutZone().IsMatch(text.Trim()) && Pattern().IsMatch(TimeWithoutZone().Replace(text.Trim(), "").Trim().TrimEnd(','))
+                ? "a time of day needs its time zone: write it after the time, e.g. 5 PM UTC or 17:00 Europe/Paris"
+                : Help;
+            return null;
+        }
+
+        var every = m.Groups["every"].Success ? m.Groups["every"].Value : null;
+        if (every is not null && !(Duration.TryParse(every, out var d) && d.Span > TimeSpan.Zero))
+        {
+            problem = $"'{every}' is not a duration: {Duration.Help}";
+            return null;
+        }
+
+        var frequency = m.Groups["freq"].Success ? m.Groups["freq"].Value.ToLowerInvariant() : every is not null ? "every " + every : "weekly";
+        DayOfWeek? day = m.Groups["day"].Success ? Weekday(m.Groups["day"].Value) : null;
+        if (day is not null && frequency is "hourly" or "daily")
+        {
+            problem = $"a {frequency} cadence falls on every day, so it has no weekday; write weekly on {day}";
+            return null;
+        }
+
+        TimeOnly? at = null;
+        string? zone = null;
+        if (m.Groups["h"].Success)
+        {
+            var hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
+            var minute = m.Groups["min"].Success ? int.Parse(m.Groups["min"].Value, CultureInfo.InvariantCulture) : 0;
+            var half = m.Groups["ampm"].Success ? m.Groups["ampm"].Value.ToLowerInvariant()[0] : (char?)null;
+            if (half is not null && hour is < 1 or > 12)
+            {
+                problem = $"{hour} is not an hour of a 12-hour clock: write 1 to 12 with AM or PM, or 0 to 23 without";
+                return null;
+            }
+
+            if (hour > 23 || minute > 59)
+            {
+                problem = $"{m.Groups["h"].Value}:{minute:00} is not a time of day: write 0:00 to 23:59, or 1 to 12 with AM or PM";
+                return null;
+            }
+
+            if (frequency == "hourly")
+            {
+                problem = "an hourly cadence has no time of day";
+                return null;
+            }
+
+            zone = m.Groups["zone"].Value;
+            if (!IsTimeZone(zone))
+            {
+                problem = $"'{zone}' is not a time zone: write UTC or an IANA name such as Europe/Paris";
+                return null;
+            }
+
+            at = new TimeOnly(half switch { 'a' => hour % 12, 'p' => (hour % 12) + 12, _ => hour }, minute);
+        }
+
+        return new CadenceParts(frequency, day, at, zone);
+    }
+
+    private static bool IsTimeZone(string zone)
+    {
+        if (zone.Equals("UTC", StringComparison.OrdinalIgnoreCase) || zone.Equals("GMT", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        var every = Every().Match(t);
-        return every.Success && Duration.TryParse(every.Groups["d"].Value, out var d) && d.Span > TimeSpan.Zero;
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(zone);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
     }
 
-    [GeneratedRegex("^(hourly|daily|weekly|fortnightly|biweekly|monthly|quarterly|yearly|annually)$", RegexOptions.IgnoreCase)]
-    private static partial Regex Words();
+    private static DayOfWeek Weekday(string word) => word.ToLowerInvariant()[..2] switch
+    {
+        "mo" => DayOfWeek.Monday,
+        "tu" => DayOfWeek.Tuesday,
+        "we" => DayOfWeek.Wednesday,
+        "th" => DayOfWeek.Thursday,
+        "fr" => DayOfWeek.Friday,
+        "sa" => DayOfWeek.Saturday,
+        _ => DayOfWeek.Sunday,
+    };
 
-    [GeneratedRegex(@"^every\s+(?<d>.+)$", RegexOptions.IgnoreCase)]
-    private static partial Regex Every();
+    // How often, then "on" and a weekday (full, plural or three letters), then "at" and a time with its zone; each part
+    // optional, the checks above say which combinations hold.
+    [GeneratedRegex(
+        @"^(?:(?<freq>hourly|daily|weekly|fortnightly|biweekly|monthly|quarterly|yearly|annually)|every\s+(?<every>.+?))?"
+        + @"(?:,?\s*(?:\bon\s+)?(?<day>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?)\b)?"
+        + @"(?:,?\s*(?:\bat\s+)?(?<h>\d{1,2})(?::(?<min>\d{2}))?\s*(?<ampm>am|pm|a\.m\.|p\.m\.)?\s+(?<zone>utc|gmt|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+))?$",
+        RegexOptions.IgnoreCase)]
+    private static partial Regex Pattern();
+
+    // A time of day at the end of the text, with "at" before it: what is left once it is cut must be a cadence.
+    [GeneratedRegex(@"(?:\bat\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex TimeWithoutZone();
+}
+
+/// <summary>
+/// A cadence read into its parts: <see cref="Frequency"/> as written in lower case ("weekly", "every 2w"),
+/// the <see cref="Day"/> of the week, and the time of day <see cref="At"/> in <see cref="Zone"/> (UTC, GMT or IANA).
+/// </summary>
+public sealed record CadenceParts(string Frequency, DayOfWeek? Day, TimeOnly? At, string? Zone);
+
+/// <summary>
+/// A document the journey links to, from a document's "Related Documents" list: a title and a URL, either http or
+/// https or a path relative to where the map is opened (<c>./business-plan.md</c>). No other scheme is accepted,
+/// so a link on a rendered map can never run script (<c>javascript:</c>) or read local files (<c>file:</c>).
+/// </summary>
+public sealed partial record JourneyLink
+{
+    /// <summary>The longest URL accepted, in characters: what browsers and servers reliably handle.</summary>
+    public const int MaxUrlLength = 2048;
+
+    public required string Title { get; init; }
+    public required string Url { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+
+    /// <summary>Why <paramref name="url"/> is not a link the map may carry, or null when it is.</summary>
+    public static string? Problem(string url)
+    {
+        if (url.Length > MaxUrlLength)
+        {
+            return $"the URL is {url.Length:N0} characters long; a link may be at most {MaxUrlLength:N0}";
+        }
+
+        if (url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"' or '`'))
+        {
+            return "the URL holds a space, a control character or one of < > \" ` : percent-encode it (a space is %20)";
+        }
+
+        if (url.StartsWith("//", StringComparison.Ordinal))
+        {
+            return "the URL starts with // and names no scheme: write https://... for another site, or a path such as ./plan.md";
+        }
+
+        if (Scheme().Match(url) is { Success: true } m)
+        {
+            var scheme = m.Groups["scheme"].Value.ToLowerInvariant();
+            if (scheme is not ("http" or "https"))
+            {
+                return $"the URL's scheme is '{scheme}': a link must be http or https, or a relative path such as ./plan.md";
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+            {
+                return "the URL names no host: write it as https://example.com/path";
+            }
+        }
+
+        return null;
+    }
+
+    // RFC 3986's scheme: a letter, then letters, digits, '+', '-' or '.', then ':'.
+    [System.Text.RegularExpressions.GeneratedRegex("^(?<scheme>[A-Za-z][A-Za-z0-9+.-]*):")]
+    private static partial System.Text.RegularExpressions.Regex Scheme();
 }

@@ -8,7 +8,7 @@ public static class FormatKeys
 {
     public static IReadOnlyDictionary<string, string[]> ByKind { get; } = new Dictionary<string, string[]>
     {
-        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "customer_states", "opportunities", "health", "automation"],
+        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "health", "automation"],
         ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits"],
         ["stage"] = ["id", "name", "description", "goal", "customer_goal", "mindset", "timeframe", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
         ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "content", "share"],
@@ -34,6 +34,7 @@ public static class FormatKeys
         ["activation_path"] = ["id", "name", "definition", "stage", "time_to_value", "rate", "choke_points", "kpis"],
         ["cohort_target"] = ["id", "cohort", "measure", "target", "action", "kpi"],
         ["customer_state"] = ["id", "name", "description", "stages"],
+        ["link"] = ["title", "url"],
         ["roadmap_item"] = ["id", "name", "due", "owner", "status", "opportunities", "kpis"],
         ["health"] = ["components", "stage", "at_risk_below", "trend_period"],
         ["automation"] = ["frequency_cap", "quiet_hours"],

@@ -137,13 +137,36 @@ public static partial class JourneyParser
             };
         }
 
+        /// <summary>A related document: a title and a URL that is http, https or a relative path.</summary>
+        private JourneyLink? Link(YamlNode node)
+        {
+            var f = Fields.Open(node, ctx, "link", "a link");
+            var title = f?.Text("title", required: true);
+            var url = f?.Text("url", required: true)?.Trim();
+            if (f is null || title is null || url is null)
+            {
+                return null;
+            }
+
+            if (JourneyLink.Problem(url) is { } problem)
+            {
+                ctx.Report(Codes.InvalidValue, f.Node("url")!, $"'{Clip(url)}' is not a link the map can carry: {problem}");
+                return null;
+            }
+
+            return new JourneyLink { Title = title, Url = url, Location = f.Location, ValueLocations = f.ValueLocations() };
+        }
+
+        /// <summary>A value quoted in a message, cut to a readable length.</summary>
+        private static string Clip(string text) => text.Length <= 80 ? text : text[..77] + "...";
+
         /// <summary>A touchpoint's or action's 'cadence', checked against the words and 'every' durations it accepts.</summary>
         private string? CadenceOf(Fields f)
         {
             var cadence = f.Text("cadence");
-            if (cadence is not null && !Model.Cadence.IsValid(cadence))
+            if (cadence is not null && Model.Cadence.Problem(cadence) is { } problem)
             {
-                ctx.Report(Codes.InvalidValue, f.Node("cadence")!, $"'{cadence}' is not a cadence: {Model.Cadence.Help}");
+                ctx.Report(Codes.InvalidValue, f.Node("cadence")!, $"'{cadence}' is not a cadence: {problem}");
                 return null;
             }
 

@@ -189,6 +189,7 @@ public static partial class JourneyParser
                 Roadmap = f.List("roadmap", (n, _) => RoadmapItem(n)),
                 CustomerStates = f.List("customer_states", (n, _) => CustomerState(n)),
                 Opportunities = f.List("opportunities", (n, i) => Opportunity(n, "journey", i + 1)),
+                Links = f.List("links", (n, _) => Link(n)),
                 Health = f.Node("health") is { } h ? Health(h) : null,
                 Automation = f.Node("automation") is { } a ? Automation(a) : null,
                 Location = f.Location,

@@ -49,6 +49,7 @@ public static class JourneyYamlWriter
         .Maps("customer_states", j.CustomerStates, c => new YamlMap()
             .Text("id", c.Id).Text("name", c.Name).Text("description", c.Description).Texts("stages", c.Stages))
         .Maps("opportunities", j.Opportunities, Opportunity)
+        .Maps("links", j.Links, l => new YamlMap().Text("title", l.Title).Text("url", l.Url))
         .Optional("automation", Automation(j.Automation));
 
     private static YamlMap? Automation(AutomationSettings? a)

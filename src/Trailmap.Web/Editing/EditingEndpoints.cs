@@ -74,26 +74,30 @@ public static class EditingEndpoints
         // draws when it has no errors (the live preview), and the ids it defines (completion where a reference goes).
         journey.MapPost("/preview", (string slug, JourneyStore journeys, [FromForm] string? yaml) =>
         {
-            if (journeys.Find(slug) is null)
-            {
-                return Results.NotFound();
-            }
-
-            var file = JourneyFile.FromText(VersionedSave.Normalize(yaml));
-            return Results.Json(new
-            {
-                diagnostics = file.Diagnostics.Select(d => new
-                {
-                    line = d.Location.Line,
-                    column = d.Location.Column,
-                    code = d.Code,
-                    severity = d.Severity == Severity.Error ? "error" : "warning",
-                    message = d.Message,
-                }),
-                html = Preview(file),
-                ids = file.Journey is { } j ? Ids(j) : null,
-            });
+            return journeys.Find(slug) is null ? Results.NotFound() : PreviewAnswer(yaml);
         }).RequireAuthorization(Policies.Editor);
+    }
+
+    /// <summary>
+    /// The editor script's answer for a text: its problems, the map it draws (null while it has errors) and the ids
+    /// it defines. Shared by the journey editor and the review editor of a proposed journey (draft, discovery).
+    /// </summary>
+    internal static IResult PreviewAnswer(string? yaml)
+    {
+        var file = JourneyFile.FromText(VersionedSave.Normalize(yaml));
+        return Results.Json(new
+        {
+            diagnostics = file.Diagnostics.Select(d => new
+            {
+                line = d.Location.Line,
+                column = d.Location.Column,
+                code = d.Code,
+                severity = d.Severity == Severity.Error ? "error" : "warning",
+                message = d.Message,
+            }),
+            html = Preview(file),
+            ids = file.Journey is { } j ? Ids(j) : null,
+        });
     }
 
     private static void MapStageForm(RouteGroupBuilder journey)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Trailmap.Journeys.Rendering;
 using Trailmap.Journeys.Templates;
 using Trailmap.Web.Accounts;
+using Trailmap.Web.Editing;
 using Trailmap.Web.Journeys;
 using Trailmap.Web.Shell;
 
@@ -43,6 +44,11 @@ public static class GalleryEndpoints
         routes.MapGet("/journeys/new", (HttpContext context) => Page.Render<NewJourneyPage>(context))
             .RequireAuthorization(Policies.Editor).ExcludeFromDescription();
 
+        // The review editor's live check of a proposed journey (a draft, a discovered journey), which is not saved
+        // yet: the same answer as a journey's /preview.
+        routes.MapPost("/journeys/new/preview", ([FromForm] string? yaml) => EditingEndpoints.PreviewAnswer(yaml))
+            .RequireAuthorization(Policies.Editor).ExcludeFromDescription();
+
         // The file is read from the parsed form rather than bound as IFormFile, which would refuse a form without
         // one (a pasted-only form may be sent url-encoded).
         routes.MapPost("/journeys/new", async (HttpContext context, JourneyStore journeys, [FromForm] string? yaml) =>
@@ -60,6 +66,8 @@ public static class GalleryEndpoints
                 text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
             }
 
+            // Stored with LF line breaks, as the editor stores every version, whatever the browser or file used.
+            text = VersionedSave.Normalize(text);
             if (string.IsNullOrWhiteSpace(text))
             {
                 return NewJourneyError(context, text, "Paste the journey's YAML or choose a .yaml file to upload.", []);

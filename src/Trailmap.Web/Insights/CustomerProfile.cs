@@ -25,12 +25,27 @@ internal sealed class CustomerProfile
     public CustomerRow Describe(CustomerRow row)
     {
         var own = traits is not null && traits.TryGetValue(row.Customer, out var t) ? t : null;
-        object? Lookup(string name) => own is not null && own.TryGetValue(name, out var v) ? v : null;
         return row with
         {
-            Personas = [.. personas.Where(p => p.Traits!.Matches(Lookup)).Select(p => p.Name)],
+            Personas = Matching(personas, own),
             Traits = [.. Columns.Select(c => own is not null && own.TryGetValue(c, out var v) ? CustomerTimeline.TraitText(v) : null)],
         };
+    }
+
+    /// <summary>
+    /// The names of the personas whose trait filter one customer's traits match, for their timeline; null when no
+    /// persona of the journey has a trait filter (nothing to match, so the page says nothing about personas).
+    /// </summary>
+    public static IReadOnlyList<string>? PersonasOf(Journey journey, IReadOnlyDictionary<string, object?>? own)
+    {
+        var filtered = journey.Personas.Where(p => p.Traits is not null).ToList();
+        return filtered.Count == 0 ? null : Matching(filtered, own);
+    }
+
+    private static List<string> Matching(List<Persona> personas, IReadOnlyDictionary<string, object?>? own)
+    {
+        object? Lookup(string name) => own is not null && own.TryGetValue(name, out var v) ? v : null;
+        return [.. personas.Where(p => p.Traits!.Matches(Lookup)).Select(p => p.Name)];
     }
 
     private static List<string> ChooseColumns(IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits, List<Persona> personas)

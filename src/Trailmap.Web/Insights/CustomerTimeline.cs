@@ -37,6 +37,12 @@ public sealed record CustomerTimeline(
     /// <summary>For a journey that measures accounts: the account's members (people), whose events make its timeline.</summary>
     public IReadOnlyList<string>? Members { get; init; }
 
+    /// <summary>
+    /// The personas whose trait filter the customer's traits match, as the customer list shows them; null when no
+    /// persona of the journey has a trait filter.
+    /// </summary>
+    public IReadOnlyList<string>? Personas { get; init; }
+
     /// <summary>How many events the page lists; a customer with more says so rather than rendering a huge page.</summary>
     public const int Shown = 1000;
 
@@ -99,10 +105,16 @@ public sealed record CustomerTimeline(
                 row.CustomerId == customer ? null : row.CustomerId));
         }
 
-        var traits = log.Traits is not null && log.Traits.TryGetValue(customer, out var t2)
-            ? t2.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, TraitText(kv.Value))).ToList()
+        var own = log.Traits is not null && log.Traits.TryGetValue(customer, out var t2) ? t2 : null;
+        var traits = own is not null
+            ? own.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, TraitText(kv.Value))).ToList()
             : [];
-        return new CustomerTimeline(customer, visits, events, log.Offsets[c + 1] - log.Offsets[c], traits) { Ids = ids, Members = members };
+        return new CustomerTimeline(customer, visits, events, log.Offsets[c + 1] - log.Offsets[c], traits)
+        {
+            Ids = ids,
+            Members = members,
+            Personas = CustomerProfile.PersonasOf(measured.Journey, own),
+        };
     }
 
     /// <summary>An event's properties as name and value text, in the order stored; nested values as their JSON.</summary>

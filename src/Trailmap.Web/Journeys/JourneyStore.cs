@@ -65,7 +65,11 @@ public sealed partial class JourneyStore
     public JourneyVersion Latest(StoredJourney journey) =>
         Version(journey.Id, journey.Version) ?? throw new InvalidOperationException($"journey {journey.Slug} has no version {journey.Version}");
 
-    /// <summary>Adds a journey from YAML; its slug is the journey's id unless that is taken, then id-2, id-3...</summary>
+    /// <summary>
+    /// Adds a journey from YAML; its slug is the journey's id unless that is taken, then id-2, id-3... A copy (a
+    /// journey whose title another journey already has) gets a distinct title, "X (copy)", then "X (copy 2)"...,
+    /// written into its YAML so the map, the list and later versions agree; version 1's message says so.
+    /// </summary>
     public StoredJourney Create(string yaml, string author, string message = "Created")
     {
         var parsed = Parse(yaml);
@@ -79,9 +83,21 @@ public sealed partial class JourneyStore
                 candidate = baseSlug + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
+            var taken = tx.Query("SELECT title FROM journeys WHERE deleted_at IS NULL", r => r.GetString(0));
+            var title = CopyTitle.Distinct(parsed.Journey.Title, taken);
+            var text = yaml;
+            var note = message;
+            if (!string.Equals(title, parsed.Journey.Title, StringComparison.Ordinal))
+            {
+                // Were the title not rewritable in place (an unusual scalar), the stored title still differs: the
+                // list tells the copies apart until the next save takes the YAML's title again.
+                text = CopyTitle.Retitled(yaml, title) ?? yaml;
+                note = $"{message} (titled \"{title}\": another journey has the title \"{parsed.Journey.Title}\")";
+            }
+
             var id = tx.Scalar<long>("SELECT coalesce(max(id), 0) + 1 FROM journeys");
-            tx.Execute("INSERT INTO journeys VALUES ($id, $slug, $title, $now, NULL)", ("id", id), ("slug", candidate), ("title", parsed.Journey.Title), ("now", now));
-            tx.Execute("INSERT INTO journey_versions VALUES ($id, 1, $yaml, $author, $message, $now)", ("id", id), ("yaml", yaml), ("author", author), ("message", message), ("now", now));
+            tx.Execute("INSERT INTO journeys VALUES ($id, $slug, $title, $now, NULL)", ("id", id), ("slug", candidate), ("title", title), ("now", now));
+            tx.Execute("INSERT INTO journey_versions VALUES ($id, 1, $yaml, $author, $message, $now)", ("id", id), ("yaml", text), ("author", author), ("message", note), ("now", now));
             return candidate;
         });
         return Find(slug)!;

@@ -120,6 +120,19 @@ public sealed class WorkspaceDb : IDisposable
             var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
             return (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
         }
+
+        public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
+        {
+            using var command = db.Command(sql, parameters);
+            using var reader = command.ExecuteReader();
+            var rows = new List<T>();
+            while (reader.Read())
+            {
+                rows.Add(map(reader));
+            }
+
+            return rows;
+        }
     }
 
     /// <summary>A DuckDB TIMESTAMP read back as UTC.</summary>

@@ -130,6 +130,41 @@ public sealed class JourneySchemaTests
             stages: [{ id: a, name: A, kpis: [{ id: k, name: K, type: viral-coefficient, event: Invite Sent, target: "0.4" }] }]
             """).ShouldContain(e => e.Contains("missing required 'signup'", StringComparison.Ordinal));
 
+    [Theory]
+    [InlineData("./business-plan.md", true)]
+    [InlineData("https://docs.restate.dev/", true)]
+    [InlineData("javascript:alert(1)", false)]
+    [InlineData("JavaScript:alert(1)", false)]
+    [InlineData("file:///etc/passwd", false)]
+    [InlineData("//evil.example/x", false)]
+    [InlineData("./business plan.md", false)]
+    public void A_links_url_is_http_https_or_relative_in_the_schema_too(string url, bool accepted)
+    {
+        var errors = Check($$"""
+            id: j
+            title: T
+            links: [{ title: Plan, url: "{{url}}" }]
+            stages: [{ id: a, name: A }]
+            """);
+        (errors.Count == 0).ShouldBe(accepted, string.Join("\n", errors));
+    }
+
+    [Theory]
+    [InlineData("monthly on Friday at 5 PM UTC", true)]
+    [InlineData("Friday 5 PM UTC", true)]
+    [InlineData("weekly, Fridays at 17:30 Europe/Paris", true)]
+    [InlineData("now and then", false)]
+    [InlineData("Friday 5 PM", false)]
+    public void A_cadence_with_a_weekday_and_a_time_is_accepted_by_the_schema(string cadence, bool accepted)
+    {
+        var errors = Check($$"""
+            id: j
+            title: T
+            stages: [{ id: a, name: A, touchpoints: [{ id: t, name: T, cadence: "{{cadence}}" }] }]
+            """);
+        (errors.Count == 0).ShouldBe(accepted, string.Join("\n", errors));
+    }
+
     [Fact]
     public void One_file_with_all_three_mistakes_reports_each()
     {

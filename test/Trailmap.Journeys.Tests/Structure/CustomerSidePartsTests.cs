@@ -286,7 +286,7 @@ public sealed partial class CustomerSidePartsTests
         var section = guide[start..guide.IndexOf("\n## ", start + 5, StringComparison.Ordinal)];
         var sample = File.ReadAllText(TestPaths.Repo("samples", "seed-004-restate.yaml")).ReplaceLineEndings("\n");
         var blocks = YamlBlock().Matches(section).Select(m => m.Groups["yaml"].Value).ToList();
-        blocks.Count.ShouldBe(6);
+        blocks.Count.ShouldBe(8);
         foreach (var block in blocks)
         {
             sample.ShouldContain(block);

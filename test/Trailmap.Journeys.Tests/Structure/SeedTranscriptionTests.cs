@@ -265,4 +265,47 @@ public sealed class SeedTranscriptionTests
         SvgRenderer.Render(j).ShouldContain("<polyline class=\"curve derived\"");
         MarkdownRenderer.Render(j).ShouldContain("derived from feelings: Frustrated, skeptical, hopeful");
     }
+
+    [Fact]
+    public void The_related_documents_are_links_with_their_titles_and_urls_in_every_render()
+    {
+        var j = Sample();
+
+        // The document ends with "📚 Related Documents:" and three Markdown links, relative to the document.
+        (string, string)[] expected =
+        [
+            ("Business Plan", "./business-plan.md"),
+            ("Marketing Strategy", "./marketing-strategy.md"),
+            ("Support Runbook", "./support-runbook.md"),
+        ];
+        j.Links.Select(l => (l.Title, l.Url)).ShouldBe(expected);
+
+        var html = HtmlRenderer.Render(j);
+        var markdown = MarkdownRenderer.Render(j);
+        var svg = SvgRenderer.Render(j);
+        var csv = CsvRenderer.Render(j);
+        using var json = JsonDocument.Parse(JsonRenderer.Render(j));
+        foreach (var (title, url) in expected)
+        {
+            html.ShouldContain($"<a href=\"{url}\" rel=\"noopener noreferrer\">{url}</a>");
+            html.ShouldContain($"<h3>{title}</h3>");
+            markdown.ShouldContain($"[{url}](<{url}>)");
+            svg.ShouldContain(title);
+            svg.ShouldContain(url);
+            csv.ShouldContain($"Related documents: {title},Link: {url}");
+        }
+
+        json.RootElement.GetProperty("links").EnumerateArray().Select(l => (l.GetProperty("title").GetString()!, l.GetProperty("url").GetString()!)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Office_hours_keep_their_day_and_hour_in_the_cadence()
+    {
+        var j = Sample();
+
+        // "Monthly: Attend office hours (live Q&A)" and the newsletter's "Office hours: Friday 5 PM UTC".
+        var hours = StageNamed(j, "Success").Touchpoints.Single(t => t.Id == "office-hours");
+        hours.Cadence.ShouldBe("monthly on Friday at 5 PM UTC");
+        Cadence.Read(hours.Cadence!, out _).ShouldBe(new CadenceParts("monthly", DayOfWeek.Friday, new TimeOnly(17, 0), "UTC"));
+    }
 }

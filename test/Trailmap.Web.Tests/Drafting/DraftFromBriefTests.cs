@@ -81,7 +81,7 @@ public sealed class DraftFromBriefTests
         status["steps"]![2]!["characters"]!.GetValue<int>().ShouldBe(DraftFixtures.ValidJourney.Length);
         html.ShouldContain("action=\"/journeys/new\"");
         html.ShouldContain("No problems");
-        html.ShouldContain("<iframe class=\"preview-frame\"");
+        html.ShouldContain("<iframe id=\"preview\" class=\"preview-frame\"");
         var yaml = Editor(html);
         var drafted = JourneyFile.FromText(yaml);
         drafted.HasErrors.ShouldBeFalse(yaml);

@@ -63,7 +63,7 @@ public sealed class DiscoverFromDataTests
             html.ShouldContain($"data-line=\"{d.Location.Line}\"");
         }
 
-        html.ShouldContain("<iframe class=\"preview-frame\"");
+        html.ShouldContain("<iframe id=\"preview\" class=\"preview-frame\"");
         html.ShouldContain("action=\"/journeys/new\"");
         var created = await WorkspaceFactory.PostFormAsync(client, "/journeys/new", new() { ["yaml"] = yaml }, Cancel, "/journeys/new");
         created.StatusCode.ShouldBe(HttpStatusCode.Redirect);

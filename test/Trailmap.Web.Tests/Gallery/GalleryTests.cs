@@ -130,6 +130,68 @@ public sealed class GalleryTests
     }
 
     [Fact]
+    public async Task Pasted_text_with_CRLF_line_breaks_is_stored_with_LF_as_the_editor_stores_it()
+    {
+        using var factory = new WorkspaceFactory();
+        var client = await factory.SignedInAsync(Role.Editor, Cancel);
+        var yaml = TemplateCatalog.ReadYaml("online-course");
+        yaml.ShouldNotContain('\r');
+
+        var response = await WorkspaceFactory.PostFormAsync(client, "/journeys/new", new() { ["yaml"] = yaml.Replace("\n", "\r\n", StringComparison.Ordinal) }, Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var journeys = factory.Service<JourneyStore>();
+        journeys.Latest(journeys.All().Single()).Yaml.ShouldBe(yaml);
+    }
+
+    [Fact]
+    public async Task The_review_editors_preview_answers_problems_map_and_ids_to_editors_only_with_the_antiforgery_token()
+    {
+        using var factory = new WorkspaceFactory();
+        var client = await factory.SignedInAsync(Role.Editor, Cancel);
+        var token = await WorkspaceFactory.AntiforgeryTokenAsync(client, "/journeys/new", Cancel);
+
+        async Task<HttpResponseMessage> Preview(string yaml, string? header)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/journeys/new/preview") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["yaml"] = yaml }) };
+            if (header is not null)
+            {
+                request.Headers.Add("RequestVerificationToken", header);
+            }
+
+            return await client.SendAsync(request, Cancel);
+        }
+
+        // Line 3 of this text names a key the format does not have: an error at 3:1, and no map.
+        using (var broken = System.Text.Json.JsonDocument.Parse(await (await Preview("version: 1\nid: x\ntitel: Oops\nstages: []\n", token)).Content.ReadAsStringAsync(Cancel)))
+        {
+            broken.RootElement.GetProperty("diagnostics").EnumerateArray()
+                .ShouldContain(d => d.GetProperty("code").GetString() == "TM002" && d.GetProperty("line").GetInt32() == 3 && d.GetProperty("column").GetInt32() == 1);
+            broken.RootElement.GetProperty("html").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        }
+
+        var yaml = TemplateCatalog.ReadYaml("online-course");
+        var title = yaml.Split('\n').First(l => l.StartsWith("title:", StringComparison.Ordinal))["title:".Length..].Trim().Trim('"');
+        using (var good = System.Text.Json.JsonDocument.Parse(await (await Preview(yaml, token)).Content.ReadAsStringAsync(Cancel)))
+        {
+            good.RootElement.GetProperty("html").GetString()!.ShouldContain(WebUtility.HtmlEncode(title));
+            var stageIds = new YamlStream();
+            stageIds.Load(new StringReader(yaml));
+            var stages = (YamlSequenceNode)((YamlMappingNode)stageIds.Documents[0].RootNode).Children[new YamlScalarNode("stages")];
+            good.RootElement.GetProperty("ids").GetProperty("stages").EnumerateArray().Select(e => e.GetString())
+                .ShouldBe(stages.Children.Select(s => ((YamlScalarNode)((YamlMappingNode)s).Children[new YamlScalarNode("id")]).Value));
+        }
+
+        (await Preview(yaml, null)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        factory.Service<JourneyStore>().All().ShouldBeEmpty();
+
+        var viewer = await factory.SignedInAsync(Role.Viewer, Cancel);
+        var refused = await WorkspaceFactory.PostFormAsync(viewer, "/journeys/new/preview", new() { ["yaml"] = yaml }, Cancel, formPage: "/journeys");
+        refused.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        refused.Headers.Location!.AbsolutePath.ShouldBe("/forbidden");
+    }
+
+    [Fact]
     public async Task An_empty_form_says_what_to_do()
     {
         using var factory = new WorkspaceFactory();

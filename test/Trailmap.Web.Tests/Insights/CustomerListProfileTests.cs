@@ -80,4 +80,46 @@ public sealed class CustomerListProfileTests
             + "q,signup,Sign up,2024-01-03T00:00:00Z,604800,,,,,solo,,\r\n"
             + "r,signup,Sign up,2024-01-04T00:00:00Z,518400,,,,Team lead,,lead,\r\n");
     }
+
+    [Fact]
+    public async Task A_customers_timeline_shows_the_personas_the_list_shows_and_none_when_no_persona_matches()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, CrewYaml, CrewEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        async Task<string> PersonasLine(string id)
+        {
+            var html = await client.GetStringAsync($"/journeys/{stored.Slug}/customers/{id}", Cancel);
+            var start = html.IndexOf("<p class=\"customer-personas\">", StringComparison.Ordinal);
+            start.ShouldBeGreaterThanOrEqualTo(0, id);
+            return Text(html[start..html.IndexOf("</p>", start, StringComparison.Ordinal)]);
+        }
+
+        // CrewEvents' comment: p has role lead and plan team (both), r role lead only, q plan solo (neither); s paid
+        // and has plan team.
+        (await PersonasLine("p")).ShouldBe("Personas Team lead Team plan");
+        (await PersonasLine("r")).ShouldBe("Persona Team lead");
+        (await PersonasLine("q")).ShouldBe("Personas none: the customer's traits match no persona's trait filter");
+        (await PersonasLine("s")).ShouldBe("Persona Team plan");
+
+        // A journey whose personas have no trait filter has nothing to match: its timelines say nothing of personas.
+        using var other = new WorkspaceFactory();
+        var trial = await SeedAsync(other, TrialYaml, TrialEvents, Cancel);
+        var viewer = await other.SignedInAsync(Role.Viewer, Cancel);
+        (await viewer.GetStringAsync($"/journeys/{trial.Slug}/customers/a", Cancel)).ShouldNotContain("customer-personas");
+    }
+
+    [Fact]
+    public async Task Persona_names_are_escaped_on_the_timeline()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, CrewYaml.Replace("name: Team lead", "name: \"<b>Team</b> & lead\"", StringComparison.Ordinal), CrewEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var html = await client.GetStringAsync($"/journeys/{stored.Slug}/customers/r", Cancel);
+
+        html.ShouldContain("<span class=\"tag persona\">&lt;b&gt;Team&lt;/b&gt; &amp; lead</span>");
+        html.ShouldNotContain("<b>Team</b>");
+    }
 }

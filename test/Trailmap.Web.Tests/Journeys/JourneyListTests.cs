@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Trailmap.Journeys.Templates;
 using Trailmap.Web.Accounts;
 using Trailmap.Web.Journeys;
@@ -67,6 +68,81 @@ public sealed class JourneyListTests
         thumb.ShouldContain("<rect class=\"reached\" x=\"41\" y=\"17.78\" width=\"38\" height=\"14.22\" rx=\"2\"/>");
         thumb.ShouldContain("<rect class=\"reached\" x=\"81\" y=\"24.89\" width=\"38\" height=\"7.11\" rx=\"2\"/>");
     }
+
+    [Fact]
+    public async Task The_list_shows_when_each_journey_last_changed_and_by_whom()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        using var factory = new WorkspaceFactory(o => o with { Time = time });
+        var journeys = factory.Service<JourneyStore>();
+        var trial = journeys.Create(InsightsData.TrialYaml, "ann@example.test");
+        journeys.Create(InsightsData.HealthYaml, "cid@example.test");
+        time.Advance(TimeSpan.FromMinutes(150));
+        journeys.Save(trial, InsightsData.TrialYaml.Replace("title: Trial to paid", "title: Trial to paid, edited", StringComparison.Ordinal), "bob@example.test", "Retitled");
+        var client = await factory.SignedInAsync(Role.Viewer, Cancel);
+
+        var list = await client.GetStringAsync("/journeys", Cancel);
+
+        // The trial was saved again 2 h 30 min after both were created at 09:00, by someone else.
+        InsightsData.Text(Cell(Row(list, "trial"), "changed")).ShouldBe("2026-03-01 11:30 UTC by bob@example.test");
+        Row(list, "trial").ShouldContain("<time datetime=\"2026-03-01T11:30:00.0000000Z\">");
+        InsightsData.Text(Cell(Row(list, "health"), "changed")).ShouldBe("2026-03-01 09:00 UTC by cid@example.test");
+    }
+
+    [Fact]
+    public async Task A_copy_gets_a_distinct_title_written_into_its_yaml_and_a_copy_of_a_copy_counts_on()
+    {
+        using var factory = new WorkspaceFactory();
+        var journeys = factory.Service<JourneyStore>();
+        var client = await factory.SignedInAsync(Role.Editor, Cancel);
+        var yaml = TemplateCatalog.ReadYaml("online-course");
+        const string Title = "Online course from first read to advocate";
+        yaml.ShouldContain("\ntitle: " + Title + "\n");
+
+        // The same template three times through the gallery's button.
+        for (var i = 0; i < 3; i++)
+        {
+            var created = await WorkspaceFactory.PostFormAsync(client, "/templates/create", new() { ["template"] = "online-course" }, Cancel, formPage: "/templates");
+            created.StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+        }
+
+        journeys.All().Select(j => (j.Slug, j.Title)).OrderBy(j => j.Slug, StringComparer.Ordinal).ShouldBe(
+        [
+            ("online-course", Title),
+            ("online-course-2", Title + " (copy)"),
+            ("online-course-3", Title + " (copy 2)"),
+        ]);
+
+        // The copy's YAML says the same title, with only that line changed, so a later save keeps it; version 1 says why.
+        var copy = journeys.Find("online-course-2")!;
+        var version = journeys.Latest(copy);
+        version.Yaml.ShouldBe(yaml.Replace("\ntitle: " + Title + "\n", "\ntitle: " + Title + " (copy)\n", StringComparison.Ordinal));
+        version.Message.ShouldContain($"titled \"{Title} (copy)\"");
+        journeys.Save(copy, version.Yaml.Replace("\nowner: creator@example.com\n", "\nowner: ann@example.test\n", StringComparison.Ordinal), "ann@example.test", "Owner").Title.ShouldBe(Title + " (copy)");
+
+        // A copy of the copy (its YAML as the copy has it) is the next copy, not "(copy) (copy)".
+        journeys.Create(journeys.Latest(journeys.Find("online-course-2")!).Yaml, "ann@example.test").Title.ShouldBe(Title + " (copy 3)");
+
+        // The list shows them apart.
+        var list = await client.GetStringAsync("/journeys", Cancel);
+        list.ShouldContain($">{Title} (copy 2)</a>");
+    }
+
+    [Theory]
+    [InlineData("A", new string[0], "A")]
+    [InlineData("A", new[] { "a" }, "A (copy)")]
+    [InlineData("A", new[] { "A", "A (copy)" }, "A (copy 2)")]
+    [InlineData("A (copy)", new[] { "A", "A (copy)", "A (copy 2)" }, "A (copy 3)")]
+    [InlineData("A (copy 7)", new[] { "A (copy 7)" }, "A (copy)")]
+    [InlineData("(copy)", new[] { "(copy)" }, "(copy) (copy)")]
+    public void Distinct_titles_count_copies_ignoring_case(string title, string[] taken, string expected) =>
+        CopyTitle.Distinct(title, taken).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("version: 1\nid: a\ntitle: \"Q: and A\" # kept\nstages: []\n", "Q: and A (copy)", "version: 1\nid: a\ntitle: 'Q: and A (copy)' # kept\nstages: []\n")]
+    [InlineData("version: 1\nid: a\ntitle: >\n  Folded\nstages: []\n", "Folded (copy)", null)]
+    public void Retitling_replaces_only_the_title_scalar(string yaml, string title, string? expected) =>
+        CopyTitle.Retitled(yaml, title).ShouldBe(expected);
 
     [Fact]
     public void A_journey_nobody_entered_has_empty_columns_in_its_thumbnail()

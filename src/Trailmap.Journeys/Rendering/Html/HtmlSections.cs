@@ -47,7 +47,16 @@ internal static class HtmlSections
                 html.Append("<article class=\"card structure-card\" data-id=\"").Append(E(card.Id)).Append("\">\n<h3>").Append(E(card.Title)).Append("</h3>\n<dl class=\"kv\">");
                 foreach (var row in card.Rows)
                 {
-                    Row(html, row.Label, row.Value);
+                    if (row.Link)
+                    {
+                        // The URL was checked when the file was read: http, https or a relative path, never script.
+                        html.Append("<div><dt>").Append(row.Label).Append("</dt><dd><a href=\"").Append(E(row.Value)).Append("\" rel=\"noopener noreferrer\">")
+                            .Append(E(row.Value)).Append("</a></dd></div>");
+                    }
+                    else
+                    {
+                        Row(html, row.Label, row.Value);
+                    }
                 }
 
                 html.Append("</dl>\n</article>\n");

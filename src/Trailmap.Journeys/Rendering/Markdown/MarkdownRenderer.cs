@@ -241,7 +241,9 @@ public static class MarkdownRenderer
                 md.Append("### ").Append(E(card.Title)).Append("\n\n");
                 foreach (var row in card.Rows)
                 {
-                    md.Append("- **").Append(row.Label).Append(":** ").Append(E(row.Value)).Append('\n');
+                    // A checked URL holds no space, '<' or '>', so it sits whole in a link's <...> destination.
+                    md.Append("- **").Append(row.Label).Append(":** ")
+                        .Append(row.Link ? $"[{E(row.Value)}](<{row.Value}>)" : E(row.Value)).Append('\n');
                 }
 
                 md.Append('\n');

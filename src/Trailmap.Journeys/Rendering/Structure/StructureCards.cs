@@ -5,7 +5,8 @@ using Trailmap.Journeys.Parsing;
 namespace Trailmap.Journeys.Rendering;
 
 /// <summary>One labelled value of a card, plain unescaped text; each renderer escapes it for its format.</summary>
-internal sealed record CardRow(string Label, string Value);
+/// <summary><see cref="Link"/>: the value is a checked URL (<see cref="JourneyLink.Problem"/>), drawn as a link where the format has links.</summary>
+internal sealed record CardRow(string Label, string Value, bool Link = false);
 
 /// <summary>
 /// A card below the map: a customer state, a journey-wide opportunity, a touchpoint in detail, a trigger, a program,
@@ -20,7 +21,8 @@ internal sealed record CardSection(string Css, string Title, IReadOnlyList<Card>
 /// The journey-wide parts as titled cards, the one shape every render shares so they all show the same fields:
 /// the customer states, journey-wide opportunities, touchpoints with their goal, current and ideal state, fix,
 /// cadence and content (critical ones first, by rank), triggers, programs, activation paths, cohort targets, the
-/// roadmap, and the messages whose full text is written (interventions' and sequence steps' bodies).
+/// roadmap, the messages whose full text is written (interventions' and sequence steps' bodies), and the related
+/// documents the journey links to.
 /// </summary>
 internal static class StructureCards
 {
@@ -115,6 +117,8 @@ internal static class StructureCards
             ("Opportunities", Names(r.Opportunities, opportunities)),
             ("KPIs", Names(r.Kpis, kpiNames))))));
         Section("messages", "Messages", Messages(journey, stageNames));
+        Section("links", "Related documents", journey.Links.Select((l, i) => new Card(
+            "link-" + (i + 1).ToString(CultureInfo.InvariantCulture), l.Title, [new CardRow("Link", l.Url, Link: true)])));
         return sections;
     }
 
