@@ -142,6 +142,26 @@ public sealed class CohortMembershipTests
         CohortAnalysis.Weekly(Log(), Parse(Inviters)[0], 2).Select(w => w.Size).ShouldBe([3L, 2L]);
     }
 
+    [Fact]
+    public void A_personas_population_is_its_cohort()
+    {
+        // Stages: signed_up, then invite_sent. The inviters u1 and u7 both reach both; with plan == "team" too, u1 only.
+        var yaml = """
+            id: j
+            title: J
+            stages:
+              - { id: s, name: S, entry: signed_up }
+              - { id: i, name: I, entry: invite_sent }
+            personas:
+              - { id: inviter, name: Inviter, cohort: inviters }
+              - { id: team-inviter, name: Team inviter, cohort: inviters, traits: 'plan == "team"' }
+            cohorts:
+            """ + "\n" + string.Join('\n', Inviters.Split('\n').Select(l => "  " + l));
+        var journey = JourneyParser.Parse(yaml).Journey!;
+        var personas = Trailmap.Analytics.Journeys.JourneyAnalyzer.Analyze(journey, Log()).Personas;
+        personas.Select(p => (p.Id, p.Customers, p.Reached["s"], p.Reached["i"])).ShouldBe([("inviter", 2L, 2L, 2L), ("team-inviter", 1L, 1L, 1L)]);
+    }
+
     private static FunnelSpec Funnel() => new()
     {
         Steps = [new FunnelStep("signed_up"), new FunnelStep("invite_sent")],
