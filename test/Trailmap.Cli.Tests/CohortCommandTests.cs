@@ -130,6 +130,27 @@ public sealed class CohortCommandTests : IDisposable
         two.Out.ShouldContain("2 1");
     }
 
+    // Dropped after signing up (no invite within a day): d only. Saved as a cohort, it filters the funnel to d.
+    [Fact]
+    public async Task The_people_at_a_step_are_saved_as_a_cohort_that_reads_back()
+    {
+        var (csv, _) = await FilesAsync();
+        var saved = await CliRun.RunAsync("funnel", "--steps", "signed_up,invite_sent", "--window", "1d", "--people", "1:dropped", "--save-cohort", "stuck", "--events", csv);
+        saved.ExitCode.ShouldBe(0, saved.ToString());
+        saved.Out.ShouldBe("cohorts:\n  - id: 'stuck'\n    name: 'dropped at step 1 (signed_up)'\n    ids:\n      - 'd'\n");
+
+        var yaml = Path.Combine(_dir, "saved.yaml");
+        await File.WriteAllTextAsync(yaml, "id: s\ntitle: S\nstages:\n  - { id: a, name: A }\n" + saved.Out, TestContext.Current.CancellationToken);
+        var only = await CliRun.RunAsync("funnel", "--steps", "signed_up,invite_sent", "--window", "1d", "--events", csv, "--cohort", "stuck", "--cohorts", yaml, "--format", "json");
+        only.ExitCode.ShouldBe(0, only.ToString());
+        using var doc = JsonDocument.Parse(only.Out);
+        Counts(doc.RootElement.GetProperty("steps")).ShouldBe([1L, 0L]);
+
+        var alone = await CliRun.RunAsync("funnel", "--steps", "signed_up,invite_sent", "--save-cohort", "stuck", "--events", csv);
+        alone.ExitCode.ShouldBe(1, alone.ToString());
+        alone.Err.ShouldContain("add --people");
+    }
+
     [Fact]
     public async Task A_missing_file_or_cohort_is_a_clear_error()
     {

@@ -26,6 +26,7 @@ public static class FunnelCommand
         var stepWhere = new Option<string[]>("--step-where") { Description = "N:FILTER adds a property filter to step N, e.g. 2:'plan == \"team\"' (repeatable)" };
         var stepWindow = new Option<string[]>("--step-window") { Description = "N:DURATION gives step N its own window from step N-1, e.g. 3:1h (repeatable; default mode or strict-increase)" };
         var people = new Option<string?>("--people") { Description = "List a step's customers instead of the funnel: N:dropped (reached step N, not N+1; the default), N:converted (reached N+1) or N:reached; every one of them" };
+        var saveCohort = new Option<string?>("--save-cohort") { Description = "With --people: write the listed customers as a saved cohort with this id (a cohorts: entry to paste into the journey file) instead of the list" };
         var correlation = new Option<bool>("--correlation") { Description = "Add the correlation analysis: which events (and --correlation-trait values) go with converting or dropping off; odds ratio, 95% interval, Wald test, Holm-adjusted" };
         var correlationTrait = new Option<string[]>("--correlation-trait") { Description = "A customer trait whose values the correlation analysis tests too (repeatable)" };
         var overTime = new Option<string?>("--over-time") { Description = "Add conversion over time: entrants and converters per day or week of their chain's start (UTC; weeks from Monday)" };
@@ -35,7 +36,7 @@ public static class FunnelCommand
         var cohorts = new CohortOptions();
         var command = new Command("funnel", "Ordered funnel: customers reaching each step within the window, conversion, drop-off and time to convert")
         {
-            steps, window, mode, reentry, exclude, by, stepWhere, stepWindow, overTime, people, correlation, correlationTrait, format,
+            steps, window, mode, reentry, exclude, by, stepWhere, stepWindow, overTime, people, saveCohort, correlation, correlationTrait, format,
         };
         source.AddTo(command, withUnit: true);
         cohorts.AddTo(command);
@@ -96,6 +97,25 @@ public static class FunnelCommand
                 result = source.Ask(parse, terminal, analytics => analytics.Funnel(ranged), ct, perCustomer: selector is not null);
             }
 
+            if (parse.GetValue(saveCohort) is not null && selector is null)
+            {
+                throw new UserError("--save-cohort saves the customers --people lists; add --people N:dropped (or N:converted, N:reached)");
+            }
+
+            if (selector is { } saving && parse.GetValue(saveCohort) is { } cohortId)
+            {
+                if (!Trailmap.Journeys.Parsing.JourneyParser.IsValidId(cohortId))
+                {
+                    throw new UserError($"--save-cohort '{cohortId}' is not a valid id: use letters, digits, '-' and '_', starting with a letter or digit");
+                }
+
+                // The people the list would show, as a cohorts: entry that reads back as exactly these ids.
+                var listed = FunnelPeople.All(result, saving.Step, saving.Outcome);
+                var name = $"{FunnelPeople.Format(saving.Outcome)} at step {saving.Step} ({spec.Steps[saving.Step - 1].Name})";
+                WriteText(terminal, Trailmap.Journeys.Writing.CohortYaml.SavedList(cohortId, name, listed.Select(p => p.Customer)));
+                return Task.FromResult(0);
+            }
+
             if (selector is { } sel)
             {
                 WritePeople(terminal, FunnelPeople.All(result, sel.Step, sel.Outcome), sel.Step, sel.Outcome, spec, parse.GetValue(format)!);
@@ -107,6 +127,8 @@ public static class FunnelCommand
         });
         return command;
     }
+
+    private static void WriteText(Terminal terminal, string text) => terminal.Raw.Write(text);
 
     /// <summary><c>N</c> or <c>N:outcome</c>, as --people takes it.</summary>
     private static (int Step, StepOutcome Outcome) PeopleSelector(string text, int steps)

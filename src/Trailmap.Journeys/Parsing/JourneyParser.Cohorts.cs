@@ -10,6 +10,9 @@ public static partial class JourneyParser
     /// <summary>The most ids a saved cohort list may hold (the file's 1 MiB limit bounds it too).</summary>
     public const int MaxCohortIds = 100_000;
 
+    /// <summary>Whether <paramref name="id"/> is an id the format accepts (letters, digits, '-', '_', starting with a letter or digit).</summary>
+    public static bool IsValidId(string id) => Ids.IsValid(id);
+
     private sealed partial class Reader
     {
         private Cohort? Cohort(YamlNode node, int index)
