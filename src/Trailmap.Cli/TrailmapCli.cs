@@ -27,6 +27,7 @@ public static class TrailmapCli
         root.Subcommands.Add(FunnelCommand.Create(terminal));
         root.Subcommands.Add(RetentionCommand.Create(terminal));
         root.Subcommands.Add(PathsCommand.Create(terminal));
+        root.Subcommands.Add(CohortsCommand.Create(terminal));
         root.Subcommands.Add(AnalyzeCommand.Create(terminal, time));
         root.Subcommands.Add(BacktestCommand.Create(terminal));
         root.Subcommands.Add(DiscoverCommand.Create(terminal));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trailmap.Analytics.Cohorts;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Retention;
 using Trailmap.Events;
@@ -13,9 +14,10 @@ public static class JourneyAnalyzer
     /// <summary>"Unbounded" for a journey without a window: longer than any real event history.</summary>
     private static readonly Duration Unbounded = Duration.FromSeconds(200.0 * 365 * 86400);
 
-    /// <summary>Every customer trait the analysis reads (the personas' trait filters), so a loader can skip the rest.</summary>
+    /// <summary>Every customer trait the analysis reads (the personas' trait filters and cohorts), so a loader can skip the rest.</summary>
     public static IReadOnlySet<string> TraitsUsed(Journey journey) =>
-        journey.Personas.Where(p => p.Traits is not null).SelectMany(p => p.Traits!.Properties()).ToHashSet(StringComparer.Ordinal);
+        journey.Personas.Where(p => p.Traits is not null).SelectMany(p => p.Traits!.Properties())
+            .Concat(journey.Cohorts.SelectMany(CohortAnalysis.TraitsUsed)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Every event property the analysis reads, so a loader can skip parsing the rest.</summary>
     public static IReadOnlySet<string> PropertiesUsed(Journey journey)
@@ -58,6 +60,12 @@ public static class JourneyAnalyzer
             {
                 used.Add(p);
             }
+        }
+
+        // Personas and rule audiences judge cohorts on the same log.
+        foreach (var cohort in journey.Cohorts)
+        {
+            used.UnionWith(CohortAnalysis.PropertiesUsed(cohort));
         }
 
         return used;
@@ -745,14 +753,16 @@ public static class JourneyAnalyzer
             return result;
         }
 
-        foreach (var persona in journey.Personas.Where(p => p.Traits is not null))
+        foreach (var persona in journey.Personas.Where(p => p.Traits is not null || p.Cohort is not null))
         {
+            // A persona's cohort is its population; with traits as well, a customer must match both.
+            var cohort = persona.Cohort is { } id && journey.FindCohort(id) is { } found ? new CohortMembership(log, found) : null;
             var reached = new long[measured.Count];
             long customers = 0;
             for (var c = 0; c < log.CustomerCount; c++)
             {
                 var customer = c;
-                if (!persona.Traits!.Matches(t => log.Trait(customer, t)))
+                if ((persona.Traits is { } traits && !traits.Matches(t => log.Trait(customer, t))) || (cohort is not null && !cohort.IsMember(c)))
                 {
                     continue;
                 }

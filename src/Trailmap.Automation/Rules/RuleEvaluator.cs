@@ -1,3 +1,4 @@
+using Trailmap.Analytics.Cohorts;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Events;
 using Trailmap.Journeys.Model;
@@ -37,8 +38,8 @@ public sealed class RuleEvaluator
         _measurement = measurement;
         _rules =
         [
-            .. journey.Interventions.Select(i => new Rule(i.Id, i.When, null)),
-            .. journey.Sequences.Select(s => new Rule(s.Id, s.Trigger, s)),
+            .. journey.Interventions.Select(i => new Rule(i.Id, i.When, null, Audience(i.Audience))),
+            .. journey.Sequences.Select(s => new Rule(s.Id, s.Trigger, s, Audience(s.Audience))),
         ];
     }
 
@@ -86,6 +87,12 @@ public sealed class RuleEvaluator
                 {
                     firings.Clear();
                     conditions.Collect(c, t, firings);
+                    if (rule.Audience is { } audience)
+                    {
+                        // The audience is judged at the moment the condition fires: a member then, whatever came later.
+                        var customer = c;
+                        firings.RemoveAll(f => !audience.IsMember(customer, f.At));
+                    }
                     if (firings.Count == 0)
                     {
                         continue;
@@ -139,5 +146,11 @@ public sealed class RuleEvaluator
             EventProperties = f.EventIndex >= 0 ? _log.PropertiesOf(f.EventIndex) : null,
         };
 
-    private sealed record Rule(string Id, Condition When, Sequence? Sequence);
+    /// <summary>The cohort a rule's <c>audience</c> names, judged on this log; null for a rule without one.</summary>
+    private CohortMembership? Audience(string? cohortId) =>
+        cohortId is null ? null
+            : new CohortMembership(_log, _journey.FindCohort(cohortId)
+                ?? throw new ArgumentException($"the rule's audience '{cohortId}' is no cohort of journey '{_journey.Id}'; validate the journey first"));
+
+    private sealed record Rule(string Id, Condition When, Sequence? Sequence, CohortMembership? Audience);
 }

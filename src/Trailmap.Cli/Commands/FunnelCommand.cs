@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Spectre.Console;
+using Trailmap.Analytics.Cohorts;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Queries;
 using Trailmap.Cli.Measure;
@@ -21,26 +22,41 @@ public static class FunnelCommand
         var reentry = new Option<string>("--reentry") { Description = "latest (a later step-1 event starts a newer chain; ClickHouse, PostHog) or first (Mixpanel)", DefaultValueFactory = _ => "latest" };
         reentry.AcceptOnlyFromAmong("latest", "first");
         var exclude = new Option<string[]>("--exclude") { Description = "An event that, inside an open chain's window, removes the customer (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var by = new Option<string?>("--by") { Description = "Break down by an event property (of the chain's step-1 event) or a customer trait" };
+        var by = new Option<string?>("--by") { Description = "Break down by an event property (of the chain's step-1 event), a customer trait, or cohort:ID (members and the rest; see --cohorts)" };
         var stepWhere = new Option<string[]>("--step-where") { Description = "N:FILTER adds a property filter to step N, e.g. 2:'plan == \"team\"' (repeatable)" };
         var stepWindow = new Option<string[]>("--step-window") { Description = "N:DURATION gives step N its own window from step N-1, e.g. 3:1h (repeatable; default mode or strict-increase)" };
         var people = new Option<string?>("--people") { Description = "List a step's customers instead of the funnel: N:dropped (reached step N, not N+1; the default), N:converted (reached N+1) or N:reached; every one of them" };
+        var saveCohort = new Option<string?>("--save-cohort") { Description = "With --people: write the listed customers as a saved cohort with this id (a cohorts: entry to paste into the journey file) instead of the list" };
         var correlation = new Option<bool>("--correlation") { Description = "Add the correlation analysis: which events (and --correlation-trait values) go with converting or dropping off; odds ratio, 95% interval, Wald test, Holm-adjusted" };
         var correlationTrait = new Option<string[]>("--correlation-trait") { Description = "A customer trait whose values the correlation analysis tests too (repeatable)" };
         var overTime = new Option<string?>("--over-time") { Description = "Add conversion over time: entrants and converters per day or week of their chain's start (UTC; weeks from Monday)" };
         overTime.AcceptOnlyFromAmong("day", "week");
         var format = Formats.Option("table", "json", "csv");
         var source = new EventSource();
+        var cohorts = new CohortOptions();
         var command = new Command("funnel", "Ordered funnel: customers reaching each step within the window, conversion, drop-off and time to convert")
         {
-            steps, window, mode, reentry, exclude, by, stepWhere, stepWindow, overTime, people, correlation, correlationTrait, format,
+            steps, window, mode, reentry, exclude, by, stepWhere, stepWindow, overTime, people, saveCohort, correlation, correlationTrait, format,
         };
         source.AddTo(command, withUnit: true);
+        cohorts.AddTo(command);
         command.SetAction((parse, ct) =>
         {
+            var byText = parse.GetValue(by)?.Trim();
+            var byCohort = byText is not null && byText.StartsWith(CohortOptions.ByPrefix, StringComparison.Ordinal) ? byText[CohortOptions.ByPrefix.Length..].Trim() : null;
+            if (byCohort is "")
+            {
+                throw new UserError("--by cohort: name the cohort, e.g. --by cohort:early-inviters");
+            }
+
             var spec = Query.Run(() => FunnelQuery.Spec(parse.GetValue(steps), parse.GetValue(window), parse.GetValue(mode), parse.GetValue(reentry),
-                parse.GetValue(exclude) ?? [], parse.GetValue(by), parse.GetValue(stepWhere) ?? [], parse.GetValue(overTime),
+                parse.GetValue(exclude) ?? [], byCohort is null ? byText : null, parse.GetValue(stepWhere) ?? [], parse.GetValue(overTime),
                 parse.GetValue(stepWindow) ?? []));
+            var filter = parse.GetValue(cohorts.Cohort) is { } id ? cohorts.Resolve(parse, terminal, id.Trim(), "--cohort") : null;
+            var split = byCohort is not null ? cohorts.Resolve(parse, terminal, byCohort, "--by") : null;
+            var members = filter is null ? null : CohortOptions.Members(filter, source, parse, terminal, ct);
+            var splitMembers = split is null ? null : CohortOptions.Members(split, source, parse, terminal, ct);
+            var shown = split is null ? spec : spec with { BreakdownProperty = CohortOptions.ByPrefix + split.Id };
             // Only the events, properties and breakdown trait the funnel names are read (in memory), or it runs inside ClickHouse.
             var ranged = spec with
             {
@@ -59,25 +75,60 @@ public static class FunnelCommand
                 var traits = (parse.GetValue(correlationTrait) ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct(StringComparer.Ordinal).ToList();
                 var log = source.Load(parse, terminal, FunnelQuery.PropertiesUsed(ranged), null,
                     [.. traits.Concat(spec.BreakdownProperty is { } b ? [b] : []).Distinct(StringComparer.Ordinal)], ct);
-                var full = FunnelEngine.Run(log, ranged);
+                log = members is null ? log : CohortAnalysis.Keep(log, members);
+                var full = split is null ? FunnelEngine.Run(log, ranged) : CohortAnalysis.BreakDown(log, ranged, split.Id, splitMembers!);
                 var rows = FunnelCorrelations.Of(log, ranged, full, traits);
-                Write(terminal, full, spec, parse.GetValue(format)!, rows);
+                Write(terminal, full, shown, parse.GetValue(format)!, rows);
                 return Task.FromResult(0);
             }
 
             var selector = parse.GetValue(people) is { } text ? Query.Run(() => PeopleSelector(text, spec.Steps.Count)) : ((int Step, StepOutcome Outcome)?)null;
-            var result = source.Ask(parse, terminal, analytics => analytics.Funnel(ranged), ct, perCustomer: selector is not null);
+            FunnelResult result;
+            if (members is not null || split is not null)
+            {
+                // A cohort is applied in memory, on the log of the funnel's own events, whatever the store.
+                var log = source.Load(parse, terminal, FunnelQuery.PropertiesUsed(ranged), FunnelQuery.EventsUsed(ranged),
+                    spec.BreakdownProperty is { } b ? [b] : [], ct);
+                log = members is null ? log : CohortAnalysis.Keep(log, members);
+                result = split is null ? FunnelEngine.Run(log, ranged) : CohortAnalysis.BreakDown(log, ranged, split.Id, splitMembers!);
+            }
+            else
+            {
+                result = source.Ask(parse, terminal, analytics => analytics.Funnel(ranged), ct, perCustomer: selector is not null);
+            }
+
+            if (parse.GetValue(saveCohort) is not null && selector is null)
+            {
+                throw new UserError("--save-cohort saves the customers --people lists; add --people N:dropped (or N:converted, N:reached)");
+            }
+
+            if (selector is { } saving && parse.GetValue(saveCohort) is { } cohortId)
+            {
+                if (!Trailmap.Journeys.Parsing.JourneyParser.IsValidId(cohortId))
+                {
+                    throw new UserError($"--save-cohort '{cohortId}' is not a valid id: use letters, digits, '-' and '_', starting with a letter or digit");
+                }
+
+                // The people the list would show, as a cohorts: entry that reads back as exactly these ids.
+                var listed = FunnelPeople.All(result, saving.Step, saving.Outcome);
+                var name = $"{FunnelPeople.Format(saving.Outcome)} at step {saving.Step} ({spec.Steps[saving.Step - 1].Name})";
+                WriteText(terminal, Trailmap.Journeys.Writing.CohortYaml.SavedList(cohortId, name, listed.Select(p => p.Customer)));
+                return Task.FromResult(0);
+            }
+
             if (selector is { } sel)
             {
                 WritePeople(terminal, FunnelPeople.All(result, sel.Step, sel.Outcome), sel.Step, sel.Outcome, spec, parse.GetValue(format)!);
                 return Task.FromResult(0);
             }
 
-            Write(terminal, result, spec, parse.GetValue(format)!);
+            Write(terminal, result, shown, parse.GetValue(format)!);
             return Task.FromResult(0);
         });
         return command;
     }
+
+    private static void WriteText(Terminal terminal, string text) => terminal.Raw.Write(text);
 
     /// <summary><c>N</c> or <c>N:outcome</c>, as --people takes it.</summary>
     private static (int Step, StepOutcome Outcome) PeopleSelector(string text, int steps)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Spectre.Console;
+using Trailmap.Analytics.Cohorts;
 using Trailmap.Analytics.Queries;
 using Trailmap.Analytics.Retention;
 using Trailmap.Cli.Measure;
@@ -25,18 +26,32 @@ public static class RetentionCommand
         var calendar = new Option<bool>("--calendar") { Description = "Calendar periods (days, ISO weeks, months) instead of rolling 24h/7d/month spans from each start" };
         var format = Formats.Option("table", "json", "csv");
         var source = new EventSource();
+        var cohorts = new CohortOptions();
         var command = new Command("retention", "Cohort retention: of the customers who started in each period, how many came back in each later period")
         {
             start, ret, period, periods, bucket, calendar, format,
         };
         source.AddTo(command, withUnit: true);
+        cohorts.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var spec = Query.Run(() => RetentionQuery.Spec(parse.GetValue(start), parse.GetValue(ret), parse.GetValue(period),
                 parse.GetValue(periods), parse.GetValue(bucket), parse.GetValue(calendar)));
             var from = EventSource.ParseTime(parse.GetValue(source.From), "--from");
             var to = EventSource.ParseTime(parse.GetValue(source.To), "--to");
-            var table = source.Ask(parse, terminal, analytics => analytics.Retention(spec, from, to), ct);
+            RetentionTable table;
+            if (parse.GetValue(cohorts.Cohort) is { } id)
+            {
+                // A cohort is applied in memory, on the log of the table's own events, whatever the store.
+                var members = CohortOptions.Members(cohorts.Resolve(parse, terminal, id.Trim(), "--cohort"), source, parse, terminal, ct);
+                var log = source.Load(parse, terminal, [.. new[] { spec.StartEvent.Where, spec.ReturnEvent?.Where }.Where(w => w is not null).SelectMany(w => w!.Properties()).Distinct(StringComparer.Ordinal)], RetentionQuery.EventsUsed(spec), [], ct);
+                table = RetentionEngine.Run(CohortAnalysis.Keep(log, members), spec);
+            }
+            else
+            {
+                table = source.Ask(parse, terminal, analytics => analytics.Retention(spec, from, to), ct);
+            }
+
             Write(terminal, table, parse.GetValue(format)!);
             return Task.FromResult(0);
         });

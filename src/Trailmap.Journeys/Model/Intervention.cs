@@ -65,6 +65,8 @@ public sealed record Intervention
     public double? Holdout { get; init; }
     /// <summary>Triggers that fired while the rule was paused: skip them (the default) or send them on resume.</summary>
     public ResumePolicy? OnResume { get; init; }
+    /// <summary>The id of the cohort the rule is for: it fires only for customers who are members when it fires.</summary>
+    public string? Audience { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -107,6 +109,8 @@ public sealed record Sequence
     public double? Holdout { get; init; }
     /// <summary>Steps that fell due while the sequence was paused: skip them (the default) or send them on resume.</summary>
     public ResumePolicy? OnResume { get; init; }
+    /// <summary>The id of the cohort the rule is for: it fires only for customers who are members when it fires.</summary>
+    public string? Audience { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

@@ -39,10 +39,14 @@ public sealed record Journey
     public AutomationSettings? Automation { get; init; }
     /// <summary>The health scorecard, when the journey declares one.</summary>
     public HealthModel? Health { get; init; }
+    /// <summary>Saved groups of customers: funnel and retention filters, breakdowns, persona populations, rule audiences.</summary>
+    public IReadOnlyList<Cohort> Cohorts { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+
+    public Cohort? FindCohort(string id) => Cohorts.FirstOrDefault(c => c.Id == id);
 
     public Stage? FindStage(string id) => Stages.FirstOrDefault(s => s.Id == id);
 
@@ -67,6 +71,8 @@ public sealed record Persona
     public IReadOnlyDictionary<string, string> Demographics { get; init; } = new Dictionary<string, string>();
     /// <summary>Which customers this persona stands for, e.g. <c>plan == "team"</c>.</summary>
     public Filter? Traits { get; init; }
+    /// <summary>The id of the cohort whose members this persona stands for, beside or instead of <see cref="Traits"/>.</summary>
+    public string? Cohort { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

@@ -8,8 +8,8 @@ public static class FormatKeys
 {
     public static IReadOnlyDictionary<string, string[]> ByKind { get; } = new Dictionary<string, string[]>
     {
-        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "health", "automation"],
-        ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits"],
+        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "health", "automation", "cohorts"],
+        ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits", "cohort"],
         ["stage"] = ["id", "name", "description", "goal", "customer_goal", "mindset", "timeframe", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
         ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "content", "share"],
         ["action"] = ["name", "score", "personas", "cadence"],
@@ -23,10 +23,10 @@ public static class FormatKeys
         ["moment_of_truth"] = ["id", "name", "stage", "condition", "deadline", "impact", "action", "kpi"],
         ["milestone"] = ["id", "at", "name", "stage", "description"],
         ["critical_touchpoint"] = ["touchpoint", "rank", "why"],
-        ["intervention"] = ["id", "name", "stage", "when", "then", "goal", "holdout", "on_resume"],
+        ["intervention"] = ["id", "name", "stage", "when", "then", "goal", "holdout", "on_resume", "audience"],
         ["condition"] = ["event", "no_event", "for", "entered_stage", "stuck_in_stage", "missed_moment", "metric", "trait_changed"],
         ["action_step"] = ["channel", "template", "subject", "to", "url", "message", "body"],
-        ["sequence"] = ["id", "name", "stage", "trigger", "steps", "exit", "reentry", "holdout", "on_resume"],
+        ["sequence"] = ["id", "name", "stage", "trigger", "steps", "exit", "reentry", "holdout", "on_resume", "audience"],
         ["sequence_step"] = ["day", "after", "then"],
         ["trigger"] = ["id", "name", "kind", "stages", "description"],
         ["program"] = ["id", "name", "kind", "stages", "steps", "rewards", "tracking", "kpis"],
@@ -40,6 +40,8 @@ public static class FormatKeys
         ["automation"] = ["frequency_cap", "quiet_hours"],
         ["frequency_cap"] = ["max", "per"],
         ["quiet_hours"] = ["from", "to", "timezone_trait", "default_timezone"],
+        ["cohort"] = ["id", "name", "description", "did", "did_not", "traits", "ids"],
+        ["cohort_rule"] = ["event", "where", "at_least", "at_most", "of", "within"],
         ["health_component"] = ["id", "name", "type", "event", "events", "property", "window", "good", "bad", "weight"],
     };
 

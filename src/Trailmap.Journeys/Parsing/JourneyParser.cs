@@ -192,6 +192,7 @@ public static partial class JourneyParser
                 Links = f.List("links", (n, _) => Link(n)),
                 Health = f.Node("health") is { } h ? Health(h) : null,
                 Automation = f.Node("automation") is { } a ? Automation(a) : null,
+                Cohorts = f.List("cohorts", (n, i) => Cohort(n, i)),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -450,6 +451,7 @@ public static partial class JourneyParser
                 Motivations = f.TextList("motivations"),
                 Demographics = f.TextMap("demographics"),
                 Traits = FilterOf(f, "traits"),
+                Cohort = f.Id("cohort", required: false),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -1101,6 +1103,7 @@ public static partial class JourneyParser
                 Goal = f.Node("goal") is { } g ? EventCondition(g, $"the goal of intervention '{id}'") : null,
                 Holdout = f.Fraction("holdout"),
                 OnResume = f.Enum<ResumePolicy>("on_resume"),
+                Audience = f.Id("audience", required: false),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -1180,6 +1183,7 @@ public static partial class JourneyParser
                 Reentry = f.Enum<Reentry>("reentry") ?? Reentry.Never,
                 Holdout = f.Fraction("holdout"),
                 OnResume = f.Enum<ResumePolicy>("on_resume"),
+                Audience = f.Id("audience", required: false),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };

@@ -44,6 +44,7 @@ public static class Codes
     public static readonly DiagnosticCode UnitMismatch = new("TM106", "target-unit-mismatch", Severity.Warning, "A target's unit does not fit its metric (a conversion with a duration target).");
     public static readonly DiagnosticCode RoadmapItemUnlinked = new("TM108", "roadmap-item-unlinked", Severity.Warning, "A roadmap item names no opportunity it delivers and no KPI it should move.");
     public static readonly DiagnosticCode ActivationWithoutTarget = new("TM109", "activation-path-without-target", Severity.Warning, "An activation path has neither a time-to-value nor a rate target.");
+    public static readonly DiagnosticCode CohortCannotMatch = new("TM110", "cohort-cannot-match", Severity.Warning, "A cohort asks for an event in 'did' and forbids the same event over the same window in 'did_not', so it can have no members.");
     public static readonly DiagnosticCode FeelingsNotInLexicon = new("TM107", "feelings-not-in-lexicon", Severity.Warning, "A stage gives feelings but no score, and the emotion lexicon knows none of their words or emoji, so the curve has no point there.");
 
     public static IReadOnlyList<DiagnosticCode> All { get; } =
@@ -51,6 +52,6 @@ public static class Codes
         YamlSyntax, UnknownKey, MissingField, WrongType, InvalidValue, DuplicateId, UnresolvedReference, InvalidFilter,
         InvalidDuration, InvalidTarget, ScoreOutsideScale, DuplicateKey, InvalidCondition, InvalidTimeZone, InvalidTimeOfDay,
         TooDeep, AliasesTooLarge, TooManyMeasuredStages, FileTooLarge, WindowOnFirstStage,
-        StageWithoutKpi, PainWithoutOpportunity, MomentWithoutDeadline, KpiWithoutTarget, UnreachableStage, UnitMismatch, FeelingsNotInLexicon, RoadmapItemUnlinked, ActivationWithoutTarget,
+        StageWithoutKpi, PainWithoutOpportunity, MomentWithoutDeadline, KpiWithoutTarget, UnreachableStage, UnitMismatch, FeelingsNotInLexicon, RoadmapItemUnlinked, ActivationWithoutTarget, CohortCannotMatch,
     ];
 }

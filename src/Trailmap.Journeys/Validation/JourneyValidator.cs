@@ -27,6 +27,7 @@ public static class JourneyValidator
         CheckUnique(journey.CohortTargets.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "cohort target", Report);
         CheckUnique(journey.Roadmap.Select(r => (r.Id, IdAt(r.ValueLocations, r.Location))), "roadmap item", Report);
         CheckUnique(journey.CustomerStates.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "customer state", Report);
+        CheckUnique(journey.Cohorts.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "cohort", Report);
 
         var stages = journey.Stages.Select(s => s.Id).ToHashSet();
         var personas = journey.Personas.Select(p => p.Id).ToHashSet();
@@ -34,6 +35,7 @@ public static class JourneyValidator
         var pains = journey.Stages.SelectMany(s => s.PainPoints).Select(p => p.Id).ToHashSet();
         var touchpoints = journey.AllTouchpoints().Select(t => t.Id).ToHashSet();
         var moments = journey.MomentsOfTruth.Select(m => m.Id).ToHashSet();
+        var cohorts = journey.Cohorts.Select(c => c.Id).ToHashSet();
 
         // A suggestion compares the reference with every id of its kind; a budget keeps a file with thousands of
         // broken references linear (only the first ones get a "did you mean").
@@ -172,15 +174,23 @@ public static class JourneyValidator
             Resolve(c.MissedMoment, moments, "moment of truth", c.ValueLocations.Of("missed_moment", c.Location), where);
         }
 
+        foreach (var p in journey.Personas)
+        {
+            Resolve(p.Cohort, cohorts, "cohort", p.ValueLocations.Of("cohort", p.Location), $"persona '{p.Id}'");
+        }
+
+        CohortRules.Check(journey, Report);
         foreach (var i in journey.Interventions)
         {
             Resolve(i.Stage, stages, "stage", i.ValueLocations.Of("stage", i.Location), $"intervention '{i.Id}'");
+            Resolve(i.Audience, cohorts, "cohort", i.ValueLocations.Of("audience", i.Location), $"the audience of intervention '{i.Id}'");
             CheckCondition(i.When, $"intervention '{i.Id}'");
         }
 
         foreach (var s in journey.Sequences)
         {
             Resolve(s.Stage, stages, "stage", s.ValueLocations.Of("stage", s.Location), $"sequence '{s.Id}'");
+            Resolve(s.Audience, cohorts, "cohort", s.ValueLocations.Of("audience", s.Location), $"the audience of sequence '{s.Id}'");
             CheckCondition(s.Trigger, $"sequence '{s.Id}'");
         }
 

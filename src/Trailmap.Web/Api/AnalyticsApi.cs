@@ -44,6 +44,37 @@ internal static class AnalyticsApi
             .Produces<JourneyActuals>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        api.MapGet("/journeys/{slug}/cohorts", async (
+            HttpContext context,
+            string slug,
+            [Description("The version whose cohorts to list; the latest when absent")] int? version,
+            [Description("Weeks of size history, 1 to 520 (default 12), ending with the week of the last event")] string? weeks,
+            JourneyStore journeys,
+            AnalysisService analysis) =>
+        {
+            try
+            {
+                var n = CohortQuery.Weeks(Int(weeks, "weeks", CohortQuery.DefaultWeeks));
+                if (await JourneyApi.MeasureAsync(context, slug, version, journeys, analysis).ConfigureAwait(false) is not { } measured)
+                {
+                    return JourneyApi.NotFound(slug, version, journeys);
+                }
+
+                // The measurement's log holds every event with the properties and traits the journey's cohorts read.
+                var rows = await Task.Run(() => CohortQuery.List(measured.Log, measured.Journey.Cohorts, n), context.RequestAborted).ConfigureAwait(false);
+                return ApiResults.Json(rows);
+            }
+            catch (QueryParameterException e)
+            {
+                return ApiResults.BadParameter(e);
+            }
+        })
+            .WithSummary("A journey's cohorts with their sizes")
+            .WithDescription("Each cohort of the journey's cohorts: section with its definition, its members now and at the end of each recent week; the JSON of trailmap cohorts --format json (docs/cohorts.md).")
+            .Produces<IReadOnlyList<CohortJson>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         api.MapGet("/funnel", async (
             HttpContext context,
             EventData data,

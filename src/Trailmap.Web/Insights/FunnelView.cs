@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
+using Trailmap.Analytics.Cohorts;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Events;
+using Trailmap.Journeys.Model;
 using Trailmap.Web.Analysis;
 
 namespace Trailmap.Web.Insights;
@@ -20,6 +22,9 @@ public sealed record FunnelView
     public const int CorrelationShown = 50;
 
     public string? By { get; init; }
+
+    /// <summary>The cohort the funnel is cut down to (<c>cohort=ID</c>), when asked for.</summary>
+    public string? Cohort { get; init; }
     public FunnelPeriod? OverTime { get; init; }
     public bool Correlation { get; init; }
     public IReadOnlyList<string> CorrelationTraits { get; init; } = [];
@@ -34,7 +39,10 @@ public sealed record FunnelView
 
     /// <summary>The breakdown property the query names, to load with the events; null without a (valid) one.</summary>
     public static string? ByParameter(IQueryCollection query) =>
-        query["by"].FirstOrDefault()?.Trim() is { Length: > 0 and <= MaxParameterLength } by ? by : null;
+        query["by"].FirstOrDefault()?.Trim() is { Length: > 0 and <= MaxParameterLength } by && !by.StartsWith(CohortPrefix, StringComparison.Ordinal) ? by : null;
+
+    /// <summary>The prefix of <c>by</c> that breaks the funnel down by a cohort of the journey (members and the rest).</summary>
+    public const string CohortPrefix = "cohort:";
 
     /// <summary>
     /// Reads the page's query (by, over-time, correlation, correlation-trait) and computes what it asks for over
@@ -87,15 +95,37 @@ public sealed record FunnelView
             return false;
         }
 
-        var view = new FunnelView { By = by, OverTime = period, Correlation = correlation || traits.Count > 0, CorrelationTraits = traits };
+        // Cohorts are judged on the measurement's log: every event, with the properties and traits the journey's cohorts read.
+        var cohortId = Text("cohort");
+        Cohort? cohort = null;
+        if (cohortId is not null && (cohort = measured.Journey.FindCohort(cohortId)) is null)
+        {
+            errors.Add(UnknownCohort("cohort", cohortId, measured.Journey));
+        }
+
+        Cohort? split = null;
+        if (by is not null && by.StartsWith(CohortPrefix, StringComparison.Ordinal)
+            && (split = measured.Journey.FindCohort(by[CohortPrefix.Length..].Trim())) is null)
+        {
+            errors.Add(UnknownCohort("by", by[CohortPrefix.Length..].Trim(), measured.Journey));
+        }
+
+        var view = new FunnelView { By = by, Cohort = cohortId, OverTime = period, Correlation = correlation || traits.Count > 0, CorrelationTraits = traits };
         var (stageSpec, _) = JourneyAnalyzer.StageFunnelSpec(measured.Journey);
         if (errors.Count > 0 || stageSpec is null)
         {
             return view with { Errors = errors };
         }
 
+        if (cohort is not null)
+        {
+            log = CohortAnalysis.Keep(log, CohortAnalysis.Members(measured.Log, cohort));
+        }
+
         var spec = stageSpec with { BreakdownProperty = by, OverTime = period };
-        var result = FunnelEngine.Run(log, spec);
+        var result = split is null
+            ? FunnelEngine.Run(log, spec)
+            : CohortAnalysis.BreakDown(log, spec, split.Id, CohortAnalysis.Members(measured.Log, split));
         return view with
         {
             Spec = spec,
@@ -106,4 +136,8 @@ public sealed record FunnelView
             Correlations = view.Correlation ? FunnelCorrelations.Of(log, spec, result, traits) : null,
         };
     }
+
+    private static string UnknownCohort(string parameter, string id, Journey journey) => journey.Cohorts.Count == 0
+        ? $"{parameter}: this journey defines no cohorts; add a cohorts: section to the journey file (see docs/cohorts.md)."
+        : $"{parameter}: this journey has no cohort \"{id}\"; it has {string.Join(", ", journey.Cohorts.Select(c => c.Id))}.";
 }

@@ -93,6 +93,34 @@ public static class InsightsEndpoints
                 view.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
 
+        pages.MapGet("/cohorts", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
+        {
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/cohorts").ConfigureAwait(false);
+            if (read.Instead is { } instead)
+            {
+                return instead;
+            }
+
+            var measured = read.Measured!;
+            var weeksText = context.Request.Query["weeks"].FirstOrDefault();
+            var error = (string?)null;
+            var weeks = Trailmap.Analytics.Queries.CohortQuery.DefaultWeeks;
+            if (!string.IsNullOrEmpty(weeksText)
+                && (!int.TryParse(weeksText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out weeks)
+                    || weeks is < 1 or > Trailmap.Analytics.Cohorts.CohortAnalysis.MaxWeeks))
+            {
+                error = $"weeks: \"{weeksText}\" is not a number of weeks from 1 to {Trailmap.Analytics.Cohorts.CohortAnalysis.MaxWeeks}.";
+                weeks = Trailmap.Analytics.Queries.CohortQuery.DefaultWeeks;
+            }
+
+            // The measurement's log holds every event with the properties and traits the journey's cohorts read.
+            var rows = await Task.Run(() => Trailmap.Analytics.Queries.CohortQuery.List(measured.Log, measured.Journey.Cohorts, weeks), context.RequestAborted).ConfigureAwait(false);
+            return Page.Render<CohortsPage>(
+                context,
+                new { Measured = measured, read.Reading, Rows = rows, Weeks = weeks, Error = error },
+                error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        });
+
         pages.MapGet("/kpis", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
         {
             var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/kpis").ConfigureAwait(false);

@@ -42,6 +42,7 @@ public sealed class BadFileTests
         { "TM107-feelings-not-in-lexicon.yaml", "TM107", 7, 26 },
         { "TM108-roadmap-item-unlinked.yaml", "TM108", 10, 5 },
         { "TM109-activation-path-without-target.yaml", "TM109", 10, 5 },
+        { "TM110-cohort-cannot-match.yaml", "TM110", 14, 9 },
     };
 
     /// <summary>Codes whose bad file would be over a megabyte; JourneyLimitsTests writes theirs on the fly.</summary>

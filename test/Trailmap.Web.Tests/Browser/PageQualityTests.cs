@@ -46,6 +46,7 @@ public sealed class PageQualityTests
             ("funnel", "/journeys/" + Slug + "/funnel?over-time=week&correlation=on"),
             ("kpis", "/journeys/" + Slug + "/kpis"),
             ("retention", "/journeys/" + Slug + "/retention"),
+            ("cohorts", "/journeys/" + Slug + "/cohorts"),
             ("customers", "/journeys/" + Slug + "/customers"),
             ("customer", customer),
             ("interventions", "/journeys/" + Slug + "/interventions"),

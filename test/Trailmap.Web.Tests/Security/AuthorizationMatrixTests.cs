@@ -72,6 +72,7 @@ public sealed partial class AuthorizationMatrixTests
         // REST API: measurements
         new("GET", "/api/journeys/{slug}/analysis", Least.Viewer),
         new("GET", "/api/journeys/{slug}/actuals", Least.Viewer),
+        new("GET", "/api/journeys/{slug}/cohorts", Least.Viewer),
         new("GET", "/api/funnel", Least.Viewer, Path: "/api/funnel?steps=View,Cart"),
         new("GET", "/api/funnel/people", Least.Viewer, Path: "/api/funnel/people?steps=View,Cart&step=1"),
         new("GET", "/api/retention", Least.Viewer, Path: "/api/retention?start=View"),
@@ -135,6 +136,7 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/journeys/{slug}/stages/{stageId}", Least.Viewer, Path: "/journeys/matrix/stages/view"),
         new("GET", "/journeys/{slug}/stages/{stageId}/people.csv", Least.Viewer, Path: "/journeys/matrix/stages/view/people.csv"),
         new("GET", "/journeys/{slug}/funnel", Least.Viewer),
+        new("GET", "/journeys/{slug}/cohorts", Least.Viewer),
         new("GET", "/journeys/{slug}/kpis", Least.Viewer),
         new("GET", "/journeys/{slug}/retention", Least.Viewer),
         new("GET", "/journeys/{slug}/customers", Least.Viewer),
