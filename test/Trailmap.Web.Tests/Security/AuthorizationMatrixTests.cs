@@ -92,6 +92,7 @@ public sealed partial class AuthorizationMatrixTests
         new("POST", "/templates/create", Least.Editor),
         new("GET", "/journeys/new", Least.Editor),
         new("POST", "/journeys/new", Least.Editor),
+        new("POST", "/journeys/new/preview", Least.Editor),
         new("POST", "/journeys/new/discover", Least.Editor),
         new("GET", "/journeys/new/draft/", Least.Editor),
         new("POST", "/journeys/new/draft/", Least.Editor),
