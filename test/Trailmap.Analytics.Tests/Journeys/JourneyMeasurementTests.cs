@@ -1,6 +1,6 @@
 using CsCheck;
-using Trailmap.Analytics.Tests.Funnels;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Analytics.Tests.Funnels;
 using Trailmap.Events;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Model;
