@@ -179,17 +179,7 @@ public sealed class EventStore : IEventStore
     /// Every person's traits (or those of persons with an update at or after <paramref name="updatedSince"/>), ordered
     /// by person id. The traits of ids merged into a person are merged into one object (see <see cref="PersonTraits"/>).
     /// </summary>
-    public IReadOnlyList<CustomerTraits> ReadTraits(DateTimeOffset? updatedSince = null)
-    {
-        using var command = Connection.CreateCommand();
-        command.CommandText = TraitsSelect + (updatedSince is null ? "" : " WHERE " + TraitsPerson + " IN (" + PersonsUpdatedSince + ")") + TraitsOrder;
-        if (updatedSince is { } since)
-        {
-            command.Parameters.Add(new DuckDBParameter("since", since.UtcDateTime));
-        }
-
-        return [.. PersonTraits.Stream(command)];
-    }
+    public IReadOnlyList<CustomerTraits> ReadTraits(DateTimeOffset? updatedSince = null) => [.. StreamTraits(updatedSince)];
 
     /// <summary>The rows of <see cref="ReadTraits(DateTimeOffset?)"/>, one person at a time, for loads that keep only part of each.</summary>
     internal IEnumerable<CustomerTraits> StreamTraits(DateTimeOffset? updatedSince = null)
