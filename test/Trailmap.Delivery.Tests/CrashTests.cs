@@ -64,7 +64,8 @@ public sealed class CrashTests : IDisposable
 
         // The resend says what it is: c05's first copy went out as attempt 1, its second (after the crash) as attempt
         // 2 and marked as a possible repeat. c06, claimed but never handed over, also counts the lost claim.
-        var fifth = SmtpServer.MessagesTo(maildir, recipients[4]);
+        // Ordered by attempt: two deliveries within the same instant can sit in the mailbox in either file order.
+        var fifth = SmtpServer.MessagesTo(maildir, recipients[4]).OrderBy(m => m.Headers["X-Trailmap-Attempt"], StringComparer.Ordinal).ToList();
         fifth.Select(m => m.Headers["X-Trailmap-Attempt"]).ShouldBe(["1", "2"]);
         fifth.Select(m => m.Headers["X-Trailmap-Redelivery"]).ShouldBe([null, "true"]);
         SmtpServer.MessagesTo(maildir, recipients[5]).ShouldHaveSingleItem().Headers["X-Trailmap-Attempt"].ShouldBe("2");
