@@ -15,6 +15,7 @@ public sealed class RuleEvaluator
     private readonly Journey _journey;
     private readonly EventLog _log;
     private readonly List<Rule> _rules;
+    private readonly Func<JourneyMeasurement>? _measure;
     private JourneyMeasurement? _measurement;
 
     /// <param name="journey">The journey whose interventions and sequences are evaluated.</param>
@@ -43,18 +44,43 @@ public sealed class RuleEvaluator
         ];
     }
 
+    /// <param name="journey">The journey whose interventions and sequences are evaluated.</param>
+    /// <param name="log">The event history.</param>
+    /// <param name="measure">
+    /// Gives the measurement of this very log by this journey, called at most once and only when a stage condition
+    /// needs it: the running rules pass the one the pages share, or an incremental one of their own.
+    /// </param>
+    public RuleEvaluator(Journey journey, EventLog log, Func<JourneyMeasurement> measure)
+        : this(journey, log)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        _measure = measure;
+    }
+
     /// <summary>Every rule id, interventions first, in file order.</summary>
     public IReadOnlyList<string> RuleIds => [.. _rules.Select(r => r.Id)];
 
     /// <summary>The triggers of every rule as of <paramref name="asOf"/>, ordered by time, rule, customer and occurrence.</summary>
-    public IReadOnlyList<Trigger> Evaluate(DateTimeOffset asOf) => Evaluate(_rules, asOf);
+    public IReadOnlyList<Trigger> Evaluate(DateTimeOffset asOf) => Evaluate(_rules, asOf, null);
+
+    /// <summary>
+    /// The triggers of every rule as of <paramref name="asOf"/> for only these customers (indexes into the log, in
+    /// increasing order): what <see cref="Evaluate(DateTimeOffset)"/> gives for them, since each customer's triggers
+    /// depend only on their own history. The running rules walk a large log a slice at a time this way, all slices
+    /// reading one measurement.
+    /// </summary>
+    public IReadOnlyList<Trigger> Evaluate(DateTimeOffset asOf, IReadOnlyList<int> customers)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        return Evaluate(_rules, asOf, customers);
+    }
 
     /// <summary>The triggers of one rule as of <paramref name="asOf"/>.</summary>
     public IReadOnlyList<Trigger> Evaluate(string ruleId, DateTimeOffset asOf)
     {
         var rule = _rules.FirstOrDefault(r => r.Id == ruleId)
             ?? throw new ArgumentException($"the journey has no intervention or sequence '{ruleId}'", nameof(ruleId));
-        return Evaluate([rule], asOf);
+        return Evaluate([rule], asOf, null);
     }
 
     /// <summary>The triggers due now by the clock: what a scheduler would hand to the planner.</summary>
@@ -64,7 +90,7 @@ public sealed class RuleEvaluator
         return Evaluate(time.GetUtcNow());
     }
 
-    private IReadOnlyList<Trigger> Evaluate(IReadOnlyList<Rule> rules, DateTimeOffset asOf)
+    private IReadOnlyList<Trigger> Evaluate(IReadOnlyList<Rule> rules, DateTimeOffset asOf, IReadOnlyList<int>? only)
     {
         var t = EventLogBuilder.ToMicros(asOf);
         var found = new List<(long At, int Rule, int Customer, Trigger Trigger)>();
@@ -73,7 +99,7 @@ public sealed class RuleEvaluator
             var rule = rules[r];
             var conditions = new ConditionFirings(_journey, _log, rule.When, Entries);
             var exit = rule.Sequence?.Exit is { } e ? new EventMatcher(_log, e) : null;
-            var customers = _log.CustomerCount;
+            var customers = only?.Count ?? _log.CustomerCount;
             var partitions = Math.Max(1, Math.Min(customers, Environment.ProcessorCount * 8));
             var results = new List<(long, int, int, Trigger)>[partitions];
             var ruleIndex = r;
@@ -83,8 +109,9 @@ public sealed class RuleEvaluator
                 var firings = new List<Firing>();
                 var from = (int)((long)customers * p / partitions);
                 var to = (int)((long)customers * (p + 1) / partitions);
-                for (var c = from; c < to; c++)
+                for (var k = from; k < to; k++)
                 {
+                    var c = only is null ? k : only[k];
                     firings.Clear();
                     conditions.Collect(c, t, firings);
                     if (rule.Audience is { } audience)
@@ -138,7 +165,19 @@ public sealed class RuleEvaluator
         return [.. found.Select(f => f.Trigger)];
     }
 
-    private StageEntryTable Entries() => (_measurement ??= JourneyMeasurement.Measure(_journey, _log)).EntryTable;
+    private StageEntryTable Entries() => Measurement().EntryTable;
+
+    private JourneyMeasurement Measurement()
+    {
+        if (_measurement is null)
+        {
+            var measured = _measure?.Invoke() ?? JourneyMeasurement.Measure(_journey, _log);
+            _measurement = ReferenceEquals(measured.Log, _log) ? measured
+                : throw new InvalidOperationException("the measurement given for the rules is of another event log");
+        }
+
+        return _measurement;
+    }
 
     internal Trigger ToTrigger(string ruleId, int customer, Firing f) =>
         new(ruleId, _log.Customers[customer], EventLogBuilder.FromMicros(f.At), f.Occurrence)

@@ -16,6 +16,9 @@ public sealed record AutomatedJourney(string Id, Journey? Journey, string? Error
     /// </summary>
     public DateTimeOffset? SavedAt { get; init; }
 
+    /// <summary>The saved version's number in the workspace (null for a file): whose measurement the pages may share.</summary>
+    public int? Version { get; init; }
+
     /// <summary>Parses <paramref name="yaml"/>; a file with errors becomes a journey that reports them.</summary>
     public static AutomatedJourney FromYaml(string id, string yaml, string source)
     {

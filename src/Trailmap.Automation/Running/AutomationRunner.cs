@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using Trailmap.Analytics.Journeys;
 using Trailmap.Automation.Planning;
 using Trailmap.Automation.Rules;
 using Trailmap.Delivery;
@@ -36,7 +37,11 @@ public sealed class AutomationRunner : IDisposable
     private readonly Dictionary<string, (string Yaml, AutomatedJourney Journey)> parsed = new(StringComparer.Ordinal);
     private readonly HashSet<string> recovered = new(StringComparer.Ordinal);
     private readonly IEventChanges changes;
+    private readonly Dictionary<string, (Journey Journey, JourneyMeasurement Measurement, bool Shared)> measurements = new(StringComparer.Ordinal);
     private AutomationPass? lastPass;
+    private int sharedMeasurements;
+    private int ownMeasurements;
+    private long scannedCustomers;
     private Seen? seen;
     private Sweep? sweep;
 
@@ -62,6 +67,23 @@ public sealed class AutomationRunner : IDisposable
     /// the customers who just changed never wait behind a full evaluation.
     /// </summary>
     public int SweepSlice { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// The measurement the pages already hold of this journey version on this very log, or null. A sweep's stage
+    /// conditions read it instead of measuring the journey again; without one the runner measures the sweep's log
+    /// itself, incrementally from its previous sweep (only the customers with new events).
+    /// </summary>
+    /// <remarks>
+    /// Asked before the journey's rules run on a sweep's log. With <c>wait</c> (the first ask for a log) it may wait for
+    /// a page measurement under way; later asks, while the runner holds its own measurement of the log, only look.
+    /// </remarks>
+    public Func<AutomatedJourney, EventLog, bool, CancellationToken, Task<JourneyMeasurement?>>? SharedMeasurement { get; init; }
+
+    /// <summary>
+    /// How many sweep measurements came from <see cref="SharedMeasurement"/>, how many the runner made, and for how
+    /// many customers those ran the stage funnel (the rest were copied from the sweep before): tests read them.
+    /// </summary>
+    public SweepMeasurements MeasurementsUsed => new(sharedMeasurements, ownMeasurements, scannedCustomers);
 
     /// <summary>True while a sweep has customers left: the caller should run the next pass without waiting.</summary>
     public bool Sweeping => sweep is { Done: false };
@@ -124,13 +146,13 @@ public sealed class AutomationRunner : IDisposable
 
         return state.Query(
             """
-            SELECT j.slug, v.yaml, v.created_at FROM journeys j
+            SELECT j.slug, v.yaml, v.created_at, v.version FROM journeys j
             JOIN journey_versions v ON v.journey_id = j.id
                 AND v.version = (SELECT max(version) FROM journey_versions WHERE journey_id = j.id)
             WHERE j.deleted_at IS NULL
             ORDER BY j.id
             """,
-            r => Parsed(r.GetString(0), r.GetString(1)) with { SavedAt = AutomationState.FromDb(r, 2) });
+            r => Parsed(r.GetString(0), r.GetString(1)) with { SavedAt = AutomationState.FromDb(r, 2), Version = r.GetInt32(3) });
     }
 
     /// <summary>
@@ -229,6 +251,12 @@ public sealed class AutomationRunner : IDisposable
             }
         }
 
+        // A journey no longer run keeps no measurement (and so no event log) alive.
+        foreach (var gone in measurements.Keys.Where(id => !runnable.Exists(r => r.Journey.Id == id)).ToList())
+        {
+            measurements.Remove(gone);
+        }
+
         rows = RuleRows();
         foreach (var (journey, rules) in runnable)
         {
@@ -254,14 +282,14 @@ public sealed class AutomationRunner : IDisposable
                 properties.UnionWith(AutomationProperties.Used(journey.Journey!));
             }
 
-            IReadOnlyList<(EventLog Log, bool Everyone)> scopes = [];
+            IReadOnlyList<Scope> scopes = [];
             var loaded = false;
             try
             {
                 // A dry run looks at everyone: it shows what a pass would decide, not what changed since the last.
                 scopes = write
                     ? await ScopesAsync(properties, now, [.. runnable.Select(r => r.Journey.Journey!)], [.. rows.Values], cancellationToken).ConfigureAwait(false)
-                    : [(await events(properties, cancellationToken).ConfigureAwait(false), true)];
+                    : [new Scope(await events(properties, cancellationToken).ConfigureAwait(false), true)];
                 loaded = true;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -273,17 +301,22 @@ public sealed class AutomationRunner : IDisposable
             // this pass decides it; as of the start it would look like the future, and the next pass, reading only
             // what landed after this one's position, would not see it again.
             var asOf = write ? Max(now, time.GetUtcNow()) : now;
-            evaluatedCustomers = scopes.Sum(x => x.Log.CustomerCount);
+            evaluatedCustomers = scopes.Sum(x => x.Customers?.Count ?? x.Log.CustomerCount);
             fullPass = scopes.Count == 1 && scopes[0].Everyone;
             foreach (var (journey, rules) in runnable)
             {
                 try
                 {
                     var passes = new List<RulePass>();
-                    foreach (var (scope, everyone) in scopes)
+                    foreach (var scope in scopes)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        passes.AddRange(RunJourney(journey.Id, journey.Journey!, rules, rows, scope, everyone, asOf, write, messages));
+                        if (scope.OfSweep)
+                        {
+                            await AdoptSharedAsync(journey, scope.Log, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        passes.AddRange(RunJourney(journey, rules, rows, scope, asOf, write, messages));
                     }
 
                     summaries.AddRange(loaded && scopes.Count == 0
@@ -328,7 +361,7 @@ public sealed class AutomationRunner : IDisposable
     /// by the changes path, in this pass or an earlier one. A customer new since the load is not in the log at all,
     /// and is one of those.
     /// </remarks>
-    private async Task<IReadOnlyList<(EventLog Log, bool Everyone)>> ScopesAsync(
+    private async Task<IReadOnlyList<Scope>> ScopesAsync(
         IReadOnlySet<string> properties, DateTimeOffset now, IReadOnlyList<Journey> journeys, IReadOnlyList<RuleRow> rules, CancellationToken cancellationToken)
     {
         var restart = seen is not { } last
@@ -367,13 +400,13 @@ public sealed class AutomationRunner : IDisposable
         {
             // The whole sweep in one pass, and nobody changed since its log was loaded: everyone, as is.
             current.Next = current.Log.CustomerCount;
-            return [(current.Log, true)];
+            return [new Scope(current.Log, true) { OfSweep = true }];
         }
 
-        var scopes = new List<(EventLog, bool)>();
+        var scopes = new List<Scope>();
         if (changed is { CustomerCount: > 0 })
         {
-            scopes.Add((changed, false));
+            scopes.Add(new Scope(changed, false));
         }
 
         var from = current.Next;
@@ -390,7 +423,9 @@ public sealed class AutomationRunner : IDisposable
 
         if (slice.Count > 0)
         {
-            scopes.Add((current.Log.Subset(slice), false));
+            // The slice is evaluated on the sweep's log itself, not a copy of its customers: every slice then reads
+            // the one measurement of that log.
+            scopes.Add(new Scope(current.Log, false, slice) { OfSweep = true });
         }
 
         return scopes;
@@ -435,16 +470,26 @@ public sealed class AutomationRunner : IDisposable
         public bool Done => Next >= Log.CustomerCount;
     }
 
+    /// <summary>
+    /// What a pass evaluates: a log, whether that is everyone, and which of its customers (null: all of them).
+    /// <see cref="OfSweep"/> marks the sweep's log, whose measurement is shared or kept from sweep to sweep.
+    /// </summary>
+    private sealed record Scope(EventLog Log, bool Everyone, IReadOnlyList<int>? Customers = null)
+    {
+        public bool OfSweep { get; init; }
+    }
+
     /// <summary>What the last pass saw: the events' position, when, and the journeys and rule states then.</summary>
     private sealed record Seen(EventsMark Mark, DateTimeOffset At, IReadOnlyList<Journey> Journeys, IReadOnlyList<RuleRow> Rules);
 
     private List<RulePass> RunJourney(
-        string journeyId, Journey journey, List<string> rules, Dictionary<(string, string), RuleRow> rows, EventLog log, bool everyone,
+        AutomatedJourney automated, List<string> rules, Dictionary<(string, string), RuleRow> rows, Scope scope,
         DateTimeOffset now, bool write, List<PlannedMessage> planned)
     {
+        var (journeyId, journey, log, everyone) = (automated.Id, automated.Journey!, scope.Log, scope.Everyone);
         var ruleSet = rules.ToHashSet(StringComparer.Ordinal);
-        var evaluator = new RuleEvaluator(journey, log);
-        var triggers = evaluator.Evaluate(now)
+        var evaluator = scope.OfSweep ? new RuleEvaluator(journey, log, () => SweepMeasurement(automated, log)) : new RuleEvaluator(journey, log);
+        var triggers = (scope.Customers is { } customers ? evaluator.Evaluate(now, customers) : evaluator.Evaluate(now))
             .Where(t => ruleSet.Contains(t.RuleId)
                 // Activation: a rule acts on what happens from the moment it was switched on. A sequence run that
                 // started before counts as before, so nobody gets step 3 of a series whose step 1 they never had.
@@ -529,6 +574,47 @@ public sealed class AutomationRunner : IDisposable
                     Waiting: c[Waiting], Paused: rows[(journeyId, r)].PausedSince is not null);
             }),
         ];
+    }
+
+    /// <summary>
+    /// The journey's measurement of the sweep's log: the pages' when they hold one of this log, else the runner's own,
+    /// measured once per sweep log and incrementally from the previous sweep's (a sweep's log extends the one before
+    /// it while nothing was regrouped), so a sweep every <see cref="FullPassInterval"/> measures only who changed.
+    /// </summary>
+    private JourneyMeasurement SweepMeasurement(AutomatedJourney automated, EventLog log)
+    {
+        var journey = automated.Journey!;
+        var last = measurements.TryGetValue(automated.Id, out var kept) && ReferenceEquals(kept.Journey, journey) ? kept.Measurement : null;
+        if (last is not null && ReferenceEquals(last.Log, log))
+        {
+            return last;
+        }
+
+        var measured = JourneyMeasurement.Measure(journey, log, last);
+        ownMeasurements++;
+        scannedCustomers += measured.Scanned;
+        measurements[automated.Id] = (journey, measured, false);
+        return measured;
+    }
+
+    /// <summary>
+    /// Keeps the pages' measurement of the sweep's log, when they have one, as the journey's measurement of it. Asked
+    /// again while the runner holds only its own measurement of the log (a sweep that started before the page's
+    /// measurement did): taking the page's lets the runner's copy go.
+    /// </summary>
+    private async Task AdoptSharedAsync(AutomatedJourney automated, EventLog log, CancellationToken cancellationToken)
+    {
+        var known = measurements.TryGetValue(automated.Id, out var kept) && ReferenceEquals(kept.Journey, automated.Journey) && ReferenceEquals(kept.Measurement.Log, log);
+        if (SharedMeasurement is null || (known && kept.Shared))
+        {
+            return;
+        }
+
+        if (await SharedMeasurement(automated, log, !known, cancellationToken).ConfigureAwait(false) is { } shared && ReferenceEquals(shared.Log, log))
+        {
+            measurements[automated.Id] = (automated.Journey!, shared, true);
+            sharedMeasurements++;
+        }
     }
 
     /// <summary>

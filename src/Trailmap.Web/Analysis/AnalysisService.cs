@@ -164,6 +164,50 @@ public sealed class AnalysisService(EventData data, WorkspaceOptions options, IL
     }
 
     /// <summary>
+    /// The pages' measurement of this journey version on this very event log, or null when they hold none: the running
+    /// rules read it rather than measure the journey a second time. A run under way is waited for, since at start-up
+    /// the rules and the first page ask for the same log together (<see cref="EventData.LogAsync(IReadOnlySet{string}, CancellationToken)"/>
+    /// hands both the same instance while no events land in between). Without <paramref name="wait"/> it only looks.
+    /// </summary>
+    public async Task<JourneyMeasurement?> MeasurementOfAsync(long journeyId, int version, EventLog log, bool wait, CancellationToken cancel = default)
+    {
+        if (!slots.TryGetValue((journeyId, version), out var slot))
+        {
+            return null;
+        }
+
+        Task settled;
+        lock (slot)
+        {
+            if (slot.Last is { } last && ReferenceEquals(last.Log, log))
+            {
+                return last.Measurement;
+            }
+
+            if (!slot.Running || !wait)
+            {
+                return null;
+            }
+
+            settled = slot.Settled.Task;
+        }
+
+        try
+        {
+            await settled.WaitAsync(cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            return null; // the run failed or the service stops: the rules measure for themselves
+        }
+
+        lock (slot)
+        {
+            return slot.Last is { } done && ReferenceEquals(done.Log, log) ? done.Measurement : null;
+        }
+    }
+
+    /// <summary>
     /// How long ago the oldest measurement still shown started, among journey versions with events landed since
     /// (zero when every measured journey version is current): the staleness an operator alerts on.
     /// </summary>

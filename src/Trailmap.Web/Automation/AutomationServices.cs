@@ -25,7 +25,8 @@ public static class AutomationServices
         {
             var data = sp.GetRequiredService<EventData>();
             // The journey tables are the journey store's; asking for it first makes sure they exist.
-            sp.GetRequiredService<JourneyStore>();
+            var journeys = sp.GetRequiredService<JourneyStore>();
+            var analysis = sp.GetRequiredService<AnalysisService>();
             return new AutomationRunner(
                 options.DbPath,
                 sp.GetRequiredService<Outbox>(),
@@ -34,6 +35,11 @@ public static class AutomationServices
                 changes: new StoreEventChanges((read, cancel) => data.UseAsync(read, cancel)))
             {
                 SweepSlice = SweepSlice,
+                // One measurement per journey version and log for the pages and the rules (docs/automation.md).
+                SharedMeasurement = async (journey, log, wait, cancel) =>
+                    journey.Version is { } version && journeys.Find(journey.Id) is { } stored
+                        ? await analysis.MeasurementOfAsync(stored.Id, version, log, wait, cancel).ConfigureAwait(false)
+                        : null,
             };
         });
         services.AddSingleton(sp => new SuppressionList(sp.GetRequiredService<Outbox>(), sp.GetRequiredService<AutomationRunner>().UnsubscribeTokens));

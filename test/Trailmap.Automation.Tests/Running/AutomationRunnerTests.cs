@@ -1,6 +1,8 @@
 using Shouldly;
 using Trailmap.Automation.Running;
+using Trailmap.Analytics.Journeys;
 using Trailmap.Delivery;
+using Trailmap.Events;
 using Xunit;
 
 namespace Trailmap.Automation.Tests.Running;
@@ -232,6 +234,90 @@ public sealed class AutomationRunnerTests
         f.At("2026-01-10 00:01:00");
         (await f.PassAsync()).Customers.ShouldBe(1);
         f.Messages().Keys.ShouldContain("j/quiet:c1:quiet-20260109T000010.000000Z");
+    }
+
+    private const string StageRule = """
+        id: j
+        title: J
+        stages:
+          - { id: signup, name: Sign up, entry: Signed Up }
+          - { id: activate, name: Activate, entry: Board Shared }
+        interventions:
+          - id: welcome
+            name: Welcome to the board
+            when: { entered_stage: activate }
+            then: { channel: in-app, message: "Welcome" }
+        """;
+
+    private static readonly (string, string, string)[] ThreeSignups =
+        [("c1", "Signed Up", "2026-01-09 10:00"), ("c2", "Signed Up", "2026-01-09 11:00"), ("c3", "Signed Up", "2026-01-09 12:00")];
+
+    [Fact]
+    public async Task A_sweep_measures_its_log_once_and_the_next_sweep_only_the_customers_with_new_events()
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00:00"), sweepSlice: 2);
+        f.Journeys["j"] = StageRule;
+        var before = Tiny.Log(ThreeSignups);
+        f.Log = before;
+
+        // Two slices of one sweep log (c1 c2, then c3): one measurement of all three customers serves both.
+        await f.PassAsync();
+        f.At("2026-01-10 00:00:05");
+        await f.PassAsync();
+        f.Runner.Sweeping.ShouldBeFalse();
+        f.Runner.MeasurementsUsed.ShouldBe(new SweepMeasurements(0, 1, 3));
+
+        // c2 shares a board: the changed-customers path decides it from c2's fresh history, measured on its own.
+        var delta = new EventLogBuilder();
+        delta.Add("c2", "Board Shared", EventLogBuilder.ToMicros(Tiny.T("2026-01-10 00:00:30")), 3);
+        f.Log = before.Extend(delta.Build(), null);
+        f.At("2026-01-10 00:00:40");
+        (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1);
+        f.Runner.MeasurementsUsed.ShouldBe(new SweepMeasurements(0, 1, 3));
+
+        // A minute on, a new sweep of the extended log measures again only c2, the one customer with a new event,
+        // and decides nothing twice.
+        f.At("2026-01-10 00:01:00");
+        (await f.PassAsync()).Rules.Single().Triggered.ShouldBe(1);
+        f.At("2026-01-10 00:01:05");
+        (await f.PassAsync()).Rules.Single().Decided.ShouldBe(0);
+        f.Runner.MeasurementsUsed.ShouldBe(new SweepMeasurements(0, 2, 4));
+        f.Messages().Keys.ShouldBe(["j/welcome:c2:entered-20260110T000030.000000Z"]);
+
+        // A log loaded afresh (not an extension of the last) is measured whole.
+        f.Log = Tiny.Log([.. ThreeSignups, ("c2", "Board Shared", "2026-01-10 00:00:30")]);
+        f.At("2026-01-10 00:02:00");
+        await f.PassAsync();
+        f.Runner.MeasurementsUsed.ShouldBe(new SweepMeasurements(0, 3, 7));
+    }
+
+    [Fact]
+    public async Task A_sweep_reads_the_measurement_the_pages_share_when_it_is_of_its_very_log()
+    {
+        var asked = 0;
+        EventLog? other = null;
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00:00"), shared: (journey, log, _, _) =>
+        {
+            asked++;
+            return Task.FromResult<JourneyMeasurement?>(JourneyMeasurement.Measure(journey.Journey!, other ?? log));
+        });
+        f.Journeys["j"] = StageRule;
+        f.Log = Tiny.Log(ThreeSignups);
+        await f.PassAsync();
+        f.Log = Tiny.Log([.. ThreeSignups, ("c3", "Board Shared", "2026-01-10 00:00:30")]);
+        f.At("2026-01-10 00:01:00");
+        (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1);
+        f.Messages().Keys.ShouldBe(["j/welcome:c3:entered-20260110T000030.000000Z"]);
+        asked.ShouldBe(2);
+        f.Runner.MeasurementsUsed.ShouldBe(new SweepMeasurements(2, 0, 0));
+
+        // A measurement of some other log is never used: the runner measures its own.
+        other = Tiny.Log(ThreeSignups);
+        f.Log = Tiny.Log([.. ThreeSignups, ("c3", "Board Shared", "2026-01-10 00:00:30"), ("c1", "Board Shared", "2026-01-10 00:01:30")]);
+        f.At("2026-01-10 00:02:00");
+        (await f.PassAsync()).Rules.Single().Planned.ShouldBe(1);
+        f.Runner.MeasurementsUsed.ShouldBe(new SweepMeasurements(2, 1, 3));
+        f.Messages().Keys.ShouldContain("j/welcome:c1:entered-20260110T000130.000000Z");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Trailmap.Analytics.Journeys;
 using Trailmap.Automation.Running;
 using Trailmap.Delivery;
 using Trailmap.Events;
@@ -15,10 +16,13 @@ internal sealed class RunnerFixture : IDisposable
     private readonly string dir = Directory.CreateTempSubdirectory("trailmap-runner-test").FullName;
 
     private readonly int sweepSlice;
+    private readonly Func<AutomatedJourney, EventLog, bool, CancellationToken, Task<JourneyMeasurement?>>? shared;
 
-    public RunnerFixture(DateTimeOffset start, int sweepSlice = int.MaxValue)
+    public RunnerFixture(
+        DateTimeOffset start, int sweepSlice = int.MaxValue, Func<AutomatedJourney, EventLog, bool, CancellationToken, Task<JourneyMeasurement?>>? shared = null)
     {
         this.sweepSlice = sweepSlice;
+        this.shared = shared;
         Clock = new FakeTimeProvider(start);
         Path = System.IO.Path.Combine(dir, "workspace.duckdb");
         Open();
@@ -78,6 +82,7 @@ internal sealed class RunnerFixture : IDisposable
             () => [.. Journeys.Select(j => Parsed(j.Key, j.Value))])
         {
             SweepSlice = sweepSlice,
+            SharedMeasurement = shared,
         };
     }
 

@@ -57,6 +57,55 @@ public sealed class AutomationServiceTests
         factory.Service<Outbox>().PausedRules().Single().RuleId.ShouldBe("welcome/welcome-note");
     }
 
+    [Fact]
+    public async Task The_rules_read_the_measurement_the_pages_made_of_the_same_events()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        using var factory = new WorkspaceFactory(o => o with { Time = clock });
+        var journeys = factory.Service<JourneyStore>();
+        var stored = journeys.Create("""
+            id: board
+            title: Board
+            stages:
+              - { id: signup, name: Sign up, entry: Signed Up }
+              - { id: activate, name: Activate, entry: Board Shared }
+            interventions:
+              - id: first-board
+                name: First board
+                when: { entered_stage: activate }
+                then: { channel: in-app, message: "Nice board" }
+            """, "admin@example.test");
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 2, 9, 20, 0, TimeSpan.Zero));
+        var data = factory.Service<EventData>();
+        var runner = factory.Service<AutomationRunner>();
+        var analysis = factory.Service<AnalysisService>();
+        await ImportAsync("c1,Signed Up,2026-03-02T09:05:00Z\nc2,Signed Up,2026-03-02T09:11:00Z\n");
+        // A pass now makes sure a sweep started at 09:20: until the clock moves a minute on, passes (the server's
+        // own included) evaluate only the customers who changed, and no sweep loads or measures a log.
+        await runner.RunOnceAsync(ct);
+
+        await ImportAsync("c1,Board Shared,2026-03-02T09:10:00Z\n");
+        // The journey page's measurement of these events.
+        var page = await analysis.MeasureAsync(stored, journeys.Latest(stored), ct);
+        page.Measurement.Level(Array.IndexOf(page.Log.Customers, "c1")).ShouldBe(2);
+
+        // The next sweep reads the same events: it takes the page's measurement rather than measuring again.
+        var before = runner.MeasurementsUsed;
+        clock.Advance(AutomationRunner.FullPassInterval);
+        await runner.RunOnceAsync(ct); // or the server's own pass, whichever comes first, sweeps
+        runner.MeasurementsUsed.ShouldBe(before with { Shared = before.Shared + 1 });
+        await WaitAsync(() => new InAppQueue(factory.Service<Outbox>()).Pending("c1").Count == 1, ct);
+
+        async Task ImportAsync(string rows)
+        {
+            var file = Path.Combine(factory.Dir, $"events-{data.Version}.csv");
+            await File.WriteAllTextAsync(file, "customer_id,event,timestamp\n" + rows, ct);
+            await data.UseAsync(s => EventImporter.Import(s, [file]), ct);
+            data.Changed();
+        }
+    }
+
     private static async Task WaitAsync(Func<bool> condition, CancellationToken ct)
     {
         for (var i = 0; i < 200 && !condition(); i++)
