@@ -123,6 +123,14 @@ public sealed class EventData : IDisposable
             {
                 load = running.Load;
             }
+            else if (running.Load is { } earlier && running.Version < at)
+            {
+                // The same log is being read for older data (at start-up the first page and the rules ask for it
+                // while events land): wait for that read and add only what landed since, rather than read every
+                // event a second time beside it, with twice the memory.
+                load = LoadAfterAsync(earlier, properties, unit, key, at);
+                loading[key] = (at, load);
+            }
             else
             {
                 // Not tied to the caller's cancellation: others may join this load, and a finished one is cached.
@@ -132,6 +140,29 @@ public sealed class EventData : IDisposable
         }
 
         return load.WaitAsync(cancel);
+    }
+
+    private async Task<EventLog> LoadAfterAsync(Task<EventLog> earlier, IReadOnlySet<string> properties, AnalysisUnit unit, string key, long at)
+    {
+        try
+        {
+            // The earlier load runs on the thread pool, not in a context this could block.
+#pragma warning disable VSTHRD003
+            await earlier.ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Its callers hear of that failure; this load starts from whatever the cache holds.
+        }
+
+        CachedLog? older;
+        lock (cacheLock)
+        {
+            older = logs.FindLast(l => l.Version < at && l.Key == key);
+        }
+
+        return await LoadAsync(properties, unit, key, at, older).ConfigureAwait(false);
     }
 
     private async Task<EventLog> LoadAsync(IReadOnlySet<string> properties, AnalysisUnit unit, string key, long at, CachedLog? older)
