@@ -90,6 +90,8 @@ public sealed record Stage
     public string? CustomerGoal { get; init; }
     public string? Mindset { get; init; }
     public string? Timeframe { get; init; }
+    /// <summary>How long customers spend in the stage, or should ("2-3 days", "&lt; 2 minutes").</summary>
+    public Timing? Timing { get; init; }
     public string? Description { get; init; }
     public IReadOnlyList<Touchpoint> Touchpoints { get; init; } = [];
     public IReadOnlyList<CustomerAction> Actions { get; init; } = [];
@@ -136,6 +138,8 @@ public sealed record Touchpoint
     public IReadOnlyList<string> Stages { get; init; } = [];
     /// <summary>How often it recurs (weekly, every 2w); see <see cref="Model.Cadence"/>.</summary>
     public string? Cadence { get; init; }
+    /// <summary>How soon it happens or how long it takes ("within 5 minutes", "response &lt; 24h").</summary>
+    public Timing? Timing { get; init; }
     /// <summary>The share of the stage's customers who come through this touchpoint (a channel mix), 0..1.</summary>
     public double? Share { get; init; }
     /// <summary>What the customer reads or sees there, as written: a newsletter's, a form's or a message's text.</summary>
@@ -154,6 +158,8 @@ public sealed record CustomerAction
     public IReadOnlyList<string> Personas { get; init; } = [];
     /// <summary>How often the customer does it (weekly, monthly); see <see cref="Model.Cadence"/>.</summary>
     public string? Cadence { get; init; }
+    /// <summary>How long the action takes ("15 seconds", "&lt; 2 minutes").</summary>
+    public Timing? Timing { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

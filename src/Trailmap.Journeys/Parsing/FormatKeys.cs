@@ -10,9 +10,9 @@ public static class FormatKeys
     {
         ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "health", "automation", "cohorts"],
         ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits", "cohort"],
-        ["stage"] = ["id", "name", "description", "goal", "customer_goal", "mindset", "timeframe", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
-        ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "content", "share"],
-        ["action"] = ["name", "score", "personas", "cadence"],
+        ["stage"] = ["id", "name", "description", "goal", "customer_goal", "mindset", "timeframe", "timing", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
+        ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "timing", "content", "share"],
+        ["action"] = ["name", "score", "personas", "cadence", "timing"],
         ["emotion"] = ["score", "feelings"],
         ["pain_point"] = ["id", "text", "severity"],
         ["opportunity"] = ["id", "text", "type", "kind", "priority", "status", "owner", "addresses"],

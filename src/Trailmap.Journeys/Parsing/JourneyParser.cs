@@ -487,6 +487,7 @@ public static partial class JourneyParser
                 CustomerGoal = f.Text("customer_goal"),
                 Mindset = f.Text("mindset"),
                 Timeframe = f.Text("timeframe"),
+                Timing = f.Timing("timing"),
                 Touchpoints = f.List("touchpoints", (n, _) => Touchpoint(n, id, ++touchpointIndex)),
                 Actions = f.List("actions", (n, _) => Action(n)),
                 Thoughts = f.TextList("thoughts"),
@@ -536,6 +537,7 @@ public static partial class JourneyParser
                 Fix = f.Text("fix"),
                 Stages = f.TextList("stages"),
                 Cadence = CadenceOf(f),
+                Timing = f.Timing("timing"),
                 Content = f.Text("content"),
                 Share = f.Fraction("share"),
                 Location = f.Location,
@@ -563,6 +565,7 @@ public static partial class JourneyParser
                 Score = f.Number("score"),
                 Personas = f.TextList("personas"),
                 Cadence = CadenceOf(f),
+                Timing = f.Timing("timing"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };

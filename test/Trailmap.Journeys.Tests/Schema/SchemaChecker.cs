@@ -84,6 +84,13 @@ internal sealed class SchemaChecker(JsonElement root)
                     }
 
                     break;
+                case "maxLength":
+                    if (AsString(value) is { } longText && longText.Length > s.GetInt32())
+                    {
+                        errors.Add($"{path}: longer than {s.GetInt32()}");
+                    }
+
+                    break;
                 case "minimum":
                     if (AsNumber(value) is { } low && low < s.GetDouble())
                     {

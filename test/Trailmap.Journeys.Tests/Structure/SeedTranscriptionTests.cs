@@ -308,4 +308,50 @@ public sealed class SeedTranscriptionTests
         hours.Cadence.ShouldBe("monthly on Friday at 5 PM UTC");
         Cadence.Read(hours.Cadence!, out _).ShouldBe(new CadenceParts("monthly", DayOfWeek.Friday, new TimeOnly(17, 0), "UTC"));
     }
+
+    [Fact]
+    public void Times_written_in_words_are_timings_with_their_bounds()
+    {
+        var j = Sample();
+
+        // Stage 1: "Scans content quickly (15 seconds)"; "Time on page > 2 minutes" (120 s, the bound excluded).
+        var awareness = StageNamed(j, "Awareness");
+        var scans = awareness.Actions.Single(a => a.Name == "Scans content quickly").Timing!;
+        (scans.Bound, scans.Max!.Value.TotalSeconds).ShouldBe((TimingBound.Exactly, 15d));
+        var timeOnPage = awareness.Kpis.Single(k => k.Name == "Time on page").Target!;
+        (timeOnPage.Comparison, timeOnPage.Value, timeOnPage.Unit).ShouldBe((TargetComparison.MoreThan, 120d, TargetUnit.Duration));
+
+        // Stage 2: "Average session duration > 5 mins" (300 s).
+        StageNamed(j, "Interest").Kpis.Single(k => k.Name == "Average session duration").Target!.Value.ShouldBe(300);
+
+        // Stage 4: "Complete purchase (< 2 minutes)".
+        var purchase = StageNamed(j, "Purchase").Actions.Single(a => a.Name == "Complete purchase").Timing!;
+        (purchase.Bound, purchase.Strict, purchase.Max!.Value.TotalSeconds).ShouldBe((TimingBound.AtMost, true, 120d));
+
+        // Stage 5: "Welcome Email (Sent within 5 minutes)" and "Email: support@... (response < 24h)".
+        var onboarding = StageNamed(j, "Onboarding");
+        var welcome = onboarding.Touchpoints.Single(t => t.Name == "Welcome Email").Timing!;
+        (welcome.Bound, welcome.Strict, welcome.Max!.Value.TotalSeconds).ShouldBe((TimingBound.AtMost, false, 300d));
+        var support = onboarding.Touchpoints.Single(t => t.Name == "Support email").Timing!;
+        (support.Subject, support.Max!.Value.TotalSeconds).ShouldBe(("response", 24 * 3600d));
+
+        // "Each module: 30-60 mins": 1,800 to 3,600 s.
+        var modules = StageNamed(j, "Success").Touchpoints.Single(t => t.Id == "learning-experience").Timing!;
+        (modules.Bound, modules.Min!.Value.TotalSeconds, modules.Max!.Value.TotalSeconds).ShouldBe((TimingBound.Between, 1800d, 3600d));
+
+        // "Fast time-to-value (< 1 hour to first win)".
+        var ttv = j.ActivationPaths.Single().TimeToValue!;
+        (ttv.Comparison, ttv.Value, ttv.Text).ShouldBe((TargetComparison.LessThan, 3600d, "< 1 hour"));
+
+        // No name keeps a time in brackets any more.
+        j.AllTouchpoints().Select(t => t.Name).Concat(j.Stages.SelectMany(s => s.Actions).Select(a => a.Name))
+            .ShouldNotContain(n => n.Contains("(15 seconds)", StringComparison.Ordinal) || n.Contains("< 2 minutes", StringComparison.Ordinal)
+                || n.Contains("within 5 minutes", StringComparison.Ordinal) || n.Contains("< 24h", StringComparison.Ordinal));
+
+        var html = HtmlRenderer.Render(j);
+        html.ShouldContain("⏱ response &lt; 24h");
+        html.ShouldContain("⏱ within 5 minutes");
+        html.ShouldContain("⏱ 15 seconds");
+    }
 }
+

@@ -123,6 +123,11 @@ internal static class HtmlMap
                 html.Append("<span class=\"timeframe\">").Append(E(timeframe)).Append("</span>");
             }
 
+            if (stage.Timing is { } timing)
+            {
+                html.Append("<span class=\"timeframe timing\" title=\"Time in the stage\">⏱ ").Append(E(timing.Text)).Append("</span>");
+            }
+
             html.Append("</div>\n<h3 class=\"stage-name\">");
             links.Text(html, links.StageLink(stage), stage.Name);
             html.Append("</h3>\n");
@@ -238,6 +243,7 @@ internal static class HtmlMap
 
         html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
         CadenceChip(html, t.Cadence);
+        TimingChip(html, t.Timing);
         if (JourneyGrid.ShareOf(t.Share) is { } share)
         {
             html.Append("<span class=\"chip share\">").Append(E(share)).Append("</span>");
@@ -262,10 +268,11 @@ internal static class HtmlMap
         foreach (var a in stage.Actions)
         {
             html.Append("<li class=\"item action\"><span class=\"item-title\">").Append(E(a.Name)).Append("</span>");
-            if (a.Score is not null || a.Personas.Count > 0 || a.Cadence is not null)
+            if (a.Score is not null || a.Personas.Count > 0 || a.Cadence is not null || a.Timing is not null)
             {
                 html.Append("<span class=\"chips\">");
                 CadenceChip(html, a.Cadence);
+                TimingChip(html, a.Timing);
                 if (a.Score is { } score)
                 {
                     html.Append("<span class=\"score-pill ").Append(ScoreBand(scale, score)).Append("\" title=\"Score ")
@@ -329,6 +336,14 @@ internal static class HtmlMap
         if (cadence is not null)
         {
             html.Append("<span class=\"chip cadence\" title=\"Recurs ").Append(E(cadence)).Append("\">↻ ").Append(E(cadence)).Append("</span>");
+        }
+    }
+
+    private static void TimingChip(StringBuilder html, Timing? timing)
+    {
+        if (timing is not null)
+        {
+            html.Append("<span class=\"chip timing\" title=\"Timing ").Append(E(timing.Text)).Append("\">⏱ ").Append(E(timing.Text)).Append("</span>");
         }
     }
 

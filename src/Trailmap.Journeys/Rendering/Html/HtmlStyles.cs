@@ -154,6 +154,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .chip.layer-backstage { background: #ecebf5; color: #5a5680; }
 .chip.channel { background: var(--accent-soft); color: #3a44a8; }
 .chip.cadence { background: #e6f4ef; color: #1d6b50; }
+.chip.timing { background: #eef1f8; color: #2f4a7a; }
 .chip.critical { background: #fff3d6; color: #8a5a00; }
 .chip.critical::before { content: "★ "; }
 .score-pill { font-size: 12px; font-weight: 700; border-radius: 6px; padding: 1px 7px; font-variant-numeric: tabular-nums; }
