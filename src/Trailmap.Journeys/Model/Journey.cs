@@ -132,6 +132,8 @@ public sealed record Touchpoint
     public string? Current { get; init; }
     /// <summary>How it should work.</summary>
     public string? Ideal { get; init; }
+    /// <summary>What the ideal state must have (a document's "Critical Elements"), written inside its <c>ideal</c>.</summary>
+    public IReadOnlyList<CriticalElement> CriticalElements { get; init; } = [];
     /// <summary>The change that gets it from current to ideal.</summary>
     public string? Fix { get; init; }
     /// <summary>Further stages the touchpoint spans, besides the one it is written in.</summary>
@@ -223,11 +225,28 @@ public sealed record IdealState
 {
     public double? Emotion { get; init; }
     public string? Description { get; init; }
+    /// <summary>What the ideal state must have (a document's "Critical Elements"), in the order written.</summary>
+    public IReadOnlyList<CriticalElement> CriticalElements { get; init; } = [];
     public IReadOnlyDictionary<string, Target> Targets { get; init; } = new Dictionary<string, Target>();
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+}
+
+/// <summary>
+/// One thing an ideal state must have, from a document's "Critical Elements" list: a name ("Clear pricing") and,
+/// when the document gives one, its detail ("$99 (was $129)").
+/// </summary>
+public sealed record CriticalElement
+{
+    public required string Name { get; init; }
+    public string? Detail { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+
+    /// <summary>"Name: detail", or the name alone: how every render writes it.</summary>
+    public override string ToString() => Detail is null ? Name : $"{Name}: {Detail}";
 }
 
 /// <summary>An event that meets a condition: its name plus optional property filters.</summary>

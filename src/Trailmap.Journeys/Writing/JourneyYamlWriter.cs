@@ -118,7 +118,7 @@ public static class JourneyYamlWriter
             .Text("owner", t.Owner)
             .Text("goal", t.Goal)
             .Text("current", t.Current)
-            .Text("ideal", t.Ideal)
+            .Optional("ideal", TouchpointIdeal(t))
             .Text("fix", t.Fix)
             .Texts("stages", t.Stages)
             .Text("cadence", t.Cadence)
@@ -169,8 +169,17 @@ public static class JourneyYamlWriter
             map.Add("targets", targets);
         }
 
-        return map;
+        return map.Maps("critical_elements", ideal.CriticalElements, CriticalElement);
     }
+
+    /// <summary>A touchpoint's ideal stays plain text unless it has critical elements.</summary>
+    private static YamlValue? TouchpointIdeal(Touchpoint t) => t.CriticalElements.Count == 0
+        ? (t.Ideal is { } text ? new YamlRaw(YamlScalar.Text(text)) : null)
+        : new YamlMap().Text("description", t.Ideal).Maps("critical_elements", t.CriticalElements, CriticalElement);
+
+    private static YamlValue CriticalElement(CriticalElement e) => e.Detail is null
+        ? new YamlRaw(YamlScalar.Text(e.Name))
+        : new YamlMap().Text("name", e.Name).Text("detail", e.Detail);
 
     private static YamlMap Metric(Metric m) => new YamlMap()
         .Text("id", m.Id)

@@ -91,6 +91,20 @@ internal sealed class SchemaChecker(JsonElement root)
                     }
 
                     break;
+                case "minProperties":
+                    if (value is JsonObject fewer && fewer.Count < s.GetInt32())
+                    {
+                        errors.Add($"{path}: fewer than {s.GetInt32()} properties");
+                    }
+
+                    break;
+                case "maxProperties":
+                    if (value is JsonObject more && more.Count > s.GetInt32())
+                    {
+                        errors.Add($"{path}: more than {s.GetInt32()} properties");
+                    }
+
+                    break;
                 case "minimum":
                     if (AsNumber(value) is { } low && low < s.GetDouble())
                     {

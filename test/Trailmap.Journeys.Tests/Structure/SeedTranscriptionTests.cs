@@ -90,8 +90,8 @@ public sealed class SeedTranscriptionTests
 
         // "3. Social Media Engagement ... Goal: Stay top-of-mind".
         consideration.Touchpoints.Single(t => t.Channel == "Twitter").Goal.ShouldBe("Stay top-of-mind");
-        // The product page's "Critical Elements" are its ideal state.
-        purchase.Touchpoints.Single(t => t.Name == "Product Page (Gumroad)").Ideal.ShouldNotBeNull().ShouldContain("$99 (was $129)");
+        // The product page's "Critical Elements" are its ideal state's critical elements.
+        purchase.Touchpoints.Single(t => t.Name == "Product Page (Gumroad)").CriticalElements.Select(e => e.Name).ShouldContain("Clear pricing");
     }
 
     [Fact]
@@ -352,6 +352,36 @@ public sealed class SeedTranscriptionTests
         html.ShouldContain("⏱ response &lt; 24h");
         html.ShouldContain("⏱ within 5 minutes");
         html.ShouldContain("⏱ 15 seconds");
+    }
+
+    [Fact]
+    public void The_critical_elements_are_lists_inside_the_touchpoints_ideal()
+    {
+        var j = Sample();
+
+        // Stage 2, "1. Landing Page Visit", "Critical Elements:" four lines.
+        var landing = StageNamed(j, "Interest").Touchpoints.Single(t => t.Id == "landing-page");
+        landing.CriticalElements.Select(e => (e.Name, e.Detail)).ShouldBe(
+        [
+            ("Clear headline", "\"Master Restate in Go\""),
+            ("Social proof", "Testimonials, GitHub stars"),
+            ("Free modules", "\"Try 4 modules free\""),
+            ("Low friction", "Email-only signup"),
+        ]);
+        landing.Ideal.ShouldBeNull("the document gives the list alone, no ideal in prose");
+
+        // Stage 4, "1. Product Page (Gumroad)", "Critical Elements:" five lines.
+        var page = StageNamed(j, "Purchase").Touchpoints.Single(t => t.Id == "gumroad-product-page");
+        page.CriticalElements.Select(e => e.ToString()).ShouldBe(
+        [
+            "Clear pricing: $99 (was $129)", "What's included: Bullet points", "Reviews: 5-star testimonials",
+            "Trust badges: Secure payment, money-back guarantee", "FAQ: Common questions answered",
+        ]);
+
+        var html = HtmlRenderer.Render(j);
+        html.ShouldContain("Clear pricing: $99 (was $129); What&#39;s included: Bullet points; Reviews: 5-star testimonials");
+        CsvRenderer.Render(j).ShouldContain("Trust badges: Secure payment, money-back guarantee");
+        MarkdownRenderer.Render(j).ShouldContain("Low friction: Email-only signup");
     }
 }
 

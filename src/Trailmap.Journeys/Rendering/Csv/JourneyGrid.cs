@@ -149,6 +149,11 @@ internal static class JourneyGrid
         {
             yield return $"{kpi} {target.Text}";
         }
+
+        foreach (var element in ideal.CriticalElements)
+        {
+            yield return $"critical: {element}";
+        }
     }
 
     private static IEnumerable<string?> Measured(StageActual? s)

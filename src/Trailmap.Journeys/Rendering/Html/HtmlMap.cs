@@ -169,6 +169,8 @@ internal static class HtmlMap
                 html.Append("<p class=\"ideal-note\"><span class=\"k\">Ideal</span> ").Append(E(ideal)).Append("</p>\n");
             }
 
+            CriticalElements(html, stage.Ideal?.CriticalElements ?? []);
+
             html.Append("</div>\n");
         }
 
@@ -337,6 +339,29 @@ internal static class HtmlMap
         {
             html.Append("<span class=\"chip cadence\" title=\"Recurs ").Append(E(cadence)).Append("\">↻ ").Append(E(cadence)).Append("</span>");
         }
+    }
+
+    /// <summary>The ideal state's critical elements: a list under the ideal, each name in bold before its detail.</summary>
+    private static void CriticalElements(StringBuilder html, IReadOnlyList<CriticalElement> elements)
+    {
+        if (elements.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<ul class=\"critical-elements\" aria-label=\"Critical elements of the ideal state\">");
+        foreach (var e in elements)
+        {
+            html.Append("<li><span class=\"k\">").Append(E(e.Name)).Append("</span>");
+            if (e.Detail is { } detail)
+            {
+                html.Append(' ').Append(E(detail));
+            }
+
+            html.Append("</li>");
+        }
+
+        html.Append("</ul>\n");
     }
 
     private static void TimingChip(StringBuilder html, Timing? timing)

@@ -134,6 +134,8 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .mindset { margin: 8px 0 0; font-size: 13px; font-style: italic; color: var(--ink-2); }
 .mindset::before { content: "“"; } .mindset::after { content: "”"; }
 .ideal-note { border-left: 3px solid var(--ideal); padding-left: 8px; }
+.critical-elements { margin: 4px 0 0; padding: 0 0 0 8px; list-style: none; border-left: 3px solid var(--ideal); font-size: 12px; color: var(--ink-2); }
+.critical-elements li::before { content: "✓ "; color: var(--ideal); }
 .funnel { display: flex; gap: 18px; margin: 4px 0 6px; }
 .funnel dt { font-size: 11px; font-weight: 600; letter-spacing: .05em; text-transform: uppercase; color: var(--ink-3); }
 .funnel dd { margin: 0; font-size: 18px; font-weight: 700; font-variant-numeric: tabular-nums; }

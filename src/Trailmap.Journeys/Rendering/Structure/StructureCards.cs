@@ -66,7 +66,8 @@ internal static class StructureCards
             // A critical touchpoint with nothing more than its rank is already in the critical list; a card adds nothing.
             .Where(x => x.Touchpoint.Goal is not null || x.Touchpoint.Current is not null
                 || x.Touchpoint.Ideal is not null || x.Touchpoint.Fix is not null || x.Touchpoint.Stages.Count > 0
-                || x.Touchpoint.Cadence is not null || x.Touchpoint.Timing is not null || x.Touchpoint.Content is not null)
+                || x.Touchpoint.Cadence is not null || x.Touchpoint.Timing is not null || x.Touchpoint.Content is not null
+                || x.Touchpoint.CriticalElements.Count > 0)
             .OrderBy(x => critical.TryGetValue(x.Touchpoint.Id, out var c) ? c.Rank : int.MaxValue)
             .ToList();
         Section("touchpoint-details", "Touchpoints in detail", detailed.Select(x =>
@@ -83,6 +84,7 @@ internal static class StructureCards
                 ("Goal", t.Goal),
                 ("Current", t.Current),
                 ("Ideal", t.Ideal),
+                ("Critical elements", string.Join("; ", t.CriticalElements)),
                 ("Fix", t.Fix),
                 ("Cadence", t.Cadence),
                 ("Timing", t.Timing?.Text),

@@ -205,6 +205,13 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
                     Badge: "target")).ToList());
         }
 
+        // Drawn only when a stage describes its ideal state, so a map without one renders exactly as before.
+        if (journey.Stages.Any(s => s.Ideal is { Description: not null } or { CriticalElements.Count: > 0 }))
+        {
+            yield return ("ideal", "Ideal", s => (s.Ideal?.Description is { } d ? [new Item([new(d, "txt", 4)])] : new List<Item>())
+                .Concat((s.Ideal?.CriticalElements ?? []).Select(e => new Item([new($"✓ {e}", "txt", 3)]))).ToList());
+        }
+
         yield return ("entry", "Entry", s => s.Entry is { } e ? [new Item([new(e.ToString(), "code", 3)])] : []);
     }
 
