@@ -27,6 +27,8 @@ public sealed record Journey
     public IReadOnlyList<JourneyTrigger> Triggers { get; init; } = [];
     public IReadOnlyList<JourneyProgram> Programs { get; init; } = [];
     public IReadOnlyList<ActivationPath> ActivationPaths { get; init; } = [];
+    /// <summary>Ordered paths of steps ("Landing → Signup → Onboarding"), each step optionally in a stage or at a touchpoint.</summary>
+    public IReadOnlyList<JourneyFlow> Flows { get; init; } = [];
     public IReadOnlyList<CohortTarget> CohortTargets { get; init; } = [];
     public IReadOnlyList<RoadmapItem> Roadmap { get; init; } = [];
     /// <summary>The states a customer passes through over the whole journey (Stranger, Visitor, Lead...), each tied to its stages.</summary>

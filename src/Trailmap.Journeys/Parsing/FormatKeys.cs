@@ -8,7 +8,7 @@ public static class FormatKeys
 {
     public static IReadOnlyDictionary<string, string[]> ByKind { get; } = new Dictionary<string, string[]>
     {
-        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "health", "automation", "cohorts"],
+        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "flows", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "health", "automation", "cohorts"],
         ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits", "cohort"],
         ["stage"] = ["id", "name", "description", "goal", "customer_goal", "mindset", "timeframe", "timing", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
         ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "timing", "content", "share"],
@@ -34,6 +34,8 @@ public static class FormatKeys
         ["program"] = ["id", "name", "kind", "stages", "steps", "rewards", "tracking", "kpis"],
         ["program_reward"] = ["to", "reward"],
         ["activation_path"] = ["id", "name", "definition", "stage", "time_to_value", "rate", "choke_points", "kpis"],
+        ["flow"] = ["id", "name", "description", "stage", "touchpoint", "steps"],
+        ["flow_step"] = ["name", "stage", "touchpoint"],
         ["cohort_target"] = ["id", "cohort", "measure", "target", "action", "kpi"],
         ["customer_state"] = ["id", "name", "description", "stages"],
         ["link"] = ["title", "url"],

@@ -185,6 +185,7 @@ public static partial class JourneyParser
                 Triggers = f.List("triggers", (n, _) => Trigger(n)),
                 Programs = f.List("programs", (n, _) => Program(n)),
                 ActivationPaths = f.List("activation_paths", (n, _) => ActivationPath(n)),
+                Flows = f.List("flows", (n, _) => Flow(n)),
                 CohortTargets = f.List("cohort_targets", (n, i) => CohortTarget(n, i)),
                 Roadmap = f.List("roadmap", (n, _) => RoadmapItem(n)),
                 CustomerStates = f.List("customer_states", (n, _) => CustomerState(n)),

@@ -41,6 +41,11 @@ public static class JourneyYamlWriter
         .Maps("activation_paths", j.ActivationPaths, a => new YamlMap()
             .Text("id", a.Id).Text("name", a.Name).Text("definition", a.Definition).Text("stage", a.Stage)
             .Text("time_to_value", a.TimeToValue?.Text).Text("rate", a.Rate?.Text).Texts("choke_points", a.ChokePoints).Texts("kpis", a.Kpis))
+        .Maps("flows", j.Flows, f => new YamlMap()
+            .Text("id", f.Id).Text("name", f.Name).Text("description", f.Description).Text("stage", f.Stage).Text("touchpoint", f.Touchpoint)
+            .Maps("steps", f.Steps, s => s.Stage is null && s.Touchpoint is null
+                ? new YamlRaw(YamlScalar.Text(s.Name))
+                : new YamlMap().Text("name", s.Name).Text("stage", s.Stage).Text("touchpoint", s.Touchpoint)))
         .Maps("cohort_targets", j.CohortTargets, c => new YamlMap()
             .Text("id", c.Id).Text("cohort", c.Cohort).Text("measure", c.Measure).Text("target", c.Target?.Text).Text("action", c.Action).Text("kpi", c.Kpi))
         .Maps("roadmap", j.Roadmap, r => new YamlMap()

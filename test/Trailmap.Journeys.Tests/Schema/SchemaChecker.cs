@@ -105,6 +105,13 @@ internal sealed class SchemaChecker(JsonElement root)
                     }
 
                     break;
+                case "maxItems":
+                    if (value is JsonArray many && many.Count > s.GetInt32())
+                    {
+                        errors.Add($"{path}: more than {s.GetInt32()} items");
+                    }
+
+                    break;
                 case "minimum":
                     if (AsNumber(value) is { } low && low < s.GetDouble())
                     {

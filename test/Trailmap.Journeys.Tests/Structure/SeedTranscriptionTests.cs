@@ -383,5 +383,35 @@ public sealed class SeedTranscriptionTests
         CsvRenderer.Render(j).ShouldContain("Trust badges: Secure payment, money-back guarantee");
         MarkdownRenderer.Render(j).ShouldContain("Low friction: Email-only signup");
     }
+
+    [Fact]
+    public void The_arrow_drawn_paths_are_flows_of_ordered_steps()
+    {
+        var j = Sample();
+
+        // Stage 5, "2. GitHub Access", "First visit experience:" five steps joined by down arrows.
+        var firstVisit = j.Flows.Single(f => f.Id == "first-visit");
+        firstVisit.Touchpoint.ShouldBe("github-access");
+        firstVisit.Steps.Select(s => s.Name).ShouldBe(
+            ["README.md (overview of all modules)", "Module 05 folder", "Clear structure: README, code, exercises", "Run first example successfully", "Feeling of progress"]);
+        StageNamed(j, "Onboarding").Touchpoints.Single(t => t.Id == "github-access").Ideal.ShouldBeNull("the flow is no longer kept as the ideal's text");
+
+        // Stage 2, "User explores GitHub free-modules repo: README.md → Module 01 → Code examples → Exercises".
+        j.Flows.Single(f => f.Id == "free-module-sampling").Steps.Select(s => s.Name).ShouldBe(["README.md", "Module 01", "Code examples", "Exercises"]);
+
+        // Stage 6, "Engagement loops: Hit roadblock → Ask in Discord → Get help → Grateful", its Discord steps at the community touchpoint.
+        var roadblock = j.Flows.Single(f => f.Id == "roadblock-loop");
+        roadblock.Steps.Select(s => (s.Name, s.Touchpoint)).ShouldBe(
+            [("Hit roadblock", (string?)null), ("Ask in Discord", "community-interaction"), ("Get help", "community-interaction"), ("Grateful", null)]);
+
+        // The landing page's and the product page's paths: five and four steps; no action keeps them as text.
+        (j.Flows.Single(f => f.Id == "landing-visit").Steps.Count, j.Flows.Single(f => f.Id == "product-page-visit").Steps.Count).ShouldBe((5, 4));
+        j.Stages.SelectMany(s => s.Actions).ShouldNotContain(a => a.Name.Contains('→') || a.Name.StartsWith("Scans:", StringComparison.Ordinal));
+
+        // Every link names a touchpoint the file defines: no TM007, and no flow walks backwards.
+        JourneyFile.Load(SamplePath).Diagnostics.ShouldNotContain(d => d.Code == "TM007" || d.Code == "TM111" || d.Code == "TM112");
+        HtmlRenderer.Render(j).ShouldContain("Hit roadblock → Ask in Discord (Community Interaction) → Get help (Community Interaction) → Grateful");
+        MarkdownRenderer.Render(j).ShouldContain("README.md → Module 01 → Code examples → Exercises");
+    }
 }
 

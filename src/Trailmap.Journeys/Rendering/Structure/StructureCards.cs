@@ -108,6 +108,13 @@ internal static class StructureCards
             ("Rate", a.Rate?.ToString()),
             ("Choke points", string.Join("; ", a.ChokePoints)),
             ("KPIs", Names(a.Kpis, kpiNames))))));
+        var touchpointNames = journey.AllTouchpoints().GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.First().Name);
+        string? Place(string? stage, string? touchpoint) =>
+            string.Join(", ", new[] { touchpoint is null ? null : touchpointNames.GetValueOrDefault(touchpoint, touchpoint), stage is null ? null : stageNames.GetValueOrDefault(stage, stage) }.OfType<string>()) is { Length: > 0 } p ? p : null;
+        Section("flows", "Flows", journey.Flows.Select(f => new Card(f.Id, f.Name, Rows(
+            ("Where", Place(f.Stage, f.Touchpoint)),
+            ("About", f.Description),
+            ("Steps", string.Join(" → ", f.Steps.Select(s => Place(s.Stage, s.Touchpoint) is { } p ? $"{s.Name} ({p})" : s.Name)))))));
         Section("cohort-targets", "Cohort targets", journey.CohortTargets.Select(c => new Card(c.Id, c.Cohort, Rows(
             ("Measure", c.Measure),
             ("Target", c.Target?.ToString()),
