@@ -11,7 +11,10 @@ public sealed record Journey
     public EmotionScale EmotionScale { get; init; } = EmotionScale.Default;
     /// <summary>Feeling words and emoji with their score on the journey's scale, over the built-in lexicon.</summary>
     public IReadOnlyDictionary<string, double> EmotionLexicon { get; init; } = new Dictionary<string, double>();
-    /// <summary>Conversion window between consecutive stages; null means unbounded.</summary>
+    /// <summary>
+    /// The stage funnel's conversion window: each stage counts only when entered at most this long after the first
+    /// measured stage (not after the previous stage; that bound is a stage's <see cref="Stage.EntryWithin"/>). Null means unbounded.
+    /// </summary>
     public Duration? Window { get; init; }
 
     /// <summary>Whether the journey counts people or accounts (all members' events as one; docs/accounts.md).</summary>
