@@ -41,16 +41,24 @@ public sealed class XssInChromiumTests(ChromiumFixture chromium) : IClassFixture
             Goal = P(),
             Mindset = P(),
             Timeframe = P(),
+            Timing = new() { Bound = TimingBound.Exactly, Text = P() },
             Description = P(),
-            Touchpoints = [new() { Id = id + "-tp", Name = P(), Channel = P(), Owner = P() }],
-            Actions = [new() { Name = P(), Score = 3, Personas = ["p1"] }],
+            Touchpoints =
+            [
+                new()
+                {
+                    Id = id + "-tp", Name = P(), Channel = P(), Owner = P(), Ideal = P(), Timing = new() { Bound = TimingBound.AtMost, Subject = P(), Text = P() },
+                    CriticalElements = [new() { Name = P(), Detail = P() }],
+                },
+            ],
+            Actions = [new() { Name = P(), Score = 3, Personas = ["p1"], Timing = new() { Bound = TimingBound.Exactly, Text = P() } }],
             Thoughts = [P(), P()],
             Emotion = new() { Score = 2, Feelings = [P(), P()] },
             PainPoints = [new() { Id = id + "-pain", Text = P() }],
             Opportunities = [new() { Id = id + "-opp", Text = P(), Owner = P(), Addresses = [id + "-pain"] }],
             Kpis = [Kpi(id + "-kpi")],
             Entry = Ev(),
-            Ideal = new() { Emotion = 4, Description = P() },
+            Ideal = new() { Emotion = 4, Description = P(), CriticalElements = [new() { Name = P() }, new() { Name = P(), Detail = P() }] },
         };
 
         return new Journey
@@ -65,6 +73,7 @@ public sealed class XssInChromiumTests(ChromiumFixture chromium) : IClassFixture
             MomentsOfTruth = [new() { Id = "m1", Name = P(), Stage = "s1", Condition = Ev(), Deadline = new Deadline(Duration.Parse("7d"), P(), "within 7d"), Impact = P(), Action = P() }],
             Milestones = [new() { Id = "ms1", At = P(), Name = P(), Stage = "s1", Description = P() }],
             CriticalTouchpoints = [new() { Touchpoint = "s1-tp", Rank = 1, Why = P() }],
+            Flows = [new() { Id = "f1", Name = P(), Description = P(), Touchpoint = "s1-tp", Steps = [new() { Name = P(), Stage = "s1" }, new() { Name = P(), Touchpoint = "s2-tp" }] }],
             Metrics = [Kpi("j-kpi")],
             Interventions = [new() { Id = "i1", Name = P(), Stage = "s1", When = new() { Event = Ev() }, Then = Act(), Goal = Ev() }],
             Sequences = [new() { Id = "q1", Name = P(), Trigger = new() { Event = Ev() }, Steps = [new() { Day = 0, Then = Act() }], Exit = Ev() }],

@@ -11,7 +11,21 @@ public readonly partial record struct Duration(TimeSpan Span, string Text)
 {
     public const string Help = "write a duration as a number and a unit: 90s, 30m, 12h, 14d or 2w";
 
+    /// <summary>The longest duration read: 100 years. Longer is a typo, and would overflow a <see cref="TimeSpan"/>.</summary>
+    public const double MaxSeconds = 36_500d * 86400;
+
     public double TotalSeconds => Span.TotalSeconds;
+
+    /// <summary>The seconds in one <paramref name="unit"/> (s, sec, second, m, min, minute, h, hr, hour, d, day, w, wk, week, and plurals); null for any other word.</summary>
+    public static double? UnitSeconds(string unit) => unit.ToLowerInvariant() switch
+    {
+        "s" or "sec" or "secs" or "second" or "seconds" => 1,
+        "m" or "min" or "mins" or "minute" or "minutes" => 60,
+        "h" or "hr" or "hrs" or "hour" or "hours" => 3600,
+        "d" or "day" or "days" => 86400,
+        "w" or "wk" or "wks" or "week" or "weeks" => 7 * 86400,
+        _ => null,
+    };
 
     public static bool TryParse(string? text, out Duration duration)
     {
@@ -28,20 +42,12 @@ public readonly partial record struct Duration(TimeSpan Span, string Text)
         }
 
         var n = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-        var seconds = m.Groups["u"].Value.ToLowerInvariant() switch
-        {
-            "s" or "sec" or "secs" or "second" or "seconds" => n,
-            "m" or "min" or "mins" or "minute" or "minutes" => n * 60,
-            "h" or "hr" or "hrs" or "hour" or "hours" => n * 3600,
-            "d" or "day" or "days" => n * 86400,
-            "w" or "wk" or "wks" or "week" or "weeks" => n * 7 * 86400,
-            _ => double.NaN,
-        };
-        if (double.IsNaN(seconds))
+        if (UnitSeconds(m.Groups["u"].Value) is not { } size || n * size > MaxSeconds)
         {
             return false;
         }
 
+        var seconds = n * size;
         // Keep the user's own spelling (14d stays 14d, not 2w) so output reads as the file was written.
         duration = new Duration(TimeSpan.FromSeconds(seconds), text.Trim());
         return true;

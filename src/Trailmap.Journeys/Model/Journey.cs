@@ -11,7 +11,10 @@ public sealed record Journey
     public EmotionScale EmotionScale { get; init; } = EmotionScale.Default;
     /// <summary>Feeling words and emoji with their score on the journey's scale, over the built-in lexicon.</summary>
     public IReadOnlyDictionary<string, double> EmotionLexicon { get; init; } = new Dictionary<string, double>();
-    /// <summary>Conversion window between consecutive stages; null means unbounded.</summary>
+    /// <summary>
+    /// The stage funnel's conversion window: each stage counts only when entered at most this long after the first
+    /// measured stage (not after the previous stage; that bound is a stage's <see cref="Stage.EntryWithin"/>). Null means unbounded.
+    /// </summary>
     public Duration? Window { get; init; }
 
     /// <summary>Whether the journey counts people or accounts (all members' events as one; docs/accounts.md).</summary>
@@ -27,6 +30,8 @@ public sealed record Journey
     public IReadOnlyList<JourneyTrigger> Triggers { get; init; } = [];
     public IReadOnlyList<JourneyProgram> Programs { get; init; } = [];
     public IReadOnlyList<ActivationPath> ActivationPaths { get; init; } = [];
+    /// <summary>Ordered paths of steps ("Landing → Signup → Onboarding"), each step optionally in a stage or at a touchpoint.</summary>
+    public IReadOnlyList<JourneyFlow> Flows { get; init; } = [];
     public IReadOnlyList<CohortTarget> CohortTargets { get; init; } = [];
     public IReadOnlyList<RoadmapItem> Roadmap { get; init; } = [];
     /// <summary>The states a customer passes through over the whole journey (Stranger, Visitor, Lead...), each tied to its stages.</summary>
@@ -90,6 +95,8 @@ public sealed record Stage
     public string? CustomerGoal { get; init; }
     public string? Mindset { get; init; }
     public string? Timeframe { get; init; }
+    /// <summary>How long customers spend in the stage, or should ("2-3 days", "&lt; 2 minutes").</summary>
+    public Timing? Timing { get; init; }
     public string? Description { get; init; }
     public IReadOnlyList<Touchpoint> Touchpoints { get; init; } = [];
     public IReadOnlyList<CustomerAction> Actions { get; init; } = [];
@@ -130,12 +137,16 @@ public sealed record Touchpoint
     public string? Current { get; init; }
     /// <summary>How it should work.</summary>
     public string? Ideal { get; init; }
+    /// <summary>What the ideal state must have (a document's "Critical Elements"), written inside its <c>ideal</c>.</summary>
+    public IReadOnlyList<CriticalElement> CriticalElements { get; init; } = [];
     /// <summary>The change that gets it from current to ideal.</summary>
     public string? Fix { get; init; }
     /// <summary>Further stages the touchpoint spans, besides the one it is written in.</summary>
     public IReadOnlyList<string> Stages { get; init; } = [];
     /// <summary>How often it recurs (weekly, every 2w); see <see cref="Model.Cadence"/>.</summary>
     public string? Cadence { get; init; }
+    /// <summary>How soon it happens or how long it takes ("within 5 minutes", "response &lt; 24h").</summary>
+    public Timing? Timing { get; init; }
     /// <summary>The share of the stage's customers who come through this touchpoint (a channel mix), 0..1.</summary>
     public double? Share { get; init; }
     /// <summary>What the customer reads or sees there, as written: a newsletter's, a form's or a message's text.</summary>
@@ -154,6 +165,8 @@ public sealed record CustomerAction
     public IReadOnlyList<string> Personas { get; init; } = [];
     /// <summary>How often the customer does it (weekly, monthly); see <see cref="Model.Cadence"/>.</summary>
     public string? Cadence { get; init; }
+    /// <summary>How long the action takes ("15 seconds", "&lt; 2 minutes").</summary>
+    public Timing? Timing { get; init; }
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -217,11 +230,28 @@ public sealed record IdealState
 {
     public double? Emotion { get; init; }
     public string? Description { get; init; }
+    /// <summary>What the ideal state must have (a document's "Critical Elements"), in the order written.</summary>
+    public IReadOnlyList<CriticalElement> CriticalElements { get; init; } = [];
     public IReadOnlyDictionary<string, Target> Targets { get; init; } = new Dictionary<string, Target>();
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+}
+
+/// <summary>
+/// One thing an ideal state must have, from a document's "Critical Elements" list: a name ("Clear pricing") and,
+/// when the document gives one, its detail ("$99 (was $129)").
+/// </summary>
+public sealed record CriticalElement
+{
+    public required string Name { get; init; }
+    public string? Detail { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+
+    /// <summary>"Name: detail", or the name alone: how every render writes it.</summary>
+    public override string ToString() => Detail is null ? Name : $"{Name}: {Detail}";
 }
 
 /// <summary>An event that meets a condition: its name plus optional property filters.</summary>

@@ -28,7 +28,8 @@ public enum TargetStatus { Met, AtRisk, Missed, NoData, NoTarget }
 [JsonConverter(typeof(TargetJsonConverter))]
 public sealed partial record Target(TargetComparison Comparison, double Value, double? UpperValue, TargetUnit Unit, string Text)
 {
-    public const string Help = "write a target as a comparison and a value, e.g. '>= 65%', '< 30m', '> 40' or a range '2%..5%' (a bare number or percentage such as '95%' means at least)";
+    public const string Help = "write a target as a comparison and a value, e.g. '>= 65%', '< 30m', '> 40' or a range '2%..5%' (a bare number or percentage such as '95%' means at least); "
+        + "a time also as words: 'within 5 minutes', 'under 2 hours', 'at least 3 days', '90+ days' or '2-3 days'";
 
     /// <summary>How close (relative to the bound) a miss must be to count as "at risk".</summary>
     public const double AtRiskMargin = 0.10;
@@ -44,6 +45,15 @@ public sealed partial record Target(TargetComparison Comparison, double Value, d
         }
 
         var t = text.Trim();
+
+        // A time in words with a bound ("within 5 minutes", "2-3 days", "90+ days") reads as a timing does, so a KPI's or an
+        // activation path's time target accepts exactly what a touchpoint's timing accepts.
+        if (Timing.TryParse(t, out var timing, out _) && timing.AsTarget() is { } timed)
+        {
+            target = timed;
+            return true;
+        }
+
         var range = RangePattern().Match(t);
         if (range.Success)
         {

@@ -185,6 +185,7 @@ public static partial class JourneyParser
                 Triggers = f.List("triggers", (n, _) => Trigger(n)),
                 Programs = f.List("programs", (n, _) => Program(n)),
                 ActivationPaths = f.List("activation_paths", (n, _) => ActivationPath(n)),
+                Flows = f.List("flows", (n, _) => Flow(n)),
                 CohortTargets = f.List("cohort_targets", (n, i) => CohortTarget(n, i)),
                 Roadmap = f.List("roadmap", (n, _) => RoadmapItem(n)),
                 CustomerStates = f.List("customer_states", (n, _) => CustomerState(n)),
@@ -487,6 +488,7 @@ public static partial class JourneyParser
                 CustomerGoal = f.Text("customer_goal"),
                 Mindset = f.Text("mindset"),
                 Timeframe = f.Text("timeframe"),
+                Timing = f.Timing("timing"),
                 Touchpoints = f.List("touchpoints", (n, _) => Touchpoint(n, id, ++touchpointIndex)),
                 Actions = f.List("actions", (n, _) => Action(n)),
                 Thoughts = f.TextList("thoughts"),
@@ -523,6 +525,7 @@ public static partial class JourneyParser
                 return null;
             }
 
+            var ideal = TouchpointIdeal(f.Node("ideal"));
             return new Touchpoint
             {
                 Id = f.Id(required: false) ?? $"{stageId}-{Ids.Slug(name)}",
@@ -532,10 +535,12 @@ public static partial class JourneyParser
                 Owner = f.Text("owner"),
                 Goal = f.Text("goal"),
                 Current = f.Text("current"),
-                Ideal = f.Text("ideal"),
+                Ideal = ideal.Description,
+                CriticalElements = ideal.Elements,
                 Fix = f.Text("fix"),
                 Stages = f.TextList("stages"),
                 Cadence = CadenceOf(f),
+                Timing = f.Timing("timing"),
                 Content = f.Text("content"),
                 Share = f.Fraction("share"),
                 Location = f.Location,
@@ -563,6 +568,7 @@ public static partial class JourneyParser
                 Score = f.Number("score"),
                 Personas = f.TextList("personas"),
                 Cadence = CadenceOf(f),
+                Timing = f.Timing("timing"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -878,7 +884,59 @@ public static partial class JourneyParser
                 }
             }
 
-            return new IdealState { Emotion = f.Number("emotion"), Description = f.Text("description"), Targets = targets, Location = f.Location, ValueLocations = f.ValueLocations() };
+            return new IdealState
+            {
+                Emotion = f.Number("emotion"),
+                Description = f.Text("description"),
+                Targets = targets,
+                CriticalElements = f.List("critical_elements", (n, _) => CriticalElement(n)),
+                Location = f.Location,
+                ValueLocations = f.ValueLocations(),
+            };
+        }
+
+        /// <summary>
+        /// A touchpoint's <c>ideal</c>: its description as text, or a mapping with the description and the critical
+        /// elements.
+        /// </summary>
+        private (string? Description, IReadOnlyList<CriticalElement> Elements) TouchpointIdeal(YamlNode? node)
+        {
+            if (node is null or YamlScalarNode)
+            {
+                return ((node as YamlScalarNode)?.Value, []);
+            }
+
+            var f = Fields.Open(node, ctx, "touchpoint_ideal", "a touchpoint's ideal state (text, or a mapping with 'description' and 'critical_elements')");
+            return f is null ? (null, []) : (f.Text("description"), f.List("critical_elements", (n, _) => CriticalElement(n)));
+        }
+
+        /// <summary>
+        /// One critical element: a text ("Low friction"), the document's own "Name: detail" line, which YAML reads as a
+        /// mapping of one key (<c>- Clear pricing: $99 (was $129)</c>), or a mapping with <c>name</c> and <c>detail</c>.
+        /// </summary>
+        private CriticalElement? CriticalElement(YamlNode node)
+        {
+            switch (node)
+            {
+                case YamlScalarNode { Value: { Length: > 0 } text }:
+                    return new CriticalElement { Name = text, Location = ParseContext.At(node) };
+                case YamlMappingNode map when map.Children.Count == 1 && map.Children.Single() is var (k, v)
+                    && k is YamlScalarNode { Value: { Length: > 0 } name } && name is not ("name" or "detail"):
+                    if (v is YamlScalarNode { Value: var detail })
+                    {
+                        return new CriticalElement { Name = name, Detail = string.IsNullOrEmpty(detail) ? null : detail, Location = ParseContext.At(node) };
+                    }
+
+                    ctx.Report(Codes.WrongType, v, $"the detail of critical element '{name}' must be text, found {Fields.Describe(v)}; quote it if it holds a colon or a bracket");
+                    return null;
+                case YamlMappingNode:
+                    var f = Fields.Open(node, ctx, "critical_element", "a critical element");
+                    var elementName = f?.Text("name", required: true);
+                    return f is null || elementName is null ? null : new CriticalElement { Name = elementName, Detail = f.Text("detail"), Location = f.Location };
+                default:
+                    ctx.Report(Codes.WrongType, node, $"a critical element must be a text, 'Name: detail', or a mapping with 'name' and 'detail', found {Fields.Describe(node)}");
+                    return null;
+            }
         }
 
         private MomentOfTruth? Moment(YamlNode node)

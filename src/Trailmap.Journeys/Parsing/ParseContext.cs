@@ -251,6 +251,24 @@ internal sealed class Fields
         return null;
     }
 
+    /// <summary>A duration in words with an optional bound ("within 5 minutes", "2-3 days"); see <see cref="Model.Timing"/>.</summary>
+    public Timing? Timing(string key)
+    {
+        var text = Text(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Model.Timing.TryParse(text, out var t, out var error))
+        {
+            return t;
+        }
+
+        _ctx.Report(Codes.InvalidDuration, Node(key)!, $"'{key}' in {What}: {error}");
+        return null;
+    }
+
     public Target? Target(string key)
     {
         var text = Text(key);

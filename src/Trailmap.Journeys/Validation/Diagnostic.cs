@@ -45,6 +45,8 @@ public static class Codes
     public static readonly DiagnosticCode RoadmapItemUnlinked = new("TM108", "roadmap-item-unlinked", Severity.Warning, "A roadmap item names no opportunity it delivers and no KPI it should move.");
     public static readonly DiagnosticCode ActivationWithoutTarget = new("TM109", "activation-path-without-target", Severity.Warning, "An activation path has neither a time-to-value nor a rate target.");
     public static readonly DiagnosticCode CohortCannotMatch = new("TM110", "cohort-cannot-match", Severity.Warning, "A cohort asks for an event in 'did' and forbids the same event over the same window in 'did_not', so it can have no members.");
+    public static readonly DiagnosticCode FlowTooShort = new("TM111", "flow-too-short", Severity.Warning, "A flow has fewer than two steps, so it leads nowhere.");
+    public static readonly DiagnosticCode FlowRunsBackwards = new("TM112", "flow-runs-backwards", Severity.Warning, "A flow step is linked to a stage that comes before the stage of an earlier step.");
     public static readonly DiagnosticCode FeelingsNotInLexicon = new("TM107", "feelings-not-in-lexicon", Severity.Warning, "A stage gives feelings but no score, and the emotion lexicon knows none of their words or emoji, so the curve has no point there.");
 
     public static IReadOnlyList<DiagnosticCode> All { get; } =
@@ -53,5 +55,6 @@ public static class Codes
         InvalidDuration, InvalidTarget, ScoreOutsideScale, DuplicateKey, InvalidCondition, InvalidTimeZone, InvalidTimeOfDay,
         TooDeep, AliasesTooLarge, TooManyMeasuredStages, FileTooLarge, WindowOnFirstStage,
         StageWithoutKpi, PainWithoutOpportunity, MomentWithoutDeadline, KpiWithoutTarget, UnreachableStage, UnitMismatch, FeelingsNotInLexicon, RoadmapItemUnlinked, ActivationWithoutTarget, CohortCannotMatch,
+        FlowTooShort, FlowRunsBackwards,
     ];
 }

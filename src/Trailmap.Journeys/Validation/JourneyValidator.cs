@@ -24,6 +24,7 @@ public static class JourneyValidator
         CheckUnique(journey.Triggers.Select(t => (t.Id, IdAt(t.ValueLocations, t.Location))), "trigger", Report);
         CheckUnique(journey.Programs.Select(p => (p.Id, IdAt(p.ValueLocations, p.Location))), "program", Report);
         CheckUnique(journey.ActivationPaths.Select(a => (a.Id, IdAt(a.ValueLocations, a.Location))), "activation path", Report);
+        CheckUnique(journey.Flows.Select(f => (f.Id, IdAt(f.ValueLocations, f.Location))), "flow", Report);
         CheckUnique(journey.CohortTargets.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "cohort target", Report);
         CheckUnique(journey.Roadmap.Select(r => (r.Id, IdAt(r.ValueLocations, r.Location))), "roadmap item", Report);
         CheckUnique(journey.CustomerStates.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "customer state", Report);

@@ -2,7 +2,7 @@ using Trailmap.Journeys.Model;
 
 namespace Trailmap.Journeys.Validation;
 
-/// <summary>References and lint rules of the journey-wide parts: touchpoint spans, customer states, triggers, programs, activation paths, cohorts, roadmap.</summary>
+/// <summary>References and lint rules of the journey-wide parts: touchpoint spans, customer states, triggers, programs, activation paths, flows, cohorts, roadmap.</summary>
 internal static class StructureRules
 {
     public delegate void Resolver(string? reference, HashSet<string> known, string kind, SourceLocation at, string where);
@@ -60,6 +60,8 @@ internal static class StructureRules
             }
         }
 
+        Flows(journey, stages, resolve, report);
+
         foreach (var c in journey.CohortTargets)
         {
             resolve(c.Kpi, metrics, "KPI", c.ValueLocations.Of("kpi", c.Location), $"cohort target '{c.Id}'");
@@ -73,6 +75,51 @@ internal static class StructureRules
             if (r.Opportunities.Count == 0 && r.Kpis.Count == 0)
             {
                 report(Codes.RoadmapItemUnlinked, r.Location, $"{where} names no opportunity it delivers and no KPI it should move; add 'opportunities: [id]' or 'kpis: [id]'");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each flow's stage and touchpoint links resolve; a flow has at least two steps (TM111); and the steps' stages, a
+    /// step's own or its touchpoint's, never go back to an earlier stage than the step before reached (TM112).
+    /// </summary>
+    private static void Flows(Journey journey, HashSet<string> stages, Resolver resolve, Action<DiagnosticCode, SourceLocation, string> report)
+    {
+        var touchpoints = journey.AllTouchpoints().Select(t => t.Id).ToHashSet();
+        var order = journey.Stages.Select((s, i) => (s.Id, i)).GroupBy(x => x.Id).ToDictionary(g => g.Key, g => g.First().i);
+        var home = journey.Stages.SelectMany((s, i) => s.Touchpoints.Select(t => (t.Id, i))).GroupBy(x => x.Id).ToDictionary(g => g.Key, g => g.First().i);
+        foreach (var f in journey.Flows)
+        {
+            var where = $"flow '{f.Id}'";
+            resolve(f.Stage, stages, "stage", f.ValueLocations.Of("stage", f.Location), where);
+            resolve(f.Touchpoint, touchpoints, "touchpoint", f.ValueLocations.Of("touchpoint", f.Location), where);
+            if (f.Steps.Count == 1)
+            {
+                report(Codes.FlowTooShort, f.ValueLocations.Of("steps", f.Location), $"{where} has one step, '{f.Steps[0].Name}', so it leads nowhere; "
+                    + "list every step in order, e.g. steps: [Landing, Signup, Onboarding]");
+            }
+
+            (int Index, string Name)? reached = null;
+            for (var i = 0; i < f.Steps.Count; i++)
+            {
+                var step = f.Steps[i];
+                var at = $"step {i + 1} ('{step.Name}') of {where}";
+                resolve(step.Stage, stages, "stage", step.ValueLocations.Of("stage", step.Location), at);
+                resolve(step.Touchpoint, touchpoints, "touchpoint", step.ValueLocations.Of("touchpoint", step.Location), at);
+                int? index = step.Stage is { } s && order.TryGetValue(s, out var si) ? si
+                    : step.Touchpoint is { } t && home.TryGetValue(t, out var ti) ? ti : null;
+                if (index is not { } here)
+                {
+                    continue;
+                }
+
+                if (reached is { } before && here < before.Index)
+                {
+                    report(Codes.FlowRunsBackwards, step.Location, $"{at} is in stage '{journey.Stages[here].Id}', before stage '{journey.Stages[before.Index].Id}' "
+                        + $"where step '{before.Name}' already was; put the steps in the order the customer takes them, or link the step to its own stage");
+                }
+
+                reached = reached is { } r && r.Index > here ? r : (here, step.Name);
             }
         }
     }

@@ -41,6 +41,11 @@ public static class JourneyYamlWriter
         .Maps("activation_paths", j.ActivationPaths, a => new YamlMap()
             .Text("id", a.Id).Text("name", a.Name).Text("definition", a.Definition).Text("stage", a.Stage)
             .Text("time_to_value", a.TimeToValue?.Text).Text("rate", a.Rate?.Text).Texts("choke_points", a.ChokePoints).Texts("kpis", a.Kpis))
+        .Maps("flows", j.Flows, f => new YamlMap()
+            .Text("id", f.Id).Text("name", f.Name).Text("description", f.Description).Text("stage", f.Stage).Text("touchpoint", f.Touchpoint)
+            .Maps("steps", f.Steps, s => s.Stage is null && s.Touchpoint is null
+                ? new YamlRaw(YamlScalar.Text(s.Name))
+                : new YamlMap().Text("name", s.Name).Text("stage", s.Stage).Text("touchpoint", s.Touchpoint)))
         .Maps("cohort_targets", j.CohortTargets, c => new YamlMap()
             .Text("id", c.Id).Text("cohort", c.Cohort).Text("measure", c.Measure).Text("target", c.Target?.Text).Text("action", c.Action).Text("kpi", c.Kpi))
         .Maps("roadmap", j.Roadmap, r => new YamlMap()
@@ -109,6 +114,7 @@ public static class JourneyYamlWriter
         .Text("customer_goal", s.CustomerGoal)
         .Text("mindset", s.Mindset)
         .Text("timeframe", s.Timeframe)
+        .Text("timing", s.Timing?.Text)
         .Maps("touchpoints", s.Touchpoints, t => new YamlMap()
             .Text("id", t.Id)
             .Text("name", t.Name)
@@ -117,17 +123,19 @@ public static class JourneyYamlWriter
             .Text("owner", t.Owner)
             .Text("goal", t.Goal)
             .Text("current", t.Current)
-            .Text("ideal", t.Ideal)
+            .Optional("ideal", TouchpointIdeal(t))
             .Text("fix", t.Fix)
             .Texts("stages", t.Stages)
             .Text("cadence", t.Cadence)
+            .Text("timing", t.Timing?.Text)
             .Text("content", t.Content)
             .Number("share", t.Share))
         .Maps("actions", s.Actions, a => new YamlMap()
             .Text("name", a.Name)
             .Number("score", a.Score)
             .Texts("personas", a.Personas)
-            .Text("cadence", a.Cadence))
+            .Text("cadence", a.Cadence)
+            .Text("timing", a.Timing?.Text))
         .Texts("thoughts", s.Thoughts)
         .Texts("motivations", s.Motivations)
         .Optional("emotion", s.Emotion is { } e ? new YamlMap().Number("score", e.Score).Texts("feelings", e.Feelings) : null)
@@ -166,8 +174,17 @@ public static class JourneyYamlWriter
             map.Add("targets", targets);
         }
 
-        return map;
+        return map.Maps("critical_elements", ideal.CriticalElements, CriticalElement);
     }
+
+    /// <summary>A touchpoint's ideal stays plain text unless it has critical elements.</summary>
+    private static YamlValue? TouchpointIdeal(Touchpoint t) => t.CriticalElements.Count == 0
+        ? (t.Ideal is { } text ? new YamlRaw(YamlScalar.Text(text)) : null)
+        : new YamlMap().Text("description", t.Ideal).Maps("critical_elements", t.CriticalElements, CriticalElement);
+
+    private static YamlValue CriticalElement(CriticalElement e) => e.Detail is null
+        ? new YamlRaw(YamlScalar.Text(e.Name))
+        : new YamlMap().Text("name", e.Name).Text("detail", e.Detail);
 
     private static YamlMap Metric(Metric m) => new YamlMap()
         .Text("id", m.Id)

@@ -84,6 +84,34 @@ internal sealed class SchemaChecker(JsonElement root)
                     }
 
                     break;
+                case "maxLength":
+                    if (AsString(value) is { } longText && longText.Length > s.GetInt32())
+                    {
+                        errors.Add($"{path}: longer than {s.GetInt32()}");
+                    }
+
+                    break;
+                case "minProperties":
+                    if (value is JsonObject fewer && fewer.Count < s.GetInt32())
+                    {
+                        errors.Add($"{path}: fewer than {s.GetInt32()} properties");
+                    }
+
+                    break;
+                case "maxProperties":
+                    if (value is JsonObject more && more.Count > s.GetInt32())
+                    {
+                        errors.Add($"{path}: more than {s.GetInt32()} properties");
+                    }
+
+                    break;
+                case "maxItems":
+                    if (value is JsonArray many && many.Count > s.GetInt32())
+                    {
+                        errors.Add($"{path}: more than {s.GetInt32()} items");
+                    }
+
+                    break;
                 case "minimum":
                     if (AsNumber(value) is { } low && low < s.GetDouble())
                     {

@@ -90,8 +90,8 @@ public sealed class SeedTranscriptionTests
 
         // "3. Social Media Engagement ... Goal: Stay top-of-mind".
         consideration.Touchpoints.Single(t => t.Channel == "Twitter").Goal.ShouldBe("Stay top-of-mind");
-        // The product page's "Critical Elements" are its ideal state.
-        purchase.Touchpoints.Single(t => t.Name == "Product Page (Gumroad)").Ideal.ShouldNotBeNull().ShouldContain("$99 (was $129)");
+        // The product page's "Critical Elements" are its ideal state's critical elements.
+        purchase.Touchpoints.Single(t => t.Name == "Product Page (Gumroad)").CriticalElements.Select(e => e.Name).ShouldContain("Clear pricing");
     }
 
     [Fact]
@@ -308,4 +308,110 @@ public sealed class SeedTranscriptionTests
         hours.Cadence.ShouldBe("monthly on Friday at 5 PM UTC");
         Cadence.Read(hours.Cadence!, out _).ShouldBe(new CadenceParts("monthly", DayOfWeek.Friday, new TimeOnly(17, 0), "UTC"));
     }
+
+    [Fact]
+    public void Times_written_in_words_are_timings_with_their_bounds()
+    {
+        var j = Sample();
+
+        // Stage 1: "Scans content quickly (15 seconds)"; "Time on page > 2 minutes" (120 s, the bound excluded).
+        var awareness = StageNamed(j, "Awareness");
+        var scans = awareness.Actions.Single(a => a.Name == "Scans content quickly").Timing!;
+        (scans.Bound, scans.Max!.Value.TotalSeconds).ShouldBe((TimingBound.Exactly, 15d));
+        var timeOnPage = awareness.Kpis.Single(k => k.Name == "Time on page").Target!;
+        (timeOnPage.Comparison, timeOnPage.Value, timeOnPage.Unit).ShouldBe((TargetComparison.MoreThan, 120d, TargetUnit.Duration));
+
+        // Stage 2: "Average session duration > 5 mins" (300 s).
+        StageNamed(j, "Interest").Kpis.Single(k => k.Name == "Average session duration").Target!.Value.ShouldBe(300);
+
+        // Stage 4: "Complete purchase (< 2 minutes)".
+        var purchase = StageNamed(j, "Purchase").Actions.Single(a => a.Name == "Complete purchase").Timing!;
+        (purchase.Bound, purchase.Strict, purchase.Max!.Value.TotalSeconds).ShouldBe((TimingBound.AtMost, true, 120d));
+
+        // Stage 5: "Welcome Email (Sent within 5 minutes)" and "Email: support@... (response < 24h)".
+        var onboarding = StageNamed(j, "Onboarding");
+        var welcome = onboarding.Touchpoints.Single(t => t.Name == "Welcome Email").Timing!;
+        (welcome.Bound, welcome.Strict, welcome.Max!.Value.TotalSeconds).ShouldBe((TimingBound.AtMost, false, 300d));
+        var support = onboarding.Touchpoints.Single(t => t.Name == "Support email").Timing!;
+        (support.Subject, support.Max!.Value.TotalSeconds).ShouldBe(("response", 24 * 3600d));
+
+        // "Each module: 30-60 mins": 1,800 to 3,600 s.
+        var modules = StageNamed(j, "Success").Touchpoints.Single(t => t.Id == "learning-experience").Timing!;
+        (modules.Bound, modules.Min!.Value.TotalSeconds, modules.Max!.Value.TotalSeconds).ShouldBe((TimingBound.Between, 1800d, 3600d));
+
+        // "Fast time-to-value (< 1 hour to first win)".
+        var ttv = j.ActivationPaths.Single().TimeToValue!;
+        (ttv.Comparison, ttv.Value, ttv.Text).ShouldBe((TargetComparison.LessThan, 3600d, "< 1 hour"));
+
+        // No name keeps a time in brackets any more.
+        j.AllTouchpoints().Select(t => t.Name).Concat(j.Stages.SelectMany(s => s.Actions).Select(a => a.Name))
+            .ShouldNotContain(n => n.Contains("(15 seconds)", StringComparison.Ordinal) || n.Contains("< 2 minutes", StringComparison.Ordinal)
+                || n.Contains("within 5 minutes", StringComparison.Ordinal) || n.Contains("< 24h", StringComparison.Ordinal));
+
+        var html = HtmlRenderer.Render(j);
+        html.ShouldContain("⏱ response &lt; 24h");
+        html.ShouldContain("⏱ within 5 minutes");
+        html.ShouldContain("⏱ 15 seconds");
+    }
+
+    [Fact]
+    public void The_critical_elements_are_lists_inside_the_touchpoints_ideal()
+    {
+        var j = Sample();
+
+        // Stage 2, "1. Landing Page Visit", "Critical Elements:" four lines.
+        var landing = StageNamed(j, "Interest").Touchpoints.Single(t => t.Id == "landing-page");
+        landing.CriticalElements.Select(e => (e.Name, e.Detail)).ShouldBe(
+        [
+            ("Clear headline", "\"Master Restate in Go\""),
+            ("Social proof", "Testimonials, GitHub stars"),
+            ("Free modules", "\"Try 4 modules free\""),
+            ("Low friction", "Email-only signup"),
+        ]);
+        landing.Ideal.ShouldBeNull("the document gives the list alone, no ideal in prose");
+
+        // Stage 4, "1. Product Page (Gumroad)", "Critical Elements:" five lines.
+        var page = StageNamed(j, "Purchase").Touchpoints.Single(t => t.Id == "gumroad-product-page");
+        page.CriticalElements.Select(e => e.ToString()).ShouldBe(
+        [
+            "Clear pricing: $99 (was $129)", "What's included: Bullet points", "Reviews: 5-star testimonials",
+            "Trust badges: Secure payment, money-back guarantee", "FAQ: Common questions answered",
+        ]);
+
+        var html = HtmlRenderer.Render(j);
+        html.ShouldContain("Clear pricing: $99 (was $129); What&#39;s included: Bullet points; Reviews: 5-star testimonials");
+        CsvRenderer.Render(j).ShouldContain("Trust badges: Secure payment, money-back guarantee");
+        MarkdownRenderer.Render(j).ShouldContain("Low friction: Email-only signup");
+    }
+
+    [Fact]
+    public void The_arrow_drawn_paths_are_flows_of_ordered_steps()
+    {
+        var j = Sample();
+
+        // Stage 5, "2. GitHub Access", "First visit experience:" five steps joined by down arrows.
+        var firstVisit = j.Flows.Single(f => f.Id == "first-visit");
+        firstVisit.Touchpoint.ShouldBe("github-access");
+        firstVisit.Steps.Select(s => s.Name).ShouldBe(
+            ["README.md (overview of all modules)", "Module 05 folder", "Clear structure: README, code, exercises", "Run first example successfully", "Feeling of progress"]);
+        StageNamed(j, "Onboarding").Touchpoints.Single(t => t.Id == "github-access").Ideal.ShouldBeNull("the flow is no longer kept as the ideal's text");
+
+        // Stage 2, "User explores GitHub free-modules repo: README.md → Module 01 → Code examples → Exercises".
+        j.Flows.Single(f => f.Id == "free-module-sampling").Steps.Select(s => s.Name).ShouldBe(["README.md", "Module 01", "Code examples", "Exercises"]);
+
+        // Stage 6, "Engagement loops: Hit roadblock → Ask in Discord → Get help → Grateful", its Discord steps at the community touchpoint.
+        var roadblock = j.Flows.Single(f => f.Id == "roadblock-loop");
+        roadblock.Steps.Select(s => (s.Name, s.Touchpoint)).ShouldBe(
+            [("Hit roadblock", (string?)null), ("Ask in Discord", "community-interaction"), ("Get help", "community-interaction"), ("Grateful", null)]);
+
+        // The landing page's and the product page's paths: five and four steps; no action keeps them as text.
+        (j.Flows.Single(f => f.Id == "landing-visit").Steps.Count, j.Flows.Single(f => f.Id == "product-page-visit").Steps.Count).ShouldBe((5, 4));
+        j.Stages.SelectMany(s => s.Actions).ShouldNotContain(a => a.Name.Contains('→') || a.Name.StartsWith("Scans:", StringComparison.Ordinal));
+
+        // Every link names a touchpoint the file defines: no TM007, and no flow walks backwards.
+        JourneyFile.Load(SamplePath).Diagnostics.ShouldNotContain(d => d.Code == "TM007" || d.Code == "TM111" || d.Code == "TM112");
+        HtmlRenderer.Render(j).ShouldContain("Hit roadblock → Ask in Discord (Community Interaction) → Get help (Community Interaction) → Grateful");
+        MarkdownRenderer.Render(j).ShouldContain("README.md → Module 01 → Code examples → Exercises");
+    }
 }
+

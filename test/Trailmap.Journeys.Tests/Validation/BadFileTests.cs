@@ -43,6 +43,8 @@ public sealed class BadFileTests
         { "TM108-roadmap-item-unlinked.yaml", "TM108", 10, 5 },
         { "TM109-activation-path-without-target.yaml", "TM109", 10, 5 },
         { "TM110-cohort-cannot-match.yaml", "TM110", 14, 9 },
+        { "TM111-flow-too-short.yaml", "TM111", 12, 12 },
+        { "TM112-flow-runs-backwards.yaml", "TM112", 19, 9 },
     };
 
     /// <summary>Codes whose bad file would be over a megabyte; JourneyLimitsTests writes theirs on the fly.</summary>

@@ -25,7 +25,7 @@ internal static class JourneyGrid
         Lane("Goal", s => [s.Goal]);
         Lane("Customer goal", s => [s.CustomerGoal]);
         Lane("Mindset", s => [s.Mindset]);
-        Lane("Timeframe", s => [s.Timeframe]);
+        Lane("Timeframe", s => [s.Timeframe, s.Timing is { } t ? $"time in stage: {t.Text}" : null]);
         Lane("Touchpoints", s => s.Touchpoints.Select(Touchpoint));
         Lane("Actions", s => s.Actions.Select(Action));
         Lane("Thoughts", s => s.Thoughts);
@@ -90,7 +90,7 @@ internal static class JourneyGrid
     }
 
     private static string Touchpoint(Touchpoint t) =>
-        WithDetails(t.Name, t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : null, t.Cadence, ShareOf(t.Share));
+        WithDetails(t.Name, t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : null, t.Cadence, t.Timing is { } timing ? $"timing {timing.Text}" : null, ShareOf(t.Share));
 
     /// <summary>A touchpoint's share of the stage's customers, as "40% of customers".</summary>
     public static string? ShareOf(double? share) => share is { } s ? $"{Target.FormatValue(s, TargetUnit.Percent)} of customers" : null;
@@ -111,6 +111,11 @@ internal static class JourneyGrid
         if (a.Cadence is { } cadence)
         {
             details.Add(cadence);
+        }
+
+        if (a.Timing is { } timing)
+        {
+            details.Add($"takes {timing.Text}");
         }
 
         return details.Count == 0 ? a.Name : $"{a.Name} ({string.Join("; ", details)})";
@@ -143,6 +148,11 @@ internal static class JourneyGrid
         foreach (var (kpi, target) in ideal.Targets)
         {
             yield return $"{kpi} {target.Text}";
+        }
+
+        foreach (var element in ideal.CriticalElements)
+        {
+            yield return $"critical: {element}";
         }
     }
 

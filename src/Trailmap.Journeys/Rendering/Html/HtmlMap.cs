@@ -123,6 +123,11 @@ internal static class HtmlMap
                 html.Append("<span class=\"timeframe\">").Append(E(timeframe)).Append("</span>");
             }
 
+            if (stage.Timing is { } timing)
+            {
+                html.Append("<span class=\"timeframe timing\" title=\"Time in the stage\">⏱ ").Append(E(timing.Text)).Append("</span>");
+            }
+
             html.Append("</div>\n<h3 class=\"stage-name\">");
             links.Text(html, links.StageLink(stage), stage.Name);
             html.Append("</h3>\n");
@@ -163,6 +168,8 @@ internal static class HtmlMap
             {
                 html.Append("<p class=\"ideal-note\"><span class=\"k\">Ideal</span> ").Append(E(ideal)).Append("</p>\n");
             }
+
+            CriticalElements(html, stage.Ideal?.CriticalElements ?? []);
 
             html.Append("</div>\n");
         }
@@ -238,6 +245,7 @@ internal static class HtmlMap
 
         html.Append("<span class=\"chip layer-").Append(layer).Append("\">").Append(layer).Append("</span>");
         CadenceChip(html, t.Cadence);
+        TimingChip(html, t.Timing);
         if (JourneyGrid.ShareOf(t.Share) is { } share)
         {
             html.Append("<span class=\"chip share\">").Append(E(share)).Append("</span>");
@@ -262,10 +270,11 @@ internal static class HtmlMap
         foreach (var a in stage.Actions)
         {
             html.Append("<li class=\"item action\"><span class=\"item-title\">").Append(E(a.Name)).Append("</span>");
-            if (a.Score is not null || a.Personas.Count > 0 || a.Cadence is not null)
+            if (a.Score is not null || a.Personas.Count > 0 || a.Cadence is not null || a.Timing is not null)
             {
                 html.Append("<span class=\"chips\">");
                 CadenceChip(html, a.Cadence);
+                TimingChip(html, a.Timing);
                 if (a.Score is { } score)
                 {
                     html.Append("<span class=\"score-pill ").Append(ScoreBand(scale, score)).Append("\" title=\"Score ")
@@ -329,6 +338,37 @@ internal static class HtmlMap
         if (cadence is not null)
         {
             html.Append("<span class=\"chip cadence\" title=\"Recurs ").Append(E(cadence)).Append("\">↻ ").Append(E(cadence)).Append("</span>");
+        }
+    }
+
+    /// <summary>The ideal state's critical elements: a list under the ideal, each name in bold before its detail.</summary>
+    private static void CriticalElements(StringBuilder html, IReadOnlyList<CriticalElement> elements)
+    {
+        if (elements.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<ul class=\"critical-elements\" aria-label=\"Critical elements of the ideal state\">");
+        foreach (var e in elements)
+        {
+            html.Append("<li><span class=\"k\">").Append(E(e.Name)).Append("</span>");
+            if (e.Detail is { } detail)
+            {
+                html.Append(' ').Append(E(detail));
+            }
+
+            html.Append("</li>");
+        }
+
+        html.Append("</ul>\n");
+    }
+
+    private static void TimingChip(StringBuilder html, Timing? timing)
+    {
+        if (timing is not null)
+        {
+            html.Append("<span class=\"chip timing\" title=\"Timing ").Append(E(timing.Text)).Append("\">⏱ ").Append(E(timing.Text)).Append("</span>");
         }
     }
 

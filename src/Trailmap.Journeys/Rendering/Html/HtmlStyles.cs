@@ -134,6 +134,8 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .mindset { margin: 8px 0 0; font-size: 13px; font-style: italic; color: var(--ink-2); }
 .mindset::before { content: "“"; } .mindset::after { content: "”"; }
 .ideal-note { border-left: 3px solid var(--ideal); padding-left: 8px; }
+.critical-elements { margin: 4px 0 0; padding: 0 0 0 8px; list-style: none; border-left: 3px solid var(--ideal); font-size: 12px; color: var(--ink-2); }
+.critical-elements li::before { content: "✓ "; color: var(--ideal); }
 .funnel { display: flex; gap: 18px; margin: 4px 0 6px; }
 .funnel dt { font-size: 11px; font-weight: 600; letter-spacing: .05em; text-transform: uppercase; color: var(--ink-3); }
 .funnel dd { margin: 0; font-size: 18px; font-weight: 700; font-variant-numeric: tabular-nums; }
@@ -154,6 +156,7 @@ ul, ol { margin: 0; padding: 0; list-style: none; }
 .chip.layer-backstage { background: #ecebf5; color: #5a5680; }
 .chip.channel { background: var(--accent-soft); color: #3a44a8; }
 .chip.cadence { background: #e6f4ef; color: #1d6b50; }
+.chip.timing { background: #eef1f8; color: #2f4a7a; }
 .chip.critical { background: #fff3d6; color: #8a5a00; }
 .chip.critical::before { content: "★ "; }
 .score-pill { font-size: 12px; font-weight: 700; border-radius: 6px; padding: 1px 7px; font-variant-numeric: tabular-nums; }

@@ -66,7 +66,8 @@ internal static class StructureCards
             // A critical touchpoint with nothing more than its rank is already in the critical list; a card adds nothing.
             .Where(x => x.Touchpoint.Goal is not null || x.Touchpoint.Current is not null
                 || x.Touchpoint.Ideal is not null || x.Touchpoint.Fix is not null || x.Touchpoint.Stages.Count > 0
-                || x.Touchpoint.Cadence is not null || x.Touchpoint.Content is not null)
+                || x.Touchpoint.Cadence is not null || x.Touchpoint.Timing is not null || x.Touchpoint.Content is not null
+                || x.Touchpoint.CriticalElements.Count > 0)
             .OrderBy(x => critical.TryGetValue(x.Touchpoint.Id, out var c) ? c.Rank : int.MaxValue)
             .ToList();
         Section("touchpoint-details", "Touchpoints in detail", detailed.Select(x =>
@@ -83,8 +84,10 @@ internal static class StructureCards
                 ("Goal", t.Goal),
                 ("Current", t.Current),
                 ("Ideal", t.Ideal),
+                ("Critical elements", string.Join("; ", t.CriticalElements)),
                 ("Fix", t.Fix),
                 ("Cadence", t.Cadence),
+                ("Timing", t.Timing?.Text),
                 ("Content", t.Content)));
         }));
         Section("triggers", "Triggers", journey.Triggers.Select(t => new Card(t.Id, t.Name, Rows(
@@ -105,6 +108,13 @@ internal static class StructureCards
             ("Rate", a.Rate?.ToString()),
             ("Choke points", string.Join("; ", a.ChokePoints)),
             ("KPIs", Names(a.Kpis, kpiNames))))));
+        var touchpointNames = journey.AllTouchpoints().GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.First().Name);
+        string? Place(string? stage, string? touchpoint) =>
+            string.Join(", ", new[] { touchpoint is null ? null : touchpointNames.GetValueOrDefault(touchpoint, touchpoint), stage is null ? null : stageNames.GetValueOrDefault(stage, stage) }.OfType<string>()) is { Length: > 0 } p ? p : null;
+        Section("flows", "Flows", journey.Flows.Select(f => new Card(f.Id, f.Name, Rows(
+            ("Where", Place(f.Stage, f.Touchpoint)),
+            ("About", f.Description),
+            ("Steps", string.Join(" → ", f.Steps.Select(s => Place(s.Stage, s.Touchpoint) is { } p ? $"{s.Name} ({p})" : s.Name)))))));
         Section("cohort-targets", "Cohort targets", journey.CohortTargets.Select(c => new Card(c.Id, c.Cohort, Rows(
             ("Measure", c.Measure),
             ("Target", c.Target?.ToString()),

@@ -172,11 +172,11 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     {
         var personas = journey.Personas.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => Html.ShortName(g.First().Name));
         yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Where(t => !spanning.Contains(t.Id)).Select(t => new Item(
-            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), JourneyGrid.ShareOf(t.Share)), "meta", 2)],
+            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), Timed(t.Timing), JourneyGrid.ShareOf(t.Share)), "meta", 2)],
             Marker: t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage")).ToList());
         yield return ("actions", "Actions", s => s.Actions.Select(a => new Item(
             [new(a.Name, "txt"), new(Join(a.Score is { } sc ? $"score {Html.Num(sc)}/{scale.Max}" : null,
-                string.Join(", ", a.Personas.Select(p => personas.GetValueOrDefault(p, p))), Recurs(a.Cadence)), "meta", 2)],
+                string.Join(", ", a.Personas.Select(p => personas.GetValueOrDefault(p, p))), Recurs(a.Cadence), Timed(a.Timing)), "meta", 2)],
             Marker: a.Score is { } score ? "score-" + HtmlMap.ScoreBand(scale, score) : null)).ToList());
         yield return ("thoughts", "Thoughts", s => s.Thoughts.Select(t => new Item([new($"“{t}”", "thought", 4)])).ToList());
         yield return ("motivations", "Motivations", s => s.Motivations.Select(m => new Item([new(m, "txt", 4)], Marker: "motivation")).ToList());
@@ -205,6 +205,13 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
                     Badge: "target")).ToList());
         }
 
+        // Drawn only when a stage describes its ideal state, so a map without one renders exactly as before.
+        if (journey.Stages.Any(s => s.Ideal is { Description: not null } or { CriticalElements.Count: > 0 }))
+        {
+            yield return ("ideal", "Ideal", s => (s.Ideal?.Description is { } d ? [new Item([new(d, "txt", 4)])] : new List<Item>())
+                .Concat((s.Ideal?.CriticalElements ?? []).Select(e => new Item([new($"✓ {e}", "txt", 3)]))).ToList());
+        }
+
         yield return ("entry", "Entry", s => s.Entry is { } e ? [new Item([new(e.ToString(), "code", 3)])] : []);
     }
 
@@ -226,12 +233,14 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
                 .Append("<text class=\"txt\" x=\"").Append(x + 10).Append("\" y=\"").Append(y + LineHeight + 1).Append("\">")
                 .Append(X(TextWrap.Truncate(t.Name, chars))).Append("</text>")
                 .Append("<text class=\"meta\" x=\"").Append(x + 10).Append("\" y=\"").Append(y + (2 * LineHeight) + 3).Append("\">")
-                .Append(X(TextWrap.Truncate(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence)), (int)((w - 20) / SmallCharWidth))))
+                .Append(X(TextWrap.Truncate(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), Timed(t.Timing)), (int)((w - 20) / SmallCharWidth))))
                 .Append("</text></g>\n");
         }
     }
 
     private static string? Recurs(string? cadence) => cadence is null ? null : $"↻ {cadence}";
+
+    private static string? Timed(Timing? timing) => timing is null ? null : $"⏱ {timing.Text}";
 
     private static string Join(params string?[] parts) => string.Join(" · ", parts.Where(p => !string.IsNullOrWhiteSpace(p)));
 
@@ -378,12 +387,13 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
 
     /// <summary>
     /// The header's text under the stage name: its goal (or mindset) in two lines, the customer's goal beside it in
-    /// two, then its description in up to four.
+    /// two, its description in up to four, then the time in the stage in up to two.
     /// </summary>
     private static List<(string Text, string Css)> HeaderLines(Stage stage) =>
         TextWrap.Wrap(stage.Goal ?? stage.Mindset ?? "", HeaderTextChars, 2).Select(l => (l, "goal"))
             .Concat(TextWrap.Wrap(stage.CustomerGoal is { } c ? $"Customer: {c}" : "", HeaderTextChars, 2).Select(l => (l, "customer-goal")))
             .Concat(TextWrap.Wrap(stage.Description ?? "", HeaderTextChars, 4).Select(l => (l, "desc")))
+            .Concat(TextWrap.Wrap(stage.Timing is { } t ? $"⏱ {t.Text}" : "", HeaderTextChars, 2).Select(l => (l, "desc")))
             .ToList();
 
     /// <summary>A stage's feelings as lines under the curve, so they show even where no score is written.</summary>
