@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using DuckDB.NET.Data;
 
@@ -451,6 +452,8 @@ internal static class EventSnapshot
 
         public int Count { get; private set; }
 
+        // Called once per wanted row (8M in a 10M-event funnel): inlined into the read loop rather than called.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(int code, long ts, long seq)
         {
             if (Count == nameIds.Length)
