@@ -42,11 +42,15 @@ public static class StageYamlEdit
 
         Want("name", cards.Name != stage.Name, new Text(cards.Name));
         Want("description", (cards.Description ?? "") != (stage.Description ?? "").Trim(), cards.Description is { } d ? new Text(d) : null);
-        Want("touchpoints", !SameTouchpoints(stage.Touchpoints, cards.Touchpoints), Items(cards.Touchpoints.Select(t => Touchpoint(stage.Id, t))));
+        // The cards edit some fields of an item; the item's other keys (a touchpoint's goal or timing, say) are kept.
+        var touchpointRest = Rest(node, "touchpoints", stage.Touchpoints.Select(t => t.Id).ToList(), ["id", "name", "channel", "layer", "owner"]);
+        var painRest = Rest(node, "pain_points", stage.PainPoints.Select(p => p.Id).ToList(), ["id", "text", "severity"]);
+        var opportunityRest = Rest(node, "opportunities", stage.Opportunities.Select(o => o.Id).ToList(), ["id", "text", "type", "priority", "status", "owner", "addresses"]);
+        Want("touchpoints", !SameTouchpoints(stage.Touchpoints, cards.Touchpoints), Items(cards.Touchpoints.Select(t => Touchpoint(stage.Id, t, touchpointRest.GetValueOrDefault(t.Id, [])))));
         Want("thoughts", !stage.Thoughts.SequenceEqual(cards.Thoughts), cards.Thoughts.Count == 0 ? null : new List([.. cards.Thoughts.Select(YamlText.Scalar)]));
         Want("emotion", !SameEmotion(stage.Emotion, cards), Emotion(cards));
-        Want("pain_points", !SamePains(stage.PainPoints, cards.PainPoints), Items(cards.PainPoints.Select((p, i) => PainPoint(stage.Id, p, i + 1))));
-        Want("opportunities", !SameOpportunities(stage.Opportunities, cards.Opportunities), Items(cards.Opportunities.Select((o, i) => Opportunity(stage.Id, o, i + 1))));
+        Want("pain_points", !SamePains(stage.PainPoints, cards.PainPoints), Items(cards.PainPoints.Select((p, i) => PainPoint(stage.Id, p, i + 1, painRest.GetValueOrDefault(p.Id, [])))));
+        Want("opportunities", !SameOpportunities(stage.Opportunities, cards.Opportunities), Items(cards.Opportunities.Select((o, i) => Opportunity(stage.Id, o, i + 1, opportunityRest.GetValueOrDefault(o.Id, [])))));
         if (wanted.Count == 0)
         {
             return original;
@@ -121,30 +125,64 @@ public static class StageYamlEdit
         return list.Count == 0 ? null : new List(list);
     }
 
+    /// <summary>
+    /// Per item id (as the parser gave it, in the list's order), the item's keys the cards do not edit, written in flow
+    /// style: what a rewritten list must carry over so that editing a card loses nothing else.
+    /// </summary>
+    private static Dictionary<string, (string Key, string? Value)[]> Rest(YamlMappingNode stage, string key, List<string> ids, string[] edited)
+    {
+        var rest = new Dictionary<string, (string, string?)[]>(StringComparer.Ordinal);
+        if (!stage.Children.TryGetValue(new YamlScalarNode(key), out var value) || value is not YamlSequenceNode list || list.Children.Count != ids.Count)
+        {
+            return rest;
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (list.Children[i] is YamlMappingNode item)
+            {
+                rest[ids[i]] = [.. item.Children
+                    .Where(kv => kv.Key is YamlScalarNode { Value: { } k } && !edited.Contains(k, StringComparer.Ordinal))
+                    .Select(kv => (YamlText.Flow(kv.Key), (string?)YamlText.Flow(kv.Value)))];
+            }
+        }
+
+        return rest;
+    }
+
     // Only what the parser would not derive by itself is written: the default id, the default layer.
-    private static string Touchpoint(string stageId, EditedTouchpoint t) => Item(
+    private static string Touchpoint(string stageId, EditedTouchpoint t, (string Key, string? Value)[] rest) => Item(
         t.Name,
-        ("id", t.Id == $"{stageId}-{StageCards.Slug(t.Name)}" ? null : Scalar(t.Id)),
-        ("name", Scalar(t.Name)),
-        ("channel", Scalar(t.Channel)),
-        ("layer", t.Layer == "backstage" ? t.Layer : null),
-        ("owner", Scalar(t.Owner)));
+        [
+            ("id", t.Id == $"{stageId}-{StageCards.Slug(t.Name)}" ? null : Scalar(t.Id)),
+            ("name", Scalar(t.Name)),
+            ("channel", Scalar(t.Channel)),
+            ("layer", t.Layer == "backstage" ? t.Layer : null),
+            ("owner", Scalar(t.Owner)),
+            .. rest,
+        ]);
 
-    private static string PainPoint(string stageId, EditedPainPoint p, int n) => Item(
+    private static string PainPoint(string stageId, EditedPainPoint p, int n, (string Key, string? Value)[] rest) => Item(
         p.Text,
-        ("id", p.Id == $"{stageId}-pain-{n}" ? null : Scalar(p.Id)),
-        ("text", Scalar(p.Text)),
-        ("severity", p.Severity));
+        [
+            ("id", p.Id == $"{stageId}-pain-{n}" ? null : Scalar(p.Id)),
+            ("text", Scalar(p.Text)),
+            ("severity", p.Severity),
+            .. rest,
+        ]);
 
-    private static string Opportunity(string stageId, EditedOpportunity o, int n) => Item(
+    private static string Opportunity(string stageId, EditedOpportunity o, int n, (string Key, string? Value)[] rest) => Item(
         o.Text,
-        ("id", o.Id == $"{stageId}-opportunity-{n}" ? null : Scalar(o.Id)),
-        ("text", Scalar(o.Text)),
-        ("type", o.Type),
-        ("priority", o.Priority),
-        ("status", o.Status),
-        ("owner", Scalar(o.Owner)),
-        ("addresses", o.Addresses.Count == 0 ? null : YamlText.FlowList(o.Addresses)));
+        [
+            ("id", o.Id == $"{stageId}-opportunity-{n}" ? null : Scalar(o.Id)),
+            ("text", Scalar(o.Text)),
+            ("type", o.Type),
+            ("priority", o.Priority),
+            ("status", o.Status),
+            ("owner", Scalar(o.Owner)),
+            ("addresses", o.Addresses.Count == 0 ? null : YamlText.FlowList(o.Addresses)),
+            .. rest,
+        ]);
 
     private static Value? Emotion(EditedCards cards)
     {

@@ -19,6 +19,18 @@ internal static class YamlText
 
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A node of a parsed document written anew in flow style, with the same meaning: a plain scalar stays plain when
+    /// that is safe (so a number stays a number), any other scalar is quoted (so a quoted "3" stays text).
+    /// </summary>
+    public static string Flow(YamlDotNet.RepresentationModel.YamlNode node) => node switch
+    {
+        YamlDotNet.RepresentationModel.YamlScalarNode scalar => scalar.Style == YamlDotNet.Core.ScalarStyle.Plain ? Scalar(scalar.Value ?? "") : Quoted(scalar.Value ?? ""),
+        YamlDotNet.RepresentationModel.YamlSequenceNode list => "[" + string.Join(", ", list.Children.Select(Flow)) + "]",
+        YamlDotNet.RepresentationModel.YamlMappingNode map => "{ " + string.Join(", ", map.Children.Select(kv => Flow(kv.Key) + ": " + Flow(kv.Value))) + " }",
+        _ => "null",
+    };
+
     /// <summary>A flow list of scalars: <c>[a, 'b, c']</c>.</summary>
     public static string FlowList(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Scalar)) + "]";
 
@@ -64,7 +76,7 @@ internal static class YamlText
         return value.All(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_' or '.' or '/' or '(' or ')' or '\'' or '&' or '+' or '?' or '!');
     }
 
-    private static string Quoted(string value) => value.Any(NeedsEscape) ? DoubleQuoted(value) : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    public static string Quoted(string value) => value.Any(NeedsEscape) ? DoubleQuoted(value) : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private static bool NeedsEscape(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' or '\ufeff';
 

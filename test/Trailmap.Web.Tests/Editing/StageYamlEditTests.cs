@@ -177,6 +177,46 @@ public sealed class StageYamlEditTests
     }
 
     [Fact]
+    public void Editing_a_touchpoint_card_keeps_the_touchpoints_keys_the_card_does_not_show()
+    {
+        const string yaml = """
+            version: 1
+            id: keep
+            title: Keep
+            stages:
+              - id: a
+                name: A
+                touchpoints:
+                  - id: chat
+                    name: Chat
+                    channel: web
+                    goal: Answer fast
+                    timing: response < 2 minutes
+                    ideal:
+                      description: "Answered by a person, first time: 3 of 4"
+                      critical_elements: [Named agent, "Case history, visible"]
+                  - { id: mail, name: Mail, fix: "Reply, then close" }
+                entry: E
+            """;
+        var before = JourneyStore.Parse(yaml).Journey!;
+        var stage = before.FindStage("a")!;
+        var (cards, errors) = StageCards.From(stage).Read("a");
+        errors.ShouldBeEmpty();
+
+        var after = JourneyStore.Parse(StageYamlEdit.Apply(yaml, stage, cards! with
+        {
+            Touchpoints = [cards.Touchpoints[0] with { Owner = "Support" }, cards.Touchpoints[1] with { Name = "Email" }],
+        })).Journey!;
+
+        // The oracle: the journey parsed before, with only the two edited fields changed by hand.
+        var expected = before with
+        {
+            Stages = [stage with { Touchpoints = [stage.Touchpoints[0] with { Owner = "Support" }, stage.Touchpoints[1] with { Name = "Email" }] }],
+        };
+        JourneyYamlWriter.Write(after).ShouldBe(JourneyYamlWriter.Write(expected));
+    }
+
+    [Fact]
     public void Bad_form_values_name_the_field_and_the_row()
     {
         var form = new StageCards
