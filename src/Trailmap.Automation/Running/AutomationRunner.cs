@@ -27,6 +27,7 @@ public sealed class AutomationRunner : IDisposable
     private const string PlannedOutcome = "planned";
 
     private readonly AutomationState state;
+    private readonly string path;
     private readonly Outbox outbox;
     private readonly Func<IReadOnlySet<string>, CancellationToken, Task<EventLog>> events;
     private readonly Func<IReadOnlyList<AutomatedJourney>>? journeys;
@@ -86,6 +87,7 @@ public sealed class AutomationRunner : IDisposable
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(events);
         state = new AutomationState(path);
+        this.path = path;
         this.outbox = outbox;
         if (state.MoveToPerJourneyKeys())
         {
@@ -555,14 +557,29 @@ public sealed class AutomationRunner : IDisposable
     private List<string> RecoverUnrecorded(string journeyId, List<string> rules, List<Trigger> triggers, DateTimeOffset now)
     {
         var ruleParams = rules.Select((r, i) => ("r" + AutomationState.N(i), (object?)RuleKeys.Qualify(journeyId, r))).ToArray();
-        var orphans = state.Query(
-            $"""
-            SELECT o.idempotency_key, o.rule_id, o.customer_id, o.due_at FROM delivery_outbox o
-            WHERE o.rule_id IN ({string.Join(", ", ruleParams.Select(p => "$" + p.Item1))})
-              AND NOT EXISTS (SELECT 1 FROM automation_decisions d WHERE d.idempotency_key = o.idempotency_key)
-            """,
-            r => (Key: r.GetString(0), Rule: r.GetString(1), Customer: r.GetString(2), Due: AutomationState.FromDb(r, 3)),
-            ruleParams);
+        List<(string Key, string Rule, string Customer, DateTimeOffset Due)> orphans;
+        if (outbox.IsInFile(path))
+        {
+            // One anti-join in the shared file, rather than every message of the rules read into memory.
+            orphans = state.Query(
+                $"""
+                SELECT o.idempotency_key, o.rule_id, o.customer_id, o.due_at FROM delivery_outbox o
+                WHERE o.rule_id IN ({string.Join(", ", ruleParams.Select(p => "$" + p.Item1))})
+                  AND NOT EXISTS (SELECT 1 FROM automation_decisions d WHERE d.idempotency_key = o.idempotency_key)
+                """,
+                r => (Key: r.GetString(0), Rule: r.GetString(1), Customer: r.GetString(2), Due: AutomationState.FromDb(r, 3)),
+                ruleParams);
+        }
+        else
+        {
+            // The outbox is in PostgreSQL (--state): its messages and this file's decisions are compared here.
+            var recorded = state.Query("SELECT idempotency_key FROM automation_decisions WHERE journey_id = $j", r => r.GetString(0), ("j", journeyId))
+                .ToHashSet(StringComparer.Ordinal);
+            orphans = [.. outbox.MessagesOf([.. ruleParams.Select(p => (string)p.Item2!)])
+                .Where(m => !recorded.Contains(m.IdempotencyKey))
+                .Select(m => (m.IdempotencyKey, m.RuleId, m.CustomerId, m.DueAt))];
+        }
+
         if (orphans.Count == 0)
         {
             return [];

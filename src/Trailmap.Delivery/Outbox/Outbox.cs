@@ -343,6 +343,35 @@ public sealed class Outbox : IDisposable
             parameters);
     }
 
+    /// <summary>
+    /// Whether this outbox lives in the DuckDB file at <paramref name="path"/>, so another connection to that file
+    /// may join its tables in SQL; false for one in PostgreSQL.
+    /// </summary>
+    public bool IsInFile(string path) =>
+        Database.SoleWriter && Path != StoreInMemory && System.IO.Path.GetFullPath(Path) == System.IO.Path.GetFullPath(path);
+
+    private const string StoreInMemory = ":memory:";
+
+    /// <summary>
+    /// Every message of these rules (key, rule, customer, due time), in every state: what the running rules read to
+    /// find messages enqueued by a pass that stopped before recording them, when the outbox is not in their file.
+    /// </summary>
+    public IReadOnlyList<RuleMessage> MessagesOf(IReadOnlyCollection<string> ruleIds)
+    {
+        ArgumentNullException.ThrowIfNull(ruleIds);
+        var messages = new List<RuleMessage>();
+        foreach (var chunk in ruleIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var parameters = chunk.Select((r, i) => ("r" + i.ToString(CultureInfo.InvariantCulture), (object?)r)).ToArray();
+            messages.AddRange(Database.Query(
+                $"SELECT idempotency_key, rule_id, customer_id, due_at FROM delivery_outbox WHERE rule_id IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))})",
+                r => new RuleMessage(r.GetString(0), r.GetString(1), r.GetString(2), OutboxDatabase.FromDb(r, 3)),
+                parameters));
+        }
+
+        return messages;
+    }
+
     /// <summary>The dead letters: messages given up on, each with the reason in <see cref="OutboxEntry.LastError"/>.</summary>
     public IReadOnlyList<OutboxEntry> DeadLetters() => List(OutboxState.Dead);
 

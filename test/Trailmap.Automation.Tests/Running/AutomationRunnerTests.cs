@@ -1,6 +1,7 @@
 using Shouldly;
 using Trailmap.Automation.Running;
 using Trailmap.Delivery;
+using Trailmap.Delivery.Tests.Infrastructure;
 using Xunit;
 
 namespace Trailmap.Automation.Tests.Running;
@@ -235,9 +236,21 @@ public sealed class AutomationRunnerTests
     }
 
     [Fact]
-    public async Task A_message_enqueued_by_a_pass_that_died_before_recording_is_recorded_not_planned_again()
+    public Task A_message_enqueued_by_a_pass_that_died_before_recording_is_recorded_not_planned_again() =>
+        EnqueuedButNotRecordedAsync(state: null);
+
+    [Fact]
+    public async Task With_the_outbox_on_postgres_a_message_enqueued_but_not_recorded_is_recorded_not_planned_again()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        using var postgres = new PostgresState();
+        await EnqueuedButNotRecordedAsync(postgres.Address);
+        // The outbox's copy is the only one: the recovered decision did not enqueue it again.
+        postgres.Count("SELECT count(*) FROM delivery_outbox").ShouldBe(1);
+    }
+
+    private static async Task EnqueuedButNotRecordedAsync(PostgresAddress? state)
+    {
+        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"), state: state);
         f.Journeys["j"] = SharedRule();
         f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"));
         await f.PassAsync();

@@ -15,10 +15,15 @@ internal sealed class RunnerFixture : IDisposable
     private readonly string dir = Directory.CreateTempSubdirectory("trailmap-runner-test").FullName;
 
     private readonly int sweepSlice;
+    private readonly PostgresAddress? state;
 
-    public RunnerFixture(DateTimeOffset start, int sweepSlice = int.MaxValue)
+    /// <param name="start">The fake clock's start.</param>
+    /// <param name="sweepSlice">The runner's <see cref="AutomationRunner.SweepSlice"/>.</param>
+    /// <param name="state">Where the outbox lives instead of the file (<c>--state</c>); null keeps it in the file.</param>
+    public RunnerFixture(DateTimeOffset start, int sweepSlice = int.MaxValue, PostgresAddress? state = null)
     {
         this.sweepSlice = sweepSlice;
+        this.state = state;
         Clock = new FakeTimeProvider(start);
         Path = System.IO.Path.Combine(dir, "workspace.duckdb");
         Open();
@@ -69,7 +74,7 @@ internal sealed class RunnerFixture : IDisposable
 
     private void Open()
     {
-        Outbox = Outbox.Open(Path, Clock);
+        Outbox = state is null ? Outbox.Open(Path, Clock) : Outbox.Open(state, Clock);
         Runner = new AutomationRunner(
             Path,
             Outbox,
