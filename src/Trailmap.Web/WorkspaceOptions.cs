@@ -8,7 +8,7 @@ public sealed record WorkspaceOptions
 
     /// <summary>
     /// Where the shared state lives (<c>--state</c>): null keeps it in <see cref="DbPath"/>; a PostgreSQL address puts
-    /// the delivery outbox there (docs/postgres-state.md).
+    /// the delivery outbox and the running rules' state there (docs/postgres-state.md).
     /// </summary>
     public Trailmap.Delivery.PostgresAddress? State { get; init; }
 

@@ -1,5 +1,4 @@
 using Shouldly;
-using Trailmap.Delivery;
 using Trailmap.Delivery.Tests.Infrastructure;
 using Xunit;
 
@@ -64,10 +63,10 @@ public sealed class StateOptionTests : IDisposable
         // The outbox is in PostgreSQL: the in-app message sent, the email pending (no SMTP); the --db file has none.
         postgres.Strings("SELECT rule_id || ' ' || state FROM delivery_outbox ORDER BY rule_id")
             .ShouldBe(["smoke/welcome-mail pending", "smoke/welcome-note sent"]);
-        using (var local = Outbox.Open(P("s.duckdb")))
-        {
-            local.Counts().ShouldBeEmpty();
-        }
+        // The rules' state too: the two decisions and the rules' activation are in PostgreSQL, not in the file.
+        postgres.Count("SELECT count(*) FROM automation_decisions WHERE outcome = 'planned'").ShouldBe(2);
+        postgres.Count("SELECT count(*) FROM automation_rules").ShouldBe(2);
+        (await TablesInFile(P("s.duckdb"), "delivery_outbox", "automation_decisions", "automation_rules")).ShouldBe(0);
 
         // A third run decides nothing new and enqueues nothing twice.
         var third = await CliRun.RunAsync("automate", "--once", "--db", P("s.duckdb"), "--journey", P("j.yaml"), "--state", state);
@@ -115,13 +114,19 @@ public sealed class StateOptionTests : IDisposable
 
         ready.ShouldNotBeNull("the server never said where it runs");
         ready.ShouldContain("\"outbox\":\"ok\"");
-        // The outbox's tables are in PostgreSQL, and none in the --db file.
+        // The outbox's and the rules' tables are in PostgreSQL, and none in the --db file.
         postgres.Count("SELECT version FROM trailmap_schema_versions WHERE component = 'outbox'").ShouldBe(1);
-        using var file = new DuckDB.NET.Data.DuckDBConnection("DataSource=" + P("w.duckdb"));
+        postgres.Count("SELECT version FROM trailmap_schema_versions WHERE component = 'automation'").ShouldBe(1);
+        (await TablesInFile(P("w.duckdb"), "delivery_outbox", "automation_decisions", "automation_rules")).ShouldBe(0);
+    }
+
+    private static async Task<long> TablesInFile(string path, params string[] names)
+    {
+        using var file = new DuckDB.NET.Data.DuckDBConnection("DataSource=" + path);
         await file.OpenAsync(TestContext.Current.CancellationToken);
         using var command = file.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'delivery_outbox'";
-        Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(0);
+        command.CommandText = $"SELECT count(*) FROM duckdb_tables() WHERE table_name IN ({string.Join(", ", names.Select(n => $"'{n}'"))})";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private const string Journey = """

@@ -46,7 +46,8 @@ public static class AutomateCommand
 
             var log = new TerminalLogger(terminal, parse.GetValue(logLevel));
             using var store = EventSource.OpenExisting(path);
-            using var outbox = OpenOutbox(path, parse.GetValue(state), time);
+            var stateAddress = parse.GetValue(state);
+            using var outbox = OpenOutbox(path, stateAddress, time);
             if (outbox.RecoveredInFlight > 0)
             {
                 // The one at-least-once case (docs/delivery.md, "Crash safety"): say so, with the keys to look for.
@@ -56,13 +57,14 @@ public static class AutomateCommand
             }
 
             var loaded = files.Select(AutomatedJourney.FromFile).ToList();
-            using var runner = new AutomationRunner(
+            using var runner = OpenRunner(() => new AutomationRunner(
                 path,
                 outbox,
                 (properties, _) => Task.FromResult(store.LoadEventLog(new EventLogQuery { Properties = [.. properties] })),
                 time,
                 files.Length > 0 ? () => loaded : null,
-                new StoreEventChanges((read, _) => Task.FromResult(read(store))));
+                new StoreEventChanges((read, _) => Task.FromResult(read(store))),
+                stateAddress), stateAddress);
             var journeys = runner.Journeys();
             if (journeys.Count == 0)
             {
@@ -112,6 +114,18 @@ public static class AutomateCommand
         catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
         {
             throw new UserError($"cannot open the outbox in {state}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");
+        }
+    }
+
+    private static AutomationRunner OpenRunner(Func<AutomationRunner> open, PostgresAddress? state)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception e) when (state is not null && e is Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            throw new UserError($"cannot open the rules' state in {state}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed class RunnerFixture : IDisposable
 
     /// <param name="start">The fake clock's start.</param>
     /// <param name="sweepSlice">The runner's <see cref="AutomationRunner.SweepSlice"/>.</param>
-    /// <param name="state">Where the outbox lives instead of the file (<c>--state</c>); null keeps it in the file.</param>
+    /// <param name="state">Where the outbox and the runner's state live instead of the file (<c>--state</c>); null keeps them in the file.</param>
     public RunnerFixture(DateTimeOffset start, int sweepSlice = int.MaxValue, PostgresAddress? state = null)
     {
         this.sweepSlice = sweepSlice;
@@ -35,6 +35,9 @@ internal sealed class RunnerFixture : IDisposable
 
     /// <summary>Journey id to YAML; edit between passes.</summary>
     public Dictionary<string, string> Journeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Runs inside every pass, when it loads the events (a test watches or holds passes with it).</summary>
+    public Func<Task>? Loading { get; set; }
 
     /// <summary>The events every pass sees.</summary>
     public EventLog Log { get; set; } = Tiny.Log();
@@ -78,9 +81,18 @@ internal sealed class RunnerFixture : IDisposable
         Runner = new AutomationRunner(
             Path,
             Outbox,
-            (_, _) => Task.FromResult(Log),
+            async (_, _) =>
+            {
+                if (Loading is { } loading)
+                {
+                    await loading();
+                }
+
+                return Log;
+            },
             Clock,
-            () => [.. Journeys.Select(j => Parsed(j.Key, j.Value))])
+            () => [.. Journeys.Select(j => Parsed(j.Key, j.Value))],
+            stateAddress: state)
         {
             SweepSlice = sweepSlice,
         };
