@@ -127,4 +127,23 @@ public sealed class PostgresOutboxNodeTests : IDisposable
         var error = Should.Throw<InvalidOperationException>(() => Outbox.Open(state.Address, Clock()));
         error.Message.ShouldContain("are at version 2, written by a newer Trailmap; this one knows versions up to 1");
     }
+
+    [Fact]
+    public void A_node_whose_session_was_ended_reconnects_at_the_next_statement()
+    {
+        using var outbox = Outbox.Open(state.Address, Clock());
+        outbox.Enqueue(Make("r1", "c1", "e", Webhook("http://127.0.0.1:9/hook")));
+
+        // End the node's working session (not its lock's), as a server restart or an administrator would, and wait
+        // (up to 5 s) until it is gone.
+        var pid = ((PostgresOutboxDatabase)outbox.Database).BackendProcessId;
+        state.Count($"SELECT count(*) FROM pg_stat_activity WHERE pid = {pid} AND application_name = 'trailmap'").ShouldBe(1);
+        state.Count($"SELECT count(*) FROM (SELECT pg_terminate_backend({pid}, 5000) AS ended) t WHERE ended").ShouldBe(1);
+
+        // The statement that finds the session gone fails; the next one runs on a new session.
+        Should.Throw<Npgsql.NpgsqlException>(() => outbox.Counts());
+        outbox.Counts()[OutboxState.Pending].ShouldBe(1);
+        outbox.Enqueue(Make("r1", "c2", "e", Webhook("http://127.0.0.1:9/hook"))).Added.ShouldBeTrue();
+        state.Count("SELECT count(*) FROM delivery_outbox").ShouldBe(2);
+    }
 }

@@ -114,6 +114,8 @@ internal sealed partial class PostgresAutomationState : AutomationState
     {
         lock (leaseGate)
         {
+            // A lease connection that broke held no lock any more (PostgreSQL dropped it with the session).
+            PostgresSchema.Reconnect(leaseConnection);
             using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(@class, @key)", leaseConnection);
             take.Parameters.AddWithValue("class", PassLockClass);
             take.Parameters.AddWithValue("key", passKey);
@@ -139,6 +141,7 @@ internal sealed partial class PostgresAutomationState : AutomationState
 
     protected override DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters)
     {
+        PostgresSchema.Reconnect(connection);
         // The shared SQL names parameters $name (DuckDB's syntax); Npgsql's named form is @name.
         var command = new NpgsqlCommand(ParameterName().Replace(sql, "@$1"), connection);
         foreach (var (name, value) in parameters)
@@ -149,7 +152,11 @@ internal sealed partial class PostgresAutomationState : AutomationState
         return command;
     }
 
-    protected override DbTransaction BeginTransaction() => connection.BeginTransaction();
+    protected override DbTransaction BeginTransaction()
+    {
+        PostgresSchema.Reconnect(connection);
+        return connection.BeginTransaction();
+    }
 
     protected override void CloseConnection()
     {

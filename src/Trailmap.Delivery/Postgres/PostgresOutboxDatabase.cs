@@ -100,6 +100,9 @@ internal sealed partial class PostgresOutboxDatabase : OutboxDatabase
     /// <summary>This process's node id: what its claims carry in <c>claimed_by</c>, and the second key of its lock.</summary>
     public long Node { get; }
 
+    /// <summary>The server process of the working session (not the lock's), for tests that end it.</summary>
+    internal int BackendProcessId => connection.ProcessID;
+
     public override bool SoleWriter => false;
 
     public override (string Sql, (string Name, object? Value)[] Parameters) OwnClaims => (" AND claimed_by = $node", [("node", Node)]);
@@ -203,6 +206,7 @@ internal sealed partial class PostgresOutboxDatabase : OutboxDatabase
 
     protected override DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters)
     {
+        PostgresSchema.Reconnect(connection);
         // The shared SQL names parameters $name (DuckDB's syntax); Npgsql's named form is @name.
         var command = new NpgsqlCommand(ParameterName().Replace(sql, "@$1"), connection);
         foreach (var (name, value) in parameters)
@@ -213,7 +217,11 @@ internal sealed partial class PostgresOutboxDatabase : OutboxDatabase
         return command;
     }
 
-    protected override DbTransaction BeginTransaction() => connection.BeginTransaction();
+    protected override DbTransaction BeginTransaction()
+    {
+        PostgresSchema.Reconnect(connection);
+        return connection.BeginTransaction();
+    }
 
     protected override void CloseConnection()
     {

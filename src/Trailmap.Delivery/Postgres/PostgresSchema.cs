@@ -70,6 +70,23 @@ public static class PostgresSchema
         transaction.Commit();
     }
 
+    /// <summary>
+    /// Opens <paramref name="connection"/> again when it broke (the server restarted, the network dropped it, an
+    /// administrator ended the session): the statement that found it broken failed, and the next one gets a fresh
+    /// session instead of failing for the rest of the process's life.
+    /// </summary>
+    public static void Reconnect(NpgsqlConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.State is System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        connection.Close();
+        connection.Open();
+    }
+
     /// <summary>A stable, non-negative 31-bit key for a name (FNV-1a), for the second key of an advisory lock.</summary>
     public static int Key(string name)
     {
