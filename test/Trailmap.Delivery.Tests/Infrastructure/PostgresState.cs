@@ -22,11 +22,7 @@ internal sealed class PostgresState : IDisposable
         var configured = Environment.GetEnvironmentVariable("TRAILMAP_PG");
         if (string.IsNullOrWhiteSpace(configured))
         {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-            {
-                throw new InvalidOperationException(MissingServer + " On CI it must run, so this is a failure.");
-            }
-
+            // Only a test that uses the server skips (or fails on CI): a class may hold this beside DuckDB cases.
             return;
         }
 
@@ -45,6 +41,11 @@ internal sealed class PostgresState : IDisposable
 
     private static string Skip()
     {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        {
+            throw new InvalidOperationException(MissingServer + " On CI it must run, so this is a failure.");
+        }
+
         Assert.Skip(MissingServer);
         return "";
     }
