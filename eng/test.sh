@@ -34,7 +34,8 @@ export TRAILMAP_CHROMIUM="${TRAILMAP_CHROMIUM:-$(command -v chromium)}"
 export TRAILMAP_TEST_ARTIFACTS="${TRAILMAP_TEST_ARTIFACTS:-$root/artifacts/test}"
 mkdir -p "$TRAILMAP_TEST_ARTIFACTS"
 
-# A throwaway PostgreSQL for the analytics oracle (test/Trailmap.Oracle.Tests), unless one is already configured.
+# A throwaway PostgreSQL for the analytics oracle (test/Trailmap.Oracle.Tests) and the state on PostgreSQL
+# (docs/postgres-state.md: the outbox and rules tests), unless one is already configured.
 if [[ -z "${TRAILMAP_PG:-}" ]]; then
   echo "== PostgreSQL for the oracle tests"
   if pg_line="$("$root/eng/postgres.sh" start)"; then

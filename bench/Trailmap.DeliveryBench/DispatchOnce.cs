@@ -3,7 +3,7 @@ using Trailmap.Delivery;
 
 namespace Trailmap.DeliveryBench;
 
-/// <summary>Sends every due email of an outbox file, one at a time (so a crash leaves at most one in flight).</summary>
+/// <summary>Sends every due email of an outbox (a DuckDB file or a PostgreSQL address), one at a time (so a crash leaves at most one in flight).</summary>
 internal static class DispatchOnce
 {
     public const string Secret = "crash-test-secret-0123456789";
@@ -17,7 +17,8 @@ internal static class DispatchOnce
     public static async Task<int> RunAsync(string outboxPath, string smtp, int? loopParallelism)
     {
         var colon = smtp.LastIndexOf(':');
-        using var outbox = Outbox.Open(outboxPath);
+        // A DuckDB file, or the state address of an outbox on PostgreSQL (what --state takes).
+        using var outbox = PostgresAddress.IsPostgres(outboxPath) ? Outbox.Open(PostgresAddress.Parse(outboxPath)) : Outbox.Open(outboxPath);
         Console.WriteLine($"recovered in flight: {outbox.RecoveredInFlight}");
         var suppressions = new SuppressionList(outbox, new UnsubscribeTokens(Secret));
         await using var email = new EmailChannel(

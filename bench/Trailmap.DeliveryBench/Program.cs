@@ -5,14 +5,14 @@ using Trailmap.DeliveryBench;
 //   Trailmap.DeliveryBench latency [RATE=1000] [SECONDS=10] [PARALLELISM=64]
 //       enqueues RATE webhook messages a second for SECONDS into a fresh outbox, a dispatcher loop delivers them to a
 //       loopback receiver, and prints enqueue-to-received latency percentiles.
-//   Trailmap.DeliveryBench dispatch OUTBOX.duckdb HOST:PORT
-//       sends every due email in OUTBOX through the SMTP server, one at a time, then prints the counts. The crash
+//   Trailmap.DeliveryBench dispatch OUTBOX.duckdb|postgres://USER@HOST:PORT/DB[?schema=NAME] HOST:PORT
+//       sends every due email in OUTBOX (a DuckDB file, or an outbox on PostgreSQL) through the SMTP server, one at a time, then prints the counts. The crash
 //       test (test/Trailmap.Delivery.Tests) runs this with TRAILMAP_TEST_CRASH_AFTER_SEND set and expects the kill.
 //   Trailmap.DeliveryBench sink PORT SECONDS OUT.tsv SECRET
 //       a standalone webhook receiver (Kestrel, 127.0.0.1:PORT, POST /hook, signatures checked with SECRET) for
 //       SECONDS; then writes one line per message, "idempotency key<TAB>arrival in Unix microseconds", to OUT.tsv.
 //       The receiving half of the event-to-action harness (docs/performance.md, "Delivery").
-//   Trailmap.DeliveryBench dispatch-loop OUTBOX.duckdb HOST:PORT PARALLELISM
+//   Trailmap.DeliveryBench dispatch-loop OUTBOX HOST:PORT PARALLELISM
 //       the same through the server's loop (Dispatcher.RunAsync) with PARALLELISM sends at once, until nothing is
 //       pending or sending; the crash test's second case.
 var verb = args.Length > 0 ? args[0] : "";

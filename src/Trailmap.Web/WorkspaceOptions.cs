@@ -6,6 +6,12 @@ public sealed record WorkspaceOptions
     /// <summary>The DuckDB file holding events and the workspace (users, keys, journeys and versions).</summary>
     public string DbPath { get; init; } = Trailmap.Events.EventStore.DefaultPath;
 
+    /// <summary>
+    /// Where the shared state lives (<c>--state</c>): null keeps it in <see cref="DbPath"/>; a PostgreSQL address puts
+    /// the delivery outbox and the running rules' state there (docs/postgres-state.md).
+    /// </summary>
+    public Trailmap.Delivery.PostgresAddress? State { get; init; }
+
     /// <summary>Where accepted-but-not-yet-stored ingestion batches wait; defaults to "DB.ingest" beside the database.</summary>
     public string? SpoolPath { get; init; }
 

@@ -38,11 +38,14 @@ public static class WorkspaceServer
             sp.GetRequiredService<EventData>();
             return new WorkspaceDb(options.DbPath);
         });
-        // The delivery outbox (messages, pauses, suppressions, in-app queue) joins the same file on its own connection.
+        // The delivery outbox (messages, pauses, suppressions, in-app queue) joins the same file on its own connection,
+        // or lives in PostgreSQL with --state, shared by every node.
         services.AddSingleton(sp =>
         {
             sp.GetRequiredService<EventData>();
-            return Trailmap.Delivery.Outbox.Open(options.DbPath, options.Time);
+            return options.State is { } state
+                ? Trailmap.Delivery.Outbox.Open(state, options.Time)
+                : Trailmap.Delivery.Outbox.Open(options.DbPath, options.Time);
         });
         // Unsubscribe links are signed with a secret the running rules keep in the workspace file (so trailmap
         // automate --once and the server sign alike); /unsubscribe reads them with the same signer.

@@ -40,11 +40,17 @@ public sealed record AutomationPass(DateTimeOffset At, IReadOnlyList<RulePass> R
     /// <summary>How many customers the pass evaluated.</summary>
     public int Customers { get; init; }
 
+    /// <summary>
+    /// True when the pass did not run because another node owned it (state on PostgreSQL, docs/postgres-state.md):
+    /// nothing was evaluated, decided or enqueued here.
+    /// </summary>
+    public bool OwnedElsewhere { get; init; }
+
     public int Planned => Rules.Sum(r => r.Planned);
 
     public int Decided => Rules.Sum(r => r.Decided);
 
-    public override string ToString() =>
+    public override string ToString() => OwnedElsewhere ? "another node is running the rules' pass; this one skipped it" :
         $"{Rules.Count} rules: {Decided} triggers decided, {Planned} messages planned, "
         + $"{Rules.Sum(r => r.HeldOut)} held out, {Rules.Sum(r => r.Capped)} capped, {Rules.Sum(r => r.Skipped)} skipped"
         + (Problems.Count > 0 ? $"; {Problems.Count} problems" : "")

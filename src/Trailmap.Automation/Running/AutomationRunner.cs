@@ -28,6 +28,8 @@ public sealed class AutomationRunner : IDisposable
     private const string PlannedOutcome = "planned";
 
     private readonly AutomationState state;
+    private readonly AutomationState files;
+    private readonly string path;
     private readonly Outbox outbox;
     private readonly Func<IReadOnlySet<string>, CancellationToken, Task<EventLog>> events;
     private readonly Func<IReadOnlyList<AutomatedJourney>>? journeys;
@@ -97,17 +99,41 @@ public sealed class AutomationRunner : IDisposable
     /// <param name="time">The clock: a pass evaluates as of its now.</param>
     /// <param name="journeys">The journeys to run; null reads the workspace's saved journeys from the same file.</param>
     /// <param name="changes">Reads the customers who changed since a pass; null picks them out of <paramref name="events"/>' whole log.</param>
+    /// <param name="stateAddress">
+    /// Where the rules' state lives (<c>--state</c>): null keeps it in <paramref name="path"/>; a PostgreSQL address
+    /// shares it between nodes, one of which owns each pass (docs/postgres-state.md). Saved journeys are still read
+    /// from <paramref name="path"/>.
+    /// </param>
     public AutomationRunner(
         string path,
         Outbox outbox,
         Func<IReadOnlySet<string>, CancellationToken, Task<EventLog>> events,
         TimeProvider? time = null,
         Func<IReadOnlyList<AutomatedJourney>>? journeys = null,
-        IEventChanges? changes = null)
+        IEventChanges? changes = null,
+        PostgresAddress? stateAddress = null)
     {
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(events);
-        state = new AutomationState(path);
+        if (stateAddress is null)
+        {
+            state = files = new DuckDbAutomationState(path);
+        }
+        else
+        {
+            state = new PostgresAutomationState(stateAddress);
+            try
+            {
+                files = new DuckDbAutomationState(path, automationTables: false);
+            }
+            catch
+            {
+                state.Dispose();
+                throw;
+            }
+        }
+
+        this.path = path;
         this.outbox = outbox;
         if (state.MoveToPerJourneyKeys())
         {
@@ -139,12 +165,12 @@ public sealed class AutomationRunner : IDisposable
     /// </summary>
     public IReadOnlyList<AutomatedJourney> StoredJourneys()
     {
-        if (!state.HasTable("journeys") || !state.HasTable("journey_versions"))
+        if (!files.HasTable("journeys") || !files.HasTable("journey_versions"))
         {
             return [];
         }
 
-        return state.Query(
+        return files.Query(
             """
             SELECT j.slug, v.yaml, v.created_at, v.version FROM journeys j
             JOIN journey_versions v ON v.journey_id = j.id
@@ -192,6 +218,15 @@ public sealed class AutomationRunner : IDisposable
         await passGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // With the state in PostgreSQL several nodes run passes; one owns each. A node that finds the pass owned
+            // skips it whole, so its own position among the events stays where it was and its next pass covers
+            // everything since: what the owner decided meanwhile is recorded, and is not decided twice.
+            using var lease = write ? state.TryOwnPass() : null;
+            if (write && lease is null)
+            {
+                return new AutomationPass(time.GetUtcNow(), [], [], TimeSpan.Zero) { OwnedElsewhere = true, Customers = 0 };
+            }
+
             var pass = await PassAsync(write, cancellationToken).ConfigureAwait(false);
             if (write)
             {
@@ -641,14 +676,29 @@ public sealed class AutomationRunner : IDisposable
     private List<string> RecoverUnrecorded(string journeyId, List<string> rules, List<Trigger> triggers, DateTimeOffset now)
     {
         var ruleParams = rules.Select((r, i) => ("r" + AutomationState.N(i), (object?)RuleKeys.Qualify(journeyId, r))).ToArray();
-        var orphans = state.Query(
-            $"""
-            SELECT o.idempotency_key, o.rule_id, o.customer_id, o.due_at FROM delivery_outbox o
-            WHERE o.rule_id IN ({string.Join(", ", ruleParams.Select(p => "$" + p.Item1))})
-              AND NOT EXISTS (SELECT 1 FROM automation_decisions d WHERE d.idempotency_key = o.idempotency_key)
-            """,
-            r => (Key: r.GetString(0), Rule: r.GetString(1), Customer: r.GetString(2), Due: AutomationState.FromDb(r, 3)),
-            ruleParams);
+        List<(string Key, string Rule, string Customer, DateTimeOffset Due)> orphans;
+        if (state is DuckDbAutomationState && outbox.IsInFile(path))
+        {
+            // One anti-join in the shared file, rather than every message of the rules read into memory.
+            orphans = state.Query(
+                $"""
+                SELECT o.idempotency_key, o.rule_id, o.customer_id, o.due_at FROM delivery_outbox o
+                WHERE o.rule_id IN ({string.Join(", ", ruleParams.Select(p => "$" + p.Item1))})
+                  AND NOT EXISTS (SELECT 1 FROM automation_decisions d WHERE d.idempotency_key = o.idempotency_key)
+                """,
+                r => (Key: r.GetString(0), Rule: r.GetString(1), Customer: r.GetString(2), Due: AutomationState.FromDb(r, 3)),
+                ruleParams);
+        }
+        else
+        {
+            // The outbox is in PostgreSQL (--state): its messages and the recorded decisions are compared here.
+            var recorded = state.Query("SELECT idempotency_key FROM automation_decisions WHERE journey_id = $j", r => r.GetString(0), ("j", journeyId))
+                .ToHashSet(StringComparer.Ordinal);
+            orphans = [.. outbox.MessagesOf([.. ruleParams.Select(p => (string)p.Item2!)])
+                .Where(m => !recorded.Contains(m.IdempotencyKey))
+                .Select(m => (m.IdempotencyKey, m.RuleId, m.CustomerId, m.DueAt))];
+        }
+
         if (orphans.Count == 0)
         {
             return [];
@@ -754,7 +804,7 @@ public sealed class AutomationRunner : IDisposable
     {
         var rows = RuleRows();
         var counts = state.Query(
-            "SELECT journey_id, rule_id, outcome, count(*) FROM automation_decisions GROUP BY ALL",
+            "SELECT journey_id, rule_id, outcome, count(*) FROM automation_decisions GROUP BY journey_id, rule_id, outcome",
             r => (Key: (r.GetString(0), r.GetString(1)), Outcome: r.GetString(2), Count: r.GetInt64(3)))
             .GroupBy(x => x.Key)
             .ToDictionary(g => g.Key, g => g.ToDictionary(x => x.Outcome, x => x.Count, StringComparer.Ordinal));
@@ -791,6 +841,11 @@ public sealed class AutomationRunner : IDisposable
     public void Dispose()
     {
         state.Dispose();
+        if (!ReferenceEquals(files, state))
+        {
+            files.Dispose();
+        }
+
         passGate.Dispose();
     }
 

@@ -5,15 +5,141 @@ using DuckDB.NET.Data;
 namespace Trailmap.Automation.Running;
 
 /// <summary>
-/// The runner's tables in the workspace's DuckDB file, on a connection of its own (DuckDB shares one database
-/// instance between connections to one file in a process) with one lock, because a DuckDB connection is not safe for
-/// concurrent callers. <c>automation_rules</c> holds each rule's activation and pause state,
-/// <c>automation_decisions</c> one row per trigger the runner decided, keyed by the idempotency key.
+/// The runner's tables: <c>automation_rules</c> holds each rule's activation and pause state,
+/// <c>automation_decisions</c> one row per trigger the runner decided (keyed by the idempotency key),
+/// <c>automation_secrets</c> the workspace's unsubscribe secret. Two engines: <see cref="DuckDbAutomationState"/>
+/// (the workspace's file) and <see cref="PostgresAutomationState"/> (<c>--state postgres://</c>, shared by several
+/// nodes). One connection each, with one lock, because a connection is not safe for concurrent callers. The SQL the
+/// runner shares between them names parameters as <c>$name</c>.
 /// </summary>
-internal sealed class AutomationState : IDisposable
+internal abstract class AutomationState : IDisposable
+{
+    private readonly Lock gate = new();
+
+    /// <summary>The lock every use of the connection takes.</summary>
+    protected Lock Gate => gate;
+
+    public int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (gate)
+        {
+            using var command = CreateCommand(sql, parameters);
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (gate)
+        {
+            using var command = CreateCommand(sql, parameters);
+            var value = command.ExecuteScalar();
+            return value is DBNull ? null : value;
+        }
+    }
+
+    /// <summary>Runs a query and maps every row while holding the lock (readers never escape it).</summary>
+    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
+    {
+        lock (gate)
+        {
+            using var command = CreateCommand(sql, parameters);
+            using var reader = command.ExecuteReader();
+            var rows = new List<T>();
+            while (reader.Read())
+            {
+                rows.Add(map(reader));
+            }
+
+            return rows;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction: all of it is committed or none.</summary>
+    public void InTransaction(Action work)
+    {
+        lock (gate)
+        {
+            using var transaction = BeginTransaction();
+            work();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Inserts decisions, skipping keys already decided, in one transaction.</summary>
+    public abstract void AppendDecisions(IReadOnlyList<DecisionRow> rows);
+
+    /// <summary>The idempotency keys a journey decided for these customers.</summary>
+    public abstract List<string> DecidedKeys(string journeyId, IEnumerable<string> customers);
+
+    /// <summary>Moves state written before rule keys carried the journey; true when it ran (the outbox must reread its keys).</summary>
+    public abstract bool MoveToPerJourneyKeys();
+
+    /// <summary>True when the table exists (the workspace's journey tables: a file written by <c>trailmap serve</c>).</summary>
+    public abstract bool HasTable(string name);
+
+    /// <summary>
+    /// Takes the right to run a pass, for as long as the returned lease is not disposed; null when another node
+    /// holds it (docs/postgres-state.md, "One owner per rule pass").
+    /// </summary>
+    public abstract IDisposable? TryOwnPass();
+
+    /// <summary>The named secret, created from <paramref name="create"/> and stored on first use (the first node's wins).</summary>
+    public string Secret(string name, Func<string> create)
+    {
+        lock (gate)
+        {
+            if (Scalar("SELECT value FROM automation_secrets WHERE name = $name", ("name", name)) is string existing)
+            {
+                return existing;
+            }
+
+            Execute("INSERT INTO automation_secrets (name, value) VALUES ($name, $value) ON CONFLICT DO NOTHING", ("name", name), ("value", create()));
+            return (string)Scalar("SELECT value FROM automation_secrets WHERE name = $name", ("name", name))!;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            CloseConnection();
+        }
+    }
+
+    protected abstract DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters);
+
+    protected abstract DbTransaction BeginTransaction();
+
+    protected abstract void CloseConnection();
+
+    // Both engines store microseconds; truncating here makes what is read back equal what was written.
+    public static DateTime ToDb(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        return new DateTime(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
+    }
+
+    public static DateTimeOffset FromDb(DbDataReader reader, int ordinal) =>
+        new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    public static DateTimeOffset? FromDbOrNull(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : FromDb(reader, ordinal);
+
+    public static string? StringOrNull(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static string N(int i) => i.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The runner's tables in the workspace's DuckDB file, on a connection of its own (DuckDB shares one database
+/// instance between connections to one file in a process). With <c>automationTables</c> false it only reads the
+/// workspace's journeys from the file (the state itself is in PostgreSQL).
+/// </summary>
+internal sealed class DuckDbAutomationState : AutomationState
 {
     private readonly DuckDBConnection connection;
-    private readonly Lock gate = new();
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS automation_rules (
@@ -48,7 +174,7 @@ internal sealed class AutomationState : IDisposable
 
     private const string PerJourneyKeys = "rule-keys-per-journey";
 
-    public AutomationState(string path)
+    public DuckDbAutomationState(string path, bool automationTables = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         connection = new DuckDBConnection("DataSource=" + path);
@@ -56,11 +182,14 @@ internal sealed class AutomationState : IDisposable
         {
             connection.Open();
             Execute("SET TimeZone = 'UTC'");
-            Execute(Schema);
-            // Decisions are appended here, then moved with one INSERT (see AppendDecisions). A temporary table lives
-            // in memory, belongs to this connection and never reaches the WAL.
-            Execute("CREATE TEMP TABLE automation_decision_batch AS SELECT * FROM automation_decisions LIMIT 0");
-            Execute("CREATE TEMP TABLE automation_customer_batch (customer_id VARCHAR)");
+            if (automationTables)
+            {
+                Execute(Schema);
+                // Decisions are appended here, then moved with one INSERT (see AppendDecisions). A temporary table
+                // lives in memory, belongs to this connection and never reaches the WAL.
+                Execute("CREATE TEMP TABLE automation_decision_batch AS SELECT * FROM automation_decisions LIMIT 0");
+                Execute("CREATE TEMP TABLE automation_customer_batch (customer_id VARCHAR)");
+            }
         }
         catch
         {
@@ -69,59 +198,12 @@ internal sealed class AutomationState : IDisposable
         }
     }
 
-    public int Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            return command.ExecuteNonQuery();
-        }
-    }
-
-    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            var value = command.ExecuteScalar();
-            return value is DBNull ? null : value;
-        }
-    }
-
-    /// <summary>Runs a query and maps every row while holding the lock (readers never escape it).</summary>
-    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
-            {
-                rows.Add(map(reader));
-            }
-
-            return rows;
-        }
-    }
-
-    /// <summary>Runs <paramref name="work"/> in one transaction: all of it is committed or none.</summary>
-    public void InTransaction(Action work)
-    {
-        lock (gate)
-        {
-            using var transaction = connection.BeginTransaction();
-            work();
-            transaction.Commit();
-        }
-    }
-
     /// <summary>
     /// Inserts decisions (skipping keys already decided) in one transaction, through DuckDB's appender: a pass
     /// decides hundreds of triggers a second under steady ingestion, and a multi-row INSERT with seven bound
     /// parameters a row took hundreds of milliseconds for a few hundred rows (bench/action-bench.sh).
     /// </summary>
-    public void AppendDecisions(IReadOnlyList<DecisionRow> rows)
+    public override void AppendDecisions(IReadOnlyList<DecisionRow> rows)
     {
         if (rows.Count == 0)
         {
@@ -152,9 +234,9 @@ internal sealed class AutomationState : IDisposable
     /// temporary table, rather than reading every decision of the journey (millions on a large workspace) or
     /// binding thousands of parameters.
     /// </summary>
-    public List<string> DecidedKeys(string journeyId, IEnumerable<string> customers)
+    public override List<string> DecidedKeys(string journeyId, IEnumerable<string> customers)
     {
-        lock (gate)
+        lock (Gate)
         {
             Execute("DELETE FROM automation_customer_batch");
             using (var appender = connection.CreateAppender("automation_customer_batch"))
@@ -181,9 +263,9 @@ internal sealed class AutomationState : IDisposable
     /// a second journey with the same id was refused then); outbox pauses follow the rules' recorded pauses. Messages
     /// no journey owned keep their key. True when it ran (the outbox must then reread its keys).
     /// </summary>
-    public bool MoveToPerJourneyKeys()
+    public override bool MoveToPerJourneyKeys()
     {
-        lock (gate)
+        lock (Gate)
         {
             if (Scalar("SELECT count(*) FROM automation_migrations WHERE name = $name", ("name", PerJourneyKeys)) is long n && n > 0)
             {
@@ -229,51 +311,13 @@ internal sealed class AutomationState : IDisposable
     }
 
     /// <summary>True when the workspace's journey tables exist in this file (a file written by <c>trailmap serve</c>).</summary>
-    public bool HasTable(string name) =>
+    public override bool HasTable(string name) =>
         Scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = $name", ("name", name)) is long n && n > 0;
 
-    /// <summary>The named secret, created from <paramref name="create"/> and stored on first use.</summary>
-    public string Secret(string name, Func<string> create)
-    {
-        lock (gate)
-        {
-            if (Scalar("SELECT value FROM automation_secrets WHERE name = $name", ("name", name)) is string existing)
-            {
-                return existing;
-            }
+    // One process at a time opens a DuckDB file: it owns every pass.
+    public override IDisposable? TryOwnPass() => NoLease.Instance;
 
-            Execute("INSERT INTO automation_secrets (name, value) VALUES ($name, $value) ON CONFLICT DO NOTHING", ("name", name), ("value", create()));
-            return (string)Scalar("SELECT value FROM automation_secrets WHERE name = $name", ("name", name))!;
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            connection.Dispose();
-        }
-    }
-
-    // DuckDB stores microseconds; truncating here makes what is read back equal what was written.
-    public static DateTime ToDb(DateTimeOffset value)
-    {
-        var utc = value.UtcDateTime;
-        return new DateTime(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
-    }
-
-    public static DateTimeOffset FromDb(DbDataReader reader, int ordinal) =>
-        new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
-
-    public static DateTimeOffset? FromDbOrNull(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : FromDb(reader, ordinal);
-
-    public static string? StringOrNull(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    public static string N(int i) => i.ToString(CultureInfo.InvariantCulture);
-
-    private DuckDBCommand Command(string sql, (string Name, object? Value)[] parameters)
+    protected override DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -283,6 +327,19 @@ internal sealed class AutomationState : IDisposable
         }
 
         return command;
+    }
+
+    protected override DbTransaction BeginTransaction() => connection.BeginTransaction();
+
+    protected override void CloseConnection() => connection.Dispose();
+
+    private sealed class NoLease : IDisposable
+    {
+        public static readonly NoLease Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 }
 

@@ -19,13 +19,14 @@ public static class AutomateCommand
     {
         var once = new Option<bool>("--once") { Description = "Run one pass and stop (required: for cron; `trailmap serve` runs the rules continuously)" };
         var db = StoreOption.Create("The workspace store: events, journeys, the outbox and the rules' state");
+        var state = StateOption.Create();
         var journeyFiles = new Option<string[]>("--journey") { Description = "Journey files to run instead of the journeys saved in the workspace; repeat for several", AllowMultipleArgumentsPerToken = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Decide and print what would be sent; record, enqueue and send nothing" };
         var delivery = new AutomateDeliveryOptions();
         var logLevel = LogLevelOption.Create();
         var command = new Command("automate", "Run the journeys' interventions and sequences: evaluate every rule as of now, decide each new trigger once (holdout, frequency cap, quiet hours, pauses), queue the messages and send everything due. For cron (`--once`); `trailmap serve` runs the rules continuously")
         {
-            once, db, journeyFiles, dryRun, logLevel,
+            once, db, state, journeyFiles, dryRun, logLevel,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -45,7 +46,8 @@ public static class AutomateCommand
 
             var log = new TerminalLogger(terminal, parse.GetValue(logLevel));
             using var store = EventSource.OpenExisting(path);
-            using var outbox = Outbox.Open(path, time);
+            var stateAddress = parse.GetValue(state);
+            using var outbox = OpenOutbox(path, stateAddress, time);
             if (outbox.RecoveredInFlight > 0)
             {
                 // The one at-least-once case (docs/delivery.md, "Crash safety"): say so, with the keys to look for.
@@ -55,13 +57,14 @@ public static class AutomateCommand
             }
 
             var loaded = files.Select(AutomatedJourney.FromFile).ToList();
-            using var runner = new AutomationRunner(
+            using var runner = OpenRunner(() => new AutomationRunner(
                 path,
                 outbox,
                 (properties, _) => Task.FromResult(store.LoadEventLog(new EventLogQuery { Properties = [.. properties] })),
                 time,
                 files.Length > 0 ? () => loaded : null,
-                new StoreEventChanges((read, _) => Task.FromResult(read(store))));
+                new StoreEventChanges((read, _) => Task.FromResult(read(store))),
+                stateAddress), stateAddress);
             var journeys = runner.Journeys();
             if (journeys.Count == 0)
             {
@@ -94,6 +97,36 @@ public static class AutomateCommand
             return pass.Problems.Count > 0 ? 1 : 0;
         });
         return command;
+    }
+
+    /// <summary>The outbox in the --db file, or in PostgreSQL with --state; an unreachable database is a user error.</summary>
+    private static Outbox OpenOutbox(string path, PostgresAddress? state, TimeProvider time)
+    {
+        if (state is null)
+        {
+            return Outbox.Open(path, time);
+        }
+
+        try
+        {
+            return Outbox.Open(state, time);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            throw new UserError($"cannot open the outbox in {state}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");
+        }
+    }
+
+    private static AutomationRunner OpenRunner(Func<AutomationRunner> open, PostgresAddress? state)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception e) when (state is not null && e is Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            throw new UserError($"cannot open the rules' state in {state}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");
+        }
     }
 
     /// <summary>Sends everything due, pass after pass, until nothing due is left; says which channels are missing.</summary>

@@ -16,6 +16,7 @@ public static class ServeCommand
     public static Command Create(Terminal terminal)
     {
         var db = StoreOption.Create("The store file: events and the workspace (members, keys, journeys)");
+        var state = StateOption.Create();
         var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on; several are allowed. Use http://0.0.0.0:PORT to accept other machines", DefaultValueFactory = _ => [DefaultUrl], AllowMultipleArgumentsPerToken = true };
         var chromium = new Option<string?>("--chromium") { Description = "Path to Chromium for PDF and PNG exports" };
         var trustedProxy = new Option<System.Net.IPNetwork[]>("--trusted-proxy")
@@ -67,7 +68,7 @@ public static class ServeCommand
         var modelTimeout = new Option<string>("--model-timeout") { Description = "How long one request of a draft to the model may take: 90s, 5m", DefaultValueFactory = _ => "120s" };
         var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API, a Segment-compatible ingestion API, and the journeys' interventions and sequences (evaluated after every import and at least once a minute, delivered with the settings below)")
         {
-            db, urls, chromium, maxUpload, trustedProxy, logLevel, logFormat, modelUrl, model, modelKey, modelTimeout,
+            db, state, urls, chromium, maxUpload, trustedProxy, logLevel, logFormat, modelUrl, model, modelKey, modelTimeout,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -75,6 +76,7 @@ public static class ServeCommand
             var options = new WorkspaceOptions
             {
                 DbPath = parse.GetValue(db)!,
+                State = parse.GetValue(state),
                 ChromiumPath = parse.GetValue(chromium),
                 Delivery = WithPublicUrl(delivery.Read(parse), parse.GetValue(urls)!),
                 LogLevel = parse.GetValue(logLevel),
@@ -128,6 +130,10 @@ public static class ServeCommand
         {
             app = WorkspaceServer.Build(options, urls);
             WorkspaceServer.Warm(app.Services);
+        }
+        catch (Npgsql.NpgsqlException e) when (options.State is not null)
+        {
+            throw new UserError($"cannot open the state in {options.State}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");
         }
         catch (Exception e) when (e is IOException or DuckDB.NET.Data.DuckDBException or InvalidOperationException)
         {

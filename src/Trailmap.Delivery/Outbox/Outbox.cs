@@ -6,19 +6,21 @@ using Trailmap.Journeys.Model;
 namespace Trailmap.Delivery;
 
 /// <summary>
-/// The transactional outbox: messages to deliver, kept in DuckDB until a channel has taken them. Enqueueing is
+/// The transactional outbox: messages to deliver, kept in DuckDB or PostgreSQL until a channel has taken them. Enqueueing is
 /// idempotent by <see cref="OutboxMessage.IdempotencyKey"/>; the <see cref="Dispatcher"/> drains it.
 /// </summary>
 /// <remarks>
-/// One process at a time may open a file (DuckDB takes a write lock on it), so on open every message still marked
-/// <see cref="OutboxState.Sending"/> was claimed by a process that died and goes back to pending. Most of those were
+/// A message still marked <see cref="OutboxState.Sending"/> whose dispatcher is gone goes back to pending: on DuckDB,
+/// every such message when the file opens (one process at a time may open it: DuckDB takes a write lock); on
+/// PostgreSQL, those claimed by a node that no longer holds its lock (docs/postgres-state.md), at open and before
+/// claims. Most of those were
 /// never handed to a channel and go out once; the few a channel had accepted go out again, which is the one
 /// at-least-once case (see docs/delivery.md, "Crash safety"). Nothing records which of them a channel had taken, so
 /// each counts as an attempt: the resend carries a raised <see cref="OutboxEntry.Attempts"/>, which receivers see.
 /// </remarks>
 public sealed class Outbox : IDisposable
 {
-    private const string EntryColumns =
+    internal const string EntryColumns =
         "idempotency_key, rule_id, customer_id, action_json, data_json, due_at, state, attempts, next_attempt_at, "
         + "enqueued_at, last_error, receipt, sent_at, finished_at";
 
@@ -31,7 +33,7 @@ public sealed class Outbox : IDisposable
         Time = time;
     }
 
-    /// <summary>The DuckDB file, or ":memory:".</summary>
+    /// <summary>The DuckDB file, ":memory:", or the PostgreSQL address (without its password).</summary>
     public string Path { get; }
 
     /// <summary>How many claimed messages (left in <see cref="OutboxState.Sending"/> by a crash) opening put back to pending.</summary>
@@ -51,27 +53,33 @@ public sealed class Outbox : IDisposable
     public static Outbox Open(string path, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var database = new OutboxDatabase(path);
+        return Open(new DuckDbOutboxDatabase(path), path, time);
+    }
+
+    /// <summary>
+    /// Opens (creating or upgrading the tables if needed) the outbox in the PostgreSQL database at
+    /// <paramref name="state"/>, which several processes may share (docs/postgres-state.md).
+    /// </summary>
+    public static Outbox Open(PostgresAddress state, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return Open(new PostgresOutboxDatabase(state), state.ToString(), time);
+    }
+
+    private static Outbox Open(OutboxDatabase database, string path, TimeProvider? time)
+    {
         try
         {
             var outbox = new Outbox(database, path, time ?? TimeProvider.System);
-            foreach (var key in database.Query("SELECT idempotency_key FROM delivery_outbox", r => r.GetString(0)))
+            if (database.SoleWriter)
             {
-                outbox.keyHashes.Add(KeyHash(key));
+                foreach (var key in database.Query("SELECT idempotency_key FROM delivery_outbox", r => r.GetString(0)))
+                {
+                    outbox.keyHashes.Add(KeyHash(key));
+                }
             }
 
-            // The attempt counts: the channel may have taken the message before the crash, so the resend must not
-            // look like a first attempt to a receiver that deduplicates or audits by it.
-            outbox.RecoveredKeys = database.Query(
-                "SELECT idempotency_key FROM delivery_outbox WHERE state = 'sending' ORDER BY claimed_at, idempotency_key LIMIT 20",
-                r => r.GetString(0));
-            outbox.RecoveredInFlight = database.Execute(
-                """
-                UPDATE delivery_outbox
-                SET state = 'pending', attempts = attempts + 1,
-                    last_error = 'claimed by a dispatcher that stopped before recording the outcome; sending again (it may have reached the receiver)'
-                WHERE state = 'sending'
-                """);
+            (outbox.RecoveredInFlight, outbox.RecoveredKeys) = database.RecoverAbandoned();
             return outbox;
         }
         catch
@@ -80,6 +88,10 @@ public sealed class Outbox : IDisposable
             throw;
         }
     }
+
+    /// <summary>The last error of a message put back to pending because the dispatcher that claimed it is gone.</summary>
+    internal const string AbandonedClaim =
+        "claimed by a dispatcher that stopped before recording the outcome; sending again (it may have reached the receiver)";
 
     /// <summary>
     /// Adds <paramref name="message"/> unless a message with its idempotency key is already there (then nothing
@@ -103,9 +115,9 @@ public sealed class Outbox : IDisposable
         var added = new List<ulong>();
         var handedOver = new List<OutboxEntry>();
         var to = Volatile.Read(ref handoff);
-        // The writer runs this in its next group commit, beside other enqueues, claims and outcomes. Safe without
-        // ON CONFLICT or a PRIMARY KEY because every write to this file goes through this process (DuckDB's file
-        // lock) and this one writer thread.
+        // The writer runs this in its next group commit, beside other enqueues, claims and outcomes. On DuckDB safe
+        // without ON CONFLICT or a PRIMARY KEY because every write to this file goes through this process (DuckDB's
+        // file lock) and this one writer thread; on PostgreSQL the primary key settles a race between two nodes.
         var results = Database.Write(
             () =>
             {
@@ -136,21 +148,8 @@ public sealed class Outbox : IDisposable
     private List<EnqueueResult> AddNew(
         List<OutboxMessage> list, DateTimeOffset nowAt, DateTime now, List<ulong> added, DispatchHandoff? to, List<OutboxEntry> handedOver)
     {
-        var existing = new Dictionary<string, OutboxState>(StringComparer.Ordinal);
-        var known = list.Select(m => m.IdempotencyKey)
-            .Where(k => keyHashes.Contains(KeyHash(k)))
-            .Distinct(StringComparer.Ordinal);
-        foreach (var chunk in known.Chunk(500))
-        {
-            var keys = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
-            foreach (var (key, state) in Database.Query(
-                $"SELECT idempotency_key, state FROM delivery_outbox WHERE idempotency_key IN ({string.Join(", ", keys.Select(k => "$" + k.Item1))})",
-                r => (r.GetString(0), OutboxStates.FromDb(r.GetString(1))),
-                keys))
-            {
-                existing[key] = state;
-            }
-        }
+        // Only the sole writer knows every key; with several writers every key is looked up.
+        var existing = StatesOf(list.Select(m => m.IdempotencyKey).Where(k => !Database.SoleWriter || keyHashes.Contains(KeyHash(k))));
 
         var done = new List<EnqueueResult>(list.Count);
         var fresh = new List<OutboxMessage>();
@@ -196,7 +195,25 @@ public sealed class Outbox : IDisposable
                 }
             }
 
-            Insert(fresh, claimedNow, now);
+            var inserted = Database.Insert(fresh, claimedNow, now);
+            if (inserted.Count < fresh.Count)
+            {
+                // Another node enqueued the same key between the lookup and the insert (PostgreSQL only): its copy
+                // wins, this call reports a duplicate and hands nothing over for it.
+                var lost = fresh.Where(m => !inserted.Contains(m.IdempotencyKey)).Select(m => m.IdempotencyKey).ToHashSet(StringComparer.Ordinal);
+                var states = StatesOf(lost);
+                for (var i = 0; i < done.Count; i++)
+                {
+                    if (done[i].Added && lost.Contains(done[i].IdempotencyKey))
+                    {
+                        done[i] = new EnqueueResult(done[i].IdempotencyKey, false, states.GetValueOrDefault(done[i].IdempotencyKey, OutboxState.Pending));
+                    }
+                }
+
+                var unreserved = handedOver.RemoveAll(e => lost.Contains(e.IdempotencyKey));
+                to?.Unreserve(unreserved);
+                fresh.RemoveAll(m => lost.Contains(m.IdempotencyKey));
+            }
         }
 
         foreach (var m in fresh)
@@ -208,6 +225,25 @@ public sealed class Outbox : IDisposable
         }
 
         return done;
+    }
+
+    /// <summary>The state of each of these keys that is in the table.</summary>
+    private Dictionary<string, OutboxState> StatesOf(IEnumerable<string> keys)
+    {
+        var states = new Dictionary<string, OutboxState>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var parameters = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+            foreach (var (key, state) in Database.Query(
+                $"SELECT idempotency_key, state FROM delivery_outbox WHERE idempotency_key IN ({string.Join(", ", parameters.Select(k => "$" + k.Item1))})",
+                r => (r.GetString(0), OutboxStates.FromDb(r.GetString(1))),
+                parameters))
+            {
+                states[key] = state;
+            }
+        }
+
+        return states;
     }
 
     /// <summary>
@@ -228,24 +264,6 @@ public sealed class Outbox : IDisposable
         return hash;
     }
 
-    // The appender fills every column in table order (see OutboxDatabase.Schema).
-    private void Insert(List<OutboxMessage> messages, bool[] claimedNow, DateTime now) =>
-        Database.Append("delivery_outbox", appender =>
-        {
-            for (var i = 0; i < messages.Count; i++)
-            {
-                var m = messages[i];
-                var due = OutboxDatabase.ToDb(m.DueAt);
-                var row = appender.CreateRow()
-                    .AppendValue(m.IdempotencyKey).AppendValue(m.RuleId).AppendValue(m.CustomerId)
-                    .AppendValue(m.Action.Channel.ToString())
-                    .AppendValue(OutboxJson.WriteAction(m.Action)).AppendValue(OutboxJson.WriteData(m.Data))
-                    .AppendValue(due).AppendValue(now).AppendValue(claimedNow[i] ? "sending" : "pending").AppendValue((int?)0).AppendValue(due);
-                row = claimedNow[i] ? row.AppendValue(now) : row.AppendNullValue();
-                row.AppendNullValue().AppendNullValue().AppendNullValue().AppendNullValue().EndRow();
-            }
-        });
-
     /// <summary>
     /// Reads every key in the table again, after something other than this outbox rewrote keys in the file (the
     /// running rules' one-time move to per-journey rule ids). Without it, an enqueue would take a rewritten key for a
@@ -254,6 +272,11 @@ public sealed class Outbox : IDisposable
     public void RefreshKeys() =>
         Database.Write(() =>
         {
+            if (!Database.SoleWriter)
+            {
+                return 0;
+            }
+
             keyHashes.Clear();
             foreach (var key in Database.Query("SELECT idempotency_key FROM delivery_outbox", r => r.GetString(0)))
             {
@@ -318,6 +341,35 @@ public sealed class Outbox : IDisposable
                 + "AND starts_with(rule_id, $prefix) ORDER BY due_at DESC, idempotency_key LIMIT $limit",
             ReadEntry,
             parameters);
+    }
+
+    /// <summary>
+    /// Whether this outbox lives in the DuckDB file at <paramref name="path"/>, so another connection to that file
+    /// may join its tables in SQL; false for one in PostgreSQL.
+    /// </summary>
+    public bool IsInFile(string path) =>
+        Database.SoleWriter && Path != StoreInMemory && System.IO.Path.GetFullPath(Path) == System.IO.Path.GetFullPath(path);
+
+    private const string StoreInMemory = ":memory:";
+
+    /// <summary>
+    /// Every message of these rules (key, rule, customer, due time), in every state: what the running rules read to
+    /// find messages enqueued by a pass that stopped before recording them, when the outbox is not in their file.
+    /// </summary>
+    public IReadOnlyList<RuleMessage> MessagesOf(IReadOnlyCollection<string> ruleIds)
+    {
+        ArgumentNullException.ThrowIfNull(ruleIds);
+        var messages = new List<RuleMessage>();
+        foreach (var chunk in ruleIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var parameters = chunk.Select((r, i) => ("r" + i.ToString(CultureInfo.InvariantCulture), (object?)r)).ToArray();
+            messages.AddRange(Database.Query(
+                $"SELECT idempotency_key, rule_id, customer_id, due_at FROM delivery_outbox WHERE rule_id IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))})",
+                r => new RuleMessage(r.GetString(0), r.GetString(1), r.GetString(2), OutboxDatabase.FromDb(r, 3)),
+                parameters));
+        }
+
+        return messages;
     }
 
     /// <summary>The dead letters: messages given up on, each with the reason in <see cref="OutboxEntry.LastError"/>.</summary>
@@ -432,22 +484,9 @@ public sealed class Outbox : IDisposable
     private List<OutboxEntry> ClaimNow(DateTimeOffset now, int limit, IReadOnlyCollection<ActionChannel>? channels)
     {
         var (filter, parameters) = ChannelFilter(channels);
-        return Database.Query(
-            $"""
-            UPDATE delivery_outbox
-            SET state = 'sending', claimed_at = $now
-            WHERE idempotency_key IN (
-                SELECT idempotency_key FROM delivery_outbox
-                WHERE state = 'pending' AND next_attempt_at <= $now
-                  AND rule_id NOT IN (SELECT rule_id FROM delivery_paused_rules){filter}
-                ORDER BY next_attempt_at, enqueued_at, idempotency_key
-                LIMIT $limit)
-            RETURNING {EntryColumns}
-            """,
-            ReadEntry,
-            [("now", OutboxDatabase.ToDb(now)), ("limit", (long)limit), .. parameters])
-        .Select(e => e with { Attempts = e.Attempts + 1 })
-        .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.EnqueuedAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
+        return Database.Claim(OutboxDatabase.ToDb(now), limit, filter, parameters)
+            .Select(e => e with { Attempts = e.Attempts + 1 })
+            .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.EnqueuedAt).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
@@ -474,7 +513,7 @@ public sealed class Outbox : IDisposable
 
                 if (taken.Count > 0)
                 {
-                    WriteOutcomes(taken);
+                    Database.WriteOutcomes(taken);
                 }
 
                 return 0;
@@ -505,33 +544,6 @@ public sealed class Outbox : IDisposable
         public static Outcome Retry(string key, string error, DateTimeOffset next) => new(key, OutboxState.Pending, error, null, next, null, null);
     }
 
-    private void WriteOutcomes(List<Outcome> outcomes)
-    {
-        Database.Append("delivery_outcome_batch", appender =>
-        {
-            foreach (var o in outcomes)
-            {
-                var row = appender.CreateRow().AppendValue(o.Key).AppendValue(o.State.ToDb());
-                row = o.LastError is null ? row.AppendNullValue() : row.AppendValue(o.LastError);
-                row = o.Receipt is null ? row.AppendNullValue() : row.AppendValue(o.Receipt);
-                row = o.NextAttemptAt is { } next ? row.AppendValue(OutboxDatabase.ToDb(next)) : row.AppendNullValue();
-                row = o.SentAt is { } sent ? row.AppendValue(OutboxDatabase.ToDb(sent)) : row.AppendNullValue();
-                row = o.FinishedAt is { } finished ? row.AppendValue(OutboxDatabase.ToDb(finished)) : row.AppendNullValue();
-                row.EndRow();
-            }
-        });
-        Database.Execute(
-            """
-            UPDATE delivery_outbox SET
-                state = u.state, attempts = delivery_outbox.attempts + 1, last_error = u.last_error, receipt = u.receipt,
-                next_attempt_at = coalesce(u.next_attempt_at, delivery_outbox.next_attempt_at),
-                sent_at = u.sent_at, finished_at = u.finished_at
-            FROM delivery_outcome_batch AS u
-            WHERE delivery_outbox.idempotency_key = u.key AND delivery_outbox.state = 'sending'
-            """);
-        Database.Execute("DELETE FROM delivery_outcome_batch");
-    }
-
     /// <summary>
     /// Gives back claims the dispatcher did not finish because it was stopped: never attempted, or with
     /// <paramref name="countAttempt"/> cut off mid-send (the receiver may have the message, so the next attempt must
@@ -545,12 +557,13 @@ public sealed class Outbox : IDisposable
                 foreach (var chunk in keys.Chunk(500))
                 {
                     var parameters = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+                    var (own, ownParameters) = Database.OwnClaims;
                     Database.Execute(
                         $"""
                         UPDATE delivery_outbox SET state = 'pending'{(countAttempt ? ", attempts = attempts + 1" : "")}
-                        WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'
+                        WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'{own}
                         """,
-                        parameters);
+                        [.. parameters, .. ownParameters]);
                 }
 
                 return 0;
@@ -568,18 +581,19 @@ public sealed class Outbox : IDisposable
                 foreach (var chunk in keys.Chunk(500))
                 {
                     var parameters = chunk.Select((k, i) => ("k" + i.ToString(CultureInfo.InvariantCulture), (object?)k)).ToArray();
+                    var (own, ownParameters) = Database.OwnClaims;
                     Database.Execute(
                         $"""
                         UPDATE delivery_outbox SET state = 'pending', next_attempt_at = greatest(next_attempt_at, $until)
-                        WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'
+                        WHERE idempotency_key IN ({string.Join(", ", parameters.Select(p => "$" + p.Item1))}) AND state = 'sending'{own}
                         """,
-                        [.. parameters, ("until", OutboxDatabase.ToDb(until))]);
+                        [.. parameters, .. ownParameters, ("until", OutboxDatabase.ToDb(until))]);
                 }
 
                 return 0;
             });
 
-    private static OutboxEntry ReadEntry(DbDataReader r) => new(
+    internal static OutboxEntry ReadEntry(DbDataReader r) => new(
         IdempotencyKey: r.GetString(0),
         RuleId: r.GetString(1),
         CustomerId: r.GetString(2),

@@ -1,91 +1,61 @@
 using System.Data.Common;
-using DuckDB.NET.Data;
 
 namespace Trailmap.Delivery;
 
 /// <summary>
-/// The DuckDB connection behind the outbox, the suppression list and the in-app queue, and the lock that serialises
-/// every use of it: a DuckDB connection is not safe to share between threads, and the dispatcher records results from
-/// several sends at once.
+/// The connection behind the outbox, the suppression list and the in-app queue, the lock that serialises every use of
+/// it, and the writer thread that group-commits writes. Two engines: <see cref="DuckDbOutboxDatabase"/> (the
+/// workspace's file) and <see cref="PostgresOutboxDatabase"/> (<c>--state postgres://</c>, shared by several nodes).
+/// The SQL the outbox shares between them names parameters as <c>$name</c>; each engine binds them its own way, and
+/// what the engines do differently (bulk insert, claiming, recovery after a crash) is in the abstract members below.
 /// </summary>
-internal sealed class OutboxDatabase : IDisposable
+internal abstract class OutboxDatabase : IDisposable
 {
-    private readonly DuckDBConnection connection;
     private readonly Lock gate = new();
 
-    public OutboxDatabase(string path)
-    {
-        connection = new DuckDBConnection("DataSource=" + path);
-        try
-        {
-            connection.Open();
-            Execute("SET TimeZone = 'UTC'");
-            // No `SET threads = 1` here, though the outbox's tiny statements would run a little cheaper: the setting is
-            // global to the database, which the outbox shares with the events, and it made every query of the
-            // workspace (the whole log's load, the running rules' reads) single-threaded.
-            Execute(Schema);
-            // Outcomes are appended here and applied with one UPDATE ... FROM per group (Outbox.WriteOutcomes). A
-            // temporary table lives in memory, belongs to this connection and is never written to the WAL.
-            Execute(
-                """
-                CREATE TEMP TABLE delivery_outcome_batch (
-                    key VARCHAR, state VARCHAR, last_error VARCHAR, receipt VARCHAR,
-                    next_attempt_at TIMESTAMP, sent_at TIMESTAMP, finished_at TIMESTAMP)
-                """);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+    /// <summary>The lock every use of the connection takes (engines hold it for their own multi-statement work).</summary>
+    protected Lock Gate => gate;
 
+    protected OutboxDatabase()
+    {
         writer = new Thread(WriterLoop) { IsBackground = true, Name = "trailmap outbox writer" };
-        writer.Start();
     }
 
-    // Every table is the delivery's own and created if missing, so the outbox may live in its own file or share one.
-    // delivery_outbox has no PRIMARY KEY: DuckDB maintains an ART index on every update (and rewrites it at each
-    // checkpoint), which halved enqueue and recording throughput in bench/delivery-bench.sh. Keys stay unique because
-    // one process writes a file at a time (DuckDB's file lock) and Outbox.EnqueueMany checks and inserts under
-    // this class's lock.
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS delivery_outbox (
-            idempotency_key VARCHAR NOT NULL,
-            rule_id VARCHAR NOT NULL,
-            customer_id VARCHAR NOT NULL,
-            channel VARCHAR NOT NULL,
-            action_json VARCHAR NOT NULL,
-            data_json VARCHAR NOT NULL,
-            due_at TIMESTAMP NOT NULL,
-            enqueued_at TIMESTAMP NOT NULL,
-            state VARCHAR NOT NULL,
-            attempts INTEGER NOT NULL,
-            next_attempt_at TIMESTAMP NOT NULL,
-            claimed_at TIMESTAMP,
-            last_error VARCHAR,
-            receipt VARCHAR,
-            sent_at TIMESTAMP,
-            finished_at TIMESTAMP
-        );
-        CREATE TABLE IF NOT EXISTS delivery_paused_rules (
-            rule_id VARCHAR PRIMARY KEY,
-            paused_since TIMESTAMP NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS delivery_suppressions (
-            address VARCHAR PRIMARY KEY,
-            reason VARCHAR NOT NULL,
-            suppressed_at TIMESTAMP NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS delivery_in_app (
-            id VARCHAR PRIMARY KEY,
-            rule_id VARCHAR NOT NULL,
-            customer_id VARCHAR NOT NULL,
-            subject VARCHAR,
-            message VARCHAR NOT NULL,
-            created_at TIMESTAMP NOT NULL,
-            read_at TIMESTAMP
-        );
-        """;
+    /// <summary>Starts the writer; the engine's constructor calls it once its connection is open and its tables exist.</summary>
+    protected void StartWriter() => writer.Start();
+
+    /// <summary>
+    /// True when this process is the only writer (DuckDB's file lock): the outbox may then keep every key's hash in
+    /// memory and treat an unknown key as new without asking the table.
+    /// </summary>
+    public abstract bool SoleWriter { get; }
+
+    /// <summary>
+    /// An extra WHERE clause (with its parameters) that limits an update of claimed messages to this process's claims:
+    /// empty on DuckDB, where every claim is this process's; the node's id on PostgreSQL.
+    /// </summary>
+    public abstract (string Sql, (string Name, object? Value)[] Parameters) OwnClaims { get; }
+
+    /// <summary>Inserts new messages (some already claimed by this process); returns the keys that were inserted.</summary>
+    public abstract IReadOnlySet<string> Insert(List<OutboxMessage> messages, bool[] claimedNow, DateTime now);
+
+    /// <summary>Applies outcomes to the claimed messages they name, in one statement.</summary>
+    public abstract void WriteOutcomes(List<Outbox.Outcome> outcomes);
+
+    /// <summary>Marks up to <paramref name="limit"/> due messages as sending (claimed by this process) and returns them.</summary>
+    public abstract List<OutboxEntry> Claim(DateTime now, long limit, string filter, (string Name, object? Value)[] parameters);
+
+    /// <summary>
+    /// Puts back to pending the messages claimed by a dispatcher that is gone (counting the lost attempt); returns
+    /// how many and the first keys, oldest claim first.
+    /// </summary>
+    public abstract (int Count, List<string> Keys) RecoverAbandoned();
+
+    protected abstract DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters);
+
+    protected abstract DbTransaction BeginTransaction();
+
+    protected abstract void CloseConnection();
 
     public int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
@@ -103,19 +73,6 @@ internal sealed class OutboxDatabase : IDisposable
             using var command = Command(sql, parameters);
             var value = command.ExecuteScalar();
             return value is DBNull ? null : value;
-        }
-    }
-
-    /// <summary>
-    /// Appends rows to <paramref name="table"/> with DuckDB's appender, inside the writer's transaction when called
-    /// from a write: no SQL to parse and no parameters to bind, which made a multi-row INSERT cost milliseconds.
-    /// </summary>
-    public void Append(string table, Action<DuckDBAppender> fill)
-    {
-        lock (gate)
-        {
-            using var appender = connection.CreateAppender(table);
-            fill(appender);
         }
     }
 
@@ -141,7 +98,7 @@ internal sealed class OutboxDatabase : IDisposable
     {
         lock (gate)
         {
-            using var transaction = connection.BeginTransaction();
+            using var transaction = BeginTransaction();
             var result = work();
             transaction.Commit();
             return result;
@@ -248,10 +205,10 @@ internal sealed class OutboxDatabase : IDisposable
     {
         lock (gate)
         {
-            DuckDBTransaction? transaction = null;
+            DbTransaction? transaction = null;
             try
             {
-                transaction = connection.BeginTransaction();
+                transaction = BeginTransaction();
                 foreach (var item in batch)
                 {
                     item.Run();
@@ -312,7 +269,7 @@ internal sealed class OutboxDatabase : IDisposable
         writer.Join();
         lock (gate)
         {
-            connection.Dispose();
+            CloseConnection();
         }
     }
 
@@ -384,15 +341,5 @@ internal sealed class OutboxDatabase : IDisposable
     public static string? StringOrNull(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private DuckDBCommand Command(string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
-        }
-
-        return command;
-    }
+    private DbCommand Command(string sql, (string Name, object? Value)[] parameters) => CreateCommand(sql, parameters);
 }

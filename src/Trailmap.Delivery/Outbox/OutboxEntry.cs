@@ -34,5 +34,8 @@ public sealed record EnqueueResult(string IdempotencyKey, bool Added, OutboxStat
         Added ? $"{IdempotencyKey}: enqueued" : $"{IdempotencyKey}: already in the outbox ({State.ToDb()}), nothing enqueued";
 }
 
+/// <summary>One message of a rule, as <see cref="Outbox.MessagesOf"/> lists it.</summary>
+public sealed record RuleMessage(string IdempotencyKey, string RuleId, string CustomerId, DateTimeOffset DueAt);
+
 /// <summary>A rule whose messages are held (not sent) until it is resumed.</summary>
 public sealed record PausedRule(string RuleId, DateTimeOffset PausedSince);

@@ -32,7 +32,8 @@ public static class AutomationServices
                 sp.GetRequiredService<Outbox>(),
                 (properties, cancel) => data.LogAsync(properties, cancel),
                 options.Time,
-                changes: new StoreEventChanges((read, cancel) => data.UseAsync(read, cancel)))
+                changes: new StoreEventChanges((read, cancel) => data.UseAsync(read, cancel)),
+                stateAddress: options.State)
             {
                 SweepSlice = SweepSlice,
                 // One measurement per journey version and log for the pages and the rules (docs/automation.md).

@@ -2,13 +2,35 @@ using Shouldly;
 using Trailmap.Automation.Running;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Delivery;
+using Trailmap.Delivery.Tests.Infrastructure;
 using Trailmap.Events;
 using Xunit;
 
 namespace Trailmap.Automation.Tests.Running;
 
-public sealed class AutomationRunnerTests
+/// <summary>
+/// The runner's contract: every case runs with the state and the outbox in the workspace's DuckDB file here, and in
+/// PostgreSQL (<c>--state</c>) in <see cref="PostgresAutomationRunnerTests"/>.
+/// </summary>
+public class AutomationRunnerTests : IDisposable
 {
+    /// <summary>Where the fixture keeps the state and the outbox: null for the DuckDB file.</summary>
+    protected virtual PostgresAddress? State => null;
+
+    private RunnerFixture Fixture(
+        DateTimeOffset start, int sweepSlice = int.MaxValue, Func<AutomatedJourney, EventLog, bool, CancellationToken, Task<JourneyMeasurement?>>? shared = null) =>
+        new(start, sweepSlice, State, shared);
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
     private const string Head = """
         id: j
         title: J
@@ -31,7 +53,7 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task A_new_rule_ignores_history_decides_each_trigger_once_and_keeps_that_across_restarts()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 12:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 12:00"));
         f.Journeys["j"] = SharedRule();
         // a shared before the rule was first seen; b shares an hour after it.
         f.Log = Tiny.Log(("a", "Board Shared", "2026-01-05 10:00"), ("b", "Board Shared", "2026-01-10 13:00"));
@@ -67,7 +89,7 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task Resume_with_skip_drops_what_fell_due_while_paused_in_the_outbox_and_in_new_triggers()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 00:00"));
         f.Journeys["j"] = SharedRule();
         f.Log = Tiny.Log(
             ("c1", "Board Shared", "2026-01-10 10:00"),
@@ -108,7 +130,7 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task Resume_with_send_sends_what_was_held_once_due_at_the_resume()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 00:00"));
         f.Journeys["j"] = SharedRule("on_resume: send");
         f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"), ("c2", "Board Shared", "2026-01-11 10:00"));
         await f.PassAsync();
@@ -133,7 +155,7 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task A_removed_rule_keeps_its_state_and_fires_nothing_and_a_broken_journey_does_not_stop_the_others()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 00:00"));
         f.Journeys["j"] = SharedRule();
         f.Journeys["broken"] = "id: broken\ntitle: [unclosed";
         f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"), ("c2", "Board Shared", "2026-01-11 10:00"));
@@ -158,7 +180,7 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task Between_full_passes_a_pass_decides_the_customers_who_changed_and_the_next_full_pass_the_rest()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 00:00:00"));
         f.Journeys["j"] = SharedRule() + """
 
               - id: quiet
@@ -199,7 +221,7 @@ public sealed class AutomationRunnerTests
     public async Task A_sweep_in_slices_reaches_every_customer_while_changed_customers_go_first()
     {
         // One customer per slice: the sweep takes three passes.
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00:00"), sweepSlice: 1);
+        using var f = Fixture(Tiny.T("2026-01-10 00:00:00"), sweepSlice: 1);
         f.Journeys["j"] = SharedRule() + """
 
               - id: quiet
@@ -255,7 +277,7 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task A_sweep_measures_its_log_once_and_the_next_sweep_only_the_customers_with_new_events()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00:00"), sweepSlice: 2);
+        using var f = Fixture(Tiny.T("2026-01-10 00:00:00"), sweepSlice: 2);
         f.Journeys["j"] = StageRule;
         var before = Tiny.Log(ThreeSignups);
         f.Log = before;
@@ -296,7 +318,7 @@ public sealed class AutomationRunnerTests
     {
         var asked = 0;
         EventLog? other = null;
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00:00"), shared: (journey, log, _, _) =>
+        using var f = Fixture(Tiny.T("2026-01-10 00:00:00"), shared: (journey, log, _, _) =>
         {
             asked++;
             return Task.FromResult<JourneyMeasurement?>(JourneyMeasurement.Measure(journey.Journey!, other ?? log));
@@ -321,9 +343,12 @@ public sealed class AutomationRunnerTests
     }
 
     [Fact]
-    public async Task A_message_enqueued_by_a_pass_that_died_before_recording_is_recorded_not_planned_again()
+    public Task A_message_enqueued_by_a_pass_that_died_before_recording_is_recorded_not_planned_again() =>
+        EnqueuedButNotRecordedAsync();
+
+    private async Task EnqueuedButNotRecordedAsync()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 00:00"));
         f.Journeys["j"] = SharedRule();
         f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"));
         await f.PassAsync();
@@ -346,7 +371,7 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task The_frequency_cap_counts_messages_planned_by_earlier_passes()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 00:00"));
         f.Journeys["j"] = SharedRule().Replace("stages:", "automation: { frequency_cap: { max: 1, per: 7d } }\nstages:", StringComparison.Ordinal);
         f.Log = Tiny.Log(("c1", "Board Shared", "2026-01-10 10:00"), ("c1", "Board Shared", "2026-01-13 10:00"), ("c1", "Board Shared", "2026-01-18 10:00"));
         await f.PassAsync();
@@ -363,7 +388,7 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task Two_journeys_from_one_template_run_the_same_rule_id_side_by_side_each_with_its_own_pause()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 12:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 12:00"));
         // The same YAML twice: what creating a journey from a template that is already in use gives.
         f.Journeys["a"] = SharedRule();
         f.Journeys["b"] = SharedRule();
@@ -398,9 +423,23 @@ public sealed class AutomationRunnerTests
     [Fact]
     public async Task Pausing_an_unknown_rule_says_so()
     {
-        using var f = new RunnerFixture(Tiny.T("2026-01-10 00:00"));
+        using var f = Fixture(Tiny.T("2026-01-10 00:00"));
         f.Journeys["j"] = SharedRule();
         Should.Throw<ArgumentException>(() => f.Runner.Pause("j", "nope", "ann")).Message.ShouldContain("no intervention or sequence 'nope'");
         await f.PassAsync();
+    }
+}
+
+/// <summary>Every case of <see cref="AutomationRunnerTests"/> with the state and the outbox in PostgreSQL, a schema per test.</summary>
+public sealed class PostgresAutomationRunnerTests : AutomationRunnerTests
+{
+    private readonly PostgresState postgres = new();
+
+    protected override PostgresAddress? State => postgres.Address;
+
+    protected override void Dispose(bool disposing)
+    {
+        postgres.Dispose();
+        base.Dispose(disposing);
     }
 }

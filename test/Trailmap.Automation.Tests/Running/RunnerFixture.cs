@@ -16,12 +16,21 @@ internal sealed class RunnerFixture : IDisposable
     private readonly string dir = Directory.CreateTempSubdirectory("trailmap-runner-test").FullName;
 
     private readonly int sweepSlice;
+    private readonly PostgresAddress? state;
     private readonly Func<AutomatedJourney, EventLog, bool, CancellationToken, Task<JourneyMeasurement?>>? shared;
 
+    /// <param name="start">The fake clock's start.</param>
+    /// <param name="sweepSlice">The runner's <see cref="AutomationRunner.SweepSlice"/>.</param>
+    /// <param name="state">Where the outbox and the runner's state live instead of the file (<c>--state</c>); null keeps them in the file.</param>
+    /// <param name="shared">The runner's <see cref="AutomationRunner.SharedMeasurement"/>.</param>
     public RunnerFixture(
-        DateTimeOffset start, int sweepSlice = int.MaxValue, Func<AutomatedJourney, EventLog, bool, CancellationToken, Task<JourneyMeasurement?>>? shared = null)
+        DateTimeOffset start,
+        int sweepSlice = int.MaxValue,
+        PostgresAddress? state = null,
+        Func<AutomatedJourney, EventLog, bool, CancellationToken, Task<JourneyMeasurement?>>? shared = null)
     {
         this.sweepSlice = sweepSlice;
+        this.state = state;
         this.shared = shared;
         Clock = new FakeTimeProvider(start);
         Path = System.IO.Path.Combine(dir, "workspace.duckdb");
@@ -34,6 +43,9 @@ internal sealed class RunnerFixture : IDisposable
 
     /// <summary>Journey id to YAML; edit between passes.</summary>
     public Dictionary<string, string> Journeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Runs inside every pass, when it loads the events (a test watches or holds passes with it).</summary>
+    public Func<Task>? Loading { get; set; }
 
     /// <summary>The events every pass sees.</summary>
     public EventLog Log { get; set; } = Tiny.Log();
@@ -73,13 +85,22 @@ internal sealed class RunnerFixture : IDisposable
 
     private void Open()
     {
-        Outbox = Outbox.Open(Path, Clock);
+        Outbox = state is null ? Outbox.Open(Path, Clock) : Outbox.Open(state, Clock);
         Runner = new AutomationRunner(
             Path,
             Outbox,
-            (_, _) => Task.FromResult(Log),
+            async (_, _) =>
+            {
+                if (Loading is { } loading)
+                {
+                    await loading();
+                }
+
+                return Log;
+            },
             Clock,
-            () => [.. Journeys.Select(j => Parsed(j.Key, j.Value))])
+            () => [.. Journeys.Select(j => Parsed(j.Key, j.Value))],
+            stateAddress: state)
         {
             SweepSlice = sweepSlice,
             SharedMeasurement = shared,
