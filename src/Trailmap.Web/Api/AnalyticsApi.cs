@@ -245,6 +245,44 @@ internal static class AnalyticsApi
             .Produces<PathsJson>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
+        api.MapGet("/paths/sankey", async (
+            HttpContext context,
+            EventData data,
+            [Description("The Sankey of what customers do after their first EVENT")] string? from,
+            [Description("The Sankey of what customers do before their first EVENT")] string? to,
+            [Description("Steps after (or before) the anchor, 1 to 20 (default 3)")] string? depth,
+            [FromQuery(Name = "min-share"), Description("An event holding less than this share of the anchored customers at a step joins the step's other node: 0 to 1, or a percentage (default 0.05)")] string? minShare,
+            [Description("With dropped-at: the funnel's event names in order, comma-separated")] string? steps,
+            [Description("With dropped-at: the funnel's conversion window from step 1 (default 14d)")] string? window,
+            [FromQuery(Name = "dropped-at"), Description("With steps: the paths of the customers who dropped at step N (reached it, not N+1), from their step-N event")] string? droppedAt) =>
+        {
+            try
+            {
+                var dropped = !string.IsNullOrWhiteSpace(droppedAt);
+                var spec = PathsQuery.Sankey(from, to, Int(depth, "depth", 3), minShare, dropped);
+                if (!dropped && !string.IsNullOrWhiteSpace(steps))
+                {
+                    throw new QueryParameterException("steps", "a Sankey from or to an event reads no funnel; add dropped-at=N for the paths of a step's drop-off");
+                }
+
+                var funnel = dropped ? FunnelQuery.Spec(steps, window, null, null, [], null, [], null, []) : null;
+                var step = funnel is null ? 0 : PathsQuery.DroppedAt(droppedAt, funnel.Steps.Count);
+                var log = await LogAsync(data, [], null, null, context.RequestAborted).ConfigureAwait(false);
+                var chart = await Task.Run(
+                    () => funnel is null ? PathSankey.Of(log, spec) : PathSankey.Dropped(log, funnel, FunnelEngine.Run(log, funnel), step, spec.Depth, spec.MinShare),
+                    context.RequestAborted).ConfigureAwait(false);
+                return ApiResults.Json(chart);
+            }
+            catch (QueryParameterException e)
+            {
+                return ApiResults.BadParameter(e);
+            }
+        })
+            .WithSummary("A Sankey of the paths after or before an event, or after a funnel step's drop-off")
+            .WithDescription("Give exactly one of from and to, or steps and dropped-at; nodes per step with their customers (events under min-share grouped as other) and the links between steps; the JSON of trailmap paths --sankey --format json (docs/analytics-json.md).")
+            .Produces<PathSankey>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
         api.MapGet("/status", async (HttpContext context, EventData data, JourneyStore journeys) =>
         {
             var s = await data.UseAsync(store => store.Summary(), context.RequestAborted).ConfigureAwait(false);

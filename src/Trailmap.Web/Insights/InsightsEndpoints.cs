@@ -93,6 +93,21 @@ public static class InsightsEndpoints
                 view.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
 
+        pages.MapGet("/paths", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
+        {
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/paths").ConfigureAwait(false);
+            if (read.Instead is { } instead)
+            {
+                return instead;
+            }
+
+            var view = await Task.Run(() => PathsView.Build(read.Measured!, context.Request.Query), context.RequestAborted).ConfigureAwait(false);
+            return Page.Render<PathsPage>(
+                context,
+                new { read.Measured, read.Reading, V = view },
+                view.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        });
+
         pages.MapGet("/cohorts", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
         {
             var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/cohorts").ConfigureAwait(false);
