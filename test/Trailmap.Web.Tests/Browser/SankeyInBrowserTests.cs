@@ -44,7 +44,8 @@ public sealed class SankeyInBrowserTests
 
         await page.FillAsync("input[name=min-share]", "0");
         await page.ClickAsync(".paths-form button[type=submit]");
-        await page.WaitForURLAsync("**min-share=0**");
+        // Generous: on a loaded machine the redraw over every event can take longer than the default 30 s.
+        await page.WaitForURLAsync("**min-share=0**", new PageWaitForURLOptions { Timeout = 120_000 });
         var all = await page.Locator("table.sankey-links tbody tr").CountAsync();
         all.ShouldBeGreaterThanOrEqualTo(rows);
         (await VisibleAsync(page, "svg.sankey path.sankey-link")).ShouldBe(all);

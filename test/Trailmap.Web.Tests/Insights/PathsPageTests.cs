@@ -87,6 +87,12 @@ public sealed class PathsPageTests
         using var factory = new WorkspaceFactory();
         var (client, slug) = await OpenAsync(factory);
 
+        // The funnel links each stage but the last to where its stopped customers went.
+        var funnel = await client.GetStringAsync($"/journeys/{slug}/funnel", Cancel);
+        funnel.ShouldContain($"<a href=\"/journeys/{slug}/paths?dropped-at=1\">where they went</a>");
+        funnel.ShouldContain($"<a href=\"/journeys/{slug}/paths?dropped-at=2\">where they went</a>");
+        funnel.ShouldNotContain("dropped-at=3");
+
         var html = await client.GetStringAsync($"/journeys/{slug}/paths?dropped-at=2", Cancel);
 
         html.ShouldContain("<h2 id=\"sankey-h\">After dropping at Activate (stage 2)</h2>");
