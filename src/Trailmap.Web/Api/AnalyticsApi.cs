@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Trailmap.Analytics.Cohorts;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Analytics.Paths;
@@ -90,15 +91,21 @@ internal static class AnalyticsApi
             [FromQuery(Name = "over-time"), Description("day or week: add entrants and converters per period of their chain's start")] string? overTime,
             [FromQuery(Name = "step-window"), Description("N:DURATION gives step N its own window from step N-1, e.g. 3:1h (repeatable; default mode or strict-increase)")] string[]? stepWindow,
             [Description("true: add the correlation analysis (which events and trait values go with converting or dropping off)")] string? correlation,
-            [FromQuery(Name = "correlation-trait"), Description("A customer trait whose values the correlation analysis tests too (repeatable)")] string[]? correlationTrait) =>
+            [FromQuery(Name = "correlation-trait"), Description("A customer trait whose values the correlation analysis tests too (repeatable)")] string[]? correlationTrait,
+            [Description("The journey (its slug) whose cohorts: section defines the cohort that cohort or by=cohort:ID name")] string? journey,
+            [Description("Only the members of this cohort of the journey")] string? cohort,
+            JourneyStore journeys,
+            AnalysisService analysis) =>
         {
             try
             {
-                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], by, stepWhere ?? [], overTime, stepWindow ?? []) with
+                var split = CohortBy(by);
+                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], split is null ? by : null, stepWhere ?? [], overTime, stepWindow ?? []) with
                 {
                     From = Time(from, "from"),
                     To = Time(to, "to"),
                 };
+                var (filter, parts) = await CohortsAsync(context, journey, cohort, split, journeys, analysis).ConfigureAwait(false);
                 var traits = (correlationTrait ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct(StringComparer.Ordinal).ToList();
                 var correlate = Bool(correlation, "correlation") || traits.Count > 0;
                 if (correlate)
@@ -106,15 +113,16 @@ internal static class AnalyticsApi
                     FunnelQuery.CheckCorrelation(spec);
                 }
 
-                var log = await LogAsync(data, FunnelQuery.PropertiesUsed(spec), spec.From, spec.To, context.RequestAborted).ConfigureAwait(false);
+                var all = await LogAsync(data, FunnelQuery.PropertiesUsed(spec), spec.From, spec.To, context.RequestAborted).ConfigureAwait(false);
+                var log = filter is null ? all : CohortAnalysis.Keep(all, filter);
                 var (result, rows) = await Task.Run(
                     () =>
                     {
-                        var r = FunnelEngine.Run(log, spec);
+                        var r = parts is { } p ? CohortAnalysis.BreakDown(log, spec, p.Id, p.Members) : FunnelEngine.Run(log, spec);
                         return (r, correlate ? FunnelCorrelations.Of(log, spec, r, traits) : null);
                     },
                     context.RequestAborted).ConfigureAwait(false);
-                var json = FunnelQuery.Json(result, spec);
+                var json = FunnelQuery.Json(result, parts is { } q ? spec with { BreakdownProperty = CohortPrefix + q.Id } : spec);
                 return ApiResults.Json(rows is null ? json : json with { CorrelationTest = FunnelCorrelations.Test, Correlations = FunnelQuery.CorrelationJson(rows) });
             }
             catch (QueryParameterException e)
@@ -201,14 +209,35 @@ internal static class AnalyticsApi
             [Description("on (default: returned in period N) or on-or-after (returned in N or later)")] string? bucket,
             [Description("true for calendar periods (days, ISO weeks, months) instead of rolling spans from each start")] string? calendar,
             [Description("Only events at or after this time (ISO 8601 or a date)")] string? from,
-            [Description("Only events before this time (ISO 8601 or a date)")] string? to) =>
+            [Description("Only events before this time (ISO 8601 or a date)")] string? to,
+            [Description("cohort:ID: the table broken down into the members of the journey's cohort ID and the rest")] string? by,
+            [Description("The journey (its slug) whose cohorts: section defines the cohort that cohort or by=cohort:ID name")] string? journey,
+            [Description("Only the members of this cohort of the journey")] string? cohort,
+            JourneyStore journeys,
+            AnalysisService analysis) =>
         {
             try
             {
                 var spec = RetentionQuery.Spec(start, returnEvent, period, Int(periods, "periods", 8), bucket, Bool(calendar, "calendar"));
-                var log = await LogAsync(data, [], Time(from, "from"), Time(to, "to"), context.RequestAborted).ConfigureAwait(false);
-                var table = await Task.Run(() => RetentionEngine.Run(log, spec), context.RequestAborted).ConfigureAwait(false);
-                return ApiResults.Json(RetentionQuery.Json(table));
+                var split = CohortBy(by);
+                if (!string.IsNullOrWhiteSpace(by) && split is null)
+                {
+                    throw new QueryParameterException("by", $"'{by}': retention breaks down by a cohort only; write by=cohort:ID");
+                }
+
+                var (filter, parts) = await CohortsAsync(context, journey, cohort, split, journeys, analysis).ConfigureAwait(false);
+                var all = await LogAsync(data, [], Time(from, "from"), Time(to, "to"), context.RequestAborted).ConfigureAwait(false);
+                var log = filter is null ? all : CohortAnalysis.Keep(all, filter);
+                var json = await Task.Run(
+                    () =>
+                    {
+                        var table = RetentionEngine.Run(log, spec);
+                        return parts is { } p
+                            ? RetentionQuery.ByCohort(table, p.Id, RetentionEngine.Run(CohortAnalysis.Keep(log, p.Members), spec), RetentionEngine.Run(CohortAnalysis.Keep(log, p.Members, keep: false), spec))
+                            : RetentionQuery.Json(table);
+                    },
+                    context.RequestAborted).ConfigureAwait(false);
+                return ApiResults.Json(json);
             }
             catch (QueryParameterException e)
             {
@@ -301,6 +330,59 @@ internal static class AnalyticsApi
         from is null && to is null
             ? data.LogAsync(properties.ToHashSet(StringComparer.Ordinal), cancel)
             : data.UseAsync(store => store.LoadEventLog(new EventLogQuery { Properties = properties, From = from, To = to }), cancel);
+
+    private const string CohortPrefix = "cohort:";
+
+    /// <summary>The cohort id of <c>by=cohort:ID</c>; null when <paramref name="by"/> names no cohort.</summary>
+    private static string? CohortBy(string? by)
+    {
+        var text = by?.Trim();
+        if (text is null || !text.StartsWith(CohortPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var id = text[CohortPrefix.Length..].Trim();
+        return id.Length > 0 ? id : throw new QueryParameterException("by", "cohort: name the cohort, e.g. by=cohort:early-inviters");
+    }
+
+    /// <summary>
+    /// The members of the cohorts a funnel or retention question names (a filter, a breakdown, or neither), judged on
+    /// every event of the journey that defines them, as the journey's own pages judge them.
+    /// </summary>
+    private static async Task<(HashSet<string>? Filter, (string Id, HashSet<string> Members)? Split)> CohortsAsync(
+        HttpContext context, string? journey, string? cohort, string? split, JourneyStore journeys, AnalysisService analysis)
+    {
+        var filterId = string.IsNullOrWhiteSpace(cohort) ? null : cohort.Trim();
+        if (filterId is null && split is null)
+        {
+            return (null, null);
+        }
+
+        var name = filterId is not null ? "cohort" : "by";
+        if (string.IsNullOrWhiteSpace(journey))
+        {
+            throw new QueryParameterException("journey", $"a cohort belongs to a journey; add journey=SLUG, the journey whose cohorts: section defines it (for {name})");
+        }
+
+        if (await JourneyApi.MeasureAsync(context, journey.Trim(), null, journeys, analysis).ConfigureAwait(false) is not { } measured)
+        {
+            throw new QueryParameterException("journey", $"'{journey}': no journey has this slug");
+        }
+
+        Trailmap.Journeys.Model.Cohort Find(string id, string parameter) => measured.Journey.FindCohort(id)
+            ?? throw new QueryParameterException(parameter, measured.Journey.Cohorts.Count == 0
+                ? $"the journey '{measured.Stored.Slug}' defines no cohorts; add a cohorts: section to it (see docs/cohorts.md)"
+                : $"the journey '{measured.Stored.Slug}' has no cohort '{id}'; it has {string.Join(", ", measured.Journey.Cohorts.Select(c => c.Id))}");
+
+        var filter = filterId is null ? null : Find(filterId, "cohort");
+        var parts = split is null ? null : Find(split, "by");
+        return await Task.Run(
+            () => (
+                filter is null ? null : CohortAnalysis.Members(measured.Log, filter),
+                parts is null ? ((string, HashSet<string>)?)null : (parts.Id, CohortAnalysis.Members(measured.Log, parts))),
+            context.RequestAborted).ConfigureAwait(false);
+    }
 
     private static DateTimeOffset? Time(string? text, string parameter)
     {
