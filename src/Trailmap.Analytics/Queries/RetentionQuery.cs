@@ -52,6 +52,26 @@ public static class RetentionQuery
     public static IReadOnlyList<string>? EventsUsed(RetentionSpec spec) =>
         spec.ReturnEvent is { } r ? [.. new[] { spec.StartEvent.Event, r.Event }.Distinct(StringComparer.Ordinal)] : null;
 
+    /// <summary>
+    /// The table of everyone, broken down into a cohort's members and the rest: each part's table as rows under
+    /// <c>breakdowns</c>, keyed <c>in ID</c> and <c>not in ID</c>.
+    /// </summary>
+    public static RetentionJson ByCohort(RetentionTable everyone, string cohortId, RetentionTable members, RetentionTable rest)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(rest);
+        var (inside, outside) = Trailmap.Analytics.Cohorts.CohortAnalysis.Values(cohortId);
+        return Json(everyone) with
+        {
+            Breakdown = "cohort:" + cohortId,
+            Breakdowns = new Dictionary<string, IReadOnlyList<RetentionCohortJson>>(StringComparer.Ordinal)
+            {
+                [inside] = Json(members).Cohorts,
+                [outside] = Json(rest).Cohorts,
+            },
+        };
+    }
+
     public static RetentionJson Json(RetentionTable table) => new(
         table.Spec.Period.ToString().ToLowerInvariant(),
         table.Spec.Periods,
@@ -63,6 +83,13 @@ public static class RetentionQuery
 }
 
 /// <summary>A cohort table as <c>trailmap retention --format json</c> and <c>GET /api/retention</c> write it.</summary>
-public sealed record RetentionJson(string Period, int Periods, string Bucket, bool Calendar, string StartEvent, string ReturnEvent, IReadOnlyList<RetentionCohortJson> Cohorts);
+public sealed record RetentionJson(string Period, int Periods, string Bucket, bool Calendar, string StartEvent, string ReturnEvent, IReadOnlyList<RetentionCohortJson> Cohorts)
+{
+    /// <summary>What the table is broken down by (<c>cohort:ID</c>); absent without a breakdown.</summary>
+    public string? Breakdown { get; init; }
+
+    /// <summary>The cohort rows of each breakdown value (<c>in ID</c>, <c>not in ID</c>); absent without a breakdown.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RetentionCohortJson>>? Breakdowns { get; init; }
+}
 
 public sealed record RetentionCohortJson(string Cohort, long Size, IReadOnlyList<long> Retained, IReadOnlyList<double> Percent);

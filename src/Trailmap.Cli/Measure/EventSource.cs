@@ -31,6 +31,9 @@ public sealed class EventSource
         return unit;
     }
 
+    // Without --from/--to (paths use those names for the anchor), every event is read.
+    private bool ranged = true;
+
     /// <summary>Adds the options; <paramref name="withUnit"/> for the commands whose counts may be of accounts.</summary>
     public void AddTo(Command command, bool withRange = true, bool withUnit = false)
     {
@@ -41,6 +44,7 @@ public sealed class EventSource
             command.Options.Add(Unit);
         }
 
+        ranged = withRange;
         if (withRange)
         {
             command.Options.Add(From);
@@ -69,8 +73,8 @@ public sealed class EventSource
             IncludeTraits = traits is null || traits.Count > 0,
             TraitNames = traits,
             IncludeSequences = false,
-            From = ParseTime(parse.GetValue(From), "--from"),
-            To = ParseTime(parse.GetValue(To), "--to"),
+            From = ranged ? ParseTime(parse.GetValue(From), "--from") : null,
+            To = ranged ? ParseTime(parse.GetValue(To), "--to") : null,
             Unit = unit ?? (parse.GetValue(Unit) == "accounts" ? AnalysisUnit.Accounts : AnalysisUnit.People),
         };
         using var store = OpenSource(parse, terminal, ct);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Trailmap.Analytics.Cohorts;
 using Trailmap.Analytics.Funnels;
 using Trailmap.Analytics.Journeys;
 using Trailmap.Analytics.Paths;
@@ -90,15 +91,21 @@ internal static class AnalyticsApi
             [FromQuery(Name = "over-time"), Description("day or week: add entrants and converters per period of their chain's start")] string? overTime,
             [FromQuery(Name = "step-window"), Description("N:DURATION gives step N its own window from step N-1, e.g. 3:1h (repeatable; default mode or strict-increase)")] string[]? stepWindow,
             [Description("true: add the correlation analysis (which events and trait values go with converting or dropping off)")] string? correlation,
-            [FromQuery(Name = "correlation-trait"), Description("A customer trait whose values the correlation analysis tests too (repeatable)")] string[]? correlationTrait) =>
+            [FromQuery(Name = "correlation-trait"), Description("A customer trait whose values the correlation analysis tests too (repeatable)")] string[]? correlationTrait,
+            [Description("The journey (its slug) whose cohorts: section defines the cohort that cohort or by=cohort:ID name")] string? journey,
+            [Description("Only the members of this cohort of the journey")] string? cohort,
+            JourneyStore journeys,
+            AnalysisService analysis) =>
         {
             try
             {
-                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], by, stepWhere ?? [], overTime, stepWindow ?? []) with
+                var split = CohortBy(by);
+                var spec = FunnelQuery.Spec(steps, window, mode, reentry, exclude ?? [], split is null ? by : null, stepWhere ?? [], overTime, stepWindow ?? []) with
                 {
                     From = Time(from, "from"),
                     To = Time(to, "to"),
                 };
+                var (filter, parts) = await CohortsAsync(context, journey, cohort, split, journeys, analysis).ConfigureAwait(false);
                 var traits = (correlationTrait ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct(StringComparer.Ordinal).ToList();
                 var correlate = Bool(correlation, "correlation") || traits.Count > 0;
                 if (correlate)
@@ -106,15 +113,16 @@ internal static class AnalyticsApi
                     FunnelQuery.CheckCorrelation(spec);
                 }
 
-                var log = await LogAsync(data, FunnelQuery.PropertiesUsed(spec), spec.From, spec.To, context.RequestAborted).ConfigureAwait(false);
+                var all = await LogAsync(data, FunnelQuery.PropertiesUsed(spec), spec.From, spec.To, context.RequestAborted).ConfigureAwait(false);
+                var log = filter is null ? all : CohortAnalysis.Keep(all, filter);
                 var (result, rows) = await Task.Run(
                     () =>
                     {
-                        var r = FunnelEngine.Run(log, spec);
+                        var r = parts is { } p ? CohortAnalysis.BreakDown(log, spec, p.Id, p.Members) : FunnelEngine.Run(log, spec);
                         return (r, correlate ? FunnelCorrelations.Of(log, spec, r, traits) : null);
                     },
                     context.RequestAborted).ConfigureAwait(false);
-                var json = FunnelQuery.Json(result, spec);
+                var json = FunnelQuery.Json(result, parts is { } q ? spec with { BreakdownProperty = CohortPrefix + q.Id } : spec);
                 return ApiResults.Json(rows is null ? json : json with { CorrelationTest = FunnelCorrelations.Test, Correlations = FunnelQuery.CorrelationJson(rows) });
             }
             catch (QueryParameterException e)
@@ -201,14 +209,35 @@ internal static class AnalyticsApi
             [Description("on (default: returned in period N) or on-or-after (returned in N or later)")] string? bucket,
             [Description("true for calendar periods (days, ISO weeks, months) instead of rolling spans from each start")] string? calendar,
             [Description("Only events at or after this time (ISO 8601 or a date)")] string? from,
-            [Description("Only events before this time (ISO 8601 or a date)")] string? to) =>
+            [Description("Only events before this time (ISO 8601 or a date)")] string? to,
+            [Description("cohort:ID: the table broken down into the members of the journey's cohort ID and the rest")] string? by,
+            [Description("The journey (its slug) whose cohorts: section defines the cohort that cohort or by=cohort:ID name")] string? journey,
+            [Description("Only the members of this cohort of the journey")] string? cohort,
+            JourneyStore journeys,
+            AnalysisService analysis) =>
         {
             try
             {
                 var spec = RetentionQuery.Spec(start, returnEvent, period, Int(periods, "periods", 8), bucket, Bool(calendar, "calendar"));
-                var log = await LogAsync(data, [], Time(from, "from"), Time(to, "to"), context.RequestAborted).ConfigureAwait(false);
-                var table = await Task.Run(() => RetentionEngine.Run(log, spec), context.RequestAborted).ConfigureAwait(false);
-                return ApiResults.Json(RetentionQuery.Json(table));
+                var split = CohortBy(by);
+                if (!string.IsNullOrWhiteSpace(by) && split is null)
+                {
+                    throw new QueryParameterException("by", $"'{by}': retention breaks down by a cohort only; write by=cohort:ID");
+                }
+
+                var (filter, parts) = await CohortsAsync(context, journey, cohort, split, journeys, analysis).ConfigureAwait(false);
+                var all = await LogAsync(data, [], Time(from, "from"), Time(to, "to"), context.RequestAborted).ConfigureAwait(false);
+                var log = filter is null ? all : CohortAnalysis.Keep(all, filter);
+                var json = await Task.Run(
+                    () =>
+                    {
+                        var table = RetentionEngine.Run(log, spec);
+                        return parts is { } p
+                            ? RetentionQuery.ByCohort(table, p.Id, RetentionEngine.Run(CohortAnalysis.Keep(log, p.Members), spec), RetentionEngine.Run(CohortAnalysis.Keep(log, p.Members, keep: false), spec))
+                            : RetentionQuery.Json(table);
+                    },
+                    context.RequestAborted).ConfigureAwait(false);
+                return ApiResults.Json(json);
             }
             catch (QueryParameterException e)
             {
@@ -245,6 +274,44 @@ internal static class AnalyticsApi
             .Produces<PathsJson>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
+        api.MapGet("/paths/sankey", async (
+            HttpContext context,
+            EventData data,
+            [Description("The Sankey of what customers do after their first EVENT")] string? from,
+            [Description("The Sankey of what customers do before their first EVENT")] string? to,
+            [Description("Steps after (or before) the anchor, 1 to 20 (default 3)")] string? depth,
+            [FromQuery(Name = "min-share"), Description("An event holding less than this share of the anchored customers at a step joins the step's other node: 0 to 1, or a percentage (default 0.05)")] string? minShare,
+            [Description("With dropped-at: the funnel's event names in order, comma-separated")] string? steps,
+            [Description("With dropped-at: the funnel's conversion window from step 1 (default 14d)")] string? window,
+            [FromQuery(Name = "dropped-at"), Description("With steps: the paths of the customers who dropped at step N (reached it, not N+1), from their step-N event")] string? droppedAt) =>
+        {
+            try
+            {
+                var dropped = !string.IsNullOrWhiteSpace(droppedAt);
+                var spec = PathsQuery.Sankey(from, to, Int(depth, "depth", 3), minShare, dropped);
+                if (!dropped && !string.IsNullOrWhiteSpace(steps))
+                {
+                    throw new QueryParameterException("steps", "a Sankey from or to an event reads no funnel; add dropped-at=N for the paths of a step's drop-off");
+                }
+
+                var funnel = dropped ? FunnelQuery.Spec(steps, window, null, null, [], null, [], null, []) : null;
+                var step = funnel is null ? 0 : PathsQuery.DroppedAt(droppedAt, funnel.Steps.Count);
+                var log = await LogAsync(data, [], null, null, context.RequestAborted).ConfigureAwait(false);
+                var chart = await Task.Run(
+                    () => funnel is null ? PathSankey.Of(log, spec) : PathSankey.Dropped(log, funnel, FunnelEngine.Run(log, funnel), step, spec.Depth, spec.MinShare),
+                    context.RequestAborted).ConfigureAwait(false);
+                return ApiResults.Json(chart);
+            }
+            catch (QueryParameterException e)
+            {
+                return ApiResults.BadParameter(e);
+            }
+        })
+            .WithSummary("A Sankey of the paths after or before an event, or after a funnel step's drop-off")
+            .WithDescription("Give exactly one of from and to, or steps and dropped-at; nodes per step with their customers (events under min-share grouped as other) and the links between steps; the JSON of trailmap paths --sankey --format json (docs/analytics-json.md).")
+            .Produces<PathSankey>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
         api.MapGet("/status", async (HttpContext context, EventData data, JourneyStore journeys) =>
         {
             var s = await data.UseAsync(store => store.Summary(), context.RequestAborted).ConfigureAwait(false);
@@ -263,6 +330,59 @@ internal static class AnalyticsApi
         from is null && to is null
             ? data.LogAsync(properties.ToHashSet(StringComparer.Ordinal), cancel)
             : data.UseAsync(store => store.LoadEventLog(new EventLogQuery { Properties = properties, From = from, To = to }), cancel);
+
+    private const string CohortPrefix = "cohort:";
+
+    /// <summary>The cohort id of <c>by=cohort:ID</c>; null when <paramref name="by"/> names no cohort.</summary>
+    private static string? CohortBy(string? by)
+    {
+        var text = by?.Trim();
+        if (text is null || !text.StartsWith(CohortPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var id = text[CohortPrefix.Length..].Trim();
+        return id.Length > 0 ? id : throw new QueryParameterException("by", "cohort: name the cohort, e.g. by=cohort:early-inviters");
+    }
+
+    /// <summary>
+    /// The members of the cohorts a funnel or retention question names (a filter, a breakdown, or neither), judged on
+    /// every event of the journey that defines them, as the journey's own pages judge them.
+    /// </summary>
+    private static async Task<(HashSet<string>? Filter, (string Id, HashSet<string> Members)? Split)> CohortsAsync(
+        HttpContext context, string? journey, string? cohort, string? split, JourneyStore journeys, AnalysisService analysis)
+    {
+        var filterId = string.IsNullOrWhiteSpace(cohort) ? null : cohort.Trim();
+        if (filterId is null && split is null)
+        {
+            return (null, null);
+        }
+
+        var name = filterId is not null ? "cohort" : "by";
+        if (string.IsNullOrWhiteSpace(journey))
+        {
+            throw new QueryParameterException("journey", $"a cohort belongs to a journey; add journey=SLUG, the journey whose cohorts: section defines it (for {name})");
+        }
+
+        if (await JourneyApi.MeasureAsync(context, journey.Trim(), null, journeys, analysis).ConfigureAwait(false) is not { } measured)
+        {
+            throw new QueryParameterException("journey", $"'{journey}': no journey has this slug");
+        }
+
+        Trailmap.Journeys.Model.Cohort Find(string id, string parameter) => measured.Journey.FindCohort(id)
+            ?? throw new QueryParameterException(parameter, measured.Journey.Cohorts.Count == 0
+                ? $"the journey '{measured.Stored.Slug}' defines no cohorts; add a cohorts: section to it (see docs/cohorts.md)"
+                : $"the journey '{measured.Stored.Slug}' has no cohort '{id}'; it has {string.Join(", ", measured.Journey.Cohorts.Select(c => c.Id))}");
+
+        var filter = filterId is null ? null : Find(filterId, "cohort");
+        var parts = split is null ? null : Find(split, "by");
+        return await Task.Run(
+            () => (
+                filter is null ? null : CohortAnalysis.Members(measured.Log, filter),
+                parts is null ? ((string, HashSet<string>)?)null : (parts.Id, CohortAnalysis.Members(measured.Log, parts))),
+            context.RequestAborted).ConfigureAwait(false);
+    }
 
     private static DateTimeOffset? Time(string? text, string parameter)
     {

@@ -93,6 +93,21 @@ public static class InsightsEndpoints
                 view.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });
 
+        pages.MapGet("/paths", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
+        {
+            var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/paths").ConfigureAwait(false);
+            if (read.Instead is { } instead)
+            {
+                return instead;
+            }
+
+            var view = await Task.Run(() => PathsView.Build(read.Measured!, context.Request.Query), context.RequestAborted).ConfigureAwait(false);
+            return Page.Render<PathsPage>(
+                context,
+                new { read.Measured, read.Reading, V = view },
+                view.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        });
+
         pages.MapGet("/cohorts", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
         {
             var read = await PendingMeasurement.ReadAsync(context, slug, journeys, analysis, "/cohorts").ConfigureAwait(false);
@@ -157,7 +172,22 @@ public static class InsightsEndpoints
                 }
             }
 
-            var table = start is not null && query.Errors.Count == 0 ? RetentionEngine.Run(measured.Log, query.Spec(start)) : null;
+            // ?cohort=ID: only the members of one of the journey's cohorts, judged on the measurement's every event.
+            var cohortId = context.Request.Query["cohort"].FirstOrDefault()?.Trim();
+            var log = measured.Log;
+            if (!string.IsNullOrEmpty(cohortId))
+            {
+                if (measured.Journey.FindCohort(cohortId) is { } cohort)
+                {
+                    log = Trailmap.Analytics.Cohorts.CohortAnalysis.Keep(log, Trailmap.Analytics.Cohorts.CohortAnalysis.Members(measured.Log, cohort));
+                }
+                else
+                {
+                    query = query with { Errors = [.. query.Errors, measured.Journey.Cohorts.Count == 0 ? "cohort: this journey defines no cohorts; add a cohorts: section to the journey file (see docs/cohorts.md)." : $"cohort: this journey has no cohort \"{cohortId}\"; it has {string.Join(", ", measured.Journey.Cohorts.Select(c => c.Id))}."] };
+                }
+            }
+
+            var table = start is not null && query.Errors.Count == 0 ? RetentionEngine.Run(log, query.Spec(start)) : null;
             var end = DateOnly.FromDateTime((measured.Analysis.To ?? DateTimeOffset.UnixEpoch).UtcDateTime);
             var figure = kpi is not null && table is not null ? RetentionKpiFigure.Of(table, query, kpi.PeriodNumber!.Value, end) : null;
             return Page.Render<RetentionPage>(
@@ -173,6 +203,7 @@ public static class InsightsEndpoints
                     End = end,
                     Kpi = kpi,
                     KpiFigure = figure,
+                    Cohort = string.IsNullOrEmpty(cohortId) ? null : cohortId,
                 },
                 query.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });

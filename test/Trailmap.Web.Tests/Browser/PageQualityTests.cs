@@ -44,6 +44,7 @@ public sealed class PageQualityTests
             ("map", "/journeys/" + Slug),
             ("stage", "/journeys/" + Slug + "/stages/consideration"),
             ("funnel", "/journeys/" + Slug + "/funnel?over-time=week&correlation=on"),
+            ("paths", "/journeys/" + Slug + "/paths"),
             ("kpis", "/journeys/" + Slug + "/kpis"),
             ("retention", "/journeys/" + Slug + "/retention"),
             ("cohorts", "/journeys/" + Slug + "/cohorts"),

@@ -77,6 +77,7 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/api/funnel/people", Least.Viewer, Path: "/api/funnel/people?steps=View,Cart&step=1"),
         new("GET", "/api/retention", Least.Viewer, Path: "/api/retention?start=View"),
         new("GET", "/api/paths", Least.Viewer, Path: "/api/paths?from=View"),
+        new("GET", "/api/paths/sankey", Least.Viewer, Path: "/api/paths/sankey?from=View"),
         new("GET", "/api/status", Least.Viewer),
 
         // REST API: admin
@@ -137,6 +138,7 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/journeys/{slug}/stages/{stageId}", Least.Viewer, Path: "/journeys/matrix/stages/view"),
         new("GET", "/journeys/{slug}/stages/{stageId}/people.csv", Least.Viewer, Path: "/journeys/matrix/stages/view/people.csv"),
         new("GET", "/journeys/{slug}/funnel", Least.Viewer),
+        new("GET", "/journeys/{slug}/paths", Least.Viewer),
         new("GET", "/journeys/{slug}/cohorts", Least.Viewer),
         new("GET", "/journeys/{slug}/kpis", Least.Viewer),
         new("GET", "/journeys/{slug}/retention", Least.Viewer),
