@@ -1,6 +1,6 @@
 using Shouldly;
-using Trailmap.Automation.Running;
 using Trailmap.Analytics.Journeys;
+using Trailmap.Automation.Running;
 using Trailmap.Delivery;
 using Trailmap.Delivery.Tests.Infrastructure;
 using Trailmap.Events;
