@@ -211,6 +211,13 @@ public sealed class ClickHouseEventStore : IEventStore
         return result;
     }
 
+    /// <summary>The person <paramref name="id"/> is merged into, or the id itself (docs/identity.md).</summary>
+    public string PersonOf(string id) => PersonMap() is { } persons && persons.TryGetValue(id, out var person) ? person : id;
+
+    /// <summary>Every id of <paramref name="person"/>: its own first, then the ids merged into it, in ordinal order.</summary>
+    public IReadOnlyList<string> IdsOf(string person) =>
+        [person, .. (PersonMap() ?? []).Where(p => p.Value == person && p.Key != person).Select(p => p.Key).Order(StringComparer.Ordinal)];
+
     /// <summary>Whether the newest generation of <c>identities</c> merges any id (one row read, not the map).</summary>
     internal bool MergesIds() =>
         Long("SELECT count() FROM (SELECT 1 FROM " + Table("identities")

@@ -3,8 +3,17 @@ namespace Trailmap.Web;
 /// <summary>How <c>trailmap serve</c> runs a workspace.</summary>
 public sealed record WorkspaceOptions
 {
-    /// <summary>The DuckDB file holding events and the workspace (users, keys, journeys and versions).</summary>
+    /// <summary>
+    /// The DuckDB file holding the workspace (users, keys, journeys and versions; without <see cref="State"/> also the
+    /// outbox and the rules' state), and the events too unless <see cref="Events"/> names another store.
+    /// </summary>
     public string DbPath { get; init; } = Trailmap.Events.EventStore.DefaultPath;
+
+    /// <summary>
+    /// Where the events live when not in <see cref="DbPath"/>: a <c>clickhouse://</c> address (<c>serve --db</c> with
+    /// <c>--workspace FILE</c>; docs/clickhouse.md). Null keeps them in <see cref="DbPath"/>.
+    /// </summary>
+    public string? Events { get; init; }
 
     /// <summary>
     /// Where the shared state lives (<c>--state</c>): null keeps it in <see cref="DbPath"/>; a PostgreSQL address puts

@@ -30,7 +30,9 @@ public static class WorkspaceServer
         var location = StoreLocation.Parse(options.DbPath);
         services.AddSingleton(options);
         services.AddSingleton(options.Time);
-        services.AddSingleton(_ => new EventData(EventStore.Open(location, options.Time)));
+        services.AddSingleton(_ => new EventData(options.Events is { } events
+            ? Trailmap.Events.ClickHouse.ClickHouseEventStore.Open(Trailmap.Events.ClickHouse.ClickHouseAddress.Parse(events), options.Time)
+            : EventStore.Open(location, options.Time)));
 
         // The events store creates the file; the workspace tables join it on a second connection.
         services.AddSingleton(sp =>

@@ -59,7 +59,7 @@ internal sealed class ChangesFromWholeLog(Func<IReadOnlySet<string>, Cancellatio
 /// (<see cref="EventLogQuery.ChangedAfterSequence"/>), its cost set by what changed and the store's scan of new
 /// rows, not by the whole log. <paramref name="use"/> runs work on the store the way its owner serialises access.
 /// </summary>
-public sealed class StoreEventChanges(Func<Func<EventStore, object>, CancellationToken, Task<object>> use) : IEventChanges
+public sealed class StoreEventChanges(Func<Func<IEventStore, object>, CancellationToken, Task<object>> use) : IEventChanges
 {
     public async Task<EventsMark> MarkAsync(CancellationToken cancellationToken) =>
         (EventsMark)await use(Mark, cancellationToken).ConfigureAwait(false);
@@ -71,7 +71,7 @@ public sealed class StoreEventChanges(Func<Func<EventStore, object>, Cancellatio
         {
             // The position first: whatever lands while the customers are read is after it, so the next call sees it.
             var mark = Mark(store);
-            var log = store.LoadEventLog(new EventLogQuery
+            var log = store.Load(new EventLogQuery
             {
                 Properties = [.. properties],
                 ChangedAfterSequence = since.Sequence ?? long.MinValue,
@@ -82,5 +82,5 @@ public sealed class StoreEventChanges(Func<Func<EventStore, object>, Cancellatio
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static EventsMark Mark(EventStore store) => new(store.MaxSequence(), store.TraitsWatermark());
+    private static EventsMark Mark(IEventStore store) => new(store.MaxSequence(), store.TraitsWatermark());
 }

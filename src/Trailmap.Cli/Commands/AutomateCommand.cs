@@ -18,7 +18,8 @@ public static class AutomateCommand
     public static Command Create(Terminal terminal, TimeProvider time)
     {
         var once = new Option<bool>("--once") { Description = "Run one pass and stop (required: for cron; `trailmap serve` runs the rules continuously)" };
-        var db = StoreOption.Create("The workspace store: events, journeys, the outbox and the rules' state");
+        var db = StoreOption.Create("The workspace store: events, journeys, the outbox and the rules' state; or clickhouse://HOST:PORT/DATABASE for the events with --workspace FILE (docs/clickhouse.md)");
+        var workspace = WorkspaceOption.Create();
         var state = StateOption.Create();
         var journeyFiles = new Option<string[]>("--journey") { Description = "Journey files to run instead of the journeys saved in the workspace; repeat for several", AllowMultipleArgumentsPerToken = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Decide and print what would be sent; record, enqueue and send nothing" };
@@ -26,7 +27,7 @@ public static class AutomateCommand
         var logLevel = LogLevelOption.Create();
         var command = new Command("automate", "Run the journeys' interventions and sequences: evaluate every rule as of now, decide each new trigger once (holdout, frequency cap, quiet hours, pauses), queue the messages and send everything due. For cron (`--once`); `trailmap serve` runs the rules continuously")
         {
-            once, db, state, journeyFiles, dryRun, logLevel,
+            once, db, workspace, state, journeyFiles, dryRun, logLevel,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -36,7 +37,7 @@ public static class AutomateCommand
                 throw new UserError("automate runs one pass and stops, for cron: pass --once (e.g. `*/5 * * * * trailmap automate --once --db /srv/trailmap.duckdb`). `trailmap serve` runs the rules continuously");
             }
 
-            var path = parse.GetValue(db)!;
+            var (path, events) = WorkspaceOption.Resolve(parse.GetValue(db)!, parse.GetValue(workspace));
             var settings = delivery.Read(parse);
             var files = parse.GetValue(journeyFiles) ?? [];
             foreach (var file in files.Where(f => !File.Exists(f)))
@@ -44,8 +45,13 @@ public static class AutomateCommand
                 throw new UserError($"no journey file '{file}'");
             }
 
+            if (events is not null && files.Length == 0 && !File.Exists(path))
+            {
+                throw new UserError($"no workspace at '{path}': pass the --workspace file trailmap serve uses with this --db, or run journey files with --journey FILE");
+            }
+
             var log = new TerminalLogger(terminal, parse.GetValue(logLevel));
-            using var store = EventSource.OpenExisting(path);
+            using var store = events is null ? EventSource.OpenExisting(path) : EventSource.OpenAny(events);
             var stateAddress = parse.GetValue(state);
             using var outbox = OpenOutbox(path, stateAddress, time);
             if (outbox.RecoveredInFlight > 0)
@@ -60,7 +66,7 @@ public static class AutomateCommand
             using var runner = OpenRunner(() => new AutomationRunner(
                 path,
                 outbox,
-                (properties, _) => Task.FromResult(store.LoadEventLog(new EventLogQuery { Properties = [.. properties] })),
+                (properties, _) => Task.FromResult(store.Load(new EventLogQuery { Properties = [.. properties] })),
                 time,
                 files.Length > 0 ? () => loaded : null,
                 new StoreEventChanges((read, _) => Task.FromResult(read(store))),

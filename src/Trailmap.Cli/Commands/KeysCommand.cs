@@ -18,7 +18,7 @@ public static class KeysCommand
     }
 
     private static Option<string> Db() =>
-        StoreOption.Create("The workspace store file (the one trailmap serve uses)");
+        WorkspaceOption.StoreFile();
 
     private static Command CreateKey(Terminal terminal, TimeProvider time)
     {

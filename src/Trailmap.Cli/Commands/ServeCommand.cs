@@ -15,7 +15,8 @@ public static class ServeCommand
 
     public static Command Create(Terminal terminal)
     {
-        var db = StoreOption.Create("The store file: events and the workspace (members, keys, journeys)");
+        var db = StoreOption.Create("The store: a DuckDB file holding the events and the workspace (members, keys, journeys), or clickhouse://HOST:PORT/DATABASE for the events with --workspace FILE (docs/clickhouse.md)");
+        var workspace = WorkspaceOption.Create();
         var state = StateOption.Create();
         var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on; several are allowed. Use http://0.0.0.0:PORT to accept other machines", DefaultValueFactory = _ => [DefaultUrl], AllowMultipleArgumentsPerToken = true };
         var chromium = new Option<string?>("--chromium") { Description = "Path to Chromium for PDF and PNG exports" };
@@ -68,14 +69,16 @@ public static class ServeCommand
         var modelTimeout = new Option<string>("--model-timeout") { Description = "How long one request of a draft to the model may take: 90s, 5m", DefaultValueFactory = _ => "120s" };
         var command = new Command("serve", "Run the web workspace: journey maps with live actuals, the editor, the REST API, a Segment-compatible ingestion API, and the journeys' interventions and sequences (evaluated after every import and at least once a minute, delivered with the settings below)")
         {
-            db, state, urls, chromium, maxUpload, trustedProxy, logLevel, logFormat, modelUrl, model, modelKey, modelTimeout,
+            db, workspace, state, urls, chromium, maxUpload, trustedProxy, logLevel, logFormat, modelUrl, model, modelKey, modelTimeout,
         };
         delivery.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var (workspaceFile, events) = WorkspaceOption.Resolve(parse.GetValue(db)!, parse.GetValue(workspace));
             var options = new WorkspaceOptions
             {
-                DbPath = parse.GetValue(db)!,
+                DbPath = workspaceFile,
+                Events = events,
                 State = parse.GetValue(state),
                 ChromiumPath = parse.GetValue(chromium),
                 Delivery = WithPublicUrl(delivery.Read(parse), parse.GetValue(urls)!),
@@ -135,6 +138,10 @@ public static class ServeCommand
         {
             throw new UserError($"cannot open the state in {options.State}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");
         }
+        catch (Trailmap.Events.ClickHouse.ClickHouseStoreException e)
+        {
+            throw new UserError($"cannot open the event store {options.Events}: {e.Message}");
+        }
         catch (Exception e) when (e is IOException or DuckDB.NET.Data.DuckDBException or InvalidOperationException)
         {
             throw new UserError($"cannot open the workspace store '{options.DbPath}': {e.Message}");
@@ -152,7 +159,10 @@ public static class ServeCommand
             }
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? urls[0];
-            terminal.Info($"Trailmap is running at {address} (store {Path.GetFullPath(options.DbPath)}). Press Ctrl+C to stop.");
+            var stores = options.Events is { } events
+                ? $"events {Trailmap.Events.ClickHouse.ClickHouseAddress.Parse(events)}, workspace {Path.GetFullPath(options.DbPath)}"
+                : $"store {Path.GetFullPath(options.DbPath)}";
+            terminal.Info($"Trailmap is running at {address} ({stores}). Press Ctrl+C to stop.");
             if (signIn is not null)
             {
                 terminal.Info(signIn);

@@ -22,7 +22,7 @@ public static class UsersCommand
     }
 
     private static Option<string> Db() =>
-        StoreOption.Create("The workspace store file (the one trailmap serve uses)");
+        WorkspaceOption.StoreFile();
 
     private static Command Add(Terminal terminal, TimeProvider time, Func<TextReader> stdin)
     {

@@ -30,6 +30,11 @@ internal sealed class WorkspaceFile : IDisposable
     /// <summary>Opens the file; <paramref name="create"/> says whether a missing file is made (adding) or an error (listing).</summary>
     public static WorkspaceFile Open(string path, TimeProvider time, bool create)
     {
+        if (Trailmap.Events.ClickHouse.ClickHouseAddress.IsClickHouse(path))
+        {
+            throw new UserError($"the workspace is a DuckDB file, not a ClickHouse store: pass the file trailmap serve names with --workspace (e.g. --workspace workspace.duckdb)", 2);
+        }
+
         if (!create && path != ":memory:" && !File.Exists(path))
         {
             throw new UserError($"no workspace store at '{path}'; pass the file 'trailmap serve' uses with --db, or add a member first with 'trailmap users add EMAIL --role admin --db {path}'");

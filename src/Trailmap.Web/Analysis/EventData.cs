@@ -5,7 +5,8 @@ namespace Trailmap.Web.Analysis;
 /// <summary>
 /// The workspace's event store, shared by every request. One gate serialises use of the store's connection
 /// (DuckDB connections are not safe for concurrent callers); loaded event logs are cached until the data
-/// changes, so pages read memory, not the store.
+/// changes, so pages read memory, not the store. The store is a DuckDB file or a ClickHouse cluster
+/// (<c>serve --db clickhouse://</c>); pages and rules reach either through <see cref="IEventStore"/>.
 /// </summary>
 /// <remarks>
 /// Loading a log reads every event (tens of seconds at 10M events), so loads run on a second connection to the same
@@ -19,7 +20,7 @@ public sealed class EventData : IDisposable
     private readonly Lock cacheLock = new();
     private readonly List<CachedLog> logs = [];
     private readonly Dictionary<string, (long Version, Task<EventLog> Load)> loading = new(StringComparer.Ordinal);
-    private readonly Lazy<EventStore> reader;
+    private readonly Lazy<IEventStore> reader;
     private long version;
 
     /// <summary>Completed (and replaced) by every <see cref="Changed"/>: what <see cref="WaitForChangeAsync"/> waits on.</summary>
@@ -27,12 +28,13 @@ public sealed class EventData : IDisposable
     private long loads;
     private long fullLoads;
 
-    public EventData(EventStore store)
+    public EventData(IEventStore store)
     {
         Store = store;
 
         // ":memory:" opened twice is two databases; a throwaway store loads on its only connection, under the gate.
-        reader = new Lazy<EventStore>(() => store.Path == ":memory:" ? store : EventStore.Open(store.Path));
+        // A ClickHouse store answers concurrent queries over HTTP: it is its own reader.
+        reader = new Lazy<IEventStore>(() => store is not EventStore || store.Path == ":memory:" ? store : EventStore.Open(store.Path));
     }
 
     /// <summary>Rises every time events land; caches keyed on it never serve stale numbers.</summary>
@@ -44,12 +46,22 @@ public sealed class EventData : IDisposable
     /// <summary>How many of those read every event, rather than extending a log with what landed since.</summary>
     internal long FullLoads => Interlocked.Read(ref fullLoads);
 
-    private EventStore Store { get; }
+    private IEventStore Store { get; }
+
+    /// <summary>The gate loads take: the writers' own when a DuckDB store loads on its only connection.</summary>
+    private SemaphoreSlim LoadGate => ReferenceEquals(reader.Value, Store) && Store is EventStore ? gate : loadGate;
 
     public string Path => Store.Path;
 
-    /// <summary>Runs <paramref name="work"/> with the store to itself; call <see cref="Changed"/> after writing.</summary>
-    public async Task<T> UseAsync<T>(Func<EventStore, T> work, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs <paramref name="work"/> with a DuckDB store to itself, for what only DuckDB has (its importer, sorted
+    /// reads, accounts); on another engine it throws. Engine-neutral work goes through <see cref="UseStoreAsync{T}"/>.
+    /// </summary>
+    public Task<T> UseAsync<T>(Func<EventStore, T> work, CancellationToken cancel = default) =>
+        UseStoreAsync(store => store is EventStore duck ? work(duck) : throw new InvalidOperationException($"this needs a DuckDB event store; the events are in {store.Path}"), cancel);
+
+    /// <summary>Runs <paramref name="work"/> with the store, of either engine, to itself; call <see cref="Changed"/> after writing.</summary>
+    public async Task<T> UseStoreAsync<T>(Func<IEventStore, T> work, CancellationToken cancel = default)
     {
         await gate.WaitAsync(cancel).ConfigureAwait(false);
         try
@@ -172,7 +184,7 @@ public sealed class EventData : IDisposable
         try
         {
             var store = reader.Value;
-            var gateOfStore = ReferenceEquals(store, Store) ? gate : loadGate;
+            var gateOfStore = LoadGate;
             await gateOfStore.WaitAsync().ConfigureAwait(false);
             CachedLog loaded;
             try
@@ -210,29 +222,39 @@ public sealed class EventData : IDisposable
         }
     }
 
-    private CachedLog Load(EventStore store, IReadOnlySet<string> properties, AnalysisUnit unit, string key, long at, CachedLog? older)
+    private CachedLog Load(IEventStore store, IReadOnlySet<string> properties, AnalysisUnit unit, string key, long at, CachedLog? older)
     {
         // Read before the events: traits updated from here on are what the next extension reads.
         var traitsMark = store.TraitsWatermark();
-        var identities = store.IdentityVersion();
+        var identities = IdentityVersion(store);
         var query = new EventLogQuery { Properties = [.. properties], Unit = unit };
         EventLog log;
 
         // A merge of ids regroups events the older log already holds under their person: extending it cannot.
         // A new membership moves a member's old events into an account: accounts are loaded whole.
-        if (older is { MaxSequence: { } after } && older.Identities == identities && unit == AnalysisUnit.People)
+        if (older is { MaxSequence: { } after } && older.Identities == identities && identities >= 0 && unit == AnalysisUnit.People)
         {
-            var delta = store.LoadEventLog(query with { AfterSequence = after, TraitsUpdatedSince = older.TraitsMark });
+            var delta = store.Load(query with { AfterSequence = after, TraitsUpdatedSince = older.TraitsMark });
             log = delta.EventCount == 0 && delta.Traits is not { Count: > 0 } ? older.Log : LogMerge.Merge(older.Log, delta);
         }
         else
         {
             Interlocked.Increment(ref fullLoads);
-            log = store.LoadEventLog(query);
+            log = store.Load(query);
         }
 
         return new CachedLog(at, key, log, log.MaxSequence(), traitsMark, identities);
     }
+
+    /// <summary>
+    /// What changes when ids merge: the link count on DuckDB; on ClickHouse, which writers of several nodes share,
+    /// -1, which turns off extending a cached log: every load reads every event.
+    /// </summary>
+    /// <remarks>
+    /// On ClickHouse an arrival sequence is not a safe place to resume from: two nodes ingesting at once take their
+    /// numbers from the same stored maximum, so a batch can land below a number already read. A full load is exact.
+    /// </remarks>
+    private static long IdentityVersion(IEventStore store) => store is EventStore duck ? duck.IdentityVersion() : -1;
 
     /// <summary>
     /// Holds back every log load until the result is disposed: tests use it to catch a page while a measurement is
@@ -240,7 +262,7 @@ public sealed class EventData : IDisposable
     /// </summary>
     internal async Task<IDisposable> PauseLoadsAsync(CancellationToken cancel)
     {
-        var held = ReferenceEquals(reader.Value, Store) ? gate : loadGate;
+        var held = LoadGate;
         await held.WaitAsync(cancel).ConfigureAwait(false);
         return new Release(held);
     }

@@ -314,7 +314,7 @@ internal static class AnalyticsApi
 
         api.MapGet("/status", async (HttpContext context, EventData data, JourneyStore journeys) =>
         {
-            var s = await data.UseAsync(store => store.Summary(), context.RequestAborted).ConfigureAwait(false);
+            var s = await data.UseStoreAsync(store => store.Summary(), context.RequestAborted).ConfigureAwait(false);
             return ApiResults.Json(new WorkspaceStatus(s.Events, s.Customers, journeys.All().Count, s.Imports, [.. s.EventNames.Select(e => new EventCount(e.Event, e.Count))]));
         })
             .WithSummary("What the workspace holds")
@@ -329,7 +329,7 @@ internal static class AnalyticsApi
     private static Task<EventLog> LogAsync(EventData data, IReadOnlyCollection<string> properties, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancel) =>
         from is null && to is null
             ? data.LogAsync(properties.ToHashSet(StringComparer.Ordinal), cancel)
-            : data.UseAsync(store => store.LoadEventLog(new EventLogQuery { Properties = properties, From = from, To = to }), cancel);
+            : data.UseStoreAsync(store => store.Load(new EventLogQuery { Properties = properties, From = from, To = to }), cancel);
 
     private const string CohortPrefix = "cohort:";
 

@@ -32,7 +32,7 @@ public static class AutomationServices
                 sp.GetRequiredService<Outbox>(),
                 (properties, cancel) => data.LogAsync(properties, cancel),
                 options.Time,
-                changes: new StoreEventChanges((read, cancel) => data.UseAsync(read, cancel)),
+                changes: new StoreEventChanges((read, cancel) => data.UseStoreAsync(read, cancel)),
                 stateAddress: options.State)
             {
                 SweepSlice = SweepSlice,

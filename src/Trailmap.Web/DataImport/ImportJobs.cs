@@ -149,7 +149,7 @@ public sealed class ImportJobs : IAsyncDisposable
         try
         {
             var cancel = job.Cancel.Token;
-            var summary = await data.UseAsync(store => EventImporter.Import(store, [file], options, job, cancel), cancel).ConfigureAwait(false);
+            var summary = await data.UseStoreAsync(store => store.Import([file], options with { RefreshSnapshot = false }, job, cancel), cancel).ConfigureAwait(false);
             if (summary.Imported > 0 || summary.TraitsUpdated > 0)
             {
                 data.Changed();

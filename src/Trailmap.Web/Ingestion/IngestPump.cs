@@ -118,7 +118,7 @@ public sealed class IngestPump(Spool spool, EventData data, TimeProvider clock, 
             {
                 return;
             }
-            catch (Exception ex) when (ex is ImportException or IOException or UnauthorizedAccessException or DuckDB.NET.Data.DuckDBException or InvalidOperationException)
+            catch (Exception ex) when (IsImportFailure(ex))
             {
                 // The failed segments stay on disk (the others were imported); try again, less often while it
                 // keeps failing. New data arriving meanwhile also starts the next round, so it is not held back.
@@ -210,7 +210,8 @@ public sealed class IngestPump(Spool spool, EventData data, TimeProvider clock, 
     }
 
     private static bool IsImportFailure(Exception ex) =>
-        ex is ImportException or IOException or UnauthorizedAccessException or DuckDB.NET.Data.DuckDBException or InvalidOperationException;
+        ex is ImportException or IOException or UnauthorizedAccessException or DuckDB.NET.Data.DuckDBException or InvalidOperationException
+            or Trailmap.Events.ClickHouse.ClickHouseStoreException;
 
     /// <summary>Counts a failure of the segment and quarantines it after too many; returns the exception to report.</summary>
     private Exception Failed((long Number, string Path, long Bytes) segment, Exception ex)
@@ -237,8 +238,8 @@ public sealed class IngestPump(Spool spool, EventData data, TimeProvider clock, 
 
         // Not cancellable: an import that already runs finishes (it is one transaction either way), so shutdown
         // does not throw away work that is nearly done.
-        var summary = await data.UseAsync(
-            store => EventImporter.Import(store, files, new ImportOptions { Format = ImportFormat.Jsonl, RefreshSnapshot = false }),
+        var summary = await data.UseStoreAsync(
+            store => store.Import(files, new ImportOptions { Format = ImportFormat.Jsonl, RefreshSnapshot = false }),
             CancellationToken.None).ConfigureAwait(false);
         data.Changed();
         foreach (var file in files)
@@ -293,7 +294,7 @@ public sealed class IngestPump(Spool spool, EventData data, TimeProvider clock, 
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ImportException or IOException or DuckDB.NET.Data.DuckDBException or InvalidOperationException)
+        catch (Exception ex) when (ex is OperationCanceledException || IsImportFailure(ex))
         {
             log.LogWarning(ex, "Could not import the ingestion spool at shutdown; it is imported at the next start");
         }

@@ -54,11 +54,20 @@ public sealed record CustomerTimeline(
         IReadOnlyList<string> ids = [customer];
         if (!accounts)
         {
-            (customer, ids) = await data.UseAsync(
+            (customer, ids) = await data.UseStoreAsync(
                 store =>
                 {
-                    var p = store.PersonOf(customer);
-                    return (p, store.IdsOf(p));
+                    switch (store)
+                    {
+                        case EventStore duck:
+                            var p = duck.PersonOf(customer);
+                            return (p, duck.IdsOf(p));
+                        case Trailmap.Events.ClickHouse.ClickHouseEventStore clickHouse:
+                            var q = clickHouse.PersonOf(customer);
+                            return (q, clickHouse.IdsOf(q));
+                        default:
+                            return (customer, (IReadOnlyList<string>)[customer]);
+                    }
                 },
                 cancel).ConfigureAwait(false);
         }
@@ -70,9 +79,9 @@ public sealed record CustomerTimeline(
         }
 
         var log = entries.Log;
-        var (rows, members) = await data.UseAsync(
-            store => accounts
-                ? (store.ReadAccount(customer, Shown), store.MembersOf(customer))
+        var (rows, members) = await data.UseStoreAsync(
+            store => accounts && store is EventStore duck
+                ? (duck.ReadAccount(customer, Shown), duck.MembersOf(customer))
                 : (store.ReadCustomer(customer, Shown), (IReadOnlyList<string>?)null),
             cancel).ConfigureAwait(false);
         var visits = new List<StageVisit>();

@@ -12,7 +12,7 @@ public sealed record ReadinessCheck(string Name, string? Problem);
 /// <see cref="Timeout"/>. A load balancer takes a node that is not ready out of rotation and keeps it alive.
 /// </summary>
 /// <remarks>
-/// The events store is asked through <see cref="EventData.UseAsync{T}"/>, the gate every writer takes, so a node busy
+/// The events store is asked through <see cref="EventData.UseStoreAsync{T}"/>, the gate every writer takes, so a node busy
 /// with a long import through the web reports itself not ready for its duration: its ingestion and pages would wait
 /// too, and another node should take the traffic.
 /// </remarks>
@@ -24,7 +24,7 @@ public sealed class Readiness(EventData events, WorkspaceDb workspace, Outbox ou
     {
         return
         [
-            await Check("events", () => events.UseAsync(s => s.MaxSequence(), cancel), cancel).ConfigureAwait(false),
+            await Check("events", () => events.UseStoreAsync(s => s.MaxSequence(), cancel), cancel).ConfigureAwait(false),
             await Check("workspace", () => Task.Run(() => workspace.Scalar<int>("SELECT 1"), cancel), cancel).ConfigureAwait(false),
             await Check("outbox", () => Task.Run(outbox.Counts, cancel), cancel).ConfigureAwait(false),
         ];

@@ -40,7 +40,11 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// Starts <c>trailmap serve</c>; <paramref name="listen"/> is the host it binds (0.0.0.0 makes it reachable beyond
     /// loopback; the tests still talk to it on 127.0.0.1), <paramref name="environment"/> adds variables such as HOME.
     /// </summary>
-    public static async Task<ServeProcess> StartAsync(string db, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<ServeProcess> StartAsync(string db, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null) =>
+        await StartAsync(["--db", db], cancel, listen, environment);
+
+    /// <summary>Starts <c>trailmap serve</c> with <paramref name="stores"/> naming where it keeps things (--db, --workspace, --state).</summary>
+    public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> stores, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var url = "http://127.0.0.1:" + port;
@@ -50,7 +54,8 @@ internal sealed class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "trailmap.dll"), "serve", "--db", db, "--urls", "http://" + listen + ":" + port })
+        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "trailmap.dll"), "serve", .. stores, "--urls", "http://" + listen + ":" + port];
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
