@@ -16,6 +16,12 @@ public sealed record WorkspaceOptions
     public string? Events { get; init; }
 
     /// <summary>
+    /// With <see cref="Events"/> on ClickHouse, how often the server asks it whether other nodes wrote events, so its
+    /// pages and rules see them (<see cref="Analysis.SharedEventsWatch"/>).
+    /// </summary>
+    public TimeSpan SharedEventsPoll { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Where the shared state lives (<c>--state</c>): null keeps it in <see cref="DbPath"/>; a PostgreSQL address puts
     /// the delivery outbox and the running rules' state there (docs/postgres-state.md).
     /// </summary>

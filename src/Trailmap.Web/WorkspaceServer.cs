@@ -66,6 +66,11 @@ public static class WorkspaceServer
         services.AddSingleton<Ingestion.Spool>();
         services.AddSingleton<Ingestion.IngestPump>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingestion.IngestPump>());
+        if (options.Events is not null)
+        {
+            services.AddHostedService<SharedEventsWatch>();
+        }
+
         Interventions.InterventionEndpoints.AddServices(services);
         Automation.AutomationServices.Add(services, options);
         services.AddSingleton<Operations.Readiness>();

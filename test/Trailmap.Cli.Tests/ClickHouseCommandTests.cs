@@ -142,7 +142,7 @@ public sealed class ClickHouseCommandTests : IDisposable
         var run = await CliRun.RunAsync("users", "add", "a@example.test", "--role", "admin", "--db", "clickhouse://127.0.0.1:8123/trailmap");
 
         run.ExitCode.ShouldBe(2, run.ToString());
-        run.Err.ShouldContain("is a ClickHouse store, and this command works on a DuckDB store file only");
+        run.Err.ShouldContain("the workspace is a DuckDB file, not a ClickHouse store: pass the file trailmap serve names with --workspace");
     }
 
     [Fact]
