@@ -16,7 +16,7 @@ tm() { "$root/trailmap" "$@"; }
   echo '```text'
   tm --help
   echo '```'
-  for cmd in validate render templates init schema import-mermaid generate import status funnel retention paths cohorts analyze backtest discover draft suggest automate demo serve \
+  for cmd in validate render templates init schema import-mermaid generate import status migrate funnel retention paths cohorts analyze backtest discover draft suggest automate demo serve \
     users "users add" "users list" keys "keys create" "keys list" "keys revoke"; do
     echo
     echo "## trailmap $cmd"

@@ -24,6 +24,7 @@ public static class TrailmapCli
         root.Subcommands.Add(GenerateCommand.Create(terminal));
         root.Subcommands.Add(ImportCommand.Create(terminal));
         root.Subcommands.Add(StatusCommand.Create(terminal));
+        root.Subcommands.Add(MigrateCommand.Create(terminal));
         root.Subcommands.Add(FunnelCommand.Create(terminal));
         root.Subcommands.Add(RetentionCommand.Create(terminal));
         root.Subcommands.Add(PathsCommand.Create(terminal));

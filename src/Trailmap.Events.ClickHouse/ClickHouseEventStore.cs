@@ -56,6 +56,13 @@ public sealed class ClickHouseEventStore : IEventStore
     public ImportSummary Import(IReadOnlyList<string> files, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancel = default) =>
         new ClickHouseImport(this, time).Run(files, options, progress, cancel);
 
+    /// <summary>
+    /// Copies every event, import, trait and identity link of a DuckDB store here (<c>trailmap migrate</c>), keeping
+    /// arrival numbers and import ids; running it again writes nothing new. <paramref name="progress"/> hears events read.
+    /// </summary>
+    public MigrationSummary CopyFrom(EventStore source, IProgress<long>? progress = null, CancellationToken cancel = default) =>
+        new ClickHouseImport(this, time).Copy(source, progress, cancel);
+
     /// <inheritdoc/>
     public EventLog Load(EventLogQuery query, IProgress<long>? progress = null)
     {

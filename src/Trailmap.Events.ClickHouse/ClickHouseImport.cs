@@ -3,6 +3,9 @@ using System.Text.Json.Nodes;
 
 namespace Trailmap.Events.ClickHouse;
 
+/// <summary>What <c>trailmap migrate</c> copied: rows written, and events already on the cluster (by message id).</summary>
+public sealed record MigrationSummary(long Events, long EventsAlreadyThere, long Imports, long Traits, long IdentityLinks);
+
 /// <summary>
 /// An import into ClickHouse. Files are parsed, checked and deduplicated by the DuckDB importer into a scratch
 /// in-memory store (so every format, column rule, timestamp rule and reject reads exactly as on DuckDB), then its
@@ -25,14 +28,49 @@ internal sealed class ClickHouseImport(ClickHouseEventStore store, TimeProvider 
         var seqBase = store.Long($"SELECT max(seq) FROM {db}.events");
         var importBase = store.Long($"SELECT max(id) FROM {db}.imports");
 
+        var (_, duplicates) = CopyEvents(scratch, seqBase, importBase, null, cancel);
+        WriteImports(scratch, importBase, duplicates, skipStored: false);
+        WriteTraits(scratch, skipUnchanged: false);
+        if (WriteLinks(scratch) > 0)
+        {
+            RebuildIdentities();
+        }
+
+        return staged with { Imported = staged.Imported - duplicates, Duplicates = staged.Duplicates + duplicates };
+    }
+
+    /// <summary>
+    /// Copies a whole DuckDB store (<c>trailmap migrate</c>): its events with their arrival numbers and import ids as
+    /// they are, its imports, traits and identity links. Idempotent: events and links already stored (by message
+    /// id), imports already stored (by id) and traits the cluster already holds are not written again.
+    /// </summary>
+    public MigrationSummary Copy(EventStore source, IProgress<long>? progress, CancellationToken cancel)
+    {
+        var (written, duplicates) = CopyEvents(source, 0, 0, progress, cancel);
+        var imports = WriteImports(source, 0, 0, skipStored: true);
+        var traits = WriteTraits(source, skipUnchanged: true);
+        var links = WriteLinks(source);
+        if (links > 0)
+        {
+            RebuildIdentities();
+        }
+
+        return new MigrationSummary(written, duplicates, imports, traits, links);
+    }
+
+    /// <summary>Writes <paramref name="source"/>'s events in batches, numbers shifted by the bases; returns (written, already stored).</summary>
+    private (long Written, long Duplicates) CopyEvents(EventStore source, long seqBase, long importBase, IProgress<long>? progress, CancellationToken cancel)
+    {
         long duplicates = 0;
+        long read = 0;
         var batch = new List<(string Customer, string Event, long Micros, string MessageId, string Properties, long Seq, long ImportId)>(BatchRows);
-        using (var command = scratch.Connection.CreateCommand())
+        using (var command = source.Connection.CreateCommand())
         {
             command.CommandText = "SELECT customer_id, event, epoch_us(ts), message_id, CAST(properties AS VARCHAR), seq, import_id FROM events ORDER BY seq";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
+                read++;
                 batch.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
                     reader.IsDBNull(4) ? "{}" : reader.GetString(4), seqBase + reader.GetInt64(5), importBase + reader.GetInt64(6)));
                 if (batch.Count == BatchRows)
@@ -40,19 +78,14 @@ internal sealed class ClickHouseImport(ClickHouseEventStore store, TimeProvider 
                     cancel.ThrowIfCancellationRequested();
                     duplicates += Write(batch);
                     batch.Clear();
+                    progress?.Report(read);
                 }
             }
         }
 
         duplicates += Write(batch);
-        WriteImports(scratch, importBase, duplicates);
-        WriteTraits(scratch);
-        if (WriteLinks(scratch) > 0)
-        {
-            RebuildIdentities();
-        }
-
-        return staged with { Imported = staged.Imported - duplicates, Duplicates = staged.Duplicates + duplicates };
+        progress?.Report(read);
+        return (read - duplicates, duplicates);
     }
 
     /// <summary>Writes the rows whose message id is not stored yet; returns how many were already there.</summary>
@@ -90,8 +123,12 @@ internal sealed class ClickHouseImport(ClickHouseEventStore store, TimeProvider 
         return rows.Count - fresh;
     }
 
-    private void WriteImports(EventStore scratch, long importBase, long duplicates)
+    private long WriteImports(EventStore scratch, long importBase, long duplicates, bool skipStored)
     {
+        var stored = skipStored
+            ? store.Http.Query($"SELECT id FROM {store.Address.Database}.imports").Select(r => long.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture)).ToHashSet()
+            : [];
+        long written = 0;
         using var command = scratch.Connection.CreateCommand();
         command.CommandText = "SELECT id, file, format, epoch_us(started_at), rows, imported, duplicates, rejected FROM imports ORDER BY id";
         using var reader = command.ExecuteReader();
@@ -99,6 +136,13 @@ internal sealed class ClickHouseImport(ClickHouseEventStore store, TimeProvider 
         var first = true;
         while (reader.Read())
         {
+            if (stored.Contains(importBase + reader.GetInt64(0)))
+            {
+                continue;
+            }
+
+            written++;
+
             // The rows found already stored in ClickHouse are counted against the first file: the per-file split is not kept.
             var extra = first ? duplicates : 0;
             first = false;
@@ -111,18 +155,21 @@ internal sealed class ClickHouseImport(ClickHouseEventStore store, TimeProvider 
         {
             store.Http.InsertJson($"{store.Address.Database}.imports", sb.ToString());
         }
+
+        return written;
     }
 
     /// <summary>
     /// Merges the import's traits into the stored ones key by key (JSON merge patch, as Segment identify and the
     /// DuckDB engine do) and appends the result as each customer's newest traits row.
     /// </summary>
-    private void WriteTraits(EventStore scratch)
+    private long WriteTraits(EventStore scratch, bool skipUnchanged)
     {
         var imported = scratch.ReadTraits();
+        long written = 0;
         if (imported.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var db = store.Address.Database;
@@ -134,12 +181,23 @@ internal sealed class ClickHouseImport(ClickHouseEventStore store, TimeProvider 
             foreach (var t in chunk)
             {
                 var merged = existing.TryGetValue(t.CustomerId, out var before) ? MergePatch(before, t.Traits) : t.Traits;
+                if (skipUnchanged && before is not null && JsonNode.DeepEquals(JsonNode.Parse(before), JsonNode.Parse(merged)))
+                {
+                    continue;
+                }
+
+                written++;
                 ClickHouseEventStore.WriteJsonRow(sb, ("customer_id", t.CustomerId), ("traits", merged),
                     ("updated_us", ClickHouseEventStore.Micros(t.UpdatedAt)), ("version", version));
             }
 
-            store.Http.InsertJson($"{db}.customers", sb.ToString());
+            if (sb.Length > 0)
+            {
+                store.Http.InsertJson($"{db}.customers", sb.ToString());
+            }
         }
+
+        return written;
     }
 
     /// <summary>
