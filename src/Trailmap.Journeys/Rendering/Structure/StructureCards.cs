@@ -121,7 +121,7 @@ internal static class StructureCards
             ("Action", c.Action),
             ("KPI", c.Kpi is null ? null : kpiNames.GetValueOrDefault(c.Kpi, c.Kpi))))));
         Section("roadmap", "Roadmap", journey.Roadmap.Select(r => new Card(r.Id, r.Name, Rows(
-            ("Due", r.Due),
+            ("Due", r.Due ?? "not dated"),
             ("Owner", r.Owner),
             ("Status", Kebab(r.Status)?.Replace('-', ' ')),
             ("Opportunities", Names(r.Opportunities, opportunities)),
