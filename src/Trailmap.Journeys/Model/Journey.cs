@@ -40,6 +40,12 @@ public sealed record Journey
     public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
     /// <summary>Documents the journey links to (a document's "Related Documents": a business plan, a runbook).</summary>
     public IReadOnlyList<JourneyLink> Links { get; init; } = [];
+    /// <summary>The document's header: author, who it was prepared for, version, date, status and audience.</summary>
+    public DocumentInfo? Document { get; init; }
+    /// <summary>Research findings, each with its source and evidence.</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+    /// <summary>Insight statements drawn from the findings across the journey.</summary>
+    public IReadOnlyList<Insight> Insights { get; init; } = [];
     /// <summary>Frequency cap and quiet hours for the journey's interventions and sequences.</summary>
     public AutomationSettings? Automation { get; init; }
     /// <summary>The health scorecard, when the journey declares one.</summary>

@@ -8,7 +8,7 @@ public static class FormatKeys
 {
     public static IReadOnlyDictionary<string, string[]> ByKind { get; } = new Dictionary<string, string[]>
     {
-        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "flows", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "health", "automation", "cohorts"],
+        ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "flows", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "document", "findings", "insights", "health", "automation", "cohorts"],
         ["persona"] = ["id", "name", "role", "quote", "goals", "pains", "motivations", "demographics", "traits", "cohort"],
         ["stage"] = ["id", "name", "description", "goal", "customer_goal", "mindset", "timeframe", "timing", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
         ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "timing", "content", "share"],
@@ -39,6 +39,9 @@ public static class FormatKeys
         ["cohort_target"] = ["id", "cohort", "measure", "target", "action", "kpi"],
         ["customer_state"] = ["id", "name", "description", "stages"],
         ["link"] = ["title", "url"],
+        ["document"] = ["author", "prepared_for", "version", "date", "status", "audience"],
+        ["finding"] = ["id", "text", "source", "evidence", "stages", "personas"],
+        ["insight"] = ["id", "text", "findings", "stages", "opportunities"],
         ["roadmap_item"] = ["id", "name", "due", "owner", "status", "opportunities", "kpis"],
         ["health"] = ["components", "stage", "at_risk_below", "trend_period"],
         ["automation"] = ["frequency_cap", "quiet_hours"],

@@ -29,6 +29,8 @@ public static class JourneyValidator
         CheckUnique(journey.Roadmap.Select(r => (r.Id, IdAt(r.ValueLocations, r.Location))), "roadmap item", Report);
         CheckUnique(journey.CustomerStates.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "customer state", Report);
         CheckUnique(journey.Cohorts.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "cohort", Report);
+        CheckUnique(journey.Findings.Select(f => (f.Id, IdAt(f.ValueLocations, f.Location))), "finding", Report);
+        CheckUnique(journey.Insights.Select(i => (i.Id, IdAt(i.ValueLocations, i.Location))), "insight", Report);
 
         var stages = journey.Stages.Select(s => s.Id).ToHashSet();
         var personas = journey.Personas.Select(p => p.Id).ToHashSet();
@@ -167,6 +169,7 @@ public static class JourneyValidator
         }
 
         StructureRules.Check(journey, stages, metrics, (r, k, kind, at, w) => Resolve(r, k, kind, at, w), Report);
+        ResearchRules.Check(journey, stages, personas, (r, k, kind, at, w) => Resolve(r, k, kind, at, w));
 
         void CheckCondition(Condition c, string where)
         {

@@ -55,6 +55,13 @@ public static class JourneyYamlWriter
             .Text("id", c.Id).Text("name", c.Name).Text("description", c.Description).Texts("stages", c.Stages))
         .Maps("opportunities", j.Opportunities, Opportunity)
         .Maps("links", j.Links, l => new YamlMap().Text("title", l.Title).Text("url", l.Url))
+        .Optional("document", j.Document is not { } d ? null : new YamlMap()
+            .Text("author", d.Author).Text("prepared_for", d.PreparedFor).Text("version", d.Version).Text("date", d.Date)
+            .Text("status", Kebab(d.Status)).Texts("audience", d.Audience))
+        .Maps("findings", j.Findings, f => new YamlMap()
+            .Text("id", f.Id).Text("text", f.Text).Text("source", f.Source).Text("evidence", f.Evidence).Texts("stages", f.Stages).Texts("personas", f.Personas))
+        .Maps("insights", j.Insights, i => new YamlMap()
+            .Text("id", i.Id).Text("text", i.Text).Texts("findings", i.Findings).Texts("stages", i.Stages).Texts("opportunities", i.Opportunities))
         .Optional("automation", Automation(j.Automation));
 
     private static YamlMap? Automation(AutomationSettings? a)
