@@ -76,9 +76,26 @@ public sealed record Persona
     public required string Name { get; init; }
     public string? Role { get; init; }
     public string? Quote { get; init; }
+    /// <summary>Further things they would say, beside <see cref="Quote"/> (a document's "Key Quotes").</summary>
+    public IReadOnlyList<string> Quotes { get; init; } = [];
     public IReadOnlyList<string> Goals { get; init; } = [];
+    /// <summary>What frustrates them: a document's "Pain Points", "Frustrations", "Challenges".</summary>
     public IReadOnlyList<string> Pains { get; init; } = [];
     public IReadOnlyList<string> Motivations { get; init; } = [];
+    /// <summary>What they hold important ("Time, career progression").</summary>
+    public IReadOnlyList<string> Values { get; init; } = [];
+    /// <summary>Personality traits in words ("Ambitious", "Organized"), not customer traits (<see cref="Traits"/>).</summary>
+    public IReadOnlyList<string> Personality { get; init; } = [];
+    public IReadOnlyList<string> Attitudes { get; init; } = [];
+    public string? Lifestyle { get; init; }
+    /// <summary>How at ease they are with technology and new software.</summary>
+    public Level? TechComfort { get; init; }
+    /// <summary>The channels they use and prefer (LinkedIn, email for formal matters, Slack for the team).</summary>
+    public IReadOnlyList<string> Channels { get; init; } = [];
+    /// <summary>Where they learn and look things up (industry newsletters, review sites, peers).</summary>
+    public IReadOnlyList<string> InformationSources { get; init; } = [];
+    /// <summary>Habits and behaviours ("Compares pricing meticulously").</summary>
+    public IReadOnlyList<string> Behaviors { get; init; } = [];
     public IReadOnlyDictionary<string, string> Demographics { get; init; } = new Dictionary<string, string>();
     /// <summary>Which customers this persona stands for, e.g. <c>plan == "team"</c>.</summary>
     public Filter? Traits { get; init; }
@@ -88,6 +105,9 @@ public sealed record Persona
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+
+    /// <summary>Every quote: <see cref="Quote"/>, then <see cref="Quotes"/>.</summary>
+    public IEnumerable<string> AllQuotes() => Quote is null ? Quotes : [Quote, .. Quotes];
 }
 
 /// <summary>A column of the map: a phase the customer passes through.</summary>

@@ -96,9 +96,18 @@ public static class JourneyYamlWriter
             .Text("name", p.Name)
             .Text("role", p.Role)
             .Text("quote", p.Quote)
+            .Texts("quotes", p.Quotes)
             .Texts("goals", p.Goals)
             .Texts("pains", p.Pains)
-            .Texts("motivations", p.Motivations);
+            .Texts("motivations", p.Motivations)
+            .Texts("values", p.Values)
+            .Texts("personality", p.Personality)
+            .Texts("attitudes", p.Attitudes)
+            .Text("lifestyle", p.Lifestyle)
+            .Text("tech_comfort", Kebab(p.TechComfort))
+            .Texts("channels", p.Channels)
+            .Texts("information_sources", p.InformationSources)
+            .Texts("behaviors", p.Behaviors);
         if (p.Demographics.Count > 0)
         {
             var demographics = new YamlMap();

@@ -129,7 +129,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         var legendTop = y + 20;
         var width = (2 * Margin) + LabelWidth + (Columns * ColumnWidth);
         var legend = LegendItems(series, width);
-        var cards = StructureCards.Build(journey);
+        IReadOnlyList<CardSection> cards = [.. PersonaCards.Build(journey), .. StructureCards.Build(journey)];
         var legendBottom = legendTop + (legend.Count == 0 ? 0 : legend.Max(l => l.Row) * LegendRowHeight) + 12;
         var cardsTop = legendBottom + 24;
         var height = legendBottom + (cards.Count == 0 ? 0 : 24 + SvgCards.Place(cards, Margin, cardsTop, width, svg: null)) + Margin;
