@@ -177,6 +177,8 @@ public sealed record Touchpoint
     public double? Share { get; init; }
     /// <summary>What the customer reads or sees there, as written: a newsletter's, a form's or a message's text.</summary>
     public string? Content { get; init; }
+    /// <summary>Ids of the personas it applies to; empty means every persona.</summary>
+    public IReadOnlyList<string> Personas { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -224,6 +226,8 @@ public sealed record PainPoint
     public required string Id { get; init; }
     public required string Text { get; init; }
     public Level? Severity { get; init; }
+    /// <summary>Ids of the personas it applies to; empty means every persona.</summary>
+    public IReadOnlyList<string> Personas { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

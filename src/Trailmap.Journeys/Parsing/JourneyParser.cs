@@ -554,6 +554,7 @@ public static partial class JourneyParser
                 Cadence = CadenceOf(f),
                 Timing = f.Timing("timing"),
                 Content = f.Text("content"),
+                Personas = f.TextList("personas"),
                 Share = f.Fraction("share"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
@@ -622,6 +623,7 @@ public static partial class JourneyParser
                 Id = f.Id(required: false) ?? $"{stageId}-pain-{index}",
                 Text = t,
                 Severity = f.Enum<Level>("severity"),
+                Personas = f.TextList("personas"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };

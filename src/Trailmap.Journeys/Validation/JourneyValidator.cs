@@ -92,6 +92,22 @@ public static class JourneyValidator
                 }
             }
 
+            foreach (var t in stage.Touchpoints)
+            {
+                for (var i = 0; i < t.Personas.Count; i++)
+                {
+                    Resolve(t.Personas[i], personas, "persona", ItemAt(t.ValueLocations, "personas", i, t.Location), $"touchpoint '{t.Id}'");
+                }
+            }
+
+            foreach (var p in stage.PainPoints)
+            {
+                for (var i = 0; i < p.Personas.Count; i++)
+                {
+                    Resolve(p.Personas[i], personas, "persona", ItemAt(p.ValueLocations, "personas", i, p.Location), $"pain point '{p.Id}'");
+                }
+            }
+
             foreach (var o in stage.Opportunities)
             {
                 for (var i = 0; i < o.Addresses.Count; i++)

@@ -146,4 +146,60 @@ public sealed class PersonaDetailsTests
         schema.Check(YamlToJson.Convert(Yaml)).ShouldBeEmpty();
         schema.Check(YamlToJson.Convert(Yaml.Replace("tech_comfort: high", "tech_comfort: expert", StringComparison.Ordinal))).ShouldNotBeEmpty();
     }
+
+    private const string PerPersona = """
+        id: j
+        title: T
+        personas:
+          - { id: sarah, name: Savvy Sarah }
+          - { id: brian, name: Budget Brian }
+        stages:
+          - id: a
+            name: A
+            entry: Signed Up
+            kpis:
+              - { id: k, name: K, type: count, event: Signed Up, target: ">= 10" }
+            touchpoints:
+              - { id: g2, name: Review sites, personas: [sarah] }
+              - { id: peers, name: Peer forums, personas: [brian] }
+              - { id: site, name: Website }
+            pain_points:
+              - { id: fees, text: Fear of hidden fees, severity: high, personas: [brian] }
+            opportunities:
+              - { id: o, text: Transparent pricing, addresses: [fees] }
+        """;
+
+    [Fact]
+    public void Touchpoints_and_pain_points_name_the_personas_they_apply_to()
+    {
+        var j = Parse(PerPersona);
+        j.Stages[0].Touchpoints.Select(t => string.Join(",", t.Personas)).ShouldBe(["sarah", "brian", ""]);
+        j.Stages[0].PainPoints.Single().Personas.ShouldBe(["brian"]);
+
+        // HTML: a badge with the persona's full name as its title on each of the two touchpoints and on the pain point.
+        var html = HtmlRenderer.Render(j);
+        Regex.Count(html, "class=\"persona-badge tone-1\" title=\"Budget Brian\"").ShouldBe(2);
+        Regex.Count(html, "class=\"persona-badge tone-0\" title=\"Savvy Sarah\"").ShouldBe(1);
+        // SVG: "for" and the short name (the first word) in the item's line.
+        var svg = Words("svg", SvgRenderer.Render(j));
+        svg.ShouldContain("for Savvy");
+        svg.ShouldContain("for Budget");
+        CsvRenderer.Render(j).ShouldContain("Fear of hidden fees (high, for brian)");
+        MarkdownRenderer.Render(j).ShouldContain("Review sites (for sarah)");
+        JourneyFile.FromText(JourneyYamlWriter.Write(j)).Journey!.Stages[0].PainPoints.Single().Personas.ShouldBe(["brian"]);
+        new SchemaChecker(JsonDocument.Parse(Trailmap.Journeys.Schema.JourneySchema.Json).RootElement).Check(YamlToJson.Convert(PerPersona)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void An_unknown_persona_on_a_touchpoint_or_pain_point_is_reported_at_the_id()
+    {
+        var yaml = PerPersona.Replace("personas: [sarah]", "personas: [sara]", StringComparison.Ordinal).Replace("severity: high, personas: [brian]", "severity: high, personas: [bryan]", StringComparison.Ordinal);
+        var found = JourneyFile.FromText(yaml).Diagnostics.Where(d => d.Code == "TM007").OrderBy(d => d.Location.Line).ToList();
+        found.Count.ShouldBe(2, string.Join("\n", found));
+        var lines = yaml.Split('\n');
+        // Line 13 holds "[sara]", line 17 "[bryan]" (counted in the text above); the column is that of the id.
+        (found[0].Location.Line, found[0].Location.Column).ShouldBe((13, lines[12].IndexOf("sara", StringComparison.Ordinal) + 1));
+        (found[1].Location.Line, found[1].Location.Column).ShouldBe((17, lines[16].IndexOf("bryan", StringComparison.Ordinal) + 1));
+        found[0].Message.ShouldContain("did you mean 'sarah'");
+    }
 }

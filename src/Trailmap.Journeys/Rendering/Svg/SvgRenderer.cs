@@ -172,7 +172,8 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     {
         var personas = journey.Personas.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => Html.ShortName(g.First().Name));
         yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Where(t => !spanning.Contains(t.Id)).Select(t => new Item(
-            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), Timed(t.Timing), JourneyGrid.ShareOf(t.Share)), "meta", 2)],
+            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), Timed(t.Timing), JourneyGrid.ShareOf(t.Share),
+                For(t.Personas, personas)), "meta", 2)],
             Marker: t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage")).ToList());
         yield return ("actions", "Actions", s => s.Actions.Select(a => new Item(
             [new(a.Name, "txt"), new(Join(a.Score is { } sc ? $"score {Html.Num(sc)}/{scale.Max}" : null,
@@ -181,7 +182,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         yield return ("thoughts", "Thoughts", s => s.Thoughts.Select(t => new Item([new($"“{t}”", "thought", 4)])).ToList());
         yield return ("motivations", "Motivations", s => s.Motivations.Select(m => new Item([new(m, "txt", 4)], Marker: "motivation")).ToList());
         yield return ("pain-points", "Pain points", s => s.PainPoints.Select(p => new Item(
-            [new(p.Text, "txt", 4), new(p.Severity is { } sev ? $"{Html.Kebab(sev)} severity" : "severity unrated", "meta", 1)],
+            [new(p.Text, "txt", 4), new(Join(p.Severity is { } sev ? $"{Html.Kebab(sev)} severity" : "severity unrated", For(p.Personas, personas)), "meta", 2)],
             Marker: "sev-" + (p.Severity is { } v ? Html.Kebab(v) : "unrated"))).ToList());
         yield return ("opportunities", "Opportunities", s => s.Opportunities.Select(o => new Item(
             [new(o.Text, "txt", 4), new(Join(o.Type is { } t ? Html.Kebab(t) : null, o.Kind is { } kind ? Html.Kebab(kind) : null, o.Priority is { } p ? $"{Html.Kebab(p)} priority" : null,
@@ -239,6 +240,10 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     }
 
     private static string? Recurs(string? cadence) => cadence is null ? null : $"↻ {cadence}";
+
+    /// <summary>"for Sarah, Brian": the personas a touchpoint or pain point applies to, by short name.</summary>
+    private static string? For(IReadOnlyList<string> ids, Dictionary<string, string> personas) =>
+        ids.Count == 0 ? null : "for " + string.Join(", ", ids.Select(p => personas.GetValueOrDefault(p, p)));
 
     private static string? Timed(Timing? timing) => timing is null ? null : $"⏱ {timing.Text}";
 
