@@ -117,8 +117,12 @@ public sealed record Stage
     public required string Name { get; init; }
     /// <summary>The team's goal for the stage.</summary>
     public string? Goal { get; init; }
+    /// <summary>Further goals of the team for the stage, after <see cref="Goal"/>.</summary>
+    public IReadOnlyList<string> Goals { get; init; } = [];
     /// <summary>What the customer wants in the stage, beside the team's goal.</summary>
     public string? CustomerGoal { get; init; }
+    /// <summary>Further goals of the customer, after <see cref="CustomerGoal"/>.</summary>
+    public IReadOnlyList<string> CustomerGoals { get; init; } = [];
     public string? Mindset { get; init; }
     public string? Timeframe { get; init; }
     /// <summary>How long customers spend in the stage, or should ("2-3 days", "&lt; 2 minutes").</summary>
@@ -134,6 +138,12 @@ public sealed record Stage
     public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
     public IReadOnlyList<Metric> Kpis { get; init; } = [];
     public EventCondition? Entry { get; init; }
+
+    /// <summary>Every team goal: <see cref="Goal"/>, then <see cref="Goals"/>.</summary>
+    public IEnumerable<string> AllGoals() => Goal is null ? Goals : [Goal, .. Goals];
+
+    /// <summary>Every customer goal: <see cref="CustomerGoal"/>, then <see cref="CustomerGoals"/>.</summary>
+    public IEnumerable<string> AllCustomerGoals() => CustomerGoal is null ? CustomerGoals : [CustomerGoal, .. CustomerGoals];
 
     /// <summary>
     /// The entry's own conversion window (<c>entry.within</c>): at most this long after the customer entered the

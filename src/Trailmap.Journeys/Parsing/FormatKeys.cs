@@ -10,7 +10,7 @@ public static class FormatKeys
     {
         ["journey"] = ["version", "id", "title", "description", "owner", "tags", "emotion_scale", "emotion_lexicon", "window", "measure", "personas", "stages", "moments_of_truth", "milestones", "critical_touchpoints", "metrics", "interventions", "sequences", "triggers", "programs", "activation_paths", "flows", "cohort_targets", "roadmap", "customer_states", "opportunities", "links", "document", "findings", "insights", "health", "automation", "cohorts"],
         ["persona"] = ["id", "name", "role", "quote", "quotes", "goals", "pains", "motivations", "values", "personality", "attitudes", "lifestyle", "tech_comfort", "channels", "information_sources", "behaviors", "demographics", "traits", "cohort"],
-        ["stage"] = ["id", "name", "description", "goal", "customer_goal", "mindset", "timeframe", "timing", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
+        ["stage"] = ["id", "name", "description", "goal", "goals", "customer_goal", "customer_goals", "mindset", "timeframe", "timing", "touchpoints", "actions", "thoughts", "motivations", "emotion", "pain_points", "opportunities", "kpis", "entry", "ideal"],
         ["touchpoint"] = ["id", "name", "channel", "layer", "owner", "goal", "current", "ideal", "fix", "stages", "cadence", "timing", "content", "share", "personas"],
         ["action"] = ["name", "score", "personas", "cadence", "timing"],
         ["emotion"] = ["score", "feelings"],

@@ -22,8 +22,8 @@ internal static class JourneyGrid
             lanes.Add(new GridLane(name, [.. journey.Stages.Select(s => (IReadOnlyList<string>)[.. items(s).OfType<string>()])]));
 
         Lane("Description", s => [s.Description]);
-        Lane("Goal", s => [s.Goal]);
-        Lane("Customer goal", s => [s.CustomerGoal]);
+        Lane("Goal", s => s.AllGoals());
+        Lane("Customer goal", s => s.AllCustomerGoals());
         Lane("Mindset", s => [s.Mindset]);
         Lane("Timeframe", s => [s.Timeframe, s.Timing is { } t ? $"time in stage: {t.Text}" : null]);
         Lane("Touchpoints", s => s.Touchpoints.Select(Touchpoint));

@@ -147,7 +147,7 @@ internal static class HtmlMap
                 html.Append("</dl>\n");
             }
 
-            if (stage.Goal is { } goal)
+            foreach (var goal in stage.AllGoals())
             {
                 html.Append("<p class=\"goal\"><span class=\"k\">Goal</span> ").Append(E(goal)).Append("</p>\n");
             }
@@ -329,7 +329,7 @@ internal static class HtmlMap
     /// <summary>What the customer wants in the stage, under the team's goal and marked apart from it.</summary>
     private static void CustomerGoal(StringBuilder html, Stage stage)
     {
-        if (stage.CustomerGoal is { } goal)
+        foreach (var goal in stage.AllCustomerGoals())
         {
             html.Append("<p class=\"goal customer-goal\"><span class=\"k\">Customer goal</span> ").Append(E(goal)).Append("</p>\n");
         }

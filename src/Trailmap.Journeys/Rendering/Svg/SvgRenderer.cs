@@ -395,8 +395,8 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     /// two, its description in up to four, then the time in the stage in up to two.
     /// </summary>
     private static List<(string Text, string Css)> HeaderLines(Stage stage) =>
-        TextWrap.Wrap(stage.Goal ?? stage.Mindset ?? "", HeaderTextChars, 2).Select(l => (l, "goal"))
-            .Concat(TextWrap.Wrap(stage.CustomerGoal is { } c ? $"Customer: {c}" : "", HeaderTextChars, 2).Select(l => (l, "customer-goal")))
+        TextWrap.Wrap(string.Join("; ", stage.AllGoals()) is { Length: > 0 } goals ? goals : stage.Mindset ?? "", HeaderTextChars, 2 + stage.Goals.Count).Select(l => (l, "goal"))
+            .Concat(TextWrap.Wrap(string.Join("; ", stage.AllCustomerGoals()) is { Length: > 0 } c ? $"Customer: {c}" : "", HeaderTextChars, 2 + stage.CustomerGoals.Count).Select(l => (l, "customer-goal")))
             .Concat(TextWrap.Wrap(stage.Description ?? "", HeaderTextChars, 4).Select(l => (l, "desc")))
             .Concat(TextWrap.Wrap(stage.Timing is { } t ? $"⏱ {t.Text}" : "", HeaderTextChars, 2).Select(l => (l, "desc")))
             .ToList();
