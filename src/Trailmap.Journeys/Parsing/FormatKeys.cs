@@ -16,7 +16,7 @@ public static class FormatKeys
         ["emotion"] = ["score", "feelings"],
         ["pain_point"] = ["id", "text", "severity", "personas"],
         ["opportunity"] = ["id", "text", "type", "kind", "priority", "status", "owner", "addresses"],
-        ["metric"] = ["id", "name", "type", "target", "description", "from", "to", "event", "return_event", "denominator", "signup", "period", "period_number", "property", "of", "window"],
+        ["metric"] = ["id", "name", "type", "target", "baseline", "change", "description", "from", "to", "event", "return_event", "denominator", "signup", "period", "period_number", "property", "of", "window"],
         ["event_condition"] = ["event", "where"],
         ["stage_entry"] = ["event", "where", "within"],
         ["ideal"] = ["emotion", "description", "targets", "critical_elements"],

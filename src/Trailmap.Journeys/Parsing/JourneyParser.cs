@@ -712,7 +712,55 @@ public static partial class JourneyParser
                 ValueLocations = f.ValueLocations(),
             };
             RequireInputs(metric, f, what);
-            return metric;
+            return WithBaseline(metric, f, what);
+        }
+
+        /// <summary>Reads 'baseline' and 'change'; with both (and no written target) the change sets the target.</summary>
+        private Metric WithBaseline(Metric metric, Fields f, string what)
+        {
+            Baseline? baseline = null;
+            if (f.Text("baseline") is { } baselineText)
+            {
+                if (Model.Baseline.TryParse(baselineText, out var b, out var error))
+                {
+                    baseline = b;
+                }
+                else
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("baseline")!, error);
+                }
+            }
+
+            TargetChange? change = null;
+            if (f.Text("change") is { } changeText)
+            {
+                if (!TargetChange.TryParse(changeText, out var c, out var error))
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("change")!, error);
+                }
+                else if (metric.Target is not null)
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("change")!, $"{what} ('{metric.Id}') has both 'target' and 'change'; write the goal once: 'target' as a value, or 'change' with a 'baseline'");
+                }
+                else
+                {
+                    change = c;
+                }
+            }
+
+            if (baseline is not null && change is not null)
+            {
+                var target = change.TargetFrom(baseline, out var error);
+                if (target is null)
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("change")!, error);
+                    return metric with { Baseline = baseline };
+                }
+
+                return metric with { Baseline = baseline, Change = change, Target = target, TargetFromChange = true };
+            }
+
+            return metric with { Baseline = baseline, Change = change };
         }
 
         private void RequireInputs(Metric m, Fields f, string what)

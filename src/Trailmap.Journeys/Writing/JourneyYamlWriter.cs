@@ -210,7 +210,10 @@ public static class JourneyYamlWriter
         .Text("id", m.Id)
         .Text("name", m.Name)
         .Text("type", Kebab(m.Type))
-        .Text("target", m.Target?.Text)
+        // A target computed from the baseline and the change is written as they were, never as a target too.
+        .Text("target", m.TargetFromChange ? null : m.Target?.Text)
+        .Text("baseline", m.Baseline?.Text)
+        .Text("change", m.Change?.Text)
         .Text("description", m.Description)
         .Text("from", m.From)
         .Optional("from", EventMap(m.FromEvent))

@@ -84,6 +84,10 @@ public sealed partial class SeedOneTranscriptionTests
         // Five recommendations and two closing steps; only the pilots are dated ("in the next quarter").
         j.Roadmap.Count.ShouldBe(7);
         j.Roadmap.Select(r => r.Due).OfType<string>().ShouldBe(["next quarter"]);
+        // "Increase free trial conversion rate by 15%", "reduce churn by 5%": changes with no baseline in the document.
+        var kpis = j.AllMetrics().ToDictionary(m => m.Id);
+        (kpis["trial-to-paid"].Change!.Text, kpis["trial-to-paid"].Target).ShouldBe(("+15%", (Target?)null));
+        kpis["churn-rate"].BaselineNote.ShouldBe("-5%, no baseline");
     }
 
     public static TheoryData<string> Formats() => ["html", "svg", "markdown", "csv", "json", "mermaid"];

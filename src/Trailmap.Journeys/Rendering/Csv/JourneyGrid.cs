@@ -81,6 +81,11 @@ internal static class JourneyGrid
     private static string Kpi(Metric k, JourneyActuals? actuals)
     {
         var text = k.Target is null ? k.Name : $"{k.Name}: {k.Target.Text}";
+        if (k.BaselineNote is { } note)
+        {
+            text += $" ({note})";
+        }
+
         if (actuals?.ForKpi(k.Id) is { } a)
         {
             text += Actual(k, a) is { } value ? $", actual {value} ({Status(k, a)})" : $" ({Status(k, a)})";

@@ -141,7 +141,7 @@ public static class MarkdownRenderer
         Separator(md, header.Length);
         foreach (var (stage, kpi) in rows)
         {
-            List<string> cells = [E(stage), E(kpi.Name), E(JourneyGrid.Kebab<MetricType>(kpi.Type)), E(kpi.Target?.Text)];
+            List<string> cells = [E(stage), E(kpi.Name), E(JourneyGrid.Kebab<MetricType>(kpi.Type)), E(kpi.Target is null ? kpi.BaselineNote : kpi.BaselineNote is { } note ? $"{kpi.Target.Text} ({note})" : kpi.Target.Text)];
             if (actuals is not null)
             {
                 var actual = actuals.ForKpi(kpi.Id);
