@@ -1,6 +1,5 @@
 using System.Data.Common;
-using System.Globalization;
-using DuckDB.NET.Data;
+using Trailmap.Delivery;
 
 namespace Trailmap.Web.State;
 
@@ -12,130 +11,41 @@ namespace Trailmap.Web.State;
 /// </summary>
 public sealed class WorkspaceDb : IDisposable
 {
-    private readonly DuckDBConnection connection;
-    private readonly Lock gate = new();
+    private readonly LockedConnection db;
 
     public WorkspaceDb(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        connection = new DuckDBConnection("DataSource=" + path);
-        connection.Open();
-        Execute("SET TimeZone = 'UTC'");
+        db = LockedConnection.DuckDb(path);
     }
 
     /// <summary>Creates a feature's tables if missing. Each feature owns its DDL, so adding one touches no other file.</summary>
     public void Ensure(string ddl) => Execute(ddl);
 
-    public int Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            return command.ExecuteNonQuery();
-        }
-    }
+    public int Execute(string sql, params (string Name, object? Value)[] parameters) => db.Execute(sql, parameters);
 
-    public T? Scalar<T>(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            var value = command.ExecuteScalar();
-            if (value is null or DBNull)
-            {
-                return default;
-            }
-
-            var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-            return (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
-        }
-    }
+    public T? Scalar<T>(string sql, params (string Name, object? Value)[] parameters) => db.Scalar<T>(sql, parameters);
 
     /// <summary>Runs a query and maps every row while the lock is held; the reader never escapes.</summary>
-    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
-            {
-                rows.Add(map(reader));
-            }
-
-            return rows;
-        }
-    }
+    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) =>
+        db.Query(sql, map, parameters);
 
     /// <summary>Runs <paramref name="work"/> in one transaction holding the lock: all of it lands or none.</summary>
-    public T InTransaction<T>(Func<Tx, T> work)
-    {
-        lock (gate)
-        {
-            using var tx = connection.BeginTransaction();
-            var result = work(new Tx(this));
-            tx.Commit();
-            return result;
-        }
-    }
+    public T InTransaction<T>(Func<Tx, T> work) => db.InTransaction(() => work(new Tx(db)));
 
-    public void Dispose() => connection.Dispose();
-
-    private DuckDBCommand Command(string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(new DuckDBParameter(name, value switch
-            {
-                DateTimeOffset d => d.UtcDateTime,
-                null => DBNull.Value,
-                _ => value,
-            }));
-        }
-
-        return command;
-    }
+    public void Dispose() => db.Dispose();
 
     /// <summary>The same helpers inside a transaction (the lock is already held).</summary>
-    public readonly struct Tx(WorkspaceDb db)
+    public readonly struct Tx(LockedConnection db)
     {
-        public int Execute(string sql, params (string Name, object? Value)[] parameters)
-        {
-            using var command = db.Command(sql, parameters);
-            return command.ExecuteNonQuery();
-        }
+        public int Execute(string sql, params (string Name, object? Value)[] parameters) => db.Execute(sql, parameters);
 
-        public T? Scalar<T>(string sql, params (string Name, object? Value)[] parameters)
-        {
-            using var command = db.Command(sql, parameters);
-            var value = command.ExecuteScalar();
-            if (value is null or DBNull)
-            {
-                return default;
-            }
+        public T? Scalar<T>(string sql, params (string Name, object? Value)[] parameters) => db.Scalar<T>(sql, parameters);
 
-            var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-            return (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
-        }
-
-        public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
-        {
-            using var command = db.Command(sql, parameters);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
-            {
-                rows.Add(map(reader));
-            }
-
-            return rows;
-        }
+        public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) =>
+            db.Query(sql, map, parameters);
     }
 
-    /// <summary>A DuckDB TIMESTAMP read back as UTC.</summary>
+    /// <summary>A TIMESTAMP read back as UTC.</summary>
     public static DateTimeOffset Utc(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
