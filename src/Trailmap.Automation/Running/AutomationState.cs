@@ -91,8 +91,7 @@ internal abstract class AutomationState : IDisposable
 
 /// <summary>
 /// The runner's tables in the workspace's DuckDB file, on a connection of its own (DuckDB shares one database
-/// instance between connections to one file in a process). With <c>automationTables</c> false it only reads the
-/// workspace's journeys from the file (the state itself is in PostgreSQL).
+/// instance between connections to one file in a process).
 /// </summary>
 internal sealed class DuckDbAutomationState : AutomationState
 {
@@ -129,19 +128,16 @@ internal sealed class DuckDbAutomationState : AutomationState
 
     private const string PerJourneyKeys = "rule-keys-per-journey";
 
-    public DuckDbAutomationState(string path, bool automationTables = true)
+    public DuckDbAutomationState(string path)
         : base(LockedConnection.DuckDb(path))
     {
         try
         {
-            if (automationTables)
-            {
-                Execute(Schema);
-                // Decisions are appended here, then moved with one INSERT (see AppendDecisions). A temporary table
-                // lives in memory, belongs to this connection and never reaches the WAL.
-                Execute("CREATE TEMP TABLE automation_decision_batch AS SELECT * FROM automation_decisions LIMIT 0");
-                Execute("CREATE TEMP TABLE automation_customer_batch (customer_id VARCHAR)");
-            }
+            Execute(Schema);
+            // Decisions are appended here, then moved with one INSERT (see AppendDecisions). A temporary table
+            // lives in memory, belongs to this connection and never reaches the WAL.
+            Execute("CREATE TEMP TABLE automation_decision_batch AS SELECT * FROM automation_decisions LIMIT 0");
+            Execute("CREATE TEMP TABLE automation_customer_batch (customer_id VARCHAR)");
         }
         catch
         {

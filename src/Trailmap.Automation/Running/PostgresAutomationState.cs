@@ -102,8 +102,9 @@ internal sealed class PostgresAutomationState : AutomationState
     // The per-journey keys came before PostgreSQL state: a database made here never held the old keys.
     public override bool MoveToPerJourneyKeys() => false;
 
-    // The workspace's journey tables stay in the --db file; the runner reads them there.
-    public override bool HasTable(string name) => false;
+    // The workspace's journey tables are here once a serve with --state made them (the workspace component);
+    // to_regclass looks where the address's schema puts them.
+    public override bool HasTable(string name) => Scalar("SELECT to_regclass($name) IS NOT NULL", ("name", name)) is true;
 
     public override IDisposable? TryOwnPass()
     {

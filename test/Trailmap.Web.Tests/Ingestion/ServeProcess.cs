@@ -38,9 +38,11 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>trailmap serve</c>; <paramref name="listen"/> is the host it binds (0.0.0.0 makes it reachable beyond
-    /// loopback; the tests still talk to it on 127.0.0.1), <paramref name="environment"/> adds variables such as HOME.
+    /// loopback; the tests still talk to it on 127.0.0.1), <paramref name="environment"/> adds variables such as HOME,
+    /// <paramref name="arguments"/> more options (such as <c>--state</c>).
     /// </summary>
-    public static async Task<ServeProcess> StartAsync(string db, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<ServeProcess> StartAsync(
+        string db, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
     {
         var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var url = "http://127.0.0.1:" + port;
@@ -50,7 +52,7 @@ internal sealed class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "trailmap.dll"), "serve", "--db", db, "--urls", "http://" + listen + ":" + port })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "trailmap.dll"), "serve", "--db", db, "--urls", "http://" + listen + ":" + port }.Concat(arguments ?? []))
         {
             start.ArgumentList.Add(arg);
         }
