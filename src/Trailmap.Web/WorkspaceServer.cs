@@ -178,5 +178,6 @@ public static class WorkspaceServer
         services.GetRequiredService<WorkspaceKeyRing>().EnsureKey(services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
         services.GetRequiredService<ApiKeyStore>();
         services.GetRequiredService<JourneyStore>();
+        services.GetRequiredService<Trailmap.Delivery.Outbox>();
     }
 }
