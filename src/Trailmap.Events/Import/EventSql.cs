@@ -85,16 +85,16 @@ internal static class EventSql
         """;
 
     /// <summary>
-    /// Message ids that occur more than once among the valid rows, with the first occurrence (which wins). Grouping
-    /// 10M 34-character ids by their text took most of an import's dedupe time, so the rows are first grouped by a
-    /// 64-bit hash of the id; only ids whose hash repeats (real repeats, and the rare collision) are then grouped by
-    /// text. The hash lives for this statement only, so DuckDB's hash() (not stable across versions) is safe here.
+    /// Message ids that occur more than once among the valid rows, with the first occurrence (which wins), among the
+    /// rows whose id hash is in tm_repeated (the hashes that repeat, found in .NET from the rows' hashes: see
+    /// <see cref="RepeatedHashes"/>). Grouping every 34-character id by its text, or even every hash in SQL, took
+    /// most of an import's dedupe time. DuckDB's hash() is not stable across versions, but both sides of the
+    /// comparison are computed by this process in this statement's lifetime, so that is safe here.
     /// </summary>
     public static readonly string Duplicates = $"""
         CREATE OR REPLACE TEMP TABLE tm_dups AS
-        WITH repeated AS (SELECT hash(r.mid) AS h FROM tm_rows r WHERE {Valid} GROUP BY 1 HAVING count(*) > 1)
         SELECT r.mid, min(r.rowid) AS first_row FROM tm_rows r
-        WHERE {Valid} AND hash(r.mid) IN (SELECT h FROM repeated)
+        WHERE {Valid} AND hash(r.mid) IN (SELECT h FROM tm_repeated)
         GROUP BY r.mid HAVING count(*) > 1
         """;
 
