@@ -34,11 +34,17 @@ public static class WorkspaceServer
             ? Trailmap.Events.ClickHouse.ClickHouseEventStore.Open(Trailmap.Events.ClickHouse.ClickHouseAddress.Parse(events), options.Time)
             : EventStore.Open(location, options.Time)));
 
-        // The events store creates the file; the workspace tables join it on a second connection.
+        // The events store creates the file; the workspace tables join it on a second connection, or live in
+        // PostgreSQL with --state, shared by every node. What is one node's own (its import jobs) stays in its file.
+        services.AddKeyedSingleton(WorkspaceDb.NodeFile, (sp, _) =>
+        {
+            sp.GetRequiredService<EventData>();
+            return options.State is null ? sp.GetRequiredService<WorkspaceDb>() : new WorkspaceDb(options.DbPath);
+        });
         services.AddSingleton(sp =>
         {
             sp.GetRequiredService<EventData>();
-            return new WorkspaceDb(options.DbPath);
+            return options.State is { } state ? WorkspaceDb.Open(state) : new WorkspaceDb(options.DbPath);
         });
         // The delivery outbox (messages, pauses, suppressions, in-app queue) joins the same file on its own connection,
         // or lives in PostgreSQL with --state, shared by every node.
@@ -176,8 +182,9 @@ public static class WorkspaceServer
     {
         services.GetRequiredService<EventData>();
         services.GetRequiredService<UserStore>();
-        services.GetRequiredService<WorkspaceKeyRing>();
+        services.GetRequiredService<WorkspaceKeyRing>().EnsureKey(services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
         services.GetRequiredService<ApiKeyStore>();
         services.GetRequiredService<JourneyStore>();
+        services.GetRequiredService<Trailmap.Delivery.Outbox>();
     }
 }

@@ -40,6 +40,41 @@ public sealed class StateOptionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_state_database_written_by_a_newer_trailmap_is_reported_as_the_state_not_as_the_db_file()
+    {
+        var state = postgres.Url;
+        // A database a newer Trailmap upgraded: its workspace and outbox at versions this one does not know.
+        postgres.Count(
+            $"""
+            CREATE SCHEMA {postgres.Schema};
+            CREATE TABLE {postgres.Schema}.trailmap_schema_versions (component text PRIMARY KEY, version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+            INSERT INTO {postgres.Schema}.trailmap_schema_versions (component, version) VALUES ('workspace', 99), ('outbox', 99);
+            SELECT 1
+            """).ShouldBe(1);
+
+        var serve = await CliRun.RunAsync("serve", "--urls", "http://127.0.0.1:0", "--db", P("w.duckdb"), "--state", state);
+
+        serve.ExitCode.ShouldBe(1, serve.ToString());
+        serve.Err.ShouldContain("cannot open the state in postgres://");
+        serve.Err.ShouldContain("the workspace tables in postgres://");
+        serve.Err.ShouldContain("are at version 99, written by a newer Trailmap; this one knows versions up to 1. Upgrade this node");
+        serve.Err.ShouldNotContain("workspace store");
+        serve.Err.ShouldNotContain("   at ");
+
+        await File.WriteAllTextAsync(P("j.yaml"), Journey, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(P("e.csv"), "customer_id,event,timestamp\na,Signed Up,2020-01-01T00:00:00Z\n", TestContext.Current.CancellationToken);
+        (await CliRun.RunAsync("import", P("e.csv"), "--db", P("a.duckdb"))).ExitCode.ShouldBe(0);
+        var automate = await CliRun.RunAsync("automate", "--once", "--db", P("a.duckdb"), "--journey", P("j.yaml"), "--state", state);
+
+        automate.ExitCode.ShouldBe(1, automate.ToString());
+        automate.Err.ShouldContain("cannot open the outbox in postgres://");
+        automate.Err.ShouldContain("the outbox tables in postgres://");
+        automate.Err.ShouldContain("are at version 99, written by a newer Trailmap");
+        // Connecting worked; advice to check the server would send the reader the wrong way.
+        automate.Err.ShouldNotContain("Check that PostgreSQL runs there");
+    }
+
+    [Fact]
     public async Task Automate_with_state_puts_the_messages_in_postgres_and_sends_from_there()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -101,8 +101,8 @@ public sealed class AutomationRunner : IDisposable
     /// <param name="changes">Reads the customers who changed since a pass; null picks them out of <paramref name="events"/>' whole log.</param>
     /// <param name="stateAddress">
     /// Where the rules' state lives (<c>--state</c>): null keeps it in <paramref name="path"/>; a PostgreSQL address
-    /// shares it between nodes, one of which owns each pass (docs/postgres-state.md). Saved journeys are still read
-    /// from <paramref name="path"/>.
+    /// shares it between nodes, one of which owns each pass (docs/postgres-state.md), and saved journeys are read
+    /// there too (the workspace's tables, written by <c>trailmap serve --state</c>).
     /// </param>
     public AutomationRunner(
         string path,
@@ -121,16 +121,8 @@ public sealed class AutomationRunner : IDisposable
         }
         else
         {
-            state = new PostgresAutomationState(stateAddress);
-            try
-            {
-                files = new DuckDbAutomationState(path, automationTables: false);
-            }
-            catch
-            {
-                state.Dispose();
-                throw;
-            }
+            // The workspace (its saved journeys included) is in PostgreSQL too.
+            state = files = new PostgresAutomationState(stateAddress);
         }
 
         this.path = path;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
+using Trailmap.Delivery;
 
 namespace Trailmap.Automation.Running;
 
@@ -14,57 +15,22 @@ namespace Trailmap.Automation.Running;
 /// </summary>
 internal abstract class AutomationState : IDisposable
 {
-    private readonly Lock gate = new();
+    protected AutomationState(LockedConnection db) => Db = db;
 
-    /// <summary>The lock every use of the connection takes.</summary>
-    protected Lock Gate => gate;
+    /// <summary>The connection and the lock every use of it takes.</summary>
+    protected LockedConnection Db { get; }
 
-    public int Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = CreateCommand(sql, parameters);
-            return command.ExecuteNonQuery();
-        }
-    }
+    protected Lock Gate => Db.Gate;
 
-    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = CreateCommand(sql, parameters);
-            var value = command.ExecuteScalar();
-            return value is DBNull ? null : value;
-        }
-    }
+    public int Execute(string sql, params (string Name, object? Value)[] parameters) => Db.Execute(sql, parameters);
+
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Db.Scalar(sql, parameters);
 
     /// <summary>Runs a query and maps every row while holding the lock (readers never escape it).</summary>
-    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = CreateCommand(sql, parameters);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
-            {
-                rows.Add(map(reader));
-            }
-
-            return rows;
-        }
-    }
+    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) => Db.Query(sql, map, parameters);
 
     /// <summary>Runs <paramref name="work"/> in one transaction: all of it is committed or none.</summary>
-    public void InTransaction(Action work)
-    {
-        lock (gate)
-        {
-            using var transaction = BeginTransaction();
-            work();
-            transaction.Commit();
-        }
-    }
+    public void InTransaction(Action work) => Db.InTransaction(work);
 
     /// <summary>Inserts decisions, skipping keys already decided, in one transaction.</summary>
     public abstract void AppendDecisions(IReadOnlyList<DecisionRow> rows);
@@ -87,7 +53,7 @@ internal abstract class AutomationState : IDisposable
     /// <summary>The named secret, created from <paramref name="create"/> and stored on first use (the first node's wins).</summary>
     public string Secret(string name, Func<string> create)
     {
-        lock (gate)
+        lock (Gate)
         {
             if (Scalar("SELECT value FROM automation_secrets WHERE name = $name", ("name", name)) is string existing)
             {
@@ -99,19 +65,10 @@ internal abstract class AutomationState : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            CloseConnection();
-        }
-    }
+    public void Dispose() => DisposeConnections();
 
-    protected abstract DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters);
-
-    protected abstract DbTransaction BeginTransaction();
-
-    protected abstract void CloseConnection();
+    /// <summary>Closes the connection; an engine with more connections closes them too.</summary>
+    protected virtual void DisposeConnections() => Db.Dispose();
 
     // Both engines store microseconds; truncating here makes what is read back equal what was written.
     public static DateTime ToDb(DateTimeOffset value)
@@ -134,13 +91,10 @@ internal abstract class AutomationState : IDisposable
 
 /// <summary>
 /// The runner's tables in the workspace's DuckDB file, on a connection of its own (DuckDB shares one database
-/// instance between connections to one file in a process). With <c>automationTables</c> false it only reads the
-/// workspace's journeys from the file (the state itself is in PostgreSQL).
+/// instance between connections to one file in a process).
 /// </summary>
 internal sealed class DuckDbAutomationState : AutomationState
 {
-    private readonly DuckDBConnection connection;
-
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS automation_rules (
             journey_id VARCHAR NOT NULL,
@@ -174,26 +128,20 @@ internal sealed class DuckDbAutomationState : AutomationState
 
     private const string PerJourneyKeys = "rule-keys-per-journey";
 
-    public DuckDbAutomationState(string path, bool automationTables = true)
+    public DuckDbAutomationState(string path)
+        : base(LockedConnection.DuckDb(path))
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        connection = new DuckDBConnection("DataSource=" + path);
         try
         {
-            connection.Open();
-            Execute("SET TimeZone = 'UTC'");
-            if (automationTables)
-            {
-                Execute(Schema);
-                // Decisions are appended here, then moved with one INSERT (see AppendDecisions). A temporary table
-                // lives in memory, belongs to this connection and never reaches the WAL.
-                Execute("CREATE TEMP TABLE automation_decision_batch AS SELECT * FROM automation_decisions LIMIT 0");
-                Execute("CREATE TEMP TABLE automation_customer_batch (customer_id VARCHAR)");
-            }
+            Execute(Schema);
+            // Decisions are appended here, then moved with one INSERT (see AppendDecisions). A temporary table
+            // lives in memory, belongs to this connection and never reaches the WAL.
+            Execute("CREATE TEMP TABLE automation_decision_batch AS SELECT * FROM automation_decisions LIMIT 0");
+            Execute("CREATE TEMP TABLE automation_customer_batch (customer_id VARCHAR)");
         }
         catch
         {
-            connection.Dispose();
+            Db.Dispose();
             throw;
         }
     }
@@ -213,7 +161,7 @@ internal sealed class DuckDbAutomationState : AutomationState
         InTransaction(() =>
         {
             Execute("DELETE FROM automation_decision_batch");
-            using (var appender = connection.CreateAppender("automation_decision_batch"))
+            using (var appender = Duck.CreateAppender("automation_decision_batch"))
             {
                 foreach (var r in rows)
                 {
@@ -239,7 +187,7 @@ internal sealed class DuckDbAutomationState : AutomationState
         lock (Gate)
         {
             Execute("DELETE FROM automation_customer_batch");
-            using (var appender = connection.CreateAppender("automation_customer_batch"))
+            using (var appender = Duck.CreateAppender("automation_customer_batch"))
             {
                 foreach (var customer in customers)
                 {
@@ -317,21 +265,8 @@ internal sealed class DuckDbAutomationState : AutomationState
     // One process at a time opens a DuckDB file: it owns every pass.
     public override IDisposable? TryOwnPass() => NoLease.Instance;
 
-    protected override DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
-        }
-
-        return command;
-    }
-
-    protected override DbTransaction BeginTransaction() => connection.BeginTransaction();
-
-    protected override void CloseConnection() => connection.Dispose();
+    // The appender is DuckDB's own; it runs on this connection under its lock.
+    private DuckDBConnection Duck => (DuckDBConnection)Db.Connection;
 
     private sealed class NoLease : IDisposable
     {

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using System.Text.RegularExpressions;
 using Npgsql;
 using Trailmap.Delivery;
 
@@ -11,7 +9,7 @@ namespace Trailmap.Automation.Running;
 /// connection of its own, released when the pass ends, and by PostgreSQL when the node's session ends, however it
 /// ended. See docs/postgres-state.md, "One owner per rule pass".
 /// </summary>
-internal sealed partial class PostgresAutomationState : AutomationState
+internal sealed class PostgresAutomationState : AutomationState
 {
     /// <summary>The first key of the pass lock (the second is the schema's), beside the outbox's and the DDL's.</summary>
     public const int PassLockClass = PostgresSchema.SchemaLockClass + 2;
@@ -48,26 +46,23 @@ internal sealed partial class PostgresAutomationState : AutomationState
         """,
     ];
 
-    private readonly NpgsqlConnection connection;
     private readonly NpgsqlConnection leaseConnection;
     private readonly Lock leaseGate = new();
     private readonly int passKey;
 
     public PostgresAutomationState(PostgresAddress address)
+        : base(LockedConnection.Postgres(address))
     {
-        ArgumentNullException.ThrowIfNull(address);
-        connection = new NpgsqlConnection(address.ConnectionString);
         leaseConnection = new NpgsqlConnection(address.ConnectionString);
         passKey = PostgresSchema.Key(address.Schema ?? "public");
         try
         {
-            connection.Open();
-            PostgresSchema.Migrate(connection, address, "automation", Steps);
+            PostgresSchema.Migrate((NpgsqlConnection)Db.Connection, address, "automation", Steps);
             leaseConnection.Open();
         }
         catch
         {
-            connection.Dispose();
+            Db.Dispose();
             leaseConnection.Dispose();
             throw;
         }
@@ -107,8 +102,9 @@ internal sealed partial class PostgresAutomationState : AutomationState
     // The per-journey keys came before PostgreSQL state: a database made here never held the old keys.
     public override bool MoveToPerJourneyKeys() => false;
 
-    // The workspace's journey tables stay in the --db file; the runner reads them there.
-    public override bool HasTable(string name) => false;
+    // The workspace's journey tables are here once a serve with --state made them (the workspace component);
+    // to_regclass looks where the address's schema puts them.
+    public override bool HasTable(string name) => Scalar("SELECT to_regclass($name) IS NOT NULL", ("name", name)) is true;
 
     public override IDisposable? TryOwnPass()
     {
@@ -139,36 +135,14 @@ internal sealed partial class PostgresAutomationState : AutomationState
         }
     }
 
-    protected override DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters)
+    protected override void DisposeConnections()
     {
-        PostgresSchema.Reconnect(connection);
-        // The shared SQL names parameters $name (DuckDB's syntax); Npgsql's named form is @name.
-        var command = new NpgsqlCommand(ParameterName().Replace(sql, "@$1"), connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
-        }
-
-        return command;
-    }
-
-    protected override DbTransaction BeginTransaction()
-    {
-        PostgresSchema.Reconnect(connection);
-        return connection.BeginTransaction();
-    }
-
-    protected override void CloseConnection()
-    {
-        connection.Dispose();
+        Db.Dispose();
         lock (leaseGate)
         {
             leaseConnection.Dispose();
         }
     }
-
-    [GeneratedRegex(@"\$([A-Za-z_][A-Za-z0-9_]*)")]
-    private static partial Regex ParameterName();
 
     private sealed class Lease(PostgresAutomationState owner) : IDisposable
     {

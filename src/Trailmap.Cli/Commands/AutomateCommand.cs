@@ -119,9 +119,14 @@ public static class AutomateCommand
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
         {
-            throw new UserError($"cannot open the outbox in {state}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");
+            throw new UserError($"cannot open the outbox in {state}: {e.Message}{ConnectAdvice(e)}");
         }
     }
+
+    // A database at a newer version says what to do in its message (upgrade this node); connecting is not the problem.
+    private static string ConnectAdvice(Exception e) => e is PostgresSchemaException
+        ? ""
+        : ". Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)";
 
     private static AutomationRunner OpenRunner(Func<AutomationRunner> open, PostgresAddress? state)
     {
@@ -131,7 +136,7 @@ public static class AutomateCommand
         }
         catch (Exception e) when (state is not null && e is Npgsql.NpgsqlException or InvalidOperationException)
         {
-            throw new UserError($"cannot open the rules' state in {state}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");
+            throw new UserError($"cannot open the rules' state in {state}: {e.Message}{ConnectAdvice(e)}");
         }
     }
 

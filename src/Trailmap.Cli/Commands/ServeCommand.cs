@@ -134,6 +134,11 @@ public static class ServeCommand
             app = WorkspaceServer.Build(options, urls);
             WorkspaceServer.Warm(app.Services);
         }
+        catch (Trailmap.Delivery.PostgresSchemaException e)
+        {
+            // Before the file's handler below: it is an InvalidOperationException, but about the --state database.
+            throw new UserError($"cannot open the state in {options.State}: {e.Message}");
+        }
         catch (Npgsql.NpgsqlException e) when (options.State is not null)
         {
             throw new UserError($"cannot open the state in {options.State}: {e.Message}. Check that PostgreSQL runs there and the user may connect and create tables (docs/postgres-state.md)");

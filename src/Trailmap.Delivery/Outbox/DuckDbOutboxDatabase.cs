@@ -1,4 +1,3 @@
-using System.Data.Common;
 using DuckDB.NET.Data;
 
 namespace Trailmap.Delivery;
@@ -10,15 +9,11 @@ namespace Trailmap.Delivery;
 /// </summary>
 internal sealed class DuckDbOutboxDatabase : OutboxDatabase
 {
-    private readonly DuckDBConnection connection;
-
     public DuckDbOutboxDatabase(string path)
+        : base(LockedConnection.DuckDb(path))
     {
-        connection = new DuckDBConnection("DataSource=" + path);
         try
         {
-            connection.Open();
-            Execute("SET TimeZone = 'UTC'");
             // No `SET threads = 1` here, though the outbox's tiny statements would run a little cheaper: the setting is
             // global to the database, which the outbox shares with the events, and it made every query of the
             // workspace (the whole log's load, the running rules' reads) single-threaded.
@@ -34,7 +29,7 @@ internal sealed class DuckDbOutboxDatabase : OutboxDatabase
         }
         catch
         {
-            connection.Dispose();
+            Db.Dispose();
             throw;
         }
 
@@ -95,7 +90,7 @@ internal sealed class DuckDbOutboxDatabase : OutboxDatabase
     {
         lock (Gate)
         {
-            using var appender = connection.CreateAppender("delivery_outbox");
+            using var appender = Duck.CreateAppender("delivery_outbox");
             for (var i = 0; i < messages.Count; i++)
             {
                 var m = messages[i];
@@ -117,7 +112,7 @@ internal sealed class DuckDbOutboxDatabase : OutboxDatabase
     {
         lock (Gate)
         {
-            using var appender = connection.CreateAppender("delivery_outcome_batch");
+            using var appender = Duck.CreateAppender("delivery_outcome_batch");
             foreach (var o in outcomes)
             {
                 var row = appender.CreateRow().AppendValue(o.Key).AppendValue(o.State.ToDb());
@@ -174,19 +169,6 @@ internal sealed class DuckDbOutboxDatabase : OutboxDatabase
         return (count, keys);
     }
 
-    protected override DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
-        }
-
-        return command;
-    }
-
-    protected override DbTransaction BeginTransaction() => connection.BeginTransaction();
-
-    protected override void CloseConnection() => connection.Dispose();
+    // The appender is DuckDB's own; it runs on the outbox's connection under its lock.
+    private DuckDBConnection Duck => (DuckDBConnection)Db.Connection;
 }

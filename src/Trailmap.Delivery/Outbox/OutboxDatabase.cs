@@ -11,15 +11,16 @@ namespace Trailmap.Delivery;
 /// </summary>
 internal abstract class OutboxDatabase : IDisposable
 {
-    private readonly Lock gate = new();
-
-    /// <summary>The lock every use of the connection takes (engines hold it for their own multi-statement work).</summary>
-    protected Lock Gate => gate;
-
-    protected OutboxDatabase()
+    protected OutboxDatabase(LockedConnection db)
     {
+        Db = db;
         writer = new Thread(WriterLoop) { IsBackground = true, Name = "trailmap outbox writer" };
     }
+
+    /// <summary>The connection and the lock every use of it takes (engines hold it for their own multi-statement work).</summary>
+    protected LockedConnection Db { get; }
+
+    protected Lock Gate => Db.Gate;
 
     /// <summary>Starts the writer; the engine's constructor calls it once its connection is open and its tables exist.</summary>
     protected void StartWriter() => writer.Start();
@@ -51,59 +52,13 @@ internal abstract class OutboxDatabase : IDisposable
     /// </summary>
     public abstract (int Count, List<string> Keys) RecoverAbandoned();
 
-    protected abstract DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters);
+    public int Execute(string sql, params (string Name, object? Value)[] parameters) => Db.Execute(sql, parameters);
 
-    protected abstract DbTransaction BeginTransaction();
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Db.Scalar(sql, parameters);
 
-    protected abstract void CloseConnection();
+    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) => Db.Query(sql, map, parameters);
 
-    public int Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            return command.ExecuteNonQuery();
-        }
-    }
-
-    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            var value = command.ExecuteScalar();
-            return value is DBNull ? null : value;
-        }
-    }
-
-    /// <summary>Runs a query and maps every row while holding the lock (readers must not outlive it).</summary>
-    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
-    {
-        lock (gate)
-        {
-            using var command = Command(sql, parameters);
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
-            {
-                rows.Add(map(reader));
-            }
-
-            return rows;
-        }
-    }
-
-    /// <summary>Runs <paramref name="work"/> in one transaction of its own: all of it is committed or none.</summary>
-    public T InTransaction<T>(Func<T> work)
-    {
-        lock (gate)
-        {
-            using var transaction = BeginTransaction();
-            var result = work();
-            transaction.Commit();
-            return result;
-        }
-    }
+    public T InTransaction<T>(Func<T> work) => Db.InTransaction(work);
 
     /// <summary>
     /// Queues <paramref name="work"/> for the writer, which runs everything queued so far in ONE transaction and
@@ -203,12 +158,12 @@ internal abstract class OutboxDatabase : IDisposable
 
     private bool TryCommit(List<WriteItem> batch)
     {
-        lock (gate)
+        lock (Gate)
         {
             DbTransaction? transaction = null;
             try
             {
-                transaction = BeginTransaction();
+                transaction = Db.BeginTransaction();
                 foreach (var item in batch)
                 {
                     item.Run();
@@ -267,11 +222,11 @@ internal abstract class OutboxDatabase : IDisposable
 
         // The writer finishes what was queued before the stop, then ends.
         writer.Join();
-        lock (gate)
-        {
-            CloseConnection();
-        }
+        DisposeConnections();
     }
+
+    /// <summary>Closes the connection; an engine with more connections closes them too.</summary>
+    protected virtual void DisposeConnections() => Db.Dispose();
 
     private readonly object writeQueueGate = new();
     private List<WriteItem> writeQueue = [];
@@ -340,6 +295,4 @@ internal abstract class OutboxDatabase : IDisposable
 
     public static string? StringOrNull(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private DbCommand Command(string sql, (string Name, object? Value)[] parameters) => CreateCommand(sql, parameters);
 }

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Trailmap.Delivery;
@@ -12,7 +10,7 @@ namespace Trailmap.Delivery;
 /// advisory lock for as long as it runs, so a message left in <c>sending</c> is put back to pending exactly when the
 /// node that claimed it no longer holds its lock (it died, or its connection did). See docs/postgres-state.md.
 /// </summary>
-internal sealed partial class PostgresOutboxDatabase : OutboxDatabase
+internal sealed class PostgresOutboxDatabase : OutboxDatabase
 {
     /// <summary>How often a node looks for claims of nodes that are gone, besides at open.</summary>
     public static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
@@ -64,19 +62,17 @@ internal sealed partial class PostgresOutboxDatabase : OutboxDatabase
         """,
     ];
 
-    private readonly NpgsqlConnection connection;
     private readonly NpgsqlConnection lockConnection;
     private readonly int nodeClass;
     private long lastRecovery = Stopwatch.GetTimestamp();
 
     public PostgresOutboxDatabase(PostgresAddress address)
+        : base(LockedConnection.Postgres(address))
     {
-        connection = new NpgsqlConnection(address.ConnectionString);
         lockConnection = new NpgsqlConnection(address.ConnectionString);
         try
         {
-            connection.Open();
-            PostgresSchema.Migrate(connection, address, "outbox", Steps);
+            PostgresSchema.Migrate((NpgsqlConnection)Db.Connection, address, "outbox", Steps);
             // Node ids come from a sequence, so one is never reused in this schema; the lock's first key is per
             // schema, so nodes of two workspaces in one database never take each other's locks.
             nodeClass = PostgresSchema.Key("outbox-node/" + (address.Schema ?? "public"));
@@ -89,7 +85,7 @@ internal sealed partial class PostgresOutboxDatabase : OutboxDatabase
         }
         catch
         {
-            connection.Dispose();
+            Db.Dispose();
             lockConnection.Dispose();
             throw;
         }
@@ -101,7 +97,7 @@ internal sealed partial class PostgresOutboxDatabase : OutboxDatabase
     public long Node { get; }
 
     /// <summary>The server process of the working session (not the lock's), for tests that end it.</summary>
-    internal int BackendProcessId => connection.ProcessID;
+    internal int BackendProcessId => ((NpgsqlConnection)Db.Connection).ProcessID;
 
     public override bool SoleWriter => false;
 
@@ -204,31 +200,9 @@ internal sealed partial class PostgresOutboxDatabase : OutboxDatabase
         return (recovered.Count, [.. recovered.OrderBy(r => r.At).ThenBy(r => r.Key, StringComparer.Ordinal).Take(20).Select(r => r.Key)]);
     }
 
-    protected override DbCommand CreateCommand(string sql, (string Name, object? Value)[] parameters)
+    protected override void DisposeConnections()
     {
-        PostgresSchema.Reconnect(connection);
-        // The shared SQL names parameters $name (DuckDB's syntax); Npgsql's named form is @name.
-        var command = new NpgsqlCommand(ParameterName().Replace(sql, "@$1"), connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
-        }
-
-        return command;
-    }
-
-    protected override DbTransaction BeginTransaction()
-    {
-        PostgresSchema.Reconnect(connection);
-        return connection.BeginTransaction();
-    }
-
-    protected override void CloseConnection()
-    {
-        connection.Dispose();
+        Db.Dispose();
         lockConnection.Dispose();
     }
-
-    [GeneratedRegex(@"\$([A-Za-z_][A-Za-z0-9_]*)")]
-    private static partial Regex ParameterName();
 }

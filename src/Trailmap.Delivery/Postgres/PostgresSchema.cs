@@ -45,7 +45,7 @@ public static class PostgresSchema
         var version = read.ExecuteScalar() is int v ? v : 0;
         if (version > steps.Count)
         {
-            throw new InvalidOperationException(string.Create(
+            throw new PostgresSchemaException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"the {component} tables in {address} are at version {version}, written by a newer Trailmap; this one knows versions up to {steps.Count}. Upgrade this node"));
         }
@@ -111,3 +111,9 @@ public static class PostgresSchema
         command.ExecuteNonQuery();
     }
 }
+
+/// <summary>
+/// Trailmap's tables in PostgreSQL cannot be used as they are (written by a newer Trailmap); the message says which
+/// and what to do. Hosts report it as a problem with the <c>--state</c> database, not with the <c>--db</c> file.
+/// </summary>
+public sealed class PostgresSchemaException(string message) : InvalidOperationException(message);

@@ -28,7 +28,8 @@ public sealed record ApiKey(long Id, string Name, ApiKeyKind Kind, string Prefix
 /// Live keys are cached in memory by hash: every ingestion request authenticates, and a DuckDB query per request
 /// (~1 ms of CPU) was the largest fixed cost of a batch. Every change to a key goes through this class, and the
 /// store file is open in one process only (DuckDB locks it), so clearing the cache on each change is enough for a
-/// revoked key to fail on its very next request. Unknown secrets are not cached, so a flood of wrong keys cannot
+/// revoked key to fail on its very next request. With the workspace in PostgreSQL other nodes change keys too, so
+/// nothing is cached there. Unknown secrets are not cached, so a flood of wrong keys cannot
 /// fill memory; those requests pay the query (and the rate limiter).
 /// </remarks>
 public sealed class ApiKeyStore
@@ -90,7 +91,9 @@ public sealed class ApiKeyStore
         }
 
         var hash = Hash(secret);
-        if (live.TryGetValue(hash, out var cached))
+        // Several nodes (the workspace in PostgreSQL) revoke keys each on its own: a key revoked on one must fail on
+        // the others at once, so none trusts its memory; each lookup is one indexed query.
+        if (!db.SharedByNodes && live.TryGetValue(hash, out var cached))
         {
             return cached;
         }
@@ -99,7 +102,7 @@ public sealed class ApiKeyStore
         var key = db.Query(
             "SELECT id, name, kind, prefix, created_at, revoked_at, last_used_at FROM api_keys WHERE hash = $hash AND revoked_at IS NULL",
             Read, ("hash", hash)).FirstOrDefault();
-        if (key is not null)
+        if (key is not null && !db.SharedByNodes)
         {
             lock (cacheLock)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Trailmap.Events;
@@ -24,7 +25,9 @@ public sealed class ImportJobs : IAsyncDisposable
     private readonly ImportJobHistory history;
     private ImportJob? current;
 
-    public ImportJobs(EventData data, WorkspaceDb db, TimeProvider time, ILogger<ImportJobs> logger)
+    // db is the node's own file (WorkspaceDb.NodeFile), not the shared workspace: a job imports into this node's
+    // events, and at start this node marks its own unfinished jobs as interrupted, never another node's.
+    public ImportJobs(EventData data, [FromKeyedServices(WorkspaceDb.NodeFile)] WorkspaceDb db, TimeProvider time, ILogger<ImportJobs> logger)
     {
         this.data = data;
         this.time = time;

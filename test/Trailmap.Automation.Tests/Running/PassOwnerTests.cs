@@ -37,6 +37,30 @@ public sealed class PassOwnerTests : IDisposable
     }
 
     [Fact]
+    public void With_state_the_saved_journeys_are_read_from_postgres_where_serve_keeps_the_workspace()
+    {
+        using var f = Node();
+        f.Runner.StoredJourneys().ShouldBeEmpty();   // no workspace tables yet: no serve has run on this database
+
+        // What serve --state writes (the workspace component's journeys and versions): one journey, two versions, and
+        // a deleted one that must not run.
+        postgres.Count(
+            $"""
+            CREATE TABLE {postgres.Schema}.journeys (id bigint PRIMARY KEY, slug text NOT NULL UNIQUE, title text NOT NULL, created_at timestamptz NOT NULL, deleted_at timestamptz);
+            CREATE TABLE {postgres.Schema}.journey_versions (journey_id bigint NOT NULL, version integer NOT NULL, yaml text NOT NULL, author text NOT NULL, message text NOT NULL, created_at timestamptz NOT NULL, PRIMARY KEY (journey_id, version));
+            INSERT INTO {postgres.Schema}.journeys VALUES (1, 'board', 'Boards', '2026-01-10 10:00Z', NULL), (2, 'gone', 'Gone', '2026-01-10 10:00Z', '2026-01-10 11:00Z');
+            INSERT INTO {postgres.Schema}.journey_versions VALUES
+                (1, 1, 'not yaml: [', 'ada', 'Created', '2026-01-10 10:00Z'),
+                (1, 2, $yaml${Journey}$yaml$, 'ada', 'Edited', '2026-01-10 11:30Z'),
+                (2, 1, $yaml${Journey}$yaml$, 'ada', 'Created', '2026-01-10 10:00Z');
+            SELECT 1
+            """).ShouldBe(1);
+
+        var stored = f.Runner.StoredJourneys().ShouldHaveSingleItem();
+        (stored.Id, stored.Version, stored.SavedAt).ShouldBe(("board", (int?)2, (DateTimeOffset?)Tiny.T("2026-01-10 11:30")));
+    }
+
+    [Fact]
     public async Task While_one_node_runs_a_pass_the_other_skips_it_and_decides_nothing_twice()
     {
         using var first = Node();

@@ -68,7 +68,8 @@ public sealed class GroupIngestionTests
         page.ShouldNotContain("Acme <Inc>");
 
         var beta = await viewer.GetStringAsync($"/journeys/{stored.Slug}/customers/beta", Cancel);
-        beta.ShouldContain("1 members:");
+        // One member: singular (the page said "1 members").
+        beta.ShouldContain("1 member:");
         beta.ShouldContain("<code>u3</code>");
     }
 }

@@ -38,10 +38,12 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>trailmap serve</c>; <paramref name="listen"/> is the host it binds (0.0.0.0 makes it reachable beyond
-    /// loopback; the tests still talk to it on 127.0.0.1), <paramref name="environment"/> adds variables such as HOME.
+    /// loopback; the tests still talk to it on 127.0.0.1), <paramref name="environment"/> adds variables such as HOME,
+    /// <paramref name="arguments"/> more options (such as <c>--state</c>).
     /// </summary>
-    public static async Task<ServeProcess> StartAsync(string db, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null) =>
-        await StartAsync(["--db", db], cancel, listen, environment);
+    public static async Task<ServeProcess> StartAsync(
+        string db, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null) =>
+        await StartAsync(["--db", db, .. arguments ?? []], cancel, listen, environment);
 
     /// <summary>Starts <c>trailmap serve</c> with <paramref name="stores"/> naming where it keeps things (--db, --workspace, --state).</summary>
     public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> stores, CancellationToken cancel, string listen = "127.0.0.1", IReadOnlyDictionary<string, string>? environment = null)
