@@ -24,6 +24,12 @@ internal static class EventSnapshot
 
     private const int Chunk = 1 << 16;
 
+    /// <summary>
+    /// Snapshots of at least <c>Rows</c> rows are read in up to <c>Parts</c> parts at once (one per core, at most four).
+    /// Tests lower both to run the parallel read on small stores; either way a load gives the same log.
+    /// </summary>
+    internal static (long Rows, int Parts) Parallelism { get; set; } = (1_000_000, Math.Min(Environment.ProcessorCount, 4));
+
     /// <summary>Tails up to this many rows are merged even into a small snapshot, rather than rebuilding it.</summary>
     private const long SmallTail = 50_000;
 
@@ -345,83 +351,278 @@ internal static class EventSnapshot
         }
 
         var (fromUs, toUs) = (Micros(query.From, long.MinValue), Micros(query.To, long.MaxValue));
-        var output = new Output((int)bound, query.IncludeSequences);
         var (customerBytes, customerStarts) = snapshot.ReadCustomers();
         var offsets = snapshot.ReadOffsets();
-        var codes = snapshot.Column<ushort>(3);
-        var times = snapshot.Column<long>(4);
-        var sequences = query.IncludeSequences ? snapshot.Column<long>(5) : null;
-        var codeChunk = new ushort[Chunk];
-        var timeChunk = new long[Chunk];
-        var seqChunk = sequences is null ? null : new long[Chunk];
-
-        var t = 0;
-        var customer = -1;
-        TailCustomer? matching = null;
-        long row = 0;
-        while (row < header.Rows)
+        var load = new PartLoad(snapshot, offsets, customerBytes, customerStarts, tail, map, outCode, fromUs, toUs, query.IncludeSequences, progress);
+        var parts = Parts(header, offsets, load, tail);
+        var nameIds = new int[bound];
+        var timestamps = new long[bound];
+        var sequences = query.IncludeSequences ? new long[bound] : null;
+        Output[] outputs;
+        if (parts.Length == 1)
         {
-            var n = codes.Next(codeChunk);
-            times.Next(timeChunk.AsSpan(0, n));
-            sequences?.Next(seqChunk.AsSpan(0, n));
-            for (var k = 0; k < n; k++, row++)
+            outputs = [new Output(nameIds, timestamps, sequences, 0, (int)bound)];
+            load.Fill(parts[0], outputs[0], verify: true);
+        }
+        else
+        {
+            // Each part writes its own region of the columns, sized by the rows it can keep (its wanted names, counted
+            // while the codes' checksum is checked); the timestamps' and sequences' checksums are checked beside.
+            var regions = WantedRows(snapshot, offsets, parts, map);
+            outputs = new Output[parts.Length];
+            var at = 0;
+            for (var k = 0; k < parts.Length; k++)
             {
-                if (customer < 0 || row == offsets[customer + 1])
+                var size = regions[k] + parts[k].TailRows(tail);
+                outputs[k] = new Output(nameIds, timestamps, sequences, at, (int)Math.Min(bound, at + size));
+                at = (int)Math.Min(bound, at + size);
+            }
+
+            Run(parts.Length + 1, k =>
+            {
+                if (k < parts.Length)
                 {
-                    if (customer >= 0)
-                    {
-                        Finish(customer);
-                    }
-
-                    customer++;
-                    var bytes = CustomerUtf8(customer);
-                    while (t < tail.Customers.Count && tail.Customers[t].Utf8.AsSpan().SequenceCompareTo(bytes) < 0)
-                    {
-                        output.AppendTailOnly(tail.Customers[t++], outCode);
-                    }
-
-                    matching = t < tail.Customers.Count && tail.Customers[t].Utf8.AsSpan().SequenceEqual(bytes) ? tail.Customers[t++] : null;
+                    load.Fill(parts[k], outputs[k], verify: false);
                 }
-
-                // A code or a count that does not fit is damage the column's checksum would report only at its end.
-                var raw = codeChunk[k];
-                var code = raw < map.Length ? map[raw] : throw SnapshotReader.Damaged("codes");
-                var ts = timeChunk[k];
-                if (code >= 0 && ts >= fromUs && ts < toUs)
+                else
                 {
-                    output.Append(code, ts, seqChunk is null ? 0 : seqChunk[k]);
+                    snapshot.Verify<long>(4);
+                    if (query.IncludeSequences)
+                    {
+                        snapshot.Verify<long>(5);
+                    }
+                }
+            });
+        }
+
+        return Output.Build(outputs, nameIds, timestamps, sequences, names, traits);
+    }
+
+    /// <summary>
+    /// Splits the snapshot's customers into runs of about equal rows, one per core (at most four), for a load that
+    /// reads them at once; one run for small snapshots. Each run also takes the tail customers that sort before its
+    /// last customer's successor, so the tail merges in order within every run.
+    /// </summary>
+    private static Part[] Parts(SnapshotHeader header, long[] offsets, PartLoad load, Tail tail)
+    {
+        var count = header.Rows < Parallelism.Rows ? 1 : (int)Math.Min(Parallelism.Parts, header.CustomerCount);
+        if (count <= 1)
+        {
+            return [new Part(0, (int)header.CustomerCount, 0, tail.Customers.Count)];
+        }
+
+        var parts = new List<Part>();
+        var (c0, t0) = (0, 0);
+        for (var k = 1; k <= count; k++)
+        {
+            int c1;
+            if (k == count)
+            {
+                c1 = (int)header.CustomerCount;
+            }
+            else
+            {
+                // The first customer whose rows start at or after this part's share of the rows.
+                var target = header.Rows * k / count;
+                c1 = Array.BinarySearch(offsets, target);
+                c1 = c1 < 0 ? ~c1 : c1;
+                c1 = Math.Clamp(c1, c0 + 1, (int)header.CustomerCount);
+            }
+
+            if (c1 <= c0)
+            {
+                continue;
+            }
+
+            var t1 = tail.Customers.Count;
+            if (c1 < header.CustomerCount)
+            {
+                var next = load.CustomerUtf8(c1);
+                t1 = t0;
+                while (t1 < tail.Customers.Count && tail.Customers[t1].Utf8.AsSpan().SequenceCompareTo(next) < 0)
+                {
+                    t1++;
                 }
             }
 
-            progress?.Report(output.Count);
+            parts.Add(new Part(c0, c1, t0, t1));
+            (c0, t0) = (c1, t1);
         }
 
-        if (customer >= 0)
-        {
-            Finish(customer);
-        }
+        return [.. parts];
+    }
 
-        while (t < tail.Customers.Count)
+    /// <summary>Per part, the snapshot rows whose name the load keeps; checks the codes' checksum on the way.</summary>
+    private static long[] WantedRows(SnapshotReader snapshot, long[] offsets, Part[] parts, int[] map)
+    {
+        var wanted = new long[parts.Length];
+        var codes = snapshot.Column<ushort>(3);
+        var chunk = new ushort[Chunk];
+        var (row, k) = (0L, 0);
+        while (row < snapshot.Header.Rows)
         {
-            output.AppendTailOnly(tail.Customers[t++], outCode);
+            var n = codes.Next(chunk);
+            for (var i = 0; i < n; i++, row++)
+            {
+                while (row >= offsets[parts[k].LastCustomer]) 
+                {
+                    k++;
+                }
+
+                var raw = chunk[i];
+                if (raw < map.Length && map[raw] >= 0)
+                {
+                    wanted[k]++;
+                }
+            }
         }
 
         codes.Finish();
-        times.Finish();
-        sequences?.Finish();
-        return output.Build(names, traits);
+        return wanted;
+    }
 
-        ReadOnlySpan<byte> CustomerUtf8(int c) => customerBytes.AsSpan(customerStarts[c], customerStarts[c + 1] - 4 - customerStarts[c]);
-
-        void Finish(int c)
+    /// <summary>
+    /// Runs <paramref name="work"/> for 0..count-1 at once. A failure surfaces as itself, not wrapped, a damaged snapshot
+    /// first: the caller rebuilds a damaged one, as after a sequential read.
+    /// </summary>
+    private static void Run(int count, Action<int> work)
+    {
+        try
         {
-            if (matching is not null)
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, work);
+        }
+        catch (AggregateException ex)
+        {
+            var first = ex.InnerExceptions.FirstOrDefault(e => e is SnapshotDamagedException) ?? ex.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+    }
+
+    /// <summary>A run of snapshot customers [First, LastCustomer) and of tail customers [FirstTail, EndTail).</summary>
+    private readonly record struct Part(int First, int LastCustomer, int FirstTail, int EndTail)
+    {
+        public int TailRows(Tail tail)
+        {
+            var rows = 0;
+            for (var t = FirstTail; t < EndTail; t++)
             {
-                output.MergeTail(matching, outCode);
-                matching = null;
+                rows += tail.Customers[t].Rows.Count;
             }
 
-            output.EndCustomer(() => Encoding.UTF8.GetString(CustomerUtf8(c)));
+            return rows;
+        }
+    }
+
+    /// <summary>What every part of one load reads from: the snapshot, its customers, the tail and the query's codes and range.</summary>
+    private sealed class PartLoad(
+        SnapshotReader snapshot,
+        long[] offsets,
+        byte[] customerBytes,
+        int[] customerStarts,
+        Tail tail,
+        int[] map,
+        Dictionary<string, int> outCode,
+        long fromUs,
+        long toUs,
+        bool withSequences,
+        IProgress<long>? progress)
+    {
+        private readonly Lock progressGate = new();
+        private long reported;
+
+        public ReadOnlySpan<byte> CustomerUtf8(int c) => customerBytes.AsSpan(customerStarts[c], customerStarts[c + 1] - 4 - customerStarts[c]);
+
+        /// <summary>Reads a part's rows into its output, merging the tail's rows of its customers in place.</summary>
+        public void Fill(Part part, Output output, bool verify)
+        {
+            var (first, end) = (offsets[part.First], offsets[part.LastCustomer]);
+            var codes = verify ? snapshot.Column<ushort>(3) : snapshot.Column<ushort>(3, first, end - first);
+            var times = verify ? snapshot.Column<long>(4) : snapshot.Column<long>(4, first, end - first);
+            var sequences = !withSequences ? null : verify ? snapshot.Column<long>(5) : snapshot.Column<long>(5, first, end - first);
+            var codeChunk = new ushort[Chunk];
+            var timeChunk = new long[Chunk];
+            var seqChunk = sequences is null ? null : new long[Chunk];
+
+            var t = part.FirstTail;
+            var customer = part.First - 1;
+            TailCustomer? matching = null;
+            var row = first;
+            while (row < end)
+            {
+                var n = codes.Next(codeChunk);
+                times.Next(timeChunk.AsSpan(0, n));
+                sequences?.Next(seqChunk.AsSpan(0, n));
+                var before = output.Count;
+                for (var k = 0; k < n; k++, row++)
+                {
+                    if (customer < part.First || row == offsets[customer + 1])
+                    {
+                        if (customer >= part.First)
+                        {
+                            Finish(customer);
+                        }
+
+                        customer++;
+                        var bytes = CustomerUtf8(customer);
+                        while (t < part.EndTail && tail.Customers[t].Utf8.AsSpan().SequenceCompareTo(bytes) < 0)
+                        {
+                            output.AppendTailOnly(tail.Customers[t++], outCode);
+                        }
+
+                        matching = t < part.EndTail && tail.Customers[t].Utf8.AsSpan().SequenceEqual(bytes) ? tail.Customers[t++] : null;
+                    }
+
+                    // A code or a count that does not fit is damage the column's checksum would report only at its end.
+                    var raw = codeChunk[k];
+                    var code = raw < map.Length ? map[raw] : throw SnapshotReader.Damaged("codes");
+                    var ts = timeChunk[k];
+                    if (code >= 0 && ts >= fromUs && ts < toUs)
+                    {
+                        output.Append(code, ts, seqChunk is null ? 0 : seqChunk[k]);
+                    }
+                }
+
+                Report(output.Count - before);
+            }
+
+            if (customer >= part.First)
+            {
+                Finish(customer);
+            }
+
+            while (t < part.EndTail)
+            {
+                output.AppendTailOnly(tail.Customers[t++], outCode);
+            }
+
+            codes.Finish();
+            times.Finish();
+            sequences?.Finish();
+
+            void Finish(int c)
+            {
+                if (matching is not null)
+                {
+                    output.MergeTail(matching, outCode);
+                    matching = null;
+                }
+
+                output.EndCustomer(customerBytes, customerStarts[c], customerStarts[c + 1] - 4 - customerStarts[c]);
+            }
+        }
+
+        private void Report(int rows)
+        {
+            if (progress is null)
+            {
+                return;
+            }
+
+            lock (progressGate)
+            {
+                reported += rows;
+                progress.Report(reported);
+            }
         }
     }
 
@@ -440,23 +641,25 @@ internal static class EventSnapshot
         }
     }
 
-    /// <summary>The log's columns as they fill, customer by customer.</summary>
-    private sealed class Output(int bound, bool withSequences)
+    /// <summary>
+    /// One part's region [start, end) of the log's columns as it fills, customer by customer. The columns are shared by
+    /// every part of a load; <see cref="Build"/> closes the gaps between the regions.
+    /// </summary>
+    private sealed class Output(int[] nameIds, long[] timestamps, long[]? sequences, int start, int end)
     {
         private readonly List<string> customers = [];
-        private readonly List<int> offsets = [0];
-        private int[] nameIds = new int[bound];
-        private long[] timestamps = new long[bound];
-        private long[]? sequences = withSequences ? new long[bound] : null;
-        private int customerStart;
+        private readonly List<int> ends = [];
+        private int customerStart = start;
 
-        public int Count { get; private set; }
+        public int Start { get; } = start;
+
+        public int Count { get; private set; } = start;
 
         // Called once per wanted row (8M in a 10M-event funnel): inlined into the read loop rather than called.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(int code, long ts, long seq)
         {
-            if (Count == nameIds.Length)
+            if (Count == end)
             {
                 throw SnapshotReader.Damaged("name counts");
             }
@@ -471,20 +674,22 @@ internal static class EventSnapshot
             Count++;
         }
 
-        public void EndCustomer(Func<string> id)
+        /// <summary>Ends the current customer; the id is decoded only when the customer kept a row.</summary>
+        public void EndCustomer(byte[] utf8, int at, int length)
         {
             if (Count > customerStart)
             {
-                customers.Add(id());
-                offsets.Add(Count);
-                customerStart = Count;
+                EndCustomer(Encoding.UTF8.GetString(utf8, at, length));
             }
         }
 
         public void AppendTailOnly(TailCustomer tail, Dictionary<string, int> outCode)
         {
             MergeTail(tail, outCode);
-            EndCustomer(() => tail.Id);
+            if (Count > customerStart)
+            {
+                EndCustomer(tail.Id);
+            }
         }
 
         /// <summary>
@@ -522,19 +727,58 @@ internal static class EventSnapshot
             }
         }
 
-        public EventLog Build(string[] names, IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits)
+        /// <summary>The log of every part's region in order, the regions moved together where a part kept fewer rows than it had room for.</summary>
+        public static EventLog Build(
+            Output[] parts,
+            int[] nameIds,
+            long[] timestamps,
+            long[]? sequences,
+            string[] names,
+            IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? traits)
         {
-            if (Count < nameIds.Length)
+            var customers = new string[parts.Sum(p => p.customers.Count)];
+            var offsets = new int[customers.Length + 1];
+            var (count, c) = (0, 0);
+            foreach (var part in parts)
             {
-                Array.Resize(ref nameIds, Count);
-                Array.Resize(ref timestamps, Count);
+                var (from, rows) = (part.Start, part.Count - part.Start);
+                if (from != count && rows > 0)
+                {
+                    Array.Copy(nameIds, from, nameIds, count, rows);
+                    Array.Copy(timestamps, from, timestamps, count, rows);
+                    if (sequences is not null)
+                    {
+                        Array.Copy(sequences, from, sequences, count, rows);
+                    }
+                }
+
+                for (var i = 0; i < part.customers.Count; i++, c++)
+                {
+                    customers[c] = part.customers[i];
+                    offsets[c + 1] = part.ends[i] - from + count;
+                }
+
+                count += rows;
+            }
+
+            if (count < nameIds.Length)
+            {
+                Array.Resize(ref nameIds, count);
+                Array.Resize(ref timestamps, count);
                 if (sequences is not null)
                 {
-                    Array.Resize(ref sequences, Count);
+                    Array.Resize(ref sequences, count);
                 }
             }
 
-            return EventLog.FromColumns([.. customers], [.. offsets], names, nameIds, timestamps, sequences, null, traits);
+            return EventLog.FromColumns(customers, offsets, names, nameIds, timestamps, sequences, null, traits);
+        }
+
+        private void EndCustomer(string id)
+        {
+            customers.Add(id);
+            ends.Add(Count);
+            customerStart = Count;
         }
     }
 }

@@ -118,6 +118,22 @@ internal sealed class SnapshotReader : IDisposable
         return new ColumnCursor<T>(this, start, Header.Checksums[section], Header.Rows);
     }
 
+    /// <summary>
+    /// A reader of rows [<paramref name="from"/>, <paramref name="from"/> + <paramref name="rows"/>) of one column,
+    /// for loads that read the rows in parts at once. It checks no checksum (a part's hash is not the column's):
+    /// <see cref="Verify{T}"/> reads the whole column once for that.
+    /// </summary>
+    public ColumnCursor<T> Column<T>(int section, long from, long rows)
+        where T : unmanaged
+    {
+        var cursor = Column<T>(section);
+        return new ColumnCursor<T>(this, cursor.Start + (from * Marshal.SizeOf<T>()), checksum: null, rows);
+    }
+
+    /// <summary>Reads a whole column and throws when its checksum does not match.</summary>
+    public void Verify<T>(int section)
+        where T : unmanaged => Column<T>(section).Finish();
+
     internal void Read(Span<byte> into, long position)
     {
         while (into.Length > 0)
@@ -179,12 +195,18 @@ internal sealed class SnapshotReader : IDisposable
     public void Dispose() => handle.Dispose();
 }
 
-/// <summary>Reads one column of a snapshot front to back in chunks; <see cref="Finish"/> checks the whole column's checksum.</summary>
-internal sealed class ColumnCursor<T>(SnapshotReader reader, long start, ulong checksum, long rows)
+/// <summary>
+/// Reads one column of a snapshot (or a run of its rows) front to back in chunks; <see cref="Finish"/> checks the whole
+/// column's checksum, when the cursor was given one.
+/// </summary>
+internal sealed class ColumnCursor<T>(SnapshotReader reader, long start, ulong? checksum, long rows)
     where T : unmanaged
 {
-    private readonly XxHash3 hash = new();
+    private readonly XxHash3? hash = checksum is null ? null : new();
     private long next;
+
+    /// <summary>Where the cursor's first row starts in the file.</summary>
+    public long Start => start;
 
     /// <summary>Fills <paramref name="into"/> with the next rows (as many as fit, or as are left); how many.</summary>
     public int Next(Span<T> into)
@@ -192,7 +214,7 @@ internal sealed class ColumnCursor<T>(SnapshotReader reader, long start, ulong c
         var n = (int)Math.Min(into.Length, rows - next);
         var bytes = MemoryMarshal.AsBytes(into[..n]);
         reader.Read(bytes, start + (next * Marshal.SizeOf<T>()));
-        hash.Append(bytes);
+        hash?.Append(bytes);
         next += n;
         return n;
     }
@@ -200,13 +222,18 @@ internal sealed class ColumnCursor<T>(SnapshotReader reader, long start, ulong c
     /// <summary>Reads what is left unread (to check it) and throws when the column's checksum does not match.</summary>
     public void Finish()
     {
+        if (hash is null)
+        {
+            return;
+        }
+
         var rest = new T[1 << 14];
         while (next < rows)
         {
             Next(rest);
         }
 
-        if (hash.GetCurrentHashAsUInt64() != checksum)
+        if (hash is not null && hash.GetCurrentHashAsUInt64() != checksum)
         {
             throw SnapshotReader.Damaged("rows");
         }

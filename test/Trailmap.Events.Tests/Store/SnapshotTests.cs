@@ -208,7 +208,68 @@ public sealed class SnapshotTests : IDisposable
     [InlineData("timestamps")]
     [InlineData("sequences")]
     [InlineData("truncated")]
-    public void A_damaged_snapshot_is_never_trusted_and_is_rebuilt(string where)
+    public void A_damaged_snapshot_is_never_trusted_and_is_rebuilt(string where) => DamagedSnapshotIsRebuilt(where);
+
+    [Theory]
+    [InlineData("codes")]
+    [InlineData("timestamps")]
+    [InlineData("sequences")]
+    [InlineData("truncated")]
+    public void A_damaged_snapshot_read_in_parts_is_never_trusted_and_is_rebuilt(string where)
+    {
+        using var parts = InParts(3);
+        DamagedSnapshotIsRebuilt(where);
+    }
+
+    /// <summary>Loads read in <paramref name="parts"/> parts from one row on, until disposed.</summary>
+    private static Restore InParts(int parts)
+    {
+        var before = EventSnapshot.Parallelism;
+        EventSnapshot.Parallelism = (1, parts);
+        return new Restore(() => EventSnapshot.Parallelism = before);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void A_load_read_in_parts_at_once_equals_the_rows_grouped_and_sorted_by_hand_tail_included(int parts)
+    {
+        using var store = EventStore.Open(StorePath);
+        var first = RandomRows(seed: 21, count: 5000, firstSeq: 1);
+        Insert(store, first, seed: 22);
+        EventSnapshot.Refresh(store);
+
+        // A tail with ties at the snapshot's seconds, customers the snapshot has, and new ones that sort before all
+        // ("0…"), between ("c025b") and after ("😀z") them, so every part's boundary has tail customers on both sides.
+        string[] fresh = ["0new", "c025b", "c000", "😀z", "a0"];
+        var later = RandomRows(seed: 23, count: 600, firstSeq: 100_000)
+            .Select((r, i) => i % 5 == 0 ? r with { Customer = fresh[i / 5 % fresh.Length] } : r)
+            .ToList();
+        Insert(store, later, seed: 24);
+        using var inParts = InParts(parts);
+
+        Describe(Load(store, new EventLogQuery())).ShouldBe(Expected([.. first, .. later], sequences: true));
+
+        var (from, to) = (Start.AddSeconds(40), Start.AddSeconds(220));
+        var some = Load(store, new EventLogQuery
+        {
+            Events = ["e", "b"],
+            From = new DateTimeOffset(from),
+            To = new DateTimeOffset(to),
+            IncludeSequences = false,
+        });
+        Describe(some).ShouldBe(Expected(first.Concat(later).Where(r => r.Event is "b" or "e" && r.Ts >= from && r.Ts < to), sequences: false));
+        Header(SnapshotPath).Rows.ShouldBe(5000);
+    }
+
+    private void DamagedSnapshotIsRebuilt(string where)
     {
         using var store = EventStore.Open(StorePath);
         var rows = RandomRows(seed: 11, count: 2000, firstSeq: 1);
