@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Trailmap.Journeys;
 using Trailmap.Journeys.Validation;
 using Trailmap.Web.Accounts;
+using Trailmap.Web.Analysis;
 using Trailmap.Web.Editing;
 using Trailmap.Web.Journeys;
 using Trailmap.Web.Shell;
@@ -20,10 +21,46 @@ public static class CohortFormEndpoints
     {
         var journey = routes.MapGroup("/journeys/{slug}/cohorts/new").RequireAuthorization(Policies.Editor).ExcludeFromDescription();
 
-        journey.MapGet("", (HttpContext context, string slug, JourneyStore journeys) =>
-            journeys.Find(slug) is { } stored
-                ? Form(context, stored, new CohortForm(), stored.Version)
-                : JourneyPages.NotFound(context, slug));
+        // ?stage=ID&show=stuck|converted starts a saved list of the customers a stage page lists (all of them, not a page).
+        journey.MapGet("", async (HttpContext context, string slug, JourneyStore journeys, AnalysisService analysis) =>
+        {
+            if (journeys.Find(slug) is not { } stored)
+            {
+                return JourneyPages.NotFound(context, slug);
+            }
+
+            var stageId = context.Request.Query["stage"].FirstOrDefault();
+            if (string.IsNullOrEmpty(stageId))
+            {
+                return Form(context, stored, new CohortForm(), stored.Version);
+            }
+
+            var show = context.Request.Query["show"].FirstOrDefault();
+            if (show is not (null or "" or "stuck" or "converted"))
+            {
+                return Form(context, stored, new CohortForm(), stored.Version, status: StatusCodes.Status400BadRequest,
+                    problem: $"show: \"{show}\" is not a list; use stuck (reached the stage, not the next) or converted (went on to the next).");
+            }
+
+            var measured = await analysis.MeasureAsync(stored, journeys.Latest(stored), context.RequestAborted).ConfigureAwait(false);
+            if (StageDrillDown.Build(measured, measured.Measurement.Entries, stageId, page: null, converted: show == "converted") is not { } drill)
+            {
+                return Form(context, stored, new CohortForm(), stored.Version, status: StatusCodes.Status404NotFound,
+                    problem: $"stage: the journey has no stage with the id \"{stageId}\".");
+            }
+
+            var converted = show == "converted";
+            var ids = converted ? drill.Converted.Select(m => m.Customer) : drill.Stuck.Select(s => s.Customer);
+            var id = $"{(converted ? "went-on-from" : "stuck-at")}-{drill.Stage.Id}";
+            var form = new CohortForm
+            {
+                Id = measured.Journey.FindCohort(id) is null ? id : "",
+                Name = converted ? $"Went on from {drill.Stage.Name}" : $"Stuck at {drill.Stage.Name}",
+                Kind = "list",
+                Ids = string.Join('\n', ids),
+            };
+            return Form(context, stored, form, stored.Version);
+        });
 
         journey.MapPost("", (HttpContext context, string slug, JourneyStore journeys, IFormCollection posted) =>
         {

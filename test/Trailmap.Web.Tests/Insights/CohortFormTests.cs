@@ -112,6 +112,33 @@ public sealed class CohortFormTests
         (await viewer.GetAsync($"/journeys/{viewed.Slug}/cohorts/new", Cancel)).Headers.Location!.AbsolutePath.ShouldBe("/forbidden");
     }
 
+    // Stuck at activate (reached Board Shared after signing up, not Subscription Started): b (entered 01-02) and c
+    // (01-05), longest waiting first; g shared a board without signing up, so never reached the stage.
+    [Fact]
+    public async Task The_customers_stuck_at_a_stage_start_a_saved_list()
+    {
+        using var factory = new WorkspaceFactory();
+        var stored = await SeedAsync(factory, TrialYaml, TrialEvents, Cancel);
+        var client = await factory.SignedInAsync(Role.Editor, Cancel);
+        var stage = await client.GetStringAsync($"/journeys/{stored.Slug}/stages/activate", Cancel);
+        stage.ShouldContain($"href=\"/journeys/{stored.Slug}/cohorts/new?stage=activate&amp;show=stuck\"");
+
+        var html = await client.GetStringAsync($"/journeys/{stored.Slug}/cohorts/new?stage=activate&show=stuck", Cancel);
+        html.ShouldContain("name=\"id\" value=\"stuck-at-activate\"");
+        html.ShouldContain("value=\"list\" checked");
+        html.ShouldContain(">b&#xA;c</textarea>"); // one id a line
+
+        var response = await WorkspaceFactory.PostFormAsync(client, $"/journeys/{stored.Slug}/cohorts/new", new()
+        {
+            ["baseVersion"] = "1", ["id"] = "stuck-at-activate", ["kind"] = "list", ["ids"] = "\nb\nc",
+        }, Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync(Cancel));
+        var journeys = factory.Service<JourneyStore>();
+        JourneyFile.FromText(journeys.Latest(journeys.Find(stored.Slug)!).Yaml).Journey!.FindCohort("stuck-at-activate")!.Ids.ShouldBe(["b", "c"]);
+
+        (await client.GetAsync($"/journeys/{stored.Slug}/cohorts/new?stage=nowhere", Cancel)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     // Added after the last entry, before the next section and the comment that leads into it.
     [Fact]
     public void A_cohort_goes_after_the_last_entry_and_everything_else_stays_as_written()
