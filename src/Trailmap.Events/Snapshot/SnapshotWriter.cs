@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using DuckDB.NET.Data;
 
 namespace Trailmap.Events;
 
@@ -46,7 +47,7 @@ internal static class SnapshotWriter
         var codes = new ushort[rows];
         var timestamps = new long[rows];
         var sequences = new long[rows];
-        var read = ReadRows(store, names.Value.Codes, customers.Value.Index, customerOf, codes, timestamps, sequences);
+        var read = ReadRows(store, version, names.Value.Codes, customers.Value.Index, new RowColumns(customerOf, codes, timestamps, sequences));
         snapshot.Commit();
         if (read != rows)
         {
@@ -63,7 +64,7 @@ internal static class SnapshotWriter
 
     private readonly record struct NameTable(string[] Names, long[] Counts, Dictionary<ulong, ushort> Codes);
 
-    private readonly record struct CustomerTable(string[] Ids, Dictionary<ulong, int> Index);
+    private readonly record struct CustomerTable(string[] Ids, HashIndex Index);
 
     private static NameTable? Names(EventStore store)
     {
@@ -102,7 +103,9 @@ internal static class SnapshotWriter
         using (var command = store.Connection.CreateCommand())
         {
             command.UseStreamingMode = true;
-            command.CommandText = "SELECT customer_id, hash(customer_id) FROM events GROUP BY customer_id";
+            // DuckDB sorts VARCHAR by its UTF-8 bytes, the snapshot's order, in parallel; sorting the million ids here
+            // with a comparison took longer. The order is checked on the way, and sorted here only if it differs.
+            command.CommandText = "SELECT customer_id, hash(customer_id) FROM events GROUP BY customer_id ORDER BY customer_id";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -110,8 +113,15 @@ internal static class SnapshotWriter
             }
         }
 
-        list.Sort((a, b) => ColumnarEventLoad.CompareAsUtf8(a.Id, b.Id));
-        var index = new Dictionary<ulong, int>(list.Count);
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (ColumnarEventLoad.CompareAsUtf8(list[i - 1].Id, list[i].Id) >= 0)
+            {
+                list.Sort((a, b) => ColumnarEventLoad.CompareAsUtf8(a.Id, b.Id));
+                break;
+            }
+        }
+        var index = new HashIndex(list.Count);
         var ids = new string[list.Count];
         for (var i = 0; i < list.Count; i++)
         {
@@ -127,25 +137,124 @@ internal static class SnapshotWriter
         return new CustomerTable(ids, index);
     }
 
+    /// <summary>
+    /// Reads the version's rows into the columns, in the table's order. A store of a million rows or more is read in
+    /// rowid ranges at once, one per core (at most four), each range on a connection of its own: the per-row work
+    /// here (a hash lookup, four values) is what a build waits for, and DuckDB serves each range without scanning the
+    /// others. Ranges read outside this transaction keep to its rows by sequence number (events are only appended, with
+    /// higher numbers); a range that does not count what this transaction counted sends the build to one sequential read.
+    /// </summary>
     private static int ReadRows(
         EventStore store,
+        StoreVersion version,
         Dictionary<ulong, ushort> nameCodes,
-        Dictionary<ulong, int> customerIndex,
-        int[] customerOf,
-        ushort[] codes,
-        long[] timestamps,
-        long[] sequences)
+        HashIndex customerIndex,
+        RowColumns columns)
     {
-        using var command = store.Connection.CreateCommand();
+        var parts = version.Rows < ParallelRows || store.Path == StoreLocation.InMemory ? 1 : ParallelParts;
+        if (parts > 1 && RowRanges(store, parts) is { } ranges)
+        {
+            var read = new long[ranges.Length];
+            Parallel.For(0, ranges.Length, new ParallelOptions { MaxDegreeOfParallelism = ranges.Length }, k =>
+            {
+                var range = ranges[k];
+                if (k == 0)
+                {
+                    read[k] = ReadRange(store.Connection, range, version.MaxSequence, nameCodes, customerIndex, columns);
+                    return;
+                }
+
+                using var connection = new DuckDBConnection("DataSource=" + store.Path);
+                connection.Open();
+                read[k] = ReadRange(connection, range, version.MaxSequence, nameCodes, customerIndex, columns);
+            });
+            if (read.Select((n, k) => n == ranges[k].Rows).All(ok => ok))
+            {
+                return (int)read.Sum();
+            }
+
+            LoadTrace.Mark("snapshot build: a range read other rows than counted; reading the table in one pass");
+        }
+
+        return (int)ReadRange(store.Connection, new RowRange(long.MinValue, long.MaxValue, 0, columns.Length), version.MaxSequence, nameCodes, customerIndex, columns);
+    }
+
+    /// <summary>Stores of at least this many rows are read in ranges at once.</summary>
+    internal static long ParallelRows { get; set; } = 1_000_000;
+
+    /// <summary>How many ranges: one per core, at most four. Tests raise it to run more ranges than cores.</summary>
+    internal static int ParallelParts { get; set; } = Math.Min(Environment.ProcessorCount, 4);
+
+    /// <summary>Rowids [From, To) whose rows go to the columns from index At on (Rows of them).</summary>
+    private readonly record struct RowRange(long From, long To, int At, long Rows);
+
+    /// <summary>The columns a build fills, one entry per row.</summary>
+    private sealed record RowColumns(int[] CustomerOf, ushort[] Codes, long[] Timestamps, long[] Sequences)
+    {
+        public int Length => CustomerOf.Length;
+    }
+
+    /// <summary>The table's rowids cut into <paramref name="parts"/> ranges with their row counts, in this transaction; null for an empty table.</summary>
+    private static RowRange[]? RowRanges(EventStore store, int parts)
+    {
+        long lo, hi;
+        using (var command = store.Connection.CreateCommand())
+        {
+            command.CommandText = "SELECT min(rowid), max(rowid) FROM events";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            if (reader.IsDBNull(0))
+            {
+                return null;
+            }
+
+            (lo, hi) = (reader.GetInt64(0), reader.GetInt64(1) + 1);
+        }
+
+        var ranges = new RowRange[parts];
+        var at = 0L;
+        for (var k = 0; k < parts; k++)
+        {
+            var (from, to) = (lo + ((hi - lo) * k / parts), lo + ((hi - lo) * (k + 1) / parts));
+            using var command = store.Connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM events WHERE rowid >= $from AND rowid < $to";
+            command.Parameters.Add(new DuckDBParameter("from", from));
+            command.Parameters.Add(new DuckDBParameter("to", to));
+            var rows = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            ranges[k] = new RowRange(from, to, (int)at, rows);
+            at += rows;
+        }
+
+        return ranges;
+    }
+
+    private static long ReadRange(
+        DuckDBConnection connection,
+        RowRange range,
+        long maxSequence,
+        Dictionary<ulong, ushort> nameCodes,
+        HashIndex customerIndex,
+        RowColumns columns)
+    {
+        using var command = connection.CreateCommand();
         command.UseStreamingMode = true;
-        command.CommandText = "SELECT hash(customer_id), hash(event), epoch_us(ts), seq FROM events";
+        command.CommandText = "SELECT hash(customer_id), hash(event), epoch_us(ts), seq FROM events WHERE seq <= $max"
+            + (range.From == long.MinValue ? "" : " AND rowid >= $from AND rowid < $to");
+        command.Parameters.Add(new DuckDBParameter("max", maxSequence));
+        if (range.From != long.MinValue)
+        {
+            command.Parameters.Add(new DuckDBParameter("from", range.From));
+            command.Parameters.Add(new DuckDBParameter("to", range.To));
+        }
+
         using var reader = command.ExecuteReader();
-        var (i, lastHash, lastCustomer) = (0, 0UL, -1);
+        var (customerOf, codes, timestamps, sequences) = (columns.CustomerOf, columns.Codes, columns.Timestamps, columns.Sequences);
+        var (i, end, lastHash, lastCustomer) = (range.At, range.At + range.Rows, 0UL, -1);
         while (reader.Read())
         {
-            if (i == customerOf.Length)
+            if (i == end)
             {
-                return i + 1;
+                return i - range.At + 1;
             }
 
             // Look the customer up once per run of its rows (rows arrive in runs where a source was customer-ordered).
@@ -162,7 +271,7 @@ internal static class SnapshotWriter
             i++;
         }
 
-        return i;
+        return i - range.At;
     }
 
     /// <summary>A permutation of the rows into (customer, ts, seq) order, and each customer's start in it.</summary>
@@ -188,14 +297,20 @@ internal static class SnapshotWriter
         }
 
         // Within a customer the rows keep the table's order, which is usually (ts, seq) already; sort only where not.
-        for (var c = 0; c < customers; c++)
+        // Customers are independent, so the cores share them out in blocks.
+        Comparison<int> byTime = (a, b) => timestamps[a] != timestamps[b] ? timestamps[a].CompareTo(timestamps[b]) : sequences[a].CompareTo(sequences[b]);
+        const int Block = 1 << 14;
+        Parallel.For(0, (customers + Block - 1) / Block, block =>
         {
-            var span = order.AsSpan((int)offsets[c], (int)(offsets[c + 1] - offsets[c]));
-            if (!InOrder(span, timestamps, sequences))
+            for (var c = block * Block; c < Math.Min(customers, (block + 1) * Block); c++)
             {
-                span.Sort((a, b) => timestamps[a] != timestamps[b] ? timestamps[a].CompareTo(timestamps[b]) : sequences[a].CompareTo(sequences[b]));
+                var span = order.AsSpan((int)offsets[c], (int)(offsets[c + 1] - offsets[c]));
+                if (!InOrder(span, timestamps, sequences))
+                {
+                    span.Sort(byTime);
+                }
             }
-        }
+        });
 
         return (order, offsets);
     }

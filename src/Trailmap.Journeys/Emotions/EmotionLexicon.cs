@@ -120,7 +120,7 @@ public sealed class EmotionLexicon
         Add(2, "delighted thrilled excited ecstatic elated amazed love loving wowed overjoyed proud triumphant euphoric");
         Add(1.5, "happy joyful grateful relieved inspired empowered impressed enthusiastic eager successful accomplished satisfied");
         Add(1, "confident hopeful optimistic pleased glad curious interested intrigued motivated reassured comfortable engaged "
-            + "trusting valued supported welcomed informed capable productive energized encouraged positive content");
+            + "trusting valued supported welcomed informed capable productive energized encouraged positive content connected");
         Add(0.5, "calm relaxed ready focused fine ok okay committed invested settled");
         Add(0, "neutral indifferent uncertain unsure ambivalent cautious careful thoughtful evaluating considering waiting busy");
         Add(-0.5, "skeptical sceptical hesitant doubtful wary distracted impatient bored tired pressured rushed");
@@ -128,6 +128,22 @@ public sealed class EmotionLexicon
             + "annoyed irritated overloaded isolated ignored neglected uncomfortable insecure vulnerable");
         Add(-1.5, "angry upset afraid scared fearful helpless betrayed discouraged demotivated exhausted");
         Add(-2, "furious devastated hopeless miserable desperate terrified hate hating disgusted outraged");
+
+        // Nouns: documents name feelings as often as they describe them ("Emotions: Frustration, curiosity, hope").
+        // A noun carries its adjective's valence (frustration = frustrated); the few without an adjective above
+        // (mastery, loyalty, belonging, fatigue, desire) take the valence of the nearest one (accomplished, committed, tired).
+        Add(2, "delight excitement ecstasy elation amazement pride triumph euphoria");
+        Add(1.5, "happiness joy gratitude relief inspiration empowerment enthusiasm eagerness success accomplishment satisfaction "
+            + "mastery loyalty belonging");
+        Add(1, "confidence hope optimism pleasure curiosity interest intrigue motivation reassurance comfort engagement trust "
+            + "productivity energy encouragement positivity contentment anticipation");
+        Add(0.5, "calmness relaxation readiness focus commitment desire learning");
+        Add(0, "neutrality indifference uncertainty ambivalence caution evaluation consideration");
+        Add(-0.5, "skepticism scepticism hesitation hesitancy doubt wariness distraction impatience boredom tiredness pressure fatigue");
+        Add(-1, "confusion overwhelm worry anxiety nervousness concern frustration disappointment unease uneasiness stress "
+            + "annoyance irritation overload isolation discomfort insecurity vulnerability");
+        Add(-1.5, "anger fear helplessness betrayal discouragement demotivation exhaustion");
+        Add(-2, "fury devastation hopelessness misery desperation terror hatred disgust outrage");
 
         // Emoji, by the feeling they usually stand for.
         Add(2, "😍 🤩 🥳 🎉 😁 ❤ 💯 🚀 🙌");

@@ -40,6 +40,12 @@ public sealed record Journey
     public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
     /// <summary>Documents the journey links to (a document's "Related Documents": a business plan, a runbook).</summary>
     public IReadOnlyList<JourneyLink> Links { get; init; } = [];
+    /// <summary>The document's header: author, who it was prepared for, version, date, status and audience.</summary>
+    public DocumentInfo? Document { get; init; }
+    /// <summary>Research findings, each with its source and evidence.</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+    /// <summary>Insight statements drawn from the findings across the journey.</summary>
+    public IReadOnlyList<Insight> Insights { get; init; } = [];
     /// <summary>Frequency cap and quiet hours for the journey's interventions and sequences.</summary>
     public AutomationSettings? Automation { get; init; }
     /// <summary>The health scorecard, when the journey declares one.</summary>
@@ -70,9 +76,26 @@ public sealed record Persona
     public required string Name { get; init; }
     public string? Role { get; init; }
     public string? Quote { get; init; }
+    /// <summary>Further things they would say, beside <see cref="Quote"/> (a document's "Key Quotes").</summary>
+    public IReadOnlyList<string> Quotes { get; init; } = [];
     public IReadOnlyList<string> Goals { get; init; } = [];
+    /// <summary>What frustrates them: a document's "Pain Points", "Frustrations", "Challenges".</summary>
     public IReadOnlyList<string> Pains { get; init; } = [];
     public IReadOnlyList<string> Motivations { get; init; } = [];
+    /// <summary>What they hold important ("Time, career progression").</summary>
+    public IReadOnlyList<string> Values { get; init; } = [];
+    /// <summary>Personality traits in words ("Ambitious", "Organized"), not customer traits (<see cref="Traits"/>).</summary>
+    public IReadOnlyList<string> Personality { get; init; } = [];
+    public IReadOnlyList<string> Attitudes { get; init; } = [];
+    public string? Lifestyle { get; init; }
+    /// <summary>How at ease they are with technology and new software.</summary>
+    public Level? TechComfort { get; init; }
+    /// <summary>The channels they use and prefer (LinkedIn, email for formal matters, Slack for the team).</summary>
+    public IReadOnlyList<string> Channels { get; init; } = [];
+    /// <summary>Where they learn and look things up (industry newsletters, review sites, peers).</summary>
+    public IReadOnlyList<string> InformationSources { get; init; } = [];
+    /// <summary>Habits and behaviours ("Compares pricing meticulously").</summary>
+    public IReadOnlyList<string> Behaviors { get; init; } = [];
     public IReadOnlyDictionary<string, string> Demographics { get; init; } = new Dictionary<string, string>();
     /// <summary>Which customers this persona stands for, e.g. <c>plan == "team"</c>.</summary>
     public Filter? Traits { get; init; }
@@ -82,6 +105,9 @@ public sealed record Persona
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+
+    /// <summary>Every quote: <see cref="Quote"/>, then <see cref="Quotes"/>.</summary>
+    public IEnumerable<string> AllQuotes() => Quote is null ? Quotes : [Quote, .. Quotes];
 }
 
 /// <summary>A column of the map: a phase the customer passes through.</summary>
@@ -91,8 +117,12 @@ public sealed record Stage
     public required string Name { get; init; }
     /// <summary>The team's goal for the stage.</summary>
     public string? Goal { get; init; }
+    /// <summary>Further goals of the team for the stage, after <see cref="Goal"/>.</summary>
+    public IReadOnlyList<string> Goals { get; init; } = [];
     /// <summary>What the customer wants in the stage, beside the team's goal.</summary>
     public string? CustomerGoal { get; init; }
+    /// <summary>Further goals of the customer, after <see cref="CustomerGoal"/>.</summary>
+    public IReadOnlyList<string> CustomerGoals { get; init; } = [];
     public string? Mindset { get; init; }
     public string? Timeframe { get; init; }
     /// <summary>How long customers spend in the stage, or should ("2-3 days", "&lt; 2 minutes").</summary>
@@ -108,6 +138,12 @@ public sealed record Stage
     public IReadOnlyList<Opportunity> Opportunities { get; init; } = [];
     public IReadOnlyList<Metric> Kpis { get; init; } = [];
     public EventCondition? Entry { get; init; }
+
+    /// <summary>Every team goal: <see cref="Goal"/>, then <see cref="Goals"/>.</summary>
+    public IEnumerable<string> AllGoals() => Goal is null ? Goals : [Goal, .. Goals];
+
+    /// <summary>Every customer goal: <see cref="CustomerGoal"/>, then <see cref="CustomerGoals"/>.</summary>
+    public IEnumerable<string> AllCustomerGoals() => CustomerGoal is null ? CustomerGoals : [CustomerGoal, .. CustomerGoals];
 
     /// <summary>
     /// The entry's own conversion window (<c>entry.within</c>): at most this long after the customer entered the
@@ -151,6 +187,8 @@ public sealed record Touchpoint
     public double? Share { get; init; }
     /// <summary>What the customer reads or sees there, as written: a newsletter's, a form's or a message's text.</summary>
     public string? Content { get; init; }
+    /// <summary>Ids of the personas it applies to; empty means every persona.</summary>
+    public IReadOnlyList<string> Personas { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
@@ -198,6 +236,8 @@ public sealed record PainPoint
     public required string Id { get; init; }
     public required string Text { get; init; }
     public Level? Severity { get; init; }
+    /// <summary>Ids of the personas it applies to; empty means every persona.</summary>
+    public IReadOnlyList<string> Personas { get; init; } = [];
     [System.Text.Json.Serialization.JsonIgnore]
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]

@@ -40,6 +40,13 @@ public sealed record Metric
     public required string Name { get; init; }
     public required MetricType Type { get; init; }
     public Target? Target { get; init; }
+    /// <summary>The KPI's value before the work, as the document states it ("from 14 days").</summary>
+    public Baseline? Baseline { get; init; }
+    /// <summary>The goal as a change from <see cref="Baseline"/> ("+20%", "-30%"); with a baseline it sets <see cref="Target"/>.</summary>
+    public TargetChange? Change { get; init; }
+    /// <summary>Whether <see cref="Target"/> was computed from the baseline and the change rather than written.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool TargetFromChange { get; init; }
     public string? Description { get; init; }
     /// <summary>Stage id the conversion or time starts at.</summary>
     public string? From { get; init; }
@@ -66,4 +73,16 @@ public sealed record Metric
     public SourceLocation Location { get; init; } = SourceLocation.None;
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, SourceLocation> ValueLocations { get; init; } = SourceLocations.Empty;
+
+    /// <summary>
+    /// How the target relates to the baseline, for renders to print beside it: "+20% from 12%", "from 14d", or
+    /// "-30%, no baseline" when the document states the change alone. Null without a baseline or a change.
+    /// </summary>
+    public string? BaselineNote => (Baseline, Change) switch
+    {
+        ({ } b, { } c) => $"{c.Text} from {b.Text}",
+        ({ } b, null) => $"from {b.Text}",
+        (null, { } c) => $"{c.Text}, no baseline",
+        _ => null,
+    };
 }

@@ -92,8 +92,12 @@ public sealed partial record RoadmapItem
 {
     public required string Id { get; init; }
     public required string Name { get; init; }
-    /// <summary>A date (2026-09-30, 2026-09, 2026-Q3) or a time relative to the start of the work (Week 2, Month 1-3).</summary>
-    public required string Due { get; init; }
+    /// <summary>
+    /// When it is due, as coarse as the document is: a date (2026-09-30, 2026-09, 2026-Q3), a quarter or a month
+    /// (Q3, Q3 2026, September 2026), a time from the start of the work (Week 2, Month 1-3) or the next period
+    /// (next sprint, next quarter). Null when the document lists the step without a date.
+    /// </summary>
+    public string? Due { get; init; }
     public string? Owner { get; init; }
     public OpportunityStatus? Status { get; init; }
     public IReadOnlyList<string> Opportunities { get; init; } = [];
@@ -105,7 +109,15 @@ public sealed partial record RoadmapItem
 
     public static bool IsValidDue(string due) => DuePattern().IsMatch(due.Trim());
 
-    [GeneratedRegex(@"^(\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|\d{4}-Q[1-4]|(day|week|month|quarter)\s+\d{1,3}(\s*-\s*\d{1,3})?)$", RegexOptions.IgnoreCase)]
+    /// <summary>What <see cref="IsValidDue"/> accepts, in the words of an error message.</summary>
+    public const string DueHelp = "write a date (2026-09-30, 2026-09 or 2026-Q3), a quarter or a month (Q3, Q3 2026, September 2026), "
+        + "a time from the start of the work (Week 2, Month 1-3) or the next period (next sprint, next quarter); leave 'due' out when the step has no date";
+
+    // The schema's "due" pattern (journey.schema.json) spells the same forms; keep the two together.
+    [GeneratedRegex(@"^(\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|\d{4}-Q[1-4]|(day|week|month|quarter)\s+\d{1,3}(\s*-\s*\d{1,3})?"
+        + @"|Q[1-4](\s+\d{4})?|\d{4}\s+Q[1-4]"
+        + @"|(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)(\s+\d{4})?"
+        + @"|(this|next)\s+(sprint|week|month|quarter|year))$", RegexOptions.IgnoreCase)]
     private static partial Regex DuePattern();
 }
 

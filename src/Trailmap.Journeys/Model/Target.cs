@@ -114,7 +114,7 @@ public sealed partial record Target(TargetComparison Comparison, double Value, d
     public static Target Parse(string text) =>
         TryParse(text, out var t, out var error) ? t : throw new FormatException(error);
 
-    private static bool TryParseQuantity(string text, out double value, out TargetUnit unit, out string error)
+    internal static bool TryParseQuantity(string text, out double value, out TargetUnit unit, out string error)
     {
         var s = text.Trim();
         error = "";

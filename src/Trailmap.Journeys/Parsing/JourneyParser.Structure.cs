@@ -178,15 +178,15 @@ public static partial class JourneyParser
             var f = Fields.Open(node, ctx, "roadmap_item", "a roadmap item");
             var id = f?.Id();
             var name = f?.Text("name", required: true);
-            var due = f?.Text("due", required: true);
-            if (f is null || id is null || name is null || due is null)
+            var due = f?.Text("due");
+            if (f is null || id is null || name is null)
             {
                 return null;
             }
 
-            if (!Model.RoadmapItem.IsValidDue(due))
+            if (due is not null && !Model.RoadmapItem.IsValidDue(due))
             {
-                ctx.Report(Codes.InvalidValue, f.Node("due")!, $"'{due}' is not a due date: write a date (2026-09-30, 2026-09 or 2026-Q3) or a time from the start of the work (Week 2, Month 1-3)");
+                ctx.Report(Codes.InvalidValue, f.Node("due")!, $"'{due}' is not a due date: {Model.RoadmapItem.DueHelp}");
             }
 
             return new RoadmapItem

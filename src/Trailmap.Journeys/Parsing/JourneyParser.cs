@@ -191,6 +191,9 @@ public static partial class JourneyParser
                 CustomerStates = f.List("customer_states", (n, _) => CustomerState(n)),
                 Opportunities = f.List("opportunities", (n, i) => Opportunity(n, "journey", i + 1)),
                 Links = f.List("links", (n, _) => Link(n)),
+                Document = f.Node("document") is { } d ? Document(d) : null,
+                Findings = f.List("findings", (n, i) => Finding(n, i)),
+                Insights = f.List("insights", (n, i) => Insight(n, i)),
                 Health = f.Node("health") is { } h ? Health(h) : null,
                 Automation = f.Node("automation") is { } a ? Automation(a) : null,
                 Cohorts = f.List("cohorts", (n, i) => Cohort(n, i)),
@@ -447,9 +450,18 @@ public static partial class JourneyParser
                 Name = name,
                 Role = f.Text("role"),
                 Quote = f.Text("quote"),
+                Quotes = f.TextList("quotes"),
                 Goals = f.TextList("goals"),
                 Pains = f.TextList("pains"),
                 Motivations = f.TextList("motivations"),
+                Values = f.TextList("values"),
+                Personality = f.TextList("personality"),
+                Attitudes = f.TextList("attitudes"),
+                Lifestyle = f.Text("lifestyle"),
+                TechComfort = f.Enum<Level>("tech_comfort"),
+                Channels = f.TextList("channels"),
+                InformationSources = f.TextList("information_sources"),
+                Behaviors = f.TextList("behaviors"),
                 Demographics = f.TextMap("demographics"),
                 Traits = FilterOf(f, "traits"),
                 Cohort = f.Id("cohort", required: false),
@@ -485,7 +497,9 @@ public static partial class JourneyParser
                 Name = name ?? id,
                 Description = f.Text("description"),
                 Goal = f.Text("goal"),
+                Goals = f.TextList("goals"),
                 CustomerGoal = f.Text("customer_goal"),
+                CustomerGoals = f.TextList("customer_goals"),
                 Mindset = f.Text("mindset"),
                 Timeframe = f.Text("timeframe"),
                 Timing = f.Timing("timing"),
@@ -542,6 +556,7 @@ public static partial class JourneyParser
                 Cadence = CadenceOf(f),
                 Timing = f.Timing("timing"),
                 Content = f.Text("content"),
+                Personas = f.TextList("personas"),
                 Share = f.Fraction("share"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
@@ -610,6 +625,7 @@ public static partial class JourneyParser
                 Id = f.Id(required: false) ?? $"{stageId}-pain-{index}",
                 Text = t,
                 Severity = f.Enum<Level>("severity"),
+                Personas = f.TextList("personas"),
                 Location = f.Location,
                 ValueLocations = f.ValueLocations(),
             };
@@ -696,7 +712,55 @@ public static partial class JourneyParser
                 ValueLocations = f.ValueLocations(),
             };
             RequireInputs(metric, f, what);
-            return metric;
+            return WithBaseline(metric, f, what);
+        }
+
+        /// <summary>Reads 'baseline' and 'change'; with both (and no written target) the change sets the target.</summary>
+        private Metric WithBaseline(Metric metric, Fields f, string what)
+        {
+            Baseline? baseline = null;
+            if (f.Text("baseline") is { } baselineText)
+            {
+                if (Model.Baseline.TryParse(baselineText, out var b, out var error))
+                {
+                    baseline = b;
+                }
+                else
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("baseline")!, error);
+                }
+            }
+
+            TargetChange? change = null;
+            if (f.Text("change") is { } changeText)
+            {
+                if (!TargetChange.TryParse(changeText, out var c, out var error))
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("change")!, error);
+                }
+                else if (metric.Target is not null)
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("change")!, $"{what} ('{metric.Id}') has both 'target' and 'change'; write the goal once: 'target' as a value, or 'change' with a 'baseline'");
+                }
+                else
+                {
+                    change = c;
+                }
+            }
+
+            if (baseline is not null && change is not null)
+            {
+                var target = change.TargetFrom(baseline, out var error);
+                if (target is null)
+                {
+                    ctx.Report(Codes.InvalidValue, f.Node("change")!, error);
+                    return metric with { Baseline = baseline };
+                }
+
+                return metric with { Baseline = baseline, Change = change, Target = target, TargetFromChange = true };
+            }
+
+            return metric with { Baseline = baseline, Change = change };
         }
 
         private void RequireInputs(Metric m, Fields f, string what)

@@ -29,6 +29,8 @@ public static class JourneyValidator
         CheckUnique(journey.Roadmap.Select(r => (r.Id, IdAt(r.ValueLocations, r.Location))), "roadmap item", Report);
         CheckUnique(journey.CustomerStates.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "customer state", Report);
         CheckUnique(journey.Cohorts.Select(c => (c.Id, IdAt(c.ValueLocations, c.Location))), "cohort", Report);
+        CheckUnique(journey.Findings.Select(f => (f.Id, IdAt(f.ValueLocations, f.Location))), "finding", Report);
+        CheckUnique(journey.Insights.Select(i => (i.Id, IdAt(i.ValueLocations, i.Location))), "insight", Report);
 
         var stages = journey.Stages.Select(s => s.Id).ToHashSet();
         var personas = journey.Personas.Select(p => p.Id).ToHashSet();
@@ -87,6 +89,22 @@ public static class JourneyValidator
                 for (var i = 0; i < action.Personas.Count; i++)
                 {
                     Resolve(action.Personas[i], personas, "persona", ItemAt(action.ValueLocations, "personas", i, action.Location), $"action '{action.Name}'");
+                }
+            }
+
+            foreach (var t in stage.Touchpoints)
+            {
+                for (var i = 0; i < t.Personas.Count; i++)
+                {
+                    Resolve(t.Personas[i], personas, "persona", ItemAt(t.ValueLocations, "personas", i, t.Location), $"touchpoint '{t.Id}'");
+                }
+            }
+
+            foreach (var p in stage.PainPoints)
+            {
+                for (var i = 0; i < p.Personas.Count; i++)
+                {
+                    Resolve(p.Personas[i], personas, "persona", ItemAt(p.ValueLocations, "personas", i, p.Location), $"pain point '{p.Id}'");
                 }
             }
 
@@ -167,6 +185,7 @@ public static class JourneyValidator
         }
 
         StructureRules.Check(journey, stages, metrics, (r, k, kind, at, w) => Resolve(r, k, kind, at, w), Report);
+        ResearchRules.Check(journey, stages, personas, (r, k, kind, at, w) => Resolve(r, k, kind, at, w));
 
         void CheckCondition(Condition c, string where)
         {

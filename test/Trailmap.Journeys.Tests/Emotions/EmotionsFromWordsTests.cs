@@ -46,6 +46,38 @@ public sealed partial class EmotionsFromWordsTests
         j.Stages[3].Emotion!.DerivedScore.ShouldBeNull();
     }
 
+    [Fact]
+    public void Feelings_named_as_nouns_score_like_their_adjectives()
+    {
+        // Seed 001's stage emotions: "Frustration, curiosity, hope, slight skepticism", "Excitement, relief, ...".
+        var j = Parse("""
+              - { id: a, name: A, emotion: { feelings: [Frustration, curiosity, hope] } }
+              - { id: b, name: B, emotion: { feelings: [slight skepticism] } }
+              - { id: c, name: C, emotion: { feelings: [delight, anxiety, confusion] } }
+            """);
+        // a: frustration -1, curiosity +1, hope +1: mean 1/3; 1 + (1/3 + 2) / 4 × 4 = 3.333..., rounded 3.33.
+        j.Stages[0].Emotion!.DerivedFrom.ShouldBe(["frustration", "curiosity", "hope"]);
+        j.Stages[0].Emotion!.DerivedScore.ShouldBe(3.33);
+        // b: "slight" is unknown, skepticism -0.5: 1 + 1.5 / 4 × 4 = 2.5.
+        j.Stages[1].Emotion!.DerivedScore.ShouldBe(2.5);
+        // c: delight +2, anxiety -1, confusion -1: mean 0: 3.
+        j.Stages[2].Emotion!.DerivedScore.ShouldBe(3);
+    }
+
+    [Theory]
+    [InlineData("frustration", "frustrated")]
+    [InlineData("delight", "delighted")]
+    [InlineData("anxiety", "anxious")]
+    [InlineData("confusion", "confused")]
+    [InlineData("relief", "relieved")]
+    [InlineData("skepticism", "skeptical")]
+    [InlineData("overwhelm", "overwhelmed")]
+    [InlineData("pride", "proud")]
+    [InlineData("fear", "afraid")]
+    [InlineData("indifference", "indifferent")]
+    public void A_noun_has_its_adjectives_valence(string noun, string adjective) =>
+        EmotionLexicon.BuiltIn.Entries[noun].ShouldBe(EmotionLexicon.BuiltIn.Entries[adjective]);
+
     [Theory]
     [InlineData("-2..2", 1.0)]        // valence +1 is 1 on -2..2
     [InlineData("1..10", 7.75)]       // 1 + (1 + 2) / 4 × 9 = 7.75

@@ -95,7 +95,8 @@ public sealed partial class JourneyWidePartsTests
             [("cohort-1", "Week 1", 0.60, (string?)null), ("cohort-2", "Week 4", 0.35, "week4-return")]);
 
         j.Roadmap.Select(r => (r.Id, r.Due, r.Owner, r.Status)).ShouldBe(
-            [("ship-templates", "2026-03-31", "Product", OpportunityStatus.InProgress), ("referral-launch", "Week 6", "Growth", (OpportunityStatus?)null)]);
+            [("ship-templates", (string?)"2026-03-31", (string?)"Product", (OpportunityStatus?)OpportunityStatus.InProgress), ("referral-launch", "Week 6", "Growth", null),
+             ("pilot", "next quarter", null, null), ("persona-review", null, null, null)]);
     }
 
     [Fact]
@@ -169,11 +170,26 @@ public sealed partial class JourneyWidePartsTests
     [InlineData("2026-Q3", true)]
     [InlineData("Week 6", true)]
     [InlineData("Month 1-3", true)]
+    [InlineData("Q3", true)]
+    [InlineData("Q3 2026", true)]
+    [InlineData("2026 Q4", true)]
+    [InlineData("September 2026", true)]
+    [InlineData("Sep", true)]
+    [InlineData("next sprint", true)]
+    [InlineData("Next quarter", true)]
     [InlineData("next spring", false)]
+    [InlineData("soon", false)]
+    [InlineData("Q5", false)]
+    [InlineData("Septober", false)]
     [InlineData("2026-13", false)]
     [InlineData("2026-Q5", false)]
-    public void A_due_is_a_date_a_quarter_or_a_time_from_the_start(string due, bool valid)
+    public void A_due_is_a_date_a_quarter_a_month_a_time_from_the_start_or_the_next_period(string due, bool valid)
     {
+        // The shipped schema accepts exactly what the parser does.
+        var schemaErrors = new Trailmap.Journeys.Tests.Schema.SchemaChecker(System.Text.Json.JsonDocument.Parse(Trailmap.Journeys.Schema.JourneySchema.Json).RootElement)
+            .Check(Trailmap.Journeys.Tests.Schema.YamlToJson.Convert(OneStage + $"roadmap:\n  - {{ id: r, name: R, due: \"{due}\", kpis: [k] }}\n"));
+        (schemaErrors.Count == 0).ShouldBe(valid, string.Join("\n", schemaErrors));
+
         var tail = $"roadmap:\n  - {{ id: r, name: R, due: {due}, kpis: [k] }}\n";
         var found = Diagnostics(tail);
         if (valid)
@@ -186,6 +202,35 @@ public sealed partial class JourneyWidePartsTests
             (d.Code, d.Location.Line, d.Location.Column).ShouldBe(("TM005", At(tail, due).Line, At(tail, due).Column));
             d.Message.ShouldContain("2026-Q3");
         }
+    }
+
+    [Fact]
+    public void An_undated_roadmap_item_is_valid_and_every_render_says_it_is_not_dated()
+    {
+        // Seed 001's "Select 1-2 key optimization opportunities to pilot in the next quarter", and a step with no date.
+        var file = JourneyFile.FromText(OneStage + """
+            roadmap:
+              - { id: pilot, name: Pilot two opportunities, due: next quarter, kpis: [k] }
+              - { id: review, name: "Review <personas> & refine", kpis: [k] }
+            """);
+        file.Diagnostics.ShouldBeEmpty(string.Join("\n", file.Diagnostics));
+        var j = file.Journey!;
+        j.Roadmap.Select(r => r.Due).ShouldBe(["next quarter", null]);
+
+        HtmlRenderer.Render(j).ShouldContain("Review &lt;personas&gt; &amp; refine");
+        SvgRenderer.Render(j).ShouldContain("Review &lt;personas&gt; &amp; refine");
+        foreach (var output in new[] { HtmlRenderer.Render(j), SvgRenderer.Render(j), MarkdownRenderer.Render(j), CsvRenderer.Render(j) })
+        {
+            output.ShouldContain("next quarter");
+            output.ShouldContain("not dated");
+        }
+
+        // JSON keeps the absence: no due key, never an invented one; the YAML writer leaves it out too.
+        var json = System.Text.Json.JsonDocument.Parse(JsonRenderer.Render(j)).RootElement.GetProperty("roadmap");
+        json[0].GetProperty("due").GetString().ShouldBe("next quarter");
+        json[1].TryGetProperty("due", out _).ShouldBeFalse();
+        var again = JourneyFile.FromText(JourneyYamlWriter.Write(j)).Journey!;
+        again.Roadmap.Select(r => r.Due).ShouldBe(["next quarter", null]);
     }
 
     [Fact]
@@ -311,8 +356,8 @@ public sealed partial class JourneyWidePartsTests
         var width = double.Parse(svg.Root!.Attribute("width")!.Value, CultureInfo.InvariantCulture);
         var boxes = svg.Descendants(ns + "rect").Where(r => r.Attribute("class")?.Value == "card-box").ToList();
 
-        // One setup-call card, two triggers, one program, one activation path, two cohorts, two roadmap items.
-        boxes.Count.ShouldBe(9);
+        // One setup-call card, two triggers, one program, one activation path, two cohorts, four roadmap items.
+        boxes.Count.ShouldBe(11);
         foreach (var box in boxes)
         {
             double A(string name) => double.Parse(box.Attribute(name)!.Value, CultureInfo.InvariantCulture);

@@ -71,6 +71,19 @@ public sealed class YamlInteropTests
     }
 
     [Fact]
+    public void The_seed_transcriptions_with_every_structured_key_are_among_the_files()
+    {
+        // The transcribed customer documents hold the most varied text (quotes, colons, brackets, emoji), so the
+        // parsers below must see them as shipped and as the writer writes them.
+        var names = Files().Keys;
+        foreach (var seed in new[] { "sample-seed-001-awareness-to-advocacy", "sample-seed-004-restate" })
+        {
+            names.ShouldContain(seed + ".yaml");
+            names.ShouldContain(seed + ".written.yaml");
+        }
+    }
+
+    [Fact]
     public void Every_file_parses_in_YamlDotNet()
     {
         foreach (var (name, text) in Files())

@@ -19,8 +19,8 @@ public static class CsvRenderer
             Row(sb, [lane.Name, .. lane.Cells.Select(items => string.Join("\n", items))]);
         }
 
-        // The journey-wide parts follow the grid, one row per card: "Section: title", then its fields one per line.
-        foreach (var section in StructureCards.Build(journey))
+        // The personas and the journey-wide parts follow the grid, one row per card: "Section: title", then its fields one per line.
+        foreach (var section in PersonaCards.Build(journey).Concat(StructureCards.Build(journey)))
         {
             foreach (var card in section.Cards)
             {

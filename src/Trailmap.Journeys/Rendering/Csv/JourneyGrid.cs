@@ -22,8 +22,8 @@ internal static class JourneyGrid
             lanes.Add(new GridLane(name, [.. journey.Stages.Select(s => (IReadOnlyList<string>)[.. items(s).OfType<string>()])]));
 
         Lane("Description", s => [s.Description]);
-        Lane("Goal", s => [s.Goal]);
-        Lane("Customer goal", s => [s.CustomerGoal]);
+        Lane("Goal", s => s.AllGoals());
+        Lane("Customer goal", s => s.AllCustomerGoals());
         Lane("Mindset", s => [s.Mindset]);
         Lane("Timeframe", s => [s.Timeframe, s.Timing is { } t ? $"time in stage: {t.Text}" : null]);
         Lane("Touchpoints", s => s.Touchpoints.Select(Touchpoint));
@@ -31,7 +31,7 @@ internal static class JourneyGrid
         Lane("Thoughts", s => s.Thoughts);
         Lane("Motivations", s => s.Motivations);
         Lane("Emotion", s => [Emotion(s.Emotion)]);
-        Lane("Pain points", s => s.PainPoints.Select(p => WithDetails(p.Text, Kebab(p.Severity))));
+        Lane("Pain points", s => s.PainPoints.Select(p => WithDetails(p.Text, Kebab(p.Severity), For(p.Personas))));
         Lane("Opportunities", s => s.Opportunities.Select(o => WithDetails(o.Text, Kebab(o.Type), Kebab(o.Kind), Kebab(o.Priority), Kebab(o.Status), o.Owner)));
         Lane("Entry", s => [s.Entry is null ? null : Event(s.Entry)]);
         Lane("KPIs", s => s.Kpis.Select(k => Kpi(k, actuals)));
@@ -81,6 +81,11 @@ internal static class JourneyGrid
     private static string Kpi(Metric k, JourneyActuals? actuals)
     {
         var text = k.Target is null ? k.Name : $"{k.Name}: {k.Target.Text}";
+        if (k.BaselineNote is { } note)
+        {
+            text += $" ({note})";
+        }
+
         if (actuals?.ForKpi(k.Id) is { } a)
         {
             text += Actual(k, a) is { } value ? $", actual {value} ({Status(k, a)})" : $" ({Status(k, a)})";
@@ -90,7 +95,10 @@ internal static class JourneyGrid
     }
 
     private static string Touchpoint(Touchpoint t) =>
-        WithDetails(t.Name, t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : null, t.Cadence, t.Timing is { } timing ? $"timing {timing.Text}" : null, ShareOf(t.Share));
+        WithDetails(t.Name, t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : null, t.Cadence, t.Timing is { } timing ? $"timing {timing.Text}" : null, ShareOf(t.Share), For(t.Personas));
+
+    /// <summary>"for savvy-sarah, budget-brian": the persona ids a touchpoint or pain point applies to, as actions write theirs.</summary>
+    private static string? For(IReadOnlyList<string> personas) => personas.Count == 0 ? null : "for " + string.Join(", ", personas);
 
     /// <summary>A touchpoint's share of the stage's customers, as "40% of customers".</summary>
     public static string? ShareOf(double? share) => share is { } s ? $"{Target.FormatValue(s, TargetUnit.Percent)} of customers" : null;

@@ -81,16 +81,16 @@ internal static class HtmlMap
     private static IEnumerable<Lane> Lanes(Journey journey, JourneyActuals? actuals, HashSet<string> spanning, InteractiveMap links)
     {
         var critical = journey.CriticalTouchpoints.GroupBy(c => c.Touchpoint).ToDictionary(g => g.Key, g => g.First());
-        var personas = journey.Personas.Select((p, i) => (p, i)).ToDictionary(x => x.p.Id, x => x);
+        var personas = PersonaIndex(journey);
         yield return new("touchpoints", "Touchpoints", "Where we meet them", s => s.Touchpoints.Any(t => !spanning.Contains(t.Id)),
-            (h, s) => Touchpoints(h, s, critical, spanning, links));
+            (h, s) => Touchpoints(h, s, critical, spanning, links, personas));
         yield return new("spans", "", "", _ => true, (_, _) => { });
         yield return new("actions", "Actions", "What they do", s => s.Actions.Count > 0,
             (h, s) => Actions(h, s, journey.EmotionScale, personas));
         yield return new("thoughts", "Thoughts", "What they think", s => s.Thoughts.Count > 0, Thoughts);
         yield return new("motivations", "Motivations", "What pulls them forward", s => s.Motivations.Count > 0, Motivations);
         yield return new("emotion", "Emotion", "", _ => true, (_, _) => { });
-        yield return new("pain-points", "Pain points", "What gets in the way", s => s.PainPoints.Count > 0, PainPoints);
+        yield return new("pain-points", "Pain points", "What gets in the way", s => s.PainPoints.Count > 0, (h, s) => PainPoints(h, s, personas));
         yield return new("opportunities", "Opportunities", "What we will change", s => s.Opportunities.Count > 0, Opportunities);
         yield return new("kpis", "KPIs", actuals is null ? "Targets" : "Actual / target", s => s.Kpis.Count > 0,
             (h, s) => Kpis(h, s, actuals, links));
@@ -147,7 +147,7 @@ internal static class HtmlMap
                 html.Append("</dl>\n");
             }
 
-            if (stage.Goal is { } goal)
+            foreach (var goal in stage.AllGoals())
             {
                 html.Append("<p class=\"goal\"><span class=\"k\">Goal</span> ").Append(E(goal)).Append("</p>\n");
             }
@@ -177,13 +177,29 @@ internal static class HtmlMap
         html.Append("</div>\n");
     }
 
-    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical, HashSet<string> spanning, InteractiveMap links)
+    /// <summary>Each persona by id, with its place in the list, which picks its badge's colour.</summary>
+    private static Dictionary<string, (Persona Persona, int Index)> PersonaIndex(Journey journey) =>
+        journey.Personas.Select((p, i) => (p, i)).GroupBy(x => x.p.Id).ToDictionary(g => g.Key, g => g.First());
+
+    /// <summary>A badge per persona id: the short name, the full name as its title, coloured by the persona's place.</summary>
+    private static void PersonaBadges(StringBuilder html, IReadOnlyList<string> ids, Dictionary<string, (Persona Persona, int Index)> personas)
+    {
+        foreach (var id in ids)
+        {
+            var (name, tone) = personas.TryGetValue(id, out var p) ? (p.Persona.Name, p.Index % HtmlStyles.Tones) : (id, 0);
+            html.Append("<span class=\"persona-badge tone-").Append(tone).Append("\" title=\"").Append(E(name)).Append("\">")
+                .Append(E(ShortName(name))).Append("</span>");
+        }
+    }
+
+    private static void Touchpoints(StringBuilder html, Stage stage, Dictionary<string, CriticalTouchpoint> critical, HashSet<string> spanning, InteractiveMap links,
+        Dictionary<string, (Persona Persona, int Index)> personas)
     {
         html.Append("<ul class=\"items\">");
         foreach (var t in stage.Touchpoints.Where(t => !spanning.Contains(t.Id)))
         {
             html.Append("<li class=\"item touchpoint ");
-            TouchpointItem(html, t, critical, links.TouchpointLink(stage, t), links);
+            TouchpointItem(html, t, critical, links.TouchpointLink(stage, t), links, personas);
             html.Append("</li>");
         }
 
@@ -214,7 +230,7 @@ internal static class HtmlMap
             Gap(from);
             html.Append("<div class=\"item touchpoint spanning span-").Append(Num(width)).Append(' ');
             var home = block.Stages.FirstOrDefault(st => st.Touchpoints.Contains(span.Touchpoint));
-            TouchpointItem(html, span.Touchpoint, critical, home is null ? null : links.TouchpointLink(home, span.Touchpoint), links,
+            TouchpointItem(html, span.Touchpoint, critical, home is null ? null : links.TouchpointLink(home, span.Touchpoint), links, PersonaIndex(block),
                 $" data-touchpoint=\"{E(span.Touchpoint.Id)}\" data-first=\"{E(span.FirstStage)}\" data-last=\"{E(span.LastStage)}\"");
             html.Append("</div>");
             Gap(count - from - width);
@@ -232,7 +248,8 @@ internal static class HtmlMap
     }
 
     /// <summary>A touchpoint's item from its layer class on: its title, chips and owner (the caller opens and closes the element).</summary>
-    private static void TouchpointItem(StringBuilder html, Touchpoint t, Dictionary<string, CriticalTouchpoint> critical, string? href, InteractiveMap links, string attributes = "")
+    private static void TouchpointItem(StringBuilder html, Touchpoint t, Dictionary<string, CriticalTouchpoint> critical, string? href, InteractiveMap links,
+        Dictionary<string, (Persona Persona, int Index)> personas, string attributes = "")
     {
         var layer = t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage";
         html.Append(layer).Append('"').Append(attributes).Append("><span class=\"item-title\">");
@@ -257,6 +274,7 @@ internal static class HtmlMap
                 .Append("\">critical #").Append(c.Rank).Append("</span>");
         }
 
+        PersonaBadges(html, t.Personas, personas);
         html.Append("</span>");
         if (t.Owner is { } owner)
         {
@@ -282,12 +300,7 @@ internal static class HtmlMap
                         .Append("<small>/").Append(scale.Max).Append("</small></span>");
                 }
 
-                foreach (var id in a.Personas)
-                {
-                    var (name, tone) = personas.TryGetValue(id, out var p) ? (p.Persona.Name, p.Index % HtmlStyles.Tones) : (id, 0);
-                    html.Append("<span class=\"persona-badge tone-").Append(tone).Append("\" title=\"").Append(E(name)).Append("\">")
-                        .Append(E(ShortName(name))).Append("</span>");
-                }
+                PersonaBadges(html, a.Personas, personas);
 
                 html.Append("</span>");
             }
@@ -316,7 +329,7 @@ internal static class HtmlMap
     /// <summary>What the customer wants in the stage, under the team's goal and marked apart from it.</summary>
     private static void CustomerGoal(StringBuilder html, Stage stage)
     {
-        if (stage.CustomerGoal is { } goal)
+        foreach (var goal in stage.AllCustomerGoals())
         {
             html.Append("<p class=\"goal customer-goal\"><span class=\"k\">Customer goal</span> ").Append(E(goal)).Append("</p>\n");
         }
@@ -372,7 +385,7 @@ internal static class HtmlMap
         }
     }
 
-    private static void PainPoints(StringBuilder html, Stage stage)
+    private static void PainPoints(StringBuilder html, Stage stage, Dictionary<string, (Persona Persona, int Index)> personas)
     {
         html.Append("<ul class=\"items\">");
         foreach (var p in stage.PainPoints)
@@ -381,7 +394,15 @@ internal static class HtmlMap
             html.Append("<li class=\"item pain sev-").Append(severity).Append("\">");
             html.Append("<span class=\"chip severity sev-").Append(severity).Append("\">")
                 .Append(p.Severity is null ? "severity unrated" : severity).Append("</span>");
-            html.Append("<span class=\"item-title\">").Append(E(p.Text)).Append("</span></li>");
+            html.Append("<span class=\"item-title\">").Append(E(p.Text)).Append("</span>");
+            if (p.Personas.Count > 0)
+            {
+                html.Append("<span class=\"chips\">");
+                PersonaBadges(html, p.Personas, personas);
+                html.Append("</span>");
+            }
+
+            html.Append("</li>");
         }
 
         html.Append("</ul>");

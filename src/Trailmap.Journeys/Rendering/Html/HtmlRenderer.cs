@@ -117,7 +117,7 @@ public static class HtmlRenderer
             }
 
             html.Append("</div></div>\n");
-            if (p.Quote is { } quote)
+            foreach (var quote in p.AllQuotes())
             {
                 html.Append("<blockquote>").Append(E(quote)).Append("</blockquote>\n");
             }
@@ -125,6 +125,14 @@ public static class HtmlRenderer
             PersonaList(html, "Goals", "goals", p.Goals);
             PersonaList(html, "Pains", "pains", p.Pains);
             PersonaList(html, "Motivations", "motivations", p.Motivations);
+            PersonaList(html, "Values", "values", p.Values);
+            PersonaList(html, "Personality", "personality", p.Personality);
+            PersonaList(html, "Attitudes", "attitudes", p.Attitudes);
+            PersonaList(html, "Lifestyle", "lifestyle", p.Lifestyle is null ? [] : [p.Lifestyle]);
+            PersonaList(html, "Tech comfort", "tech-comfort", p.TechComfort is { } comfort ? [comfort.ToString().ToLowerInvariant()] : []);
+            PersonaList(html, "Channels", "channels", p.Channels);
+            PersonaList(html, "Information sources", "information-sources", p.InformationSources);
+            PersonaList(html, "Behaviors", "behaviors", p.Behaviors);
             if (p.Demographics.Count > 0)
             {
                 html.Append("<dl class=\"demographics\">");

@@ -91,25 +91,17 @@ public static class MarkdownRenderer
         foreach (var p in j.Personas)
         {
             md.Append("### ").Append(E(p.Name)).Append("\n\n");
-            if (p.Quote is not null)
+            foreach (var quote in p.AllQuotes())
             {
-                md.Append("> ").Append(E(p.Quote)).Append("\n\n");
+                md.Append("> ").Append(E(quote)).Append("\n\n");
             }
 
-            void Item(string label, string? value)
+            // Every other field, as the SVG and CSV cards show it; the quotes are above.
+            foreach (var (label, value) in PersonaCards.Rows(p).Where(r => r.Label != "Quotes"))
             {
-                if (!string.IsNullOrEmpty(value))
-                {
-                    md.Append("- **").Append(label).Append(":** ").Append(value).Append('\n');
-                }
+                md.Append("- **").Append(label).Append(":** ").Append(E(value)).Append('\n');
             }
 
-            Item("Role", E(p.Role));
-            Item("Goals", string.Join("; ", p.Goals.Select(E)));
-            Item("Pains", string.Join("; ", p.Pains.Select(E)));
-            Item("Motivations", string.Join("; ", p.Motivations.Select(E)));
-            Item("Demographics", string.Join("; ", p.Demographics.Select(d => $"{E(d.Key)}: {E(d.Value)}")));
-            Item("Customers", p.Traits is null ? null : E(FilterWriter.Write(p.Traits)));
             md.Append('\n');
         }
     }
@@ -149,7 +141,7 @@ public static class MarkdownRenderer
         Separator(md, header.Length);
         foreach (var (stage, kpi) in rows)
         {
-            List<string> cells = [E(stage), E(kpi.Name), E(JourneyGrid.Kebab<MetricType>(kpi.Type)), E(kpi.Target?.Text)];
+            List<string> cells = [E(stage), E(kpi.Name), E(JourneyGrid.Kebab<MetricType>(kpi.Type)), E(kpi.Target is null ? kpi.BaselineNote : kpi.BaselineNote is { } note ? $"{kpi.Target.Text} ({note})" : kpi.Target.Text)];
             if (actuals is not null)
             {
                 var actual = actuals.ForKpi(kpi.Id);

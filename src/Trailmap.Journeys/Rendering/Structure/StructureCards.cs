@@ -19,7 +19,7 @@ internal sealed record CardSection(string Css, string Title, IReadOnlyList<Card>
 
 /// <summary>
 /// The journey-wide parts as titled cards, the one shape every render shares so they all show the same fields:
-/// the customer states, journey-wide opportunities, touchpoints with their goal, current and ideal state, fix,
+/// the document's header, research findings and insights, the customer states, journey-wide opportunities, touchpoints with their goal, current and ideal state, fix,
 /// cadence and content (critical ones first, by rank), triggers, programs, activation paths, cohort targets, the
 /// roadmap, the messages whose full text is written (interventions' and sequence steps' bodies), and the related
 /// documents the journey links to.
@@ -49,6 +49,29 @@ internal static class StructureCards
         static List<CardRow> Rows(params (string Label, string? Value)[] rows) =>
             [.. rows.Where(r => !string.IsNullOrWhiteSpace(r.Value)).Select(r => new CardRow(r.Label, r.Value!))];
 
+        if (journey.Document is { } doc)
+        {
+            Section("document", "Document", [new Card("document", journey.Title, Rows(
+                ("Author", doc.Author),
+                ("Prepared for", doc.PreparedFor),
+                ("Owner", journey.Owner),
+                ("Version", doc.Version),
+                ("Date", doc.Date),
+                ("Status", Kebab(doc.Status)?.Replace('-', ' ')),
+                ("Audience", string.Join("; ", doc.Audience))))]);
+        }
+
+        var personaNames = journey.Personas.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.First().Name);
+        var findingTexts = journey.Findings.GroupBy(f => f.Id).ToDictionary(g => g.Key, g => g.First().Text);
+        Section("findings", "Findings", journey.Findings.Select(f => new Card(f.Id, f.Text, Rows(
+            ("Source", f.Source),
+            ("Evidence", f.Evidence),
+            ("Stages", Names(f.Stages, stageNames)),
+            ("Personas", Names(f.Personas, personaNames))))));
+        Section("insights", "Insights", journey.Insights.Select(i => new Card(i.Id, i.Text, Rows(
+            ("From findings", Names(i.Findings, findingTexts)),
+            ("Stages", Names(i.Stages, stageNames)),
+            ("Opportunities", Names(i.Opportunities, opportunities))))));
         Section("customer-states", "Customer states", journey.CustomerStates.Select(c => new Card(c.Id, c.Name, Rows(
             ("State", c.Description),
             ("Stages", Names(c.Stages, stageNames))))));
@@ -121,7 +144,7 @@ internal static class StructureCards
             ("Action", c.Action),
             ("KPI", c.Kpi is null ? null : kpiNames.GetValueOrDefault(c.Kpi, c.Kpi))))));
         Section("roadmap", "Roadmap", journey.Roadmap.Select(r => new Card(r.Id, r.Name, Rows(
-            ("Due", r.Due),
+            ("Due", r.Due ?? "not dated"),
             ("Owner", r.Owner),
             ("Status", Kebab(r.Status)?.Replace('-', ' ')),
             ("Opportunities", Names(r.Opportunities, opportunities)),

@@ -24,8 +24,10 @@ internal sealed record KpiReading(Metric Kpi, double? Actual, TargetStatus? Stat
         return new KpiReading(kpi, actual, status, Measured: true);
     }
 
-    /// <summary>"61% / >= 65%" with actuals, the bare target without them.</summary>
-    public string Value
+    /// <summary>"61% / >= 65%" with actuals, the bare target without them; a baseline and a change follow in brackets.</summary>
+    public string Value => Kpi.BaselineNote is { } note ? $"{Reading} ({note})" : Reading;
+
+    private string Reading
     {
         get
         {

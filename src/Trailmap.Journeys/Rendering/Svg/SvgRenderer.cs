@@ -129,7 +129,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         var legendTop = y + 20;
         var width = (2 * Margin) + LabelWidth + (Columns * ColumnWidth);
         var legend = LegendItems(series, width);
-        var cards = StructureCards.Build(journey);
+        IReadOnlyList<CardSection> cards = [.. PersonaCards.Build(journey), .. StructureCards.Build(journey)];
         var legendBottom = legendTop + (legend.Count == 0 ? 0 : legend.Max(l => l.Row) * LegendRowHeight) + 12;
         var cardsTop = legendBottom + 24;
         var height = legendBottom + (cards.Count == 0 ? 0 : 24 + SvgCards.Place(cards, Margin, cardsTop, width, svg: null)) + Margin;
@@ -172,7 +172,8 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     {
         var personas = journey.Personas.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => Html.ShortName(g.First().Name));
         yield return ("touchpoints", "Touchpoints", s => s.Touchpoints.Where(t => !spanning.Contains(t.Id)).Select(t => new Item(
-            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), Timed(t.Timing), JourneyGrid.ShareOf(t.Share)), "meta", 2)],
+            [new(t.Name, "txt"), new(Join(t.Channel, t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage", t.Owner, Recurs(t.Cadence), Timed(t.Timing), JourneyGrid.ShareOf(t.Share),
+                For(t.Personas, personas)), "meta", 2)],
             Marker: t.Layer == TouchpointLayer.Backstage ? "backstage" : "frontstage")).ToList());
         yield return ("actions", "Actions", s => s.Actions.Select(a => new Item(
             [new(a.Name, "txt"), new(Join(a.Score is { } sc ? $"score {Html.Num(sc)}/{scale.Max}" : null,
@@ -181,7 +182,7 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
         yield return ("thoughts", "Thoughts", s => s.Thoughts.Select(t => new Item([new($"“{t}”", "thought", 4)])).ToList());
         yield return ("motivations", "Motivations", s => s.Motivations.Select(m => new Item([new(m, "txt", 4)], Marker: "motivation")).ToList());
         yield return ("pain-points", "Pain points", s => s.PainPoints.Select(p => new Item(
-            [new(p.Text, "txt", 4), new(p.Severity is { } sev ? $"{Html.Kebab(sev)} severity" : "severity unrated", "meta", 1)],
+            [new(p.Text, "txt", 4), new(Join(p.Severity is { } sev ? $"{Html.Kebab(sev)} severity" : "severity unrated", For(p.Personas, personas)), "meta", 2)],
             Marker: "sev-" + (p.Severity is { } v ? Html.Kebab(v) : "unrated"))).ToList());
         yield return ("opportunities", "Opportunities", s => s.Opportunities.Select(o => new Item(
             [new(o.Text, "txt", 4), new(Join(o.Type is { } t ? Html.Kebab(t) : null, o.Kind is { } kind ? Html.Kebab(kind) : null, o.Priority is { } p ? $"{Html.Kebab(p)} priority" : null,
@@ -239,6 +240,10 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     }
 
     private static string? Recurs(string? cadence) => cadence is null ? null : $"↻ {cadence}";
+
+    /// <summary>"for Sarah, Brian": the personas a touchpoint or pain point applies to, by short name.</summary>
+    private static string? For(IReadOnlyList<string> ids, Dictionary<string, string> personas) =>
+        ids.Count == 0 ? null : "for " + string.Join(", ", ids.Select(p => personas.GetValueOrDefault(p, p)));
 
     private static string? Timed(Timing? timing) => timing is null ? null : $"⏱ {timing.Text}";
 
@@ -390,8 +395,8 @@ internal sealed class SvgMap(Journey journey, JourneyActuals? actuals)
     /// two, its description in up to four, then the time in the stage in up to two.
     /// </summary>
     private static List<(string Text, string Css)> HeaderLines(Stage stage) =>
-        TextWrap.Wrap(stage.Goal ?? stage.Mindset ?? "", HeaderTextChars, 2).Select(l => (l, "goal"))
-            .Concat(TextWrap.Wrap(stage.CustomerGoal is { } c ? $"Customer: {c}" : "", HeaderTextChars, 2).Select(l => (l, "customer-goal")))
+        TextWrap.Wrap(string.Join("; ", stage.AllGoals()) is { Length: > 0 } goals ? goals : stage.Mindset ?? "", HeaderTextChars, 2 + stage.Goals.Count).Select(l => (l, "goal"))
+            .Concat(TextWrap.Wrap(string.Join("; ", stage.AllCustomerGoals()) is { Length: > 0 } c ? $"Customer: {c}" : "", HeaderTextChars, 2 + stage.CustomerGoals.Count).Select(l => (l, "customer-goal")))
             .Concat(TextWrap.Wrap(stage.Description ?? "", HeaderTextChars, 4).Select(l => (l, "desc")))
             .Concat(TextWrap.Wrap(stage.Timing is { } t ? $"⏱ {t.Text}" : "", HeaderTextChars, 2).Select(l => (l, "desc")))
             .ToList();
