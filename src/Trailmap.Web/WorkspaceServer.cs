@@ -130,6 +130,7 @@ public static class WorkspaceServer
         Sharing.ShareEndpoints.Map(routes);
         Exports.ExportEndpoints.Map(routes);
         Insights.InsightsEndpoints.Map(routes);
+        Insights.CohortFormEndpoints.Map(routes);
         Api.ApiEndpoints.Map(routes);
         Settings.SettingsPages.Map(routes);
         Ingestion.IngestEndpoints.Map(routes);

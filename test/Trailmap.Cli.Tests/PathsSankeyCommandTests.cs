@@ -53,6 +53,29 @@ public sealed class PathsSankeyCommandTests : IDisposable
         Links(doc.RootElement).ShouldBe("0>1=2 0>2=1 1>3=1");
     }
 
+    // Events at or after 00:01 and before 00:05: a cart@01, a buy@02, c help@03 (b's cart at 00:05 and e's at 00:00 are
+    // out). From cart: only a, then buy. Over every event it would be a, b and e (cart=3).
+    [Fact]
+    public async Task Since_and_until_bound_the_sankeys_events()
+    {
+        var csv = await CsvAsync();
+
+        var run = await CliRun.RunAsync("paths", "--from", "cart", "--sankey", "--depth", "2", "--min-share", "0",
+            "--since", "2026-01-05T00:01:00Z", "--until", "2026-01-05T00:05:00Z", "--events", csv, "--format", "json");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        using var doc = JsonDocument.Parse(run.Out);
+        Nodes(doc.RootElement).ShouldBe("0:0:cart=1 | 1:1:buy=1");
+        Links(doc.RootElement).ShouldBe("0>1=1");
+
+        var bad = await CliRun.RunAsync("paths", "--from", "cart", "--sankey", "--since", "soon", "--events", csv);
+        bad.ExitCode.ShouldNotBe(0);
+        bad.Err.ShouldContain("--since 'soon' is not a time");
+        var plain = await CliRun.RunAsync("paths", "--from", "cart", "--since", "2026-01-05", "--events", csv);
+        plain.ExitCode.ShouldNotBe(0);
+        plain.Err.ShouldContain("--since and --until bound the Sankey's events; add --sankey");
+    }
+
     // view then cart within 1 d: a and b convert; c and d drop at step 1. After their view: c help, d nothing.
     [Fact]
     public async Task Dropped_at_follows_the_customers_who_dropped()

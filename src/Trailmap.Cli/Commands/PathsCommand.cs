@@ -24,18 +24,21 @@ public static class PathsCommand
         var steps = new Option<string?>("--steps") { Description = "With --sankey --dropped-at: the funnel's event names in order, comma-separated" };
         var window = new Option<string>("--window") { Description = "With --dropped-at: the funnel's conversion window from step 1", DefaultValueFactory = _ => "14d" };
         var droppedAt = new Option<int?>("--dropped-at") { Description = "With --steps: a Sankey (so no need for --sankey) of the paths of the customers who dropped at step N (reached it, not N+1), from their step-N event" };
+        var since = new Option<string?>("--since") { Description = "With --sankey: only events at or after this time (ISO 8601 or a date)" };
+        var until = new Option<string?>("--until") { Description = "With --sankey: only events before this time (ISO 8601 or a date)" };
         var format = Formats.Option("table", "json");
         var source = new EventSource();
         var command = new Command("paths", "The most common event sequences following (--from) or preceding (--to) an event, with customer counts")
         {
-            from, to, depth, top, sankey, minShare, steps, window, droppedAt, format,
+            from, to, depth, top, sankey, minShare, steps, window, droppedAt, since, until, format,
         };
         source.AddTo(command, withRange: false, withUnit: true);
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(sankey) || parse.GetValue(droppedAt) is not null)
             {
-                var chart = Sankey(parse, terminal, source, ct, from, to, depth, minShare, steps, window, droppedAt);
+                var range = (EventSource.ParseTime(parse.GetValue(since), "--since"), EventSource.ParseTime(parse.GetValue(until), "--until"));
+                var chart = Sankey(parse, terminal, source, ct, from, to, depth, minShare, steps, window, droppedAt, range);
                 if (parse.GetValue(format) == "json")
                 {
                     await terminal.Raw.WriteLineAsync(JsonSerializer.Serialize(chart, TrailmapJson.Options).AsMemory(), ct).ConfigureAwait(false);
@@ -49,6 +52,11 @@ public static class PathsCommand
             if (parse.GetValue(steps) is not null)
             {
                 throw new UserError("--steps: only the Sankey of a step's drop-off reads a funnel; add --sankey --dropped-at N");
+            }
+
+            if (parse.GetValue(since) is not null || parse.GetValue(until) is not null)
+            {
+                throw new UserError("--since and --until bound the Sankey's events; add --sankey");
             }
 
             var spec = Query.Run(() => PathsQuery.Spec(parse.GetValue(from), parse.GetValue(to), parse.GetValue(depth), parse.GetValue(top)));
@@ -75,7 +83,7 @@ public static class PathsCommand
 
     private static PathSankey Sankey(
         ParseResult parse, Terminal terminal, EventSource source, CancellationToken ct, Option<string?> from, Option<string?> to, Option<int> depth,
-        Option<string?> minShare, Option<string?> steps, Option<string> window, Option<int?> droppedAt)
+        Option<string?> minShare, Option<string?> steps, Option<string> window, Option<int?> droppedAt, (DateTimeOffset? From, DateTimeOffset? To) range)
     {
         var step = parse.GetValue(droppedAt);
         var spec = Query.Run(() => PathsQuery.Sankey(parse.GetValue(from), parse.GetValue(to), parse.GetValue(depth), parse.GetValue(minShare), step is not null));
@@ -86,7 +94,7 @@ public static class PathsCommand
                 throw new UserError("--steps: a Sankey from or to an event reads no funnel; add --dropped-at N for the paths of a step's drop-off");
             }
 
-            var log = source.Load(parse, terminal, [], events: null, traits: [], ct);
+            var log = source.Load(parse, terminal, [], events: null, traits: [], ct, range: range);
             return PathSankey.Of(log, spec);
         }
 
@@ -98,7 +106,7 @@ public static class PathsCommand
         // The funnel reads its own events; the paths after a step read every event, so the whole log is loaded once.
         var funnel = Query.Run(() => FunnelQuery.Spec(stepText, parse.GetValue(window), null, null, [], null, [], null, []));
         var k = Query.Run(() => PathsQuery.DroppedAt(step.Value.ToString(CultureInfo.InvariantCulture), funnel.Steps.Count));
-        var all = source.Load(parse, terminal, [], events: null, traits: [], ct);
+        var all = source.Load(parse, terminal, [], events: null, traits: [], ct, range: range);
         return PathSankey.Dropped(all, funnel, FunnelEngine.Run(all, funnel), k, spec.Depth, spec.MinShare);
     }
 

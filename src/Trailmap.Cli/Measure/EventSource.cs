@@ -55,7 +55,8 @@ public sealed class EventSource
     /// <summary>
     /// Loads only what a one-shot query reads (of people or accounts: <paramref name="unit"/>, else --unit): the <paramref name="events"/> it names (null: every event), the
     /// <paramref name="properties"/> its filters use, the <paramref name="traits"/> a breakdown may use (none: no
-    /// traits are read at all; null: every trait), and no arrival sequences.
+    /// traits are read at all; null: every trait), and no arrival sequences. <paramref name="range"/> bounds the
+    /// events for a command whose --from names something else (paths' --since and --until).
     /// </summary>
     public EventLog Load(
         ParseResult parse,
@@ -64,7 +65,8 @@ public sealed class EventSource
         IReadOnlyCollection<string>? events,
         IReadOnlyCollection<string>? traits,
         CancellationToken ct,
-        AnalysisUnit? unit = null)
+        AnalysisUnit? unit = null,
+        (DateTimeOffset? From, DateTimeOffset? To)? range = null)
     {
         var query = new EventLogQuery
         {
@@ -73,8 +75,8 @@ public sealed class EventSource
             IncludeTraits = traits is null || traits.Count > 0,
             TraitNames = traits,
             IncludeSequences = false,
-            From = ranged ? ParseTime(parse.GetValue(From), "--from") : null,
-            To = ranged ? ParseTime(parse.GetValue(To), "--to") : null,
+            From = range is { } r ? r.From : ranged ? ParseTime(parse.GetValue(From), "--from") : null,
+            To = range is { } s ? s.To : ranged ? ParseTime(parse.GetValue(To), "--to") : null,
             Unit = unit ?? (parse.GetValue(Unit) == "accounts" ? AnalysisUnit.Accounts : AnalysisUnit.People),
         };
         using var store = OpenSource(parse, terminal, ct);

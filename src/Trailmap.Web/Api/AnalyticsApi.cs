@@ -283,7 +283,9 @@ internal static class AnalyticsApi
             [FromQuery(Name = "min-share"), Description("An event holding less than this share of the anchored customers at a step joins the step's other node: 0 to 1, or a percentage (default 0.05)")] string? minShare,
             [Description("With dropped-at: the funnel's event names in order, comma-separated")] string? steps,
             [Description("With dropped-at: the funnel's conversion window from step 1 (default 14d)")] string? window,
-            [FromQuery(Name = "dropped-at"), Description("With steps: the paths of the customers who dropped at step N (reached it, not N+1), from their step-N event")] string? droppedAt) =>
+            [FromQuery(Name = "dropped-at"), Description("With steps: the paths of the customers who dropped at step N (reached it, not N+1), from their step-N event")] string? droppedAt,
+            [Description("Only events at or after this time (ISO 8601 or a date)")] string? since,
+            [Description("Only events before this time (ISO 8601 or a date)")] string? until) =>
         {
             try
             {
@@ -296,7 +298,7 @@ internal static class AnalyticsApi
 
                 var funnel = dropped ? FunnelQuery.Spec(steps, window, null, null, [], null, [], null, []) : null;
                 var step = funnel is null ? 0 : PathsQuery.DroppedAt(droppedAt, funnel.Steps.Count);
-                var log = await LogAsync(data, [], null, null, context.RequestAborted).ConfigureAwait(false);
+                var log = await LogAsync(data, [], Time(since, "since"), Time(until, "until"), context.RequestAborted).ConfigureAwait(false);
                 var chart = await Task.Run(
                     () => funnel is null ? PathSankey.Of(log, spec) : PathSankey.Dropped(log, funnel, FunnelEngine.Run(log, funnel), step, spec.Depth, spec.MinShare),
                     context.RequestAborted).ConfigureAwait(false);
@@ -308,7 +310,7 @@ internal static class AnalyticsApi
             }
         })
             .WithSummary("A Sankey of the paths after or before an event, or after a funnel step's drop-off")
-            .WithDescription("Give exactly one of from and to, or steps and dropped-at; nodes per step with their customers (events under min-share grouped as other) and the links between steps; the JSON of trailmap paths --sankey --format json (docs/analytics-json.md).")
+            .WithDescription("Give exactly one of from and to, or steps and dropped-at; since and until bound the events read; nodes per step with their customers (events under min-share grouped as other) and the links between steps; the JSON of trailmap paths --sankey --format json (docs/analytics-json.md).")
             .Produces<PathSankey>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 

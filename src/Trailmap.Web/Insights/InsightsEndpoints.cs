@@ -187,7 +187,34 @@ public static class InsightsEndpoints
                 }
             }
 
+            // ?by=cohort:ID: everyone's table, then the members' and the rest's, as trailmap retention --by cohort:ID.
+            var byText = context.Request.Query["by"].FirstOrDefault()?.Trim();
+            Trailmap.Journeys.Model.Cohort? split = null;
+            if (!string.IsNullOrEmpty(byText))
+            {
+                var byId = byText.StartsWith("cohort:", StringComparison.Ordinal) ? byText["cohort:".Length..].Trim() : "";
+                split = byId.Length > 0 ? measured.Journey.FindCohort(byId) : null;
+                if (split is null)
+                {
+                    query = query with
+                    {
+                        Errors = [.. query.Errors, byId.Length == 0
+                            ? $"by: \"{byText}\" is not a breakdown of retention; it breaks down by a cohort only: by=cohort:ID."
+                            : measured.Journey.Cohorts.Count == 0 ? "by: this journey defines no cohorts; add a cohorts: section to the journey file (see docs/cohorts.md)."
+                            : $"by: this journey has no cohort \"{byId}\"; it has {string.Join(", ", measured.Journey.Cohorts.Select(c => c.Id))}."],
+                    };
+                }
+            }
+
             var table = start is not null && query.Errors.Count == 0 ? RetentionEngine.Run(log, query.Spec(start)) : null;
+            RetentionTable? members = null, rest = null;
+            if (table is not null && split is not null)
+            {
+                var inside = Trailmap.Analytics.Cohorts.CohortAnalysis.Members(measured.Log, split);
+                members = RetentionEngine.Run(Trailmap.Analytics.Cohorts.CohortAnalysis.Keep(log, inside), query.Spec(start!));
+                rest = RetentionEngine.Run(Trailmap.Analytics.Cohorts.CohortAnalysis.Keep(log, inside, keep: false), query.Spec(start!));
+            }
+
             var end = DateOnly.FromDateTime((measured.Analysis.To ?? DateTimeOffset.UnixEpoch).UtcDateTime);
             var figure = kpi is not null && table is not null ? RetentionKpiFigure.Of(table, query, kpi.PeriodNumber!.Value, end) : null;
             return Page.Render<RetentionPage>(
@@ -204,6 +231,9 @@ public static class InsightsEndpoints
                     Kpi = kpi,
                     KpiFigure = figure,
                     Cohort = string.IsNullOrEmpty(cohortId) ? null : cohortId,
+                    By = split?.Id,
+                    Members = members,
+                    Rest = rest,
                 },
                 query.Errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         });

@@ -26,6 +26,10 @@ public sealed record PathsView
     public int? DroppedAt { get; init; }
     public int Depth { get; init; } = 3;
     public string MinShare { get; init; } = "5%";
+
+    /// <summary>The time range's bounds as typed (events at or after <see cref="Since"/>, before <see cref="Until"/>).</summary>
+    public string? Since { get; init; }
+    public string? Until { get; init; }
     public IReadOnlyList<string> Errors { get; init; } = [];
 
     /// <summary>The stage funnel's steps (entry events), for the drop-off choice; empty without a stage funnel.</summary>
@@ -53,7 +57,32 @@ public sealed record PathsView
             return string.IsNullOrEmpty(value) ? null : value;
         }
 
-        var log = measured.Log;
+        var sinceText = Text("since");
+        var untilText = Text("until");
+        DateTimeOffset? Time(string key, string? text)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+            {
+                return t;
+            }
+
+            errors.Add($"{key}: \"{text}\" is not a time; write a date such as 2024-01-31 or a time such as 2024-01-31T12:00:00Z.");
+            return null;
+        }
+
+        var (since, until) = (Time("since", sinceText), Time("until", untilText));
+        if (since is { } s && until is { } u && u <= s)
+        {
+            errors.Add($"until: {untilText} is not after since ({sinceText}); the range would hold no event.");
+        }
+
+        // The range cuts the events as a ranged load would: at or after since, before until.
+        var log = EventLogRange.Between(measured.Log, since, until);
         var (stageSpec, _) = JourneyAnalyzer.StageFunnelSpec(measured.Journey);
         var view = new PathsView
         {
@@ -77,7 +106,7 @@ public sealed record PathsView
             depth = 3;
         }
 
-        view = view with { From = from, To = to, Depth = depth, MinShare = shareText ?? view.MinShare };
+        view = view with { From = from, To = to, Depth = depth, MinShare = shareText ?? view.MinShare, Since = sinceText, Until = untilText };
         if (errors.Count > 0)
         {
             return view with { Errors = errors };

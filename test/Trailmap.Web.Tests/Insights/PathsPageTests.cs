@@ -44,6 +44,32 @@ public sealed class PathsPageTests
         html.ShouldContain($"href=\"/journeys/{slug}/paths\"");
     }
 
+    // Events at or after 01-02, before 01-08: a's and e's Signed Up (01-01, 01-08 00:00) are out, b never signed up in
+    // range. c: Signed Up, Board Shared, Survey Answered; d: Signed Up, Page Viewed, Signed Up. Two anchored.
+    [Fact]
+    public async Task Since_and_until_bound_the_events_of_the_sankey()
+    {
+        using var factory = new WorkspaceFactory();
+        var (client, slug) = await OpenAsync(factory);
+
+        var html = await client.GetStringAsync($"/journeys/{slug}/paths?from=Signed+Up&min-share=0&since=2024-01-02&until=2024-01-08", Cancel);
+
+        Rows(html, "list compact sankey-links").ShouldBe([
+            "1 Signed Up Board Shared 1",
+            "1 Signed Up Page Viewed 1",
+            "2 Board Shared Survey Answered 1",
+            "2 Page Viewed Signed Up 1",
+        ]);
+        html.ShouldContain("name=\"since\" value=\"2024-01-02\"");
+
+        var bad = await client.GetAsync($"/journeys/{slug}/paths?from=Signed+Up&since=2024-01-08&until=2024-01-02", Cancel);
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync(Cancel)).ShouldContain("until: 2024-01-02 is not after since (2024-01-08)");
+        var notTime = await client.GetAsync($"/journeys/{slug}/paths?from=Signed+Up&since=%3Cb%3E", Cancel);
+        notTime.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await notTime.Content.ReadAsStringAsync(Cancel)).ShouldContain("since: &quot;&lt;b&gt;&quot; is not a time");
+    }
+
     // At 30% of 5 (1.5 customers) the one-customer nodes join their step's other: d's Page Viewed and Signed Up.
     [Fact]
     public async Task A_minimum_share_groups_the_rare_events_as_other()
