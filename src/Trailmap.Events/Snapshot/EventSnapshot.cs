@@ -464,7 +464,7 @@ internal static class EventSnapshot
             var n = codes.Next(chunk);
             for (var i = 0; i < n; i++, row++)
             {
-                while (row >= offsets[parts[k].LastCustomer]) 
+                while (row >= offsets[parts[k].LastCustomer])
                 {
                     k++;
                 }

@@ -130,7 +130,10 @@ public sealed class CohortFormTests
 
         var response = await WorkspaceFactory.PostFormAsync(client, $"/journeys/{stored.Slug}/cohorts/new", new()
         {
-            ["baseVersion"] = "1", ["id"] = "stuck-at-activate", ["kind"] = "list", ["ids"] = "\nb\nc",
+            ["baseVersion"] = "1",
+            ["id"] = "stuck-at-activate",
+            ["kind"] = "list",
+            ["ids"] = "\nb\nc",
         }, Cancel);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync(Cancel));
         var journeys = factory.Service<JourneyStore>();

@@ -109,6 +109,8 @@ public sealed partial class AuthorizationMatrixTests
         new("GET", "/journey.schema.json", Least.Viewer),
         new("GET", "/journeys/{slug}/stages/{stageId}/edit", Least.Editor, Path: "/journeys/matrix/stages/view/edit"),
         new("POST", "/journeys/{slug}/stages/{stageId}/edit", Least.Editor, Path: "/journeys/matrix/stages/view/edit"),
+        new("GET", "/journeys/{slug}/cohorts/new/", Least.Editor),
+        new("POST", "/journeys/{slug}/cohorts/new/", Least.Editor),
         new("GET", "/journeys/{slug}/history", Least.Viewer),
         new("GET", "/journeys/{slug}/history/{version:int}", Least.Viewer),
         new("GET", "/journeys/{slug}/diff", Least.Viewer, Path: "/journeys/matrix/diff?from=1&to=1"),
