@@ -209,7 +209,8 @@ internal sealed class ScriptedChatServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
-        listener.Stop();
+        // Close alone: after Stop, the managed HttpListener's Close binds the port again to remove its prefixes, which
+        // fails with "Address already in use" when another process has taken the port meanwhile.
         listener.Close();
         try
         {

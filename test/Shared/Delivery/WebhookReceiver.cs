@@ -86,7 +86,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        listener.Stop();
+        // Close alone: after Stop, the managed HttpListener's Close binds the port again to remove its prefixes, which
+        // fails with "Address already in use" when another process has taken the port meanwhile.
         listener.Close();
 #pragma warning disable VSTHRD003 // The serving loop was started by this object's constructor; no context to deadlock on in tests.
         await loop;
