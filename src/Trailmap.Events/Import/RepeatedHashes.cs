@@ -8,6 +8,7 @@ namespace Trailmap.Events;
 /// </summary>
 internal static class RepeatedHashes
 {
+    /// <summary>The hashes among the first <paramref name="count"/> that repeat; reorders those entries of the array.</summary>
     public static ulong[] Find(ulong[] hashes, int count)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, hashes.Length);
@@ -22,17 +23,30 @@ internal static class RepeatedHashes
             starts[b + 1] += starts[b];
         }
 
+        // In place (American flag sort): each value is swapped straight into its partition's next free slot, so the
+        // hashes of a 100M-row import are not held twice (800 MB).
         var next = (int[])starts.Clone();
-        var partitioned = new ulong[count];
-        for (var i = 0; i < count; i++)
+        for (var b = 0; b < 256; b++)
         {
-            partitioned[next[hashes[i] >> 56]++] = hashes[i];
+            while (next[b] < starts[b + 1])
+            {
+                var value = hashes[next[b]];
+                var home = (int)(value >> 56);
+                while (home != b)
+                {
+                    (value, hashes[next[home]]) = (hashes[next[home]], value);
+                    next[home]++;
+                    home = (int)(value >> 56);
+                }
+
+                hashes[next[b]++] = value;
+            }
         }
 
         var repeated = new List<ulong>[256];
         Parallel.For(0, 256, b =>
         {
-            var part = partitioned.AsSpan(starts[b], starts[b + 1] - starts[b]);
+            var part = hashes.AsSpan(starts[b], starts[b + 1] - starts[b]);
             part.Sort();
             List<ulong>? found = null;
             for (var i = 1; i < part.Length; i++)
